@@ -1,0 +1,29 @@
+"""`python -m venom_core`: run the API with uvicorn on VENOM_HOST:VENOM_PORT (safe defaults enforced)."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+from pydantic import ValidationError
+
+from venom_core.config import Settings
+
+
+def main() -> int:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for err in exc.errors():
+            print(f"venom: refusing to start: {err['msg'].removeprefix('Value error, ')}", file=sys.stderr)  # noqa: T201
+        return 2
+    reload = "--reload" in sys.argv
+    uvicorn.run(
+        "venom_core.main:app", host=settings.VENOM_HOST, port=settings.VENOM_PORT, reload=reload,
+        server_header=False, log_config=None, timeout_graceful_shutdown=5,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

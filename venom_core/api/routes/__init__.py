@@ -1,0 +1,15 @@
+"""Route modules, included by `create_app` in this order."""
+
+from fastapi import APIRouter
+
+from venom_core.api.routes import history, metrics, queue, stream, system, tasks, ws
+
+ROUTERS: list[APIRouter] = [
+    system.router,
+    tasks.router,
+    stream.router,
+    queue.router,
+    history.router,
+    metrics.router,
+    ws.router,
+]

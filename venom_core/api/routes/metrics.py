@@ -1,0 +1,79 @@
+"""Metrics derived from the task projection and the log: JSON and Prometheus text."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+
+from venom_core.api.deps import ServicesDep
+from venom_core.services import Services
+
+router = APIRouter(tags=["system"])
+
+
+async def collect(s: Services) -> dict[str, Any]:
+    await s.log.commit()
+    counts = await s.storage.count_tasks()
+    timings = await s.storage.task_timings()
+    total = sum(counts.values())
+    completed = counts.get("COMPLETED", 0)
+    failed = counts.get("FAILED", 0)
+    finished = completed + failed
+    return {
+        "uptime_seconds": round(time.time() - s.started_at, 3),
+        "tasks": {
+            "created": total,
+            "pending": counts.get("PENDING", 0),
+            "processing": counts.get("PROCESSING", 0),
+            "completed": completed,
+            "failed": failed,
+            "cancelled": counts.get("CANCELLED", 0),
+            "success_rate": round(100 * completed / finished, 2) if finished else None,
+        },
+        "queue": s.tasks.status(),
+        "latency": timings,
+        "llm": {"first_token_avg_ms": timings.get("first_token_avg_ms")},
+        "events": {"last_gseq": s.log.last_gseq, "write_errors": s.log.write_errors,
+                   "subscribers": s.bus.subscriber_count},
+    }
+
+
+@router.get("/api/v1/metrics")
+async def metrics_json(services: ServicesDep) -> dict[str, Any]:
+    return await collect(services)
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics_prometheus(services: ServicesDep) -> PlainTextResponse:
+    """Prometheus text exposition format."""
+    m = await collect(services)
+    lines = [
+        "# HELP venom_uptime_seconds Seconds since the backend started.",
+        "# TYPE venom_uptime_seconds gauge",
+        f"venom_uptime_seconds {m['uptime_seconds']}",
+        "# HELP venom_tasks Tasks by status.",
+        "# TYPE venom_tasks gauge",
+    ]
+    for status in ("pending", "processing", "completed", "failed", "cancelled"):
+        lines.append(f'venom_tasks{{status="{status}"}} {m["tasks"][status]}')
+    q = m["queue"]
+    lines += [
+        "# HELP venom_queue_active Tasks running now.", "# TYPE venom_queue_active gauge",
+        f"venom_queue_active {q['active']}",
+        "# HELP venom_queue_pending Tasks waiting to run.", "# TYPE venom_queue_pending gauge",
+        f"venom_queue_pending {q['pending']}",
+        "# HELP venom_queue_paused 1 when the queue is paused.", "# TYPE venom_queue_paused gauge",
+        f"venom_queue_paused {int(q['paused'])}",
+        "# HELP venom_events_total Events appended to the log.", "# TYPE venom_events_total counter",
+        f"venom_events_total {m['events']['last_gseq']}",
+        "# HELP venom_event_subscribers Live event listeners.", "# TYPE venom_event_subscribers gauge",
+        f"venom_event_subscribers {m['events']['subscribers']}",
+    ]
+    for key in ("duration_avg_ms", "first_token_avg_ms"):
+        value = m["latency"].get(key)
+        if value is not None:
+            lines += [f"# TYPE venom_task_{key} gauge", f"venom_task_{key} {value:.3f}"]
+    return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")

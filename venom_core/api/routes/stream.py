@@ -1,0 +1,50 @@
+"""SSE `GET /api/v1/tasks/{id}/stream`: live task updates with `Last-Event-ID` resume."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+
+from venom_core.api.deps import ServicesDep
+from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.routes.tasks import TaskId
+from venom_core.core.task_stream import task_frames
+
+router = APIRouter(prefix="/api/v1", tags=["tasks"])
+
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+SSE_RESPONSE = {
+    200: {
+        "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`.",
+        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+    }
+}
+
+
+def parse_last_event_id(header: str | None, query: int | None) -> int:
+    if query is not None:
+        return query
+    if header is None or header.strip() == "":
+        return 0
+    if not header.strip().isdigit():
+        raise ApiError(400, "invalid_last_event_id", "Last-Event-ID must be a non-negative integer (an event seq).")
+    return int(header.strip())
+
+
+@router.get("/tasks/{task_id}/stream", response_class=StreamingResponse,
+            responses={**SSE_RESPONSE, **error_responses(400, 422)})
+async def stream_task(
+    task_id: TaskId,
+    services: ServicesDep,
+    last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
+    last_event_id: Annotated[int | None, Query(ge=0, le=10**12)] = None,
+) -> StreamingResponse:
+    """Replays what the client has not seen, then streams live until the task finishes.
+
+    Disconnecting does not cancel the task.
+    """
+    after = parse_last_event_id(last_event_id_header, last_event_id)
+    frames = task_frames(services.log, task_id, after, services.settings.VENOM_SSE_HEARTBEAT_SECONDS)
+    return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)

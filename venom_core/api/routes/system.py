@@ -1,0 +1,59 @@
+"""Liveness, readiness, service health and the effective configuration."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from fastapi import APIRouter
+
+from venom_core.api.deps import ServicesDep
+from venom_core.core.system_info import system_status
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    """Liveness: the process answers. Does no I/O."""
+    return {"status": "ok", "component": "venom-core"}
+
+
+@router.get("/api/v1/system/status")
+async def status(services: ServicesDep) -> dict[str, Any]:
+    """Readiness, with `boot_id`, resources, the queue and the active runtime."""
+    return await system_status(services)
+
+
+@router.get("/api/v1/system/services")
+async def service_health(services: ServicesDep) -> list[dict[str, Any]]:
+    """The health of each dependency Venom uses."""
+    checks: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    try:
+        await services.storage.max_gseq()
+        db_status = "online"
+    except Exception:
+        db_status = "offline"
+    checks.append({
+        "name": "database", "type": "storage", "status": db_status, "is_critical": True,
+        "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
+        "detail": services.settings.database_url.split("://", 1)[0],
+    })
+    checks.append({
+        "name": "event_log", "type": "core", "status": "online" if services.log.write_errors == 0 else "degraded",
+        "is_critical": True, "latency_ms": None, "detail": f"last gseq {services.log.last_gseq}",
+    })
+    checks.append({
+        "name": "work_queue", "type": "core", "status": "degraded" if services.queue.paused else "online",
+        "is_critical": True, "latency_ms": None, "detail": services.tasks.status(),
+    })
+    for extra in services.health_checks:
+        checks.append(await extra())
+    return checks
+
+
+@router.get("/api/v1/config/runtime")
+async def runtime_config(services: ServicesDep) -> dict[str, Any]:
+    """The effective settings, secrets masked."""
+    return {"status": "success", "config": services.settings.masked()}

@@ -1,0 +1,84 @@
+"""`/api/v1/tasks`: submit, list, read and abort tasks."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from venom_core.api.deps import TasksDep
+from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.schemas import TaskCreated, TaskList, TaskRequest, TaskView, task_view
+from venom_core.core.models import TaskStatus, iso
+from venom_core.core.task_service import TaskNotActive, TaskNotFound, TaskService
+
+router = APIRouter(prefix="/api/v1", tags=["tasks"])
+
+TaskId = Annotated[str, Path(min_length=1, max_length=64)]
+
+
+async def load(tasks: TaskService, task_id: str) -> TaskView:
+    try:
+        return task_view(await tasks.get(task_id))
+    except TaskNotFound:
+        raise ApiError(404, "task_not_found", f"There is no task with id {task_id}.") from None
+
+
+async def abort_task(tasks: TaskService, task_id: str) -> TaskView:
+    try:
+        return task_view(await tasks.abort(task_id))
+    except TaskNotFound:
+        raise ApiError(404, "task_not_found", f"There is no task with id {task_id}.") from None
+    except TaskNotActive as exc:
+        raise ApiError(
+            409, "task_not_active",
+            f"The task has already finished with status {exc.task.status.value}; there is nothing to abort.",
+        ) from None
+
+
+@router.post("/tasks", status_code=201, response_model=TaskCreated,
+             responses=error_responses(400, 413, 422, 429))
+async def create_task(body: TaskRequest, tasks: TasksDep) -> TaskCreated:
+    """Accept a task. It is stored before the answer, so a 201 task is never lost."""
+    request = body.model_dump(exclude_none=True, exclude={"content"})
+    task = await tasks.submit(body.content, request)
+    runtime = task.context.get("llm_runtime") or {}
+    return TaskCreated(
+        task_id=task.id,
+        status=task.status.value,
+        created_at=iso(task.created_at),
+        session_id=task.session_id,
+        llm_provider=runtime.get("provider"),
+        llm_model=runtime.get("model"),
+        llm_endpoint=runtime.get("endpoint"),
+        stream_url=f"/api/v1/tasks/{task.id}/stream",
+    )
+
+
+@router.get("/tasks", response_model=TaskList, responses=error_responses(400, 422))
+async def list_tasks(
+    tasks: TasksDep,
+    status: TaskStatus | None = None,
+    session_id: Annotated[str | None, Query(max_length=128)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> TaskList:
+    """Newest first. Pass `next_cursor` back as `cursor` for the next page."""
+    if cursor is not None and "|" not in cursor:
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.")
+    try:
+        page = await tasks.list(status=status, session_id=session_id, limit=limit, cursor=cursor)
+    except ValueError:
+        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
+    return TaskList(items=[task_view(t) for t in page.items], next_cursor=page.next_cursor, count=len(page.items))
+
+
+@router.get("/tasks/{task_id}", response_model=TaskView, responses=error_responses(404))
+async def get_task(task_id: TaskId, tasks: TasksDep) -> TaskView:
+    return await load(tasks, task_id)
+
+
+@router.post("/tasks/{task_id}/abort", response_model=TaskView, responses=error_responses(404, 409))
+async def abort(task_id: TaskId, tasks: TasksDep) -> TaskView:
+    """Stop the task; a running model request is cancelled with it."""
+    return await abort_task(tasks, task_id)

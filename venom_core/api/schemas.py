@@ -1,0 +1,159 @@
+"""Request and response schemas of the task API (field names of the reference)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from venom_core.core.intents import INTENTS, TOOL_ALIASES
+from venom_core.core.models import Task, iso
+
+FORCED_PROVIDERS: dict[str, str] = {
+    "gpt": "openai",
+    "gem": "google",
+    "openai": "openai",
+    "google": "google",
+    "anthropic": "anthropic",
+    "claude": "anthropic",
+    "ollama": "ollama",
+    "embedded": "embedded",
+    "openai_compatible": "openai_compatible",
+    "vllm": "openai_compatible",
+}
+
+
+class ExtraContext(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    files: list[str] = Field(default_factory=list, max_length=50)
+    links: list[str] = Field(default_factory=list, max_length=50)
+    paths: list[str] = Field(default_factory=list, max_length=50)
+    notes: list[str] = Field(default_factory=list, max_length=50)
+
+
+class TaskRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    content: str = Field(min_length=1, max_length=50_000, description="The user prompt (1–50,000 characters).")
+    session_id: str | None = Field(default=None, max_length=128)
+    preferred_language: Literal["en", "pl", "de"] | None = None
+    preference_scope: Literal["session", "global"] | None = None
+    tone: Literal["concise", "detailed", "neutral"] | None = None
+    style_notes: str | None = Field(default=None, max_length=2000)
+    forced_tool: str | None = Field(default=None, description=f"One of: {', '.join(sorted(TOOL_ALIASES))}.")
+    forced_provider: str | None = Field(default=None, description=f"One of: {', '.join(FORCED_PROVIDERS)}.")
+    forced_intent: str | None = Field(default=None, description=f"One of: {', '.join(INTENTS)}.")
+    generation_params: dict[str, Any] | None = None
+    store_knowledge: bool = True
+    extra_context: ExtraContext | None = None
+    expected_config_hash: str | None = Field(default=None, max_length=64)
+    expected_runtime_id: str | None = Field(default=None, max_length=256)
+
+    @field_validator("content")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("content must contain at least one non-space character")
+        return v
+
+    @field_validator("forced_tool")
+    @classmethod
+    def _known_tool(cls, v: str | None) -> str | None:
+        if v is not None and v.lstrip("/").lower() not in TOOL_ALIASES:
+            raise ValueError(f"unknown forced_tool '{v}'; allowed values: {', '.join(sorted(TOOL_ALIASES))}")
+        return None if v is None else v.lstrip("/").lower()
+
+    @field_validator("forced_intent")
+    @classmethod
+    def _known_intent(cls, v: str | None) -> str | None:
+        if v is not None and v.upper() not in INTENTS:
+            raise ValueError(f"unknown forced_intent '{v}'; allowed values: {', '.join(INTENTS)}")
+        return None if v is None else v.upper()
+
+    @field_validator("forced_provider")
+    @classmethod
+    def _known_provider(cls, v: str | None) -> str | None:
+        if v is not None and v.lstrip("@/").lower() not in FORCED_PROVIDERS:
+            raise ValueError(f"unknown forced_provider '{v}'; allowed values: {', '.join(FORCED_PROVIDERS)}")
+        return None if v is None else FORCED_PROVIDERS[v.lstrip("@/").lower()]
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    stage: str | None = None
+    retryable: bool | None = None
+
+
+class TaskCreated(BaseModel):
+    task_id: str
+    status: str
+    decision: str = "allow"
+    created_at: str
+    session_id: str | None = None
+    llm_provider: str | None = None
+    llm_model: str | None = None
+    llm_endpoint: str | None = None
+    policy_blocked: bool = False
+    reason_code: str | None = None
+    user_message: str | None = None
+    stream_url: str
+
+
+class TaskView(BaseModel):
+    id: str
+    task_id: str
+    content: str
+    status: str
+    result: str
+    logs: list[str]
+    error: ErrorInfo | None
+    session_id: str | None
+    created_at: str
+    updated_at: str
+    started_at: str | None
+    finished_at: str | None
+    timings: dict[str, float | None]
+    context_used: dict[str, Any]
+    routing_decision: dict[str, Any] | None
+    llm_runtime: dict[str, Any] | None
+    context_history: dict[str, Any]
+    request: dict[str, Any]
+
+
+class TaskList(BaseModel):
+    items: list[TaskView]
+    next_cursor: str | None
+    count: int
+
+
+def _ms(a: Any, b: Any) -> float | None:
+    return None if a is None or b is None else round((b - a).total_seconds() * 1000, 3)
+
+
+def task_view(t: Task) -> TaskView:
+    return TaskView(
+        id=t.id,
+        task_id=t.id,
+        content=t.content,
+        status=t.status.value,
+        result=t.result,
+        logs=t.logs,
+        error=ErrorInfo(**t.error) if t.error else None,
+        session_id=t.session_id,
+        created_at=iso(t.created_at),
+        updated_at=iso(t.updated_at),
+        started_at=iso(t.started_at) if t.started_at else None,
+        finished_at=iso(t.finished_at) if t.finished_at else None,
+        timings={
+            "queue_ms": _ms(t.created_at, t.started_at),
+            "first_token_ms": _ms(t.started_at, t.first_token_at),
+            "run_ms": _ms(t.started_at, t.finished_at),
+            "total_ms": _ms(t.created_at, t.finished_at),
+        },
+        context_used=t.context.get("context_used") or {"lessons": [], "memory_entries": []},
+        routing_decision=t.context.get("routing_decision"),
+        llm_runtime=t.context.get("llm_runtime"),
+        context_history=t.context,
+        request=t.request,
+    )

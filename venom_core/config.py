@@ -1,0 +1,134 @@
+"""Settings: environment first, then `.env` (or the file named by ENV_FILE).
+
+Every variable of the deployment document's table is honoured with its default; our own
+variables are prefixed `VENOM_`. Unsafe combinations (a non-loopback bind without a token)
+are refused when the settings are validated, so the server never starts in that state.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+RuntimeProfile = Literal["light", "llm_off", "full"]
+OllamaProfileName = Literal["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"]
+AiMode = Literal["LOCAL", "HYBRID", "CLOUD"]
+
+SECRET_MARKERS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and `localhost`."""
+    if host in {"localhost", ""}:
+        return host == "localhost"
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=os.environ.get("ENV_FILE", ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=True,
+    )
+
+    # --- Deployment document (seed) table -------------------------------------------------
+    NEXT_PUBLIC_API_BASE: str = "http://localhost:8000"
+    NEXT_PUBLIC_WS_BASE: str = "ws://localhost:8000/ws/events"
+    API_PROXY_TARGET: str = "http://localhost:8000"
+    NEXT_DISABLE_TURBOPACK: str = "1"
+    OLLAMA_IMAGE: str = "ollama/ollama:0.16.1"
+    VENOM_RUNTIME_PROFILE: RuntimeProfile = "light"
+    OLLAMA_HOST: str = "0.0.0.0"  # bind address of the Ollama *container*, not of Venom
+    VENOM_OLLAMA_PROFILE: str = "balanced-12-24gb"
+    OLLAMA_CONTEXT_LENGTH: int = 0
+    OLLAMA_NUM_PARALLEL: int = 0
+    OLLAMA_MAX_QUEUE: int = 0
+    OLLAMA_FLASH_ATTENTION: bool = True
+    OLLAMA_KV_CACHE_TYPE: str = ""
+    OLLAMA_LOAD_TIMEOUT: str = "10m"
+    OLLAMA_NO_CLOUD: bool = True
+    OLLAMA_RETRY_MAX_ATTEMPTS: int = Field(default=2, ge=1, le=10)
+    OLLAMA_RETRY_BACKOFF_SECONDS: float = Field(default=0.35, ge=0, le=30)
+
+    # --- Server and security ----------------------------------------------------------------
+    VENOM_HOST: str = "127.0.0.1"
+    VENOM_PORT: int = Field(default=8000, ge=1, le=65535)
+    VENOM_API_TOKEN: str = ""
+    VENOM_UI_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
+    VENOM_RATE_LIMIT_ENABLED: bool = True
+    VENOM_MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024)
+
+    # --- Storage ----------------------------------------------------------------------------
+    VENOM_DATA_DIR: Path = Path("./data")
+    VENOM_DATABASE_URL: str = ""
+    VENOM_LOG_DIR: Path = Path("./logs")
+    VENOM_WORKSPACE: Path = Path("./workspace")
+
+    # --- Pipeline ---------------------------------------------------------------------------
+    MAX_CONCURRENT_TASKS: int = Field(default=5, ge=1, le=256)
+    VENOM_SSE_HEARTBEAT_SECONDS: float = Field(default=10.0, gt=0)
+    VENOM_TASK_STALL_SECONDS: float = Field(default=300.0, gt=0)
+    VENOM_WATCHDOG_INTERVAL_SECONDS: float = Field(default=5.0, gt=0)
+    VENOM_EVENT_FLUSH_MS: int = Field(default=10, ge=1, le=1000)
+    VENOM_WS_QUEUE_SIZE: int = Field(default=1000, ge=10)
+
+    # --- LLM ----------------------------------------------------------------------------------
+    LLM_PROVIDER: str = "embedded"
+    LLM_MODEL_NAME: str = ""
+    LLM_LOCAL_ENDPOINT: str = "http://localhost:11434"
+    LLM_KEEP_ALIVE: str = "-1"
+    LLM_FALLBACK_PROVIDER: str = ""
+    LLM_FALLBACK_MODEL: str = ""
+    LLM_WARMUP_ON_STARTUP: bool = True
+    AI_MODE: AiMode = "LOCAL"
+    PAID_MODE_ENABLED: bool = False
+    SENSITIVE_DATA_LOCAL_ONLY: bool = True
+    OPENAI_API_KEY: str = ""
+    OPENAI_API_BASE: str = "https://api.openai.com/v1"
+    GOOGLE_API_KEY: str = ""
+    GOOGLE_API_BASE: str = "https://generativelanguage.googleapis.com/v1beta/openai"
+    ANTHROPIC_API_KEY: str = ""
+    ANTHROPIC_API_BASE: str = "https://api.anthropic.com"
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_defaults(self) -> Settings:
+        if not is_loopback_host(self.VENOM_HOST) and not self.VENOM_API_TOKEN:
+            raise ValueError(
+                f"VENOM_HOST={self.VENOM_HOST} is not a loopback address and VENOM_API_TOKEN is empty. "
+                "Refusing to expose an unauthenticated API: set VENOM_API_TOKEN or bind to 127.0.0.1."
+            )
+        if self.VENOM_API_TOKEN and len(self.VENOM_API_TOKEN) < 16:
+            raise ValueError("VENOM_API_TOKEN must be at least 16 characters long.")
+        return self
+
+    @cached_property
+    def database_url(self) -> str:
+        if self.VENOM_DATABASE_URL:
+            return self.VENOM_DATABASE_URL
+        return f"sqlite+aiosqlite:///{(self.VENOM_DATA_DIR / 'venom.db').resolve()}"
+
+    @property
+    def ui_origins(self) -> list[str]:
+        return [o.strip() for o in self.VENOM_UI_ORIGINS.split(",") if o.strip()]
+
+    def masked(self) -> dict[str, object]:
+        """The effective settings, JSON-friendly, with every secret masked."""
+        out: dict[str, object] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, Path):
+                value = str(value)
+            if any(m in name for m in SECRET_MARKERS) and value:
+                value = "********"
+            out[name] = value
+        return out

@@ -1,0 +1,81 @@
+"""Run one task: PROCESSING, then exactly one terminal event, whatever happens inside."""
+
+from __future__ import annotations
+
+import asyncio
+
+from loguru import logger
+
+from venom_core.core.event_log import EventLog
+from venom_core.core.models import EventType, TaskError, TaskFailure
+from venom_core.core.orchestration import Orchestrator, TaskContext
+from venom_core.core.work_queue import WorkQueue
+
+# Why a running task was cancelled -> the terminal event written for it.
+CANCEL_ERRORS: dict[str, TaskError] = {
+    "aborted": TaskError("aborted", "The task was stopped by the user.", "cancelled", False),
+    "emergency_stop": TaskError("emergency_stop", "The task was cancelled by an emergency stop.", "cancelled", False),
+    "purged": TaskError("purged", "The task was removed from the queue by a purge.", "cancelled", False),
+    "stalled": TaskError(
+        "task_timeout",
+        "The task made no progress for too long and was stopped by the watchdog.",
+        "watchdog",
+        True,
+    ),
+}
+
+
+class TaskRunner:
+    def __init__(self, log: EventLog, orchestrator: Orchestrator):
+        self.log = log
+        self.orchestrator = orchestrator
+        self.queue: WorkQueue | None = None  # set once the queue exists (they reference each other)
+
+    async def run(self, task_id: str) -> None:
+        task = await self.log.load_task(task_id)
+        if task is None or task.terminal:
+            return
+        self.log.append(task_id, EventType.TASK_STARTED, message="Processing started", agent="Orchestrator")
+        ctx = TaskContext(self.log, task)
+        try:
+            result = await self.orchestrator.run(ctx)
+        except asyncio.CancelledError:
+            reason = self.queue.cancel_reason(task_id) if self.queue else None
+            if reason is None or reason == "shutdown":
+                raise  # the process is stopping: recovery resolves the task at next start
+            self.finish_cancelled(task_id, reason)
+            return
+        except TaskFailure as failure:
+            self._fail(task_id, failure.error)
+        except Exception:
+            logger.exception("task {} crashed", task_id)
+            self._fail(
+                task_id,
+                TaskError("internal_error", "Venom hit an unexpected error while running this task.",
+                          "execution", True),
+            )
+        else:
+            self.log.append(
+                task_id,
+                EventType.TASK_COMPLETED,
+                message="Task completed",
+                agent="Orchestrator",
+                data={"result": result, "result_length": len(result)},
+            )
+        await self.log.commit()
+
+    def _fail(self, task_id: str, error: TaskError) -> None:
+        self.log.append(
+            task_id, EventType.TASK_FAILED, message=f"Failed: {error.message}", agent="Orchestrator",
+            data={"error": error.as_dict()},
+        )
+
+    def finish_cancelled(self, task_id: str, reason: str) -> None:
+        """Write the terminal event for a cancelled task (running or pending)."""
+        error = CANCEL_ERRORS.get(reason, CANCEL_ERRORS["aborted"])
+        if error.code == "task_timeout":
+            self._fail(task_id, error)
+            return
+        self.log.append(
+            task_id, EventType.TASK_ABORTED, message=error.message, agent="Queue", data={"error": error.as_dict()},
+        )

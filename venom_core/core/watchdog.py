@@ -1,0 +1,24 @@
+"""The watchdog: no task stays PROCESSING forever without making progress."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from loguru import logger
+
+from venom_core.core.models import TaskStatus, utcnow
+from venom_core.core.task_service import TaskNotActive, TaskNotFound, TaskService
+
+
+async def watch_stalled_tasks(service: TaskService, stall_seconds: float, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        limit = utcnow() - timedelta(seconds=stall_seconds)
+        for task in service.log.live_tasks():
+            if task.status is TaskStatus.PROCESSING and task.updated_at < limit:
+                logger.warning("watchdog: task {} made no progress for {}s", task.id, stall_seconds)
+                try:
+                    await service.abort(task.id, reason="stalled")
+                except (TaskNotFound, TaskNotActive):
+                    pass

@@ -1,0 +1,117 @@
+"""The work queue behind a small interface. The embedded default is an asyncio worker pool.
+
+The queue only schedules task ids; what running a task means is the `runner` callback
+(`TaskRunner.run`). Pending ids are kept in submission order; at most `limit` run at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+Runner = Callable[[str], Awaitable[None]]
+
+
+class WorkQueue(Protocol):
+    limit: int
+    paused: bool
+
+    def submit(self, task_id: str) -> None: ...
+
+    def pause(self) -> None: ...
+
+    def resume(self) -> None: ...
+
+    def remove_pending(self) -> list[str]:
+        """Drop every pending id and return them."""
+
+    def discard(self, task_id: str) -> bool:
+        """Drop one pending id; True if it was pending."""
+
+    def cancel(self, task_id: str, reason: str) -> bool:
+        """Cancel a running task; True if it was running. `reason` is readable by the runner."""
+
+    def cancel_reason(self, task_id: str) -> str | None: ...
+
+    def pending_ids(self) -> list[str]: ...
+
+    def active_ids(self) -> list[str]: ...
+
+    async def stop(self) -> None: ...
+
+
+class AsyncioWorkerPool:
+    def __init__(self, runner: Runner, limit: int):
+        self.runner = runner
+        self.limit = limit
+        self.paused = False
+        self._pending: deque[str] = deque()
+        self._active: dict[str, asyncio.Task[None]] = {}
+        self._reasons: dict[str, str] = {}
+        self._stopping = False
+
+    def submit(self, task_id: str) -> None:
+        if task_id in self._active or task_id in self._pending:
+            return
+        self._pending.append(task_id)
+        self._pump()
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
+        self._pump()
+
+    def remove_pending(self) -> list[str]:
+        ids = list(self._pending)
+        self._pending.clear()
+        return ids
+
+    def discard(self, task_id: str) -> bool:
+        try:
+            self._pending.remove(task_id)
+        except ValueError:
+            return False
+        return True
+
+    def cancel(self, task_id: str, reason: str) -> bool:
+        job = self._active.get(task_id)
+        if job is None or job.done():
+            return False
+        self._reasons[task_id] = reason
+        job.cancel()
+        return True
+
+    def cancel_reason(self, task_id: str) -> str | None:
+        return self._reasons.get(task_id)
+
+    def pending_ids(self) -> list[str]:
+        return list(self._pending)
+
+    def active_ids(self) -> list[str]:
+        return list(self._active)
+
+    def _pump(self) -> None:
+        while not self.paused and not self._stopping and self._pending and len(self._active) < self.limit:
+            task_id = self._pending.popleft()
+            job = asyncio.create_task(self.runner(task_id), name=f"task-{task_id}")
+            self._active[task_id] = job
+            job.add_done_callback(lambda _j, tid=task_id: self._finished(tid))
+
+    def _finished(self, task_id: str) -> None:
+        self._active.pop(task_id, None)
+        self._reasons.pop(task_id, None)
+        self._pump()
+
+    async def stop(self) -> None:
+        """Shutdown: running tasks are cancelled without a verdict; recovery resolves them."""
+        self._stopping = True
+        jobs = list(self._active.values())
+        for tid, job in list(self._active.items()):
+            self._reasons[tid] = "shutdown"
+            job.cancel()
+        if jobs:
+            await asyncio.gather(*jobs, return_exceptions=True)

@@ -1,0 +1,68 @@
+"""loguru: stderr, `logs/venom.log` (rotated) and a sink mirroring lines to `/ws/events` as SYSTEM_LOG."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from venom_core.core.event_log import EventLog
+from venom_core.core.models import EventType
+
+
+class _InterceptHandler(logging.Handler):
+    """Route stdlib logging (uvicorn, sqlalchemy) into loguru."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            level: str | int = logger.level(record.levelname).name
+        except ValueError:
+            level = record.levelno
+        logger.opt(depth=6, exception=record.exc_info).log(level, record.getMessage())
+
+
+def configure_logging(log_dir: Path) -> list[int]:
+    """Install the file and console sinks; returns their ids so the app can remove them."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logger.remove()
+    ids = [
+        logger.add(sys.stderr, level="INFO", format="{time:HH:mm:ss.SSS} | {level: <7} | {message}"),
+        logger.add(log_dir / "venom.log", level="DEBUG", rotation="10 MB", retention="7 days",
+                   enqueue=True, backtrace=False, diagnose=False),
+    ]
+    logging.basicConfig(handlers=[_InterceptHandler()], level=logging.INFO, force=True)
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers = [_InterceptHandler()]
+        logging.getLogger(name).propagate = False
+    logging.getLogger("uvicorn.access").handlers = []
+    logging.getLogger("uvicorn.access").propagate = False
+    return ids
+
+
+def add_event_sink(log: EventLog, loop: asyncio.AbstractEventLoop) -> int:
+    """Mirror INFO+ log lines to the event feed. Thread-safe; never recurses into itself."""
+
+    def publish(record: dict[str, Any]) -> None:
+        log.append(
+            None, EventType.SYSTEM_LOG, message=str(record["message"]), agent=str(record["name"]),
+            data={"level": record["level"].name}, persist=False,
+        )
+
+    def sink(message: Any) -> None:
+        record = message.record
+        if record["extra"].get("no_ws"):
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            publish(record)
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(publish, record)
+
+    return logger.add(sink, level="INFO", format="{message}")

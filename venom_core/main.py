@@ -1,0 +1,91 @@
+"""The ASGI app: `venom_core.main:app`, built by `create_app`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from loguru import logger
+
+from venom_core import __version__
+from venom_core.api.errors import ERROR_SCHEMA, install_error_handlers
+from venom_core.api.middleware import AuthMiddleware, BodyLimitMiddleware, RateLimitMiddleware
+from venom_core.api.routes import ROUTERS
+from venom_core.config import Settings
+from venom_core.logging_setup import add_event_sink, configure_logging
+from venom_core.services import build_services, start_services, stop_services
+
+COMMON_ERRORS = {"401": "Missing or invalid API token", "413": "Request body too large",
+                 "429": "Rate limit exceeded", "500": "Unexpected server error"}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        sink_ids = configure_logging(settings.VENOM_LOG_DIR)
+        services = build_services(settings)
+        app.state.services = services
+        await start_services(services)
+        sink_ids.append(add_event_sink(services.log, asyncio.get_running_loop()))
+        logger.info("Venom {} ready (boot {}) on {}:{}", __version__, services.boot_id,
+                    settings.VENOM_HOST, settings.VENOM_PORT)
+        try:
+            yield
+        finally:
+            await stop_services(services)
+            for sid in sink_ids[2:]:
+                logger.remove(sid)
+            await logger.complete()
+
+    app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan,
+                  description="Local-first AI agent stack: tasks, live SSE/WebSocket streams, agents and memory.")
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    # Outermost last: CORS sees every response, auth runs before rate limits and body reads.
+    if settings.VENOM_RATE_LIMIT_ENABLED:
+        app.add_middleware(RateLimitMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.VENOM_MAX_BODY_BYTES)
+    app.add_middleware(AuthMiddleware, settings=settings)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=settings.ui_origins, allow_credentials=True, allow_methods=["*"],
+        allow_headers=["*"], expose_headers=["x-request-id", "x-session-id"],
+    )
+    _document_errors(app)
+    return app
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Every route answers errors in one JSON shape: say so in the OpenAPI schema."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = FastAPI.openapi(app)
+        schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = ERROR_SCHEMA
+        for path_item in schema.get("paths", {}).values():
+            for op in path_item.values():
+                responses = op.setdefault("responses", {})
+                for status, text in COMMON_ERRORS.items():
+                    responses.setdefault(status, {
+                        "description": text, "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                    })
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def __getattr__(name: str) -> Any:
+    """`venom_core.main:app` is built on first access, so importing this module has no side effects."""
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(name)

@@ -1,0 +1,1 @@
+"""LLM runtimes behind one streaming interface, registered in one registry (see `base`)."""

@@ -1,0 +1,90 @@
+"""The provider interface every LLM runtime implements (embedded, Ollama, OpenAI-compatible, cloud).
+
+A provider is one module that defines a class satisfying `LLMProvider` and registers a factory
+with the registry. The embedded default registers through the same hook as the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Role = Literal["system", "user", "assistant", "tool"]
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMessage:
+    role: Role
+    content: str
+
+
+@dataclass(slots=True)
+class GenerationParams:
+    max_tokens: int | None = None
+    temperature: float | None = None
+    top_p: float | None = None
+    stop: list[str] | None = None
+    # A JSON schema the output must follow (grammar-constrained where the runtime supports it).
+    json_schema: dict[str, Any] | None = None
+    # OpenAI-style tool definitions and a forced choice, for tool-call output.
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: dict[str, Any] | str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """One piece of streamed output. `text` is the new text only (a delta)."""
+
+    text: str = ""
+    tool_calls: list[dict[str, Any]] | None = None
+    finish_reason: str | None = None
+    usage: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    name: str
+    provider: str
+    size_bytes: int | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    status: Literal["ready", "loading", "error", "offline", "unavailable"]
+    detail: str = ""
+    latency_ms: float | None = None
+
+
+class RuntimeError_(Exception):
+    """A runtime failure with a stable code (`llm_http_error`, `llm_connection_error`, `no_runtime`...)."""
+
+    def __init__(self, code: str, message: str, *, retryable: bool = False, status: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+        self.status = status
+
+
+class LLMProvider(Protocol):
+    name: str  # registry key: "embedded", "ollama", "openai_compatible", "openai", "google", "anthropic"
+    model: str  # the model this provider instance uses by default
+
+    def stream(
+        self, messages: list[ChatMessage], params: GenerationParams, *, model: str | None = None
+    ) -> AsyncIterator[Chunk]:
+        """Stream chunks. Cancelling the consuming task must close the upstream request or stop
+        local generation."""
+
+    async def complete(
+        self, messages: list[ChatMessage], params: GenerationParams, *, model: str | None = None
+    ) -> str: ...
+
+    async def list_models(self) -> list[ModelInfo]: ...
+
+    async def health(self) -> Health: ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,85 @@
+"""The application's services, built once per app in the lifespan (no module-level state).
+
+Subsystems plug in here: the runtime registry, the orchestrator and memory each replace or fill
+one attribute of `Services` in `build_services` / `start_services`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from venom_core.config import Settings
+from venom_core.core.builtin_orchestrator import BuiltinOrchestrator
+from venom_core.core.event_log import EventLog
+from venom_core.core.fanout import InProcessBus
+from venom_core.core.system_info import system_status as collect_status
+from venom_core.core.task_runner import TaskRunner
+from venom_core.core.task_service import TaskService
+from venom_core.core.watchdog import watch_stalled_tasks
+from venom_core.core.work_queue import AsyncioWorkerPool
+from venom_core.storage.sql import SqlStorage
+
+
+@dataclass
+class Services:
+    settings: Settings
+    storage: SqlStorage
+    bus: InProcessBus
+    log: EventLog
+    runner: TaskRunner
+    queue: AsyncioWorkerPool
+    tasks: TaskService
+    boot_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    started_at: float = field(default_factory=time.time)
+    background: list[asyncio.Task[Any]] = field(default_factory=list)
+    # Extra `/api/v1/system/services` probes registered by subsystems (runtimes, memory...).
+    health_checks: list[Callable[[], Awaitable[dict[str, Any]]]] = field(default_factory=list)
+
+
+def build_services(settings: Settings) -> Services:
+    storage = SqlStorage(settings.database_url)
+    bus = InProcessBus()
+    log = EventLog(storage, bus, flush_interval=settings.VENOM_EVENT_FLUSH_MS / 1000)
+    services_ref: dict[str, Services] = {}
+
+    async def system_status() -> dict[str, Any]:
+        return await collect_status(services_ref["s"])
+
+    runner = TaskRunner(log, BuiltinOrchestrator(system_status))
+    queue = AsyncioWorkerPool(runner.run, settings.MAX_CONCURRENT_TASKS)
+    runner.queue = queue
+    tasks = TaskService(log, storage, queue, runner)
+    services = Services(settings, storage, bus, log, runner, queue, tasks)
+    services_ref["s"] = services
+    return services
+
+
+async def start_services(s: Services) -> None:
+    s.settings.VENOM_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    await s.storage.init()
+    await s.log.start()
+    await s.tasks.recover()
+    s.background.append(
+        asyncio.create_task(
+            watch_stalled_tasks(s.tasks, s.settings.VENOM_TASK_STALL_SECONDS,
+                                s.settings.VENOM_WATCHDOG_INTERVAL_SECONDS),
+            name="watchdog",
+        )
+    )
+
+
+async def stop_services(s: Services) -> None:
+    for job in s.background:
+        job.cancel()
+    for job in s.background:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await job
+    await s.queue.stop()
+    await s.log.stop()
+    await s.storage.close()
