@@ -85,7 +85,7 @@ def _document_errors(app: FastAPI) -> None:
 def __getattr__(name: str) -> Any:
     """`venom_core.main:app` is built on first access, so importing this module has no side effects."""
     if name == "app":
-        global app
-        app = create_app()
-        return app
+        built = create_app()
+        globals()["app"] = built
+        return built
     raise AttributeError(name)

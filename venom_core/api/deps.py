@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
 
+from venom_core.api.errors import ApiError
 from venom_core.api.security import is_admin_request
 from venom_core.config import Settings
 from venom_core.core.task_service import TaskService
 from venom_core.services import Services
-from venom_core.api.errors import ApiError
 
 
 def get_services(conn: HTTPConnection) -> Services:

@@ -69,7 +69,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.opt(exception=exc).error("unhandled error on {} {}", request.method, request.url.path)
-        return error_response(500, "internal_error", "Venom hit an unexpected error. The details are in the server log.")
+        return error_response(
+            500, "internal_error", "Venom hit an unexpected error. The details are in the server log."
+        )
 
 
 ERROR_SCHEMA: dict[str, Any] = {

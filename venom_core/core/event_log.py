@@ -10,6 +10,7 @@ where a promise is made to a client (task accepted, task finished).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 from typing import Any
 
@@ -55,10 +56,8 @@ class EventLog:
             return
         await self.commit()
         self._writer.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._writer
-        except asyncio.CancelledError:
-            pass
         self._writer = None
 
     @property

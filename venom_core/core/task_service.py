@@ -75,7 +75,7 @@ class TaskService:
             raise TaskNotFound(task_id)
         return task
 
-    async def list(
+    async def page(
         self, *, status: TaskStatus | None, session_id: str | None, limit: int, cursor: str | None
     ) -> TaskPage:
         before: tuple[str, str] | None = None

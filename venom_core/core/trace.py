@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from venom_core.core.models import Event, EventType, Task, iso
@@ -57,11 +58,13 @@ def trace_steps(events: list[Event]) -> tuple[list[dict[str, Any]], dict[str, An
     return steps, streaming
 
 
-def _ms(a: Any, b: Any) -> float:
+def _ms(a: datetime, b: datetime) -> float:
     return round((b - a).total_seconds() * 1000, 3)
 
 
-def _step(ev: Event, start: Any, component: str, action: str, status: str, details: dict[str, Any]) -> dict[str, Any]:
+def _step(
+    ev: Event, start: datetime | None, component: str, action: str, status: str, details: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "seq": ev.seq,
         "component": component,

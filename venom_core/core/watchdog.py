@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import timedelta
 
 from loguru import logger
@@ -18,7 +19,5 @@ async def watch_stalled_tasks(service: TaskService, stall_seconds: float, interv
         for task in service.log.live_tasks():
             if task.status is TaskStatus.PROCESSING and task.updated_at < limit:
                 logger.warning("watchdog: task {} made no progress for {}s", task.id, stall_seconds)
-                try:
+                with contextlib.suppress(TaskNotFound, TaskNotActive):
                     await service.abort(task.id, reason="stalled")
-                except (TaskNotFound, TaskNotActive):
-                    pass

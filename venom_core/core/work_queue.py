@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
-from typing import Protocol
+from collections.abc import Callable, Coroutine
+from typing import Any, Protocol
 
-Runner = Callable[[str], Awaitable[None]]
+Runner = Callable[[str], Coroutine[Any, Any, None]]
 
 
 class WorkQueue(Protocol):
@@ -97,9 +97,12 @@ class AsyncioWorkerPool:
     def _pump(self) -> None:
         while not self.paused and not self._stopping and self._pending and len(self._active) < self.limit:
             task_id = self._pending.popleft()
-            job = asyncio.create_task(self.runner(task_id), name=f"task-{task_id}")
+            job: asyncio.Task[None] = asyncio.create_task(self.runner(task_id), name=f"task-{task_id}")
             self._active[task_id] = job
-            job.add_done_callback(lambda _j, tid=task_id: self._finished(tid))
+            job.add_done_callback(self._on_done(task_id))
+
+    def _on_done(self, task_id: str) -> Callable[[asyncio.Task[None]], None]:
+        return lambda _job: self._finished(task_id)
 
     def _finished(self, task_id: str) -> None:
         self._active.pop(task_id, None)

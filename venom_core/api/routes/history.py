@@ -26,7 +26,7 @@ async def list_requests(
     if cursor is not None and "|" not in cursor:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.")
     try:
-        page = await services.tasks.list(status=status, session_id=session_id, limit=limit, cursor=cursor)
+        page = await services.tasks.page(status=status, session_id=session_id, limit=limit, cursor=cursor)
     except ValueError:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
     items = [trace_summary(t) for t in page.items]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import StreamingResponse
@@ -15,7 +15,7 @@ from venom_core.core.task_stream import task_frames
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
-SSE_RESPONSE = {
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`.",
         "content": {"text/event-stream": {"schema": {"type": "string"}}},

@@ -67,7 +67,7 @@ async def list_tasks(
     if cursor is not None and "|" not in cursor:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.")
     try:
-        page = await tasks.list(status=status, session_id=session_id, limit=limit, cursor=cursor)
+        page = await tasks.page(status=status, session_id=session_id, limit=limit, cursor=cursor)
     except ValueError:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
     return TaskList(items=[task_view(t) for t in page.items], next_cursor=page.next_cursor, count=len(page.items))
