@@ -64,6 +64,8 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else "The request failed."
         if exc.status_code == 404 and message == "Not Found":
             message = "No such endpoint."
+        if exc.status_code == 400 and "parsing the body" in message:
+            code, message = "invalid_json", "The request body is not valid JSON (UTF-8)."
         return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)

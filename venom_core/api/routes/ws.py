@@ -43,10 +43,10 @@ async def events_feed(ws: WebSocket) -> None:
     params = ws.query_params
     patterns, task_id = make_filter(params.get("types"), params.get("task_id"))
     since_raw = params.get("since")
+    await ws.accept()
     if since_raw is not None and not since_raw.isdigit():
         await ws.close(code=1008, reason="since must be a non-negative integer gseq")
         return
-    await ws.accept()
     sub = services.bus.subscribe(lambda e: matches(e, patterns, task_id), maxsize=services.settings.VENOM_WS_QUEUE_SIZE)
     last = 0
     try:
