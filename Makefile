@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 WEB_PORT ?= 3000
 # Python requirement files installed into .venv (profiles add themselves here).
-PY_REQUIREMENTS := requirements-dev.txt
+PY_REQUIREMENTS := requirements-dev.txt requirements-profile-memory.txt
 
 .DEFAULT_GOAL := help
 .PHONY: help install test lint test-python

@@ -23,6 +23,9 @@ from venom_core.core.task_runner import TaskRunner
 from venom_core.core.task_service import TaskService
 from venom_core.core.watchdog import watch_stalled_tasks
 from venom_core.core.work_queue import AsyncioWorkerPool
+from venom_core.memory.brain import Brain
+from venom_core.memory.service import MemoryService
+from venom_core.memory.wiring import build_memory, start_memory
 from venom_core.storage.sql import SqlStorage
 
 
@@ -40,6 +43,9 @@ class Services:
     background: list[asyncio.Task[Any]] = field(default_factory=list)
     # Extra `/api/v1/system/services` probes registered by subsystems (runtimes, memory...).
     health_checks: list[Callable[[], Awaitable[dict[str, Any]]]] = field(default_factory=list)
+    # Long-term memory and the knowledge graph (venom_core/memory); None when not built.
+    memory: MemoryService | None = None
+    brain: Brain | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -57,6 +63,7 @@ def build_services(settings: Settings) -> Services:
     tasks = TaskService(log, storage, queue, runner)
     services = Services(settings, storage, bus, log, runner, queue, tasks)
     services_ref["s"] = services
+    services.memory, services.brain = build_memory(settings)
     return services
 
 
@@ -64,6 +71,7 @@ async def start_services(s: Services) -> None:
     s.settings.VENOM_DATA_DIR.mkdir(parents=True, exist_ok=True)
     await s.storage.init()
     await s.log.start()
+    start_memory(s)  # background load; subscribes to task events before recovery re-queues tasks
     await s.tasks.recover()
     s.background.append(
         asyncio.create_task(

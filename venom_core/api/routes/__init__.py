@@ -2,7 +2,19 @@
 
 from fastapi import APIRouter
 
-from venom_core.api.routes import history, metrics, queue, stream, system, tasks, ws
+from venom_core.api.routes import (
+    feedback,
+    history,
+    knowledge,
+    lessons,
+    memory,
+    metrics,
+    queue,
+    stream,
+    system,
+    tasks,
+    ws,
+)
 
 ROUTERS: list[APIRouter] = [
     system.router,
@@ -12,4 +24,8 @@ ROUTERS: list[APIRouter] = [
     history.router,
     metrics.router,
     ws.router,
+    memory.router,
+    knowledge.router,
+    lessons.router,
+    feedback.router,
 ]

@@ -1,0 +1,42 @@
+"""Dependencies of the memory, lesson and knowledge routes: the service, or a clear 503."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+from starlette.requests import HTTPConnection
+
+from venom_core.api.deps import get_services
+from venom_core.api.errors import ApiError
+from venom_core.memory.brain import Brain
+from venom_core.memory.service import MemoryService, MemoryUnavailable
+
+
+def unavailable(exc: MemoryUnavailable) -> ApiError:
+    retry = {"Retry-After": "5"} if exc.code == "memory_loading" else None
+    return ApiError(503, exc.code, exc.message, headers=retry)
+
+
+def get_memory(conn: HTTPConnection) -> MemoryService:
+    """The loaded memory service; 503 `memory_loading` / `memory_unavailable` / `memory_disabled` otherwise."""
+    memory = get_services(conn).memory
+    if memory is None:
+        raise ApiError(503, "memory_unavailable", "memory profile not installed: memory is not configured.")
+    try:
+        memory.store()
+    except MemoryUnavailable as exc:
+        raise unavailable(exc) from None
+    return memory
+
+
+def get_brain(conn: HTTPConnection) -> Brain:
+    brain = get_services(conn).brain
+    if brain is None:
+        raise ApiError(503, "memory_unavailable", "memory profile not installed: the knowledge graph is off.")
+    return brain
+
+
+MemoryDep = Annotated[MemoryService, Depends(get_memory)]
+BrainDep = Annotated[Brain, Depends(get_brain)]
+MEMORY_ERRORS = (503,)

@@ -1,0 +1,160 @@
+"""`/api/v1/memory`: ingest, search, pin, delete and wipe long-term memory; the memory graph.
+
+Session history routes (`/memory/session/{id}`) live with the session store, not here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+
+from venom_core.api.deps import AdminDep
+from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.memory_deps import BrainDep, MemoryDep
+from venom_core.memory.graph import SeedNotFound
+from venom_core.memory.store import Filters
+
+router = APIRouter(prefix="/api/v1/memory", tags=["memory"])
+
+MemoryType = Literal["fact", "summary", "note", "preference", "document", "conversation"]
+MAX_TEXT = 100_000
+EntryId = Annotated[str, Path(min_length=1, max_length=64)]
+SessionId = Annotated[str | None, Field(default=None, min_length=1, max_length=128)]
+
+
+class IngestRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="1–100,000 characters; long texts are chunked.")
+    session_id: SessionId = None
+    memory_type: MemoryType = Field(default="fact", validation_alias=AliasChoices("memory_type", "type"))
+    pinned: bool = False
+    topic: str | None = Field(default=None, max_length=200)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text must contain at least one non-space character")
+        return v
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    query: str = Field(min_length=1, max_length=2000)
+    limit: int = Field(default=3, ge=1, le=50)
+    session_id: SessionId = None
+    memory_type: MemoryType | None = None
+    topic: str | None = Field(default=None, max_length=200)
+    pinned_only: bool = False
+    hybrid: bool = Field(default=False, description="Fuse vector and full-text (BM25) hits.")
+    min_score: float | None = Field(default=None, ge=-1, le=1)
+
+    @field_validator("query")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("query must contain at least one non-space character")
+        return v
+
+
+class PinRequest(BaseModel):
+    pinned: bool = True
+
+
+@router.post("/ingest", responses=error_responses(400, 413, 422, 503))
+async def ingest(body: IngestRequest, memory: MemoryDep) -> dict[str, Any]:
+    """Chunk, dedupe and embed a text. Re-ingesting the same text returns the existing ids."""
+    result = await memory.ingest(body.text, session_id=body.session_id, type=body.memory_type, pinned=body.pinned,
+                                 topic=body.topic)
+    new = result["chunks_count"] - result["deduplicated"]
+    return {"status": "success", "message": f"Stored {new} new chunk(s); {result['deduplicated']} already known.",
+            **result}
+
+
+@router.post("/search", responses=error_responses(400, 422, 503))
+async def search(body: SearchRequest, memory: MemoryDep) -> dict[str, Any]:
+    filters = Filters(session_id=body.session_id, type=body.memory_type, topic=body.topic,
+                      pinned_only=body.pinned_only)
+    results = await memory.search(body.query, limit=body.limit, filters=filters, hybrid=body.hybrid,
+                                  min_score=body.min_score)
+    return {"status": "success", "query": body.query, "results": results, "count": len(results),
+            "mode": "hybrid" if body.hybrid else "vector"}
+
+
+@router.get("/entries", responses=error_responses(422, 503))
+async def list_entries(memory: MemoryDep, session_id: Annotated[str | None, Query(max_length=128)] = None,
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    items = await memory.list_entries(session_id, limit)
+    return {"status": "success", "entries": items, "count": len(items)}
+
+
+def _missing(entry_id: str) -> ApiError:
+    return ApiError(404, "memory_entry_not_found", f"There is no memory entry with id {entry_id}.")
+
+
+@router.get("/entry/{entry_id}", responses=error_responses(404, 503))
+async def get_entry(entry_id: EntryId, memory: MemoryDep) -> dict[str, Any]:
+    entry = await memory.get_entry(entry_id)
+    if entry is None:
+        raise _missing(entry_id)
+    return entry
+
+
+@router.post("/entry/{entry_id}/pin", responses=error_responses(404, 422, 503))
+async def pin(entry_id: EntryId, memory: MemoryDep, body: PinRequest | None = None) -> dict[str, Any]:
+    """Pin (or with `{"pinned": false}` unpin) an entry. Pinned entries win recall ties."""
+    pinned = True if body is None else body.pinned
+    if not await memory.pin(entry_id, pinned):
+        raise _missing(entry_id)
+    return {"status": "success", "id": entry_id, "pinned": pinned}
+
+
+@router.delete("/entry/{entry_id}", responses=error_responses(404, 503))
+async def delete_entry(entry_id: EntryId, memory: MemoryDep) -> dict[str, Any]:
+    if not await memory.delete_entry(entry_id):
+        raise _missing(entry_id)
+    return {"status": "success", "id": entry_id, "deleted": 1}
+
+
+@router.delete("/global", responses=error_responses(403, 503))
+async def wipe(_: AdminDep, memory: MemoryDep,
+               keep_pinned: Annotated[bool, Query(description="Keep pinned entries")] = False) -> dict[str, Any]:
+    """Admin: delete every long-term memory entry (lessons are pruned separately)."""
+    deleted = await memory.wipe(keep_pinned)
+    return {"status": "success", "deleted": deleted, "message": f"Deleted {deleted} memory entr(y/ies)."}
+
+
+View = Literal["overview", "focus", "full"]
+
+
+@router.get("/graph", responses=error_responses(404, 422, 503))
+async def memory_graph(
+    memory: MemoryDep, brain: BrainDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    session_id: Annotated[str | None, Query(max_length=128)] = None,
+    only_pinned: bool = False,
+    include_lessons: bool = True,
+    mode: Literal["default", "flow"] = "default",
+    view: View = "overview",
+    seed_id: Annotated[str | None, Query(max_length=300)] = None,
+    max_hops: Annotated[int, Query(ge=1, le=6)] = 2,
+    include_isolates: bool = True,
+    limit_nodes: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> dict[str, Any]:
+    """Memory entries, entities, sessions and lessons as Cytoscape `{elements, stats}`."""
+    del memory, mode  # `memory` only guards availability; `flow` is drawn by the UI from the same data
+    try:
+        return await brain.memory_view(view=view, limit_nodes=limit_nodes or limit, seed_id=seed_id,
+                                       max_hops=max_hops, include_isolates=include_isolates,
+                                       session_id=session_id, only_pinned=only_pinned,
+                                       include_lessons=include_lessons)
+    except SeedNotFound:
+        raise seed_error(seed_id) from None
+
+
+def seed_error(seed_id: str | None) -> ApiError:
+    if not seed_id:
+        return ApiError(422, "seed_required", "The focus view needs `seed_id` (a node id of this graph).")
+    return ApiError(404, "graph_node_not_found", f"There is no node {seed_id} in this graph.")

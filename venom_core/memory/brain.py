@@ -1,0 +1,143 @@
+"""The knowledge graph ("the Brain"): memory, lessons and the workspace's code in one graph.
+
+The code graph needs only Python's `ast`, so it works without the memory profile; the memory
+part needs the profile and is skipped (and reported in `stats.memory`) when it is missing. The
+assembled memory graph is cached until the memory or lesson table changes, so polling the
+Brain screen does not re-read ten thousand entries each time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from venom_core.memory.code_graph import load_scan, save_scan, scan_workspace
+from venom_core.memory.graph import (
+    Graph,
+    View,
+    add_similarity,
+    code_graph,
+    link_entities_to_code,
+    memory_graph,
+    select,
+    to_cytoscape,
+)
+from venom_core.memory.service import MemoryService
+
+Source = Literal["all", "code", "memory"]
+
+
+class Brain:
+    def __init__(self, memory: MemoryService, workspace: Path, data_root: Path, similarity_threshold: float = 0.6):
+        self.memory = memory
+        self.workspace = workspace
+        self.scan_path = data_root / "code_graph.json"
+        self.similarity_threshold = similarity_threshold
+        self._scan: dict[str, Any] | None = None
+        self._scan_loaded = False
+        self._scan_lock = asyncio.Lock()
+        self._entities: dict[str, list[str]] = {}
+        self._cache: tuple[tuple[Any, ...], Graph] | None = None
+
+    # -- code graph ----------------------------------------------------------------------------
+    async def code_scan(self) -> dict[str, Any] | None:
+        if not self._scan_loaded:
+            self._scan = await asyncio.to_thread(load_scan, self.scan_path)
+            self._scan_loaded = True
+        return self._scan
+
+    async def scan(self) -> dict[str, Any]:
+        """Rescan the workspace (one scan at a time) and persist the result."""
+        async with self._scan_lock:
+            result = await asyncio.to_thread(scan_workspace, self.workspace)
+            await asyncio.to_thread(save_scan, result, self.scan_path)
+            self._scan, self._scan_loaded = result, True
+        return self._scan_summary(result)
+
+    async def scan_if_missing(self) -> None:
+        if await self.code_scan() is None and self.workspace.is_dir():
+            await self.scan()
+
+    @staticmethod
+    def _scan_summary(scan: dict[str, Any] | None) -> dict[str, Any]:
+        if not scan:
+            return {"scanned": False, "files": 0, "nodes": 0, "edges": 0, "errors": []}
+        kinds: dict[str, int] = {}
+        for node in scan["nodes"]:
+            kinds[node["type"]] = kinds.get(node["type"], 0) + 1
+        return {"scanned": True, "root": scan["root"], "scanned_at": scan["scanned_at"],
+                "duration_ms": scan["duration_ms"], "files": scan["files"], "nodes": len(scan["nodes"]),
+                "edges": len(scan["edges"]), "node_types": kinds, "errors": scan["errors"][:20]}
+
+    async def summary(self) -> dict[str, Any]:
+        code = self._scan_summary(await self.code_scan())
+        memory: dict[str, Any] = await asyncio.to_thread(self.memory.describe)
+        return {"status": "success", "workspace": str(self.workspace), "code": code, "memory": memory,
+                "nodes": code["nodes"], "edges": code["edges"]}
+
+    # -- memory graph --------------------------------------------------------------------------
+    def _memory_graph(self, session_id: str | None, only_pinned: bool, include_lessons: bool) -> Graph:
+        store, lessons = self.memory.store(), self.memory.lessons()
+        key = (store.t.version, lessons.t.version, session_id, only_pinned, include_lessons)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        entries = [e for e in store.graph_rows() if (session_id is None or e["session_id"] == session_id)
+                   and (not only_pinned or e["pinned"])]
+        lesson_rows = [r for r in lessons.graph_rows() if session_id is None or r["session_id"] == session_id] \
+            if include_lessons else []
+        graph = memory_graph(entries, lesson_rows, self._entities)
+        if len(self._entities) > 200_000:
+            self._entities.clear()
+        self._cache = (key, graph)
+        return graph
+
+    def _vectors(self, ids: Sequence[str]) -> dict[str, Sequence[float]]:
+        found: dict[str, Sequence[float]] = dict(self.memory.store().vectors(ids))
+        rest = [i for i in ids if i not in found]
+        found.update(self.memory.lessons().vectors(rest))
+        return found
+
+    def _view(self, graph: Graph, *, view: View, limit_nodes: int, seed_id: str | None, max_hops: int,
+              include_isolates: bool, similarity: bool, extra: dict[str, Any]) -> dict[str, Any]:
+        ids = select(graph, view, limit_nodes=limit_nodes, seed_id=seed_id, max_hops=max_hops,
+                     include_isolates=include_isolates)
+        if similarity:
+            shown = Graph(nodes=graph.nodes, edges=dict(graph.edges))
+            add_similarity(shown, ids, self._vectors, self.similarity_threshold)
+            graph = shown
+        return to_cytoscape(graph, ids, view=view, extra_stats=extra)
+
+    async def memory_view(self, *, view: View = "overview", limit_nodes: int = 200, seed_id: str | None = None,
+                          max_hops: int = 2, include_isolates: bool = False, session_id: str | None = None,
+                          only_pinned: bool = False, include_lessons: bool = True) -> dict[str, Any]:
+        self.memory.store()  # raises MemoryUnavailable before any work
+
+        def work() -> dict[str, Any]:
+            graph = self._memory_graph(session_id, only_pinned, include_lessons)
+            return self._view(graph, view=view, limit_nodes=limit_nodes, seed_id=seed_id, max_hops=max_hops,
+                              include_isolates=include_isolates, similarity=True,
+                              extra={"source": "memory", "memory": self.memory.status.value})
+
+        return await asyncio.to_thread(work)
+
+    async def knowledge_view(self, *, view: View = "overview", limit_nodes: int = 500, seed_id: str | None = None,
+                             max_hops: int = 2, include_isolates: bool = False, source: Source = "all"
+                             ) -> dict[str, Any]:
+        scan = await self.code_scan() if source != "memory" else None
+        with_memory = source != "code" and self.memory.available
+
+        def work() -> dict[str, Any]:
+            graph = code_graph(scan)
+            if with_memory:
+                merged = Graph(nodes=dict(graph.nodes), edges=dict(graph.edges))
+                merged.merge(self._memory_graph(None, False, True))
+                link_entities_to_code(merged)
+                graph = merged
+            extra = {"source": source, "memory": self.memory.status.value,
+                     "code_scanned": scan is not None, "mock": False}
+            return self._view(graph, view=view, limit_nodes=limit_nodes, seed_id=seed_id, max_hops=max_hops,
+                              include_isolates=include_isolates, similarity=with_memory, extra=extra)
+
+        return await asyncio.to_thread(work)

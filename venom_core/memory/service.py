@@ -1,0 +1,265 @@
+"""`MemoryService`: the one entry point to long-term memory (the contract in the memory brief).
+
+Start-up never waits for it: `start()` schedules the import of the memory profile and the load
+of all-MiniLM-L6-v2 in a worker thread and returns. Until it is ready, calls raise
+`MemoryUnavailable` with a stable code (`memory_loading`, `memory_unavailable`,
+`memory_disabled`) that the API turns into a 503. Every embedding and LanceDB call runs in a
+worker thread, so the event loop keeps serving streams while a large text is embedded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from loguru import logger
+
+from venom_core.memory.chunking import chunk_text
+from venom_core.memory.embedder import DIM, MODEL_NAME, Embedder, import_profile
+from venom_core.memory.lessons import LessonStore
+from venom_core.memory.lessons import public as public_lesson
+from venom_core.memory.store import Filters, MemoryStore
+
+T = TypeVar("T")
+RECALL_CHARS_PER_ENTRY = 400
+PROFILE_HINT = "Install it with `pip install -r requirements-profile-memory.txt` (make install does)."
+
+
+class MemoryStatus(enum.StrEnum):
+    LOADING = "loading"
+    READY = "ready"
+    UNAVAILABLE = "unavailable"  # the profile's packages are not installed
+    FAILED = "failed"  # installed, but loading failed
+    DISABLED = "disabled"  # VENOM_MEMORY_ENABLED=false
+
+
+class MemoryUnavailable(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class MemoryService:
+    def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25):
+        self.root = root
+        self.recall_min_score = recall_min_score
+        self.status = MemoryStatus.LOADING if enabled else MemoryStatus.DISABLED
+        self.error: str | None = None
+        self.load_seconds: float | None = None
+        self._ready = asyncio.Event()
+        self._embedder: Embedder | None = None
+        self._store: MemoryStore | None = None
+        self._lessons: LessonStore | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.status is MemoryStatus.READY
+
+    # -- life cycle ----------------------------------------------------------------------------
+    async def start(self) -> None:
+        """Load in the background; returns when loading has finished (run it as a task)."""
+        if self.status is not MemoryStatus.LOADING:
+            self._ready.set()
+            return
+        t0 = time.perf_counter()
+        try:
+            await asyncio.to_thread(self._load)
+        except ImportError as exc:
+            self.status, self.error = MemoryStatus.UNAVAILABLE, str(exc)
+            logger.warning("memory profile not installed ({}); memory endpoints answer 503", exc)
+        except Exception as exc:
+            self.status, self.error = MemoryStatus.FAILED, f"{type(exc).__name__}: {exc}"
+            logger.opt(exception=exc).error("memory failed to load")
+        else:
+            self.status = MemoryStatus.READY
+            self.load_seconds = round(time.perf_counter() - t0, 2)
+            logger.info("memory ready in {}s ({} entries, {} lessons)", self.load_seconds,
+                        self._store.count() if self._store else 0, self._lessons.t.count() if self._lessons else 0)
+        finally:
+            self._ready.set()
+
+    def _load(self) -> None:
+        modules = import_profile()
+        embedder = Embedder.load(modules)
+        self.root.mkdir(parents=True, exist_ok=True)
+        db = modules["lancedb"].connect(str(self.root / "lancedb"))
+        self._store = MemoryStore(db, modules["pyarrow"], DIM)
+        self._lessons = LessonStore(db, modules["pyarrow"], DIM)
+        self._embedder = embedder
+
+    async def wait_ready(self) -> bool:
+        await self._ready.wait()
+        return self.available
+
+    def describe(self) -> dict[str, Any]:
+        info: dict[str, Any] = {"status": self.status.value, "model": MODEL_NAME, "dim": DIM,
+                                "load_seconds": self.load_seconds, "error": self.error}
+        if self._store is not None and self._lessons is not None:
+            info.update(entries=self._store.count(), lessons=self._lessons.t.count())
+        return info
+
+    async def health(self) -> dict[str, Any]:
+        state = {MemoryStatus.READY: "online", MemoryStatus.LOADING: "starting",
+                 MemoryStatus.DISABLED: "disabled"}.get(self.status, "offline")
+        detail = await asyncio.to_thread(self.describe)
+        return {"name": "memory", "type": "memory", "status": state, "is_critical": False, "latency_ms": None,
+                "detail": detail}
+
+    def _parts(self) -> tuple[Embedder, MemoryStore, LessonStore]:
+        if self.status is MemoryStatus.LOADING:
+            raise MemoryUnavailable("memory_loading", "Memory is still loading the embedding model; retry shortly.")
+        if self.status is MemoryStatus.DISABLED:
+            raise MemoryUnavailable("memory_disabled", "Memory is disabled (VENOM_MEMORY_ENABLED=false).")
+        if self.status is MemoryStatus.UNAVAILABLE:
+            raise MemoryUnavailable("memory_unavailable",
+                                    f"memory profile not installed ({self.error}). {PROFILE_HINT}")
+        if self.status is MemoryStatus.FAILED or self._embedder is None or self._store is None \
+                or self._lessons is None:
+            raise MemoryUnavailable("memory_unavailable", f"memory failed to load: {self.error}")
+        return self._embedder, self._store, self._lessons
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.to_thread(fn, *args)
+
+    # -- vector memory -------------------------------------------------------------------------
+    async def ingest(self, text: str, *, session_id: str | None, type: str = "fact", pinned: bool = False,
+                     topic: str | None = None, source: str = "api", task_id: str | None = None) -> dict[str, Any]:
+        embedder, store, _ = self._parts()
+
+        def work() -> dict[str, Any]:
+            chunks = chunk_text(text)
+            known = store.find_duplicates(chunks, session_id, type)
+            fresh = [c for c, k in zip(chunks, known, strict=True) if k is None]
+            vectors = embedder.encode(fresh)
+            added = store.add(fresh, vectors, session_id=session_id, type_=type, pinned=pinned, topic=topic,
+                              source=source, task_id=task_id) if fresh else []
+            new_ids = dict(zip(fresh, added, strict=True))
+            ids = [k if k is not None else new_ids[c] for c, k in zip(chunks, known, strict=True)]
+            return {"ids": ids, "chunks_count": len(chunks), "deduplicated": len(chunks) - len(set(added))}
+
+        return await self._run(work)
+
+    async def remember(self, text: str, *, session_id: str | None, type: str = "fact",
+                       metadata: dict[str, Any] | None = None) -> list[str]:
+        meta = metadata or {}
+        result = await self.ingest(text, session_id=session_id, type=type, pinned=bool(meta.get("pinned")),
+                                   topic=meta.get("topic"), source=str(meta.get("source", "agent")),
+                                   task_id=meta.get("task_id"))
+        return list(result["ids"])
+
+    async def search(self, query: str, *, limit: int = 3, filters: Filters | None = None, hybrid: bool = False,
+                     min_score: float | None = None) -> list[dict[str, Any]]:
+        embedder, store, _ = self._parts()
+        flt = filters or Filters()
+
+        def work() -> list[dict[str, Any]]:
+            vector = embedder.encode([query])[0]
+            hits = store.search(vector, limit if not hybrid else limit * 2, flt)
+            if hybrid:
+                hits = _fuse(hits, store.text_search(query, limit * 2, flt), limit)
+            if min_score is not None:
+                hits = [h for h in hits if h["score"] >= min_score]
+            return hits[:limit]
+
+        return await self._run(work)
+
+    async def recall(self, query: str, *, session_id: str | None, limit: int = 3,
+                     max_chars: int = 1200) -> list[dict[str, Any]]:
+        """Relevant entries, same session and pinned first on ties, trimmed to a character budget."""
+        hits = await self.search(query, limit=max(limit * 4, 12), min_score=self.recall_min_score)
+        for hit in hits:
+            hit["rank"] = hit["score"] + (0.1 if session_id and hit["session_id"] == session_id else 0.0) + (
+                0.05 if hit["pinned"] else 0.0)
+        hits.sort(key=lambda h: h["rank"], reverse=True)
+        out: list[dict[str, Any]] = []
+        budget = max_chars
+        for hit in hits[:limit]:
+            text = hit["text"][: min(RECALL_CHARS_PER_ENTRY, budget)]
+            if not text:
+                break
+            budget -= len(text)
+            out.append({"id": hit["id"], "text": text, "score": hit["score"], "type": hit["type"],
+                        "session_id": hit["session_id"], "pinned": hit["pinned"]})
+        return out
+
+    async def get_entry(self, entry_id: str) -> dict[str, Any] | None:
+        _, store, _ = self._parts()
+        return await self._run(store.get, entry_id)
+
+    async def pin(self, entry_id: str, pinned: bool = True) -> bool:
+        _, store, _ = self._parts()
+        return await self._run(store.set_pinned, entry_id, pinned)
+
+    async def delete_entry(self, entry_id: str) -> bool:
+        _, store, _ = self._parts()
+        from venom_core.memory.lance import sql_str
+
+        return await self._run(store.delete_where, f"id = {sql_str(entry_id)}") > 0
+
+    async def forget_session(self, session_id: str) -> int:
+        _, store, _ = self._parts()
+        from venom_core.memory.lance import sql_str
+
+        return await self._run(store.delete_where, f"session_id = {sql_str(session_id)}")
+
+    async def wipe(self, keep_pinned: bool = False) -> int:
+        _, store, _ = self._parts()
+        return await self._run(store.delete_where, "pinned = false" if keep_pinned else "true")
+
+    async def list_entries(self, session_id: str | None, limit: int) -> list[dict[str, Any]]:
+        _, store, _ = self._parts()
+        return await self._run(store.entries, Filters(session_id=session_id).sql(), limit)
+
+    # -- lessons -------------------------------------------------------------------------------
+    async def record_lesson(self, *, task_id: str, situation: str, action: str, result: str, success: bool,
+                            tags: list[str], session_id: str | None = None) -> str:
+        embedder, _, lessons = self._parts()
+
+        def work() -> str:
+            vector = embedder.encode([situation[:2000]])[0]
+            return lessons.record(task_id=task_id, session_id=session_id, situation=situation, action=action,
+                                  result=result, success=success, tags=tags, vector=vector)
+
+        return await self._run(work)
+
+    async def relevant_lessons(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
+        embedder, _, lessons = self._parts()
+        return await self._run(lambda: lessons.relevant(embedder.encode([query])[0], limit))
+
+    def lessons(self) -> LessonStore:
+        return self._parts()[2]
+
+    def store(self) -> MemoryStore:
+        return self._parts()[1]
+
+    async def lesson_for_task(self, task_id: str) -> dict[str, Any] | None:
+        lessons = self.lessons()
+        row = await self._run(lessons.by_task, task_id)
+        return public_lesson(row) if row else None
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking store operation off the event loop."""
+        self._parts()
+        return await self._run(fn, *args)
+
+
+def _fuse(vector_hits: list[dict[str, Any]], text_hits: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Reciprocal-rank fusion of vector and full-text hits; `score` stays the vector similarity."""
+    fused: dict[str, dict[str, Any]] = {}
+    rrf: dict[str, float] = {}
+    for hits, kind in ((vector_hits, "vector"), (text_hits, "text")):
+        for rank, hit in enumerate(hits):
+            entry = fused.setdefault(hit["id"], {**hit, "matched": []})
+            if kind == "text" and hit["id"] not in {h["id"] for h in vector_hits}:
+                entry["score"] = 0.0
+            entry["matched"].append(kind)
+            rrf[hit["id"]] = rrf.get(hit["id"], 0.0) + 1.0 / (60 + rank)
+    ordered = sorted(fused.values(), key=lambda h: rrf[h["id"]], reverse=True)
+    for hit in ordered:
+        hit["rrf"] = round(rrf[hit["id"]], 5)
+    return ordered[:limit]
