@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 WEB_PORT ?= 3000
 # Python requirement files installed into .venv (profiles add themselves here).
-PY_REQUIREMENTS := requirements-dev.txt requirements-profile-memory.txt
+PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt
 
 .DEFAULT_GOAL := help
 .PHONY: help install test lint test-python
@@ -27,10 +27,54 @@ $(VENV)/.installed: $(VENV)/bin/python requirements*.txt
 install: $(VENV)/.installed ## Create .venv and install the Python packages (only what changed)
 
 lint: install ## ruff and mypy
-	$(VENV)/bin/ruff check venom_core tests bench
+	$(VENV)/bin/ruff check venom_core tests bench scripts
 	$(VENV)/bin/mypy venom_core
 
-test-python: install ## The pytest suite (real uvicorn servers on free loopback ports)
+test-python: install system-deps ## The pytest suite (real uvicorn servers on free loopback ports)
 	$(VENV)/bin/pytest -q
 
 test: lint test-python ## The whole test suite (what CI runs)
+
+# --- Operations (issue 7): the stack lifecycle, system packages, perf and load tests ---------------
+# Both servers bind loopback by default (SPEC §9); a non-loopback VENOM_HOST needs VENOM_API_TOKEN.
+VENOM_HOST ?= 127.0.0.1
+WEB_HOST ?= 127.0.0.1
+STACK = PORT=$(PORT) WEB_PORT=$(WEB_PORT) VENOM_HOST=$(VENOM_HOST) WEB_HOST=$(WEB_HOST) $(PYTHON) scripts/venom_stack.py
+.PHONY: start start-dev start-prod stop restart status web-install system-deps docker-validate test-perf bench locust archive-perf
+
+web-install: ## Install the web-next npm packages when missing or changed (says so when web-next/ is absent)
+	@scripts/web-install.sh
+
+start: start-dev ## Set up and start the stack (= start-dev)
+
+start-dev: install web-install ## Dev: uvicorn --reload + next dev (webpack); waits for both, prints the links
+	@$(STACK) start dev
+
+start-prod: install web-install ## Prod: build the UI (standalone), uvicorn without reload + standalone node server
+	@$(STACK) start prod
+
+stop: ## Stop exactly our processes (.venom.pid, .web-next.pid process groups); report foreign port holders
+	@$(STACK) stop
+
+restart: stop start ## stop, then start (dev)
+
+status: ## Running / stale / not running, with PID and port, for the backend and the UI
+	@$(STACK) status
+
+system-deps: ## Debian packages the tests need (nginx), installed only when missing
+	@scripts/install-system-deps.sh
+
+docker-validate: install system-deps ## Validate compose, Dockerfiles (hadolint), nginx config and workflows offline
+	@scripts/validate-docker.sh
+
+test-perf: install ## Post-deployment perf tests against a running stack (VENOM_API_URL, default :$(PORT))
+	VENOM_API_URL=$${VENOM_API_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/pytest tests/perf -m performance -q
+
+bench: install ## Run the benchmarks in bench/ (each bench/*.py prints its numbers)
+	@set -e; for f in bench/*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) "$$f"; done
+
+locust: install ## Headless Locust load test against a running stack on loopback (scripts/run-locust.sh)
+	@scripts/run-locust.sh
+
+archive-perf: ## Archive perf-artifacts/ (Playwright, pytest, Locust results) into a dated tarball
+	@scripts/archive-perf-results.sh

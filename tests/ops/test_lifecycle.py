@@ -1,0 +1,178 @@
+"""The real `make` lifecycle in a disposable copy of the checkout, on free loopback ports.
+
+start-prod -> status -> a task through the API -> the UI answering -> a second start refused ->
+stop -> nothing of ours left, ports free. Runs once without the UI (the "UI missing" path) and,
+when web-next/ exists, once with the production UI build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, free_port
+from tests.ops.conftest import make_copy, run_make
+
+HAS_UI = (ROOT / "web-next" / "package.json").is_file()
+
+
+def group_alive(pgid: int) -> bool:
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                raw = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = raw[raw.rindex(")") + 2:].split()
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                return True
+    return False
+
+
+def port_free(port: int) -> bool:
+    """Nobody listens: a server could bind it (SO_REUSEADDR, as servers do; TIME_WAIT is no owner)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class Stack:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.web_port = free_port()
+
+    def make(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+        return run_make(self.root, *args, f"PORT={self.port}", f"WEB_PORT={self.web_port}", timeout=timeout)
+
+    def pids(self) -> list[int]:
+        return [int(p.read_text()) for p in (self.root / ".venom.pid", self.root / ".web-next.pid") if p.exists()]
+
+    def cleanup(self) -> None:
+        """Safety net for a failing test: stop exactly the groups named in the PID files."""
+        for pid in self.pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def stack_factory(tmp_path: Path) -> Iterator[type[Stack]]:
+    stacks: list[Stack] = []
+
+    def make(with_ui: bool) -> Stack:
+        stack = Stack(make_copy(tmp_path / f"copy{len(stacks)}", with_ui))
+        stacks.append(stack)
+        return stack
+
+    yield make  # type: ignore[misc]
+    for stack in stacks:
+        stack.cleanup()
+
+
+def submit_help_task(base: str) -> dict[str, object]:
+    with httpx.Client(base_url=base, timeout=30) as c:
+        created = c.post("/api/v1/tasks", json={"content": "help", "forced_intent": "HELP_REQUEST"})
+        assert created.status_code == 201, created.text
+        task_id = created.json()["task_id"]
+        with c.stream("GET", f"/api/v1/tasks/{task_id}/stream") as resp:
+            body = "".join(resp.iter_text())
+        assert "event: task_finished" in body
+        task = c.get(f"/api/v1/tasks/{task_id}").json()
+    assert task["status"] == "COMPLETED"
+    return task
+
+
+def assert_stopped(stack: Stack, pids: list[int]) -> None:
+    out = stack.make("stop")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "stopping process group" in out.stdout
+    assert not (stack.root / ".venom.pid").exists() and not (stack.root / ".web-next.pid").exists()
+    for pid in pids:
+        assert not group_alive(pid), f"process group {pid} survived make stop"
+    assert port_free(stack.port) and port_free(stack.web_port)
+    status = stack.make("status")
+    assert "backend: not running" in status.stdout and "ui: not running" in status.stdout
+
+
+def test_lifecycle_without_ui_says_ui_missing(stack_factory: type[Stack]) -> None:
+    stack = stack_factory(with_ui=False)  # type: ignore[call-arg]
+    out = stack.make("start-prod")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "UI missing: web-next/package.json not found" in out.stdout
+    assert f"Backend:  http://127.0.0.1:{stack.port}" in out.stdout
+    pids = stack.pids()
+    assert len(pids) == 1
+
+    status = stack.make("status")
+    assert f"backend: running (PID {pids[0]}, port {stack.port}" in status.stdout
+    assert "UI missing" in status.stdout
+    submit_help_task(f"http://127.0.0.1:{stack.port}")
+    # The backend was started without --reload and answers without a Server header.
+    assert "server" not in httpx.get(f"http://127.0.0.1:{stack.port}/healthz").headers
+
+    again = stack.make("start")
+    assert again.returncode != 0
+    assert "already running" in again.stderr and "refusing a second start" in again.stderr
+    assert stack.pids() == pids
+    assert_stopped(stack, pids)
+
+
+def test_stop_reports_a_foreign_port_holder_and_leaves_it_alone(stack_factory: type[Stack]) -> None:
+    stack = stack_factory(with_ui=False)  # type: ignore[call-arg]
+    foreign = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(stack.port), "--bind", "127.0.0.1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while port_free(stack.port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (stack.root / ".venom.pid").write_text("999999\n")  # a stale PID file
+        out = stack.make("stop")
+        assert out.returncode == 0
+        assert "stale .venom.pid" in out.stdout
+        assert f"port {stack.port} is still held by PID {foreign.pid}" in out.stdout
+        assert foreign.poll() is None, "make stop killed a process it did not start"
+        refused = stack.make("start-prod")
+        assert refused.returncode != 0
+        assert f"Port {stack.port} for the backend is held by PID {foreign.pid}" in refused.stderr
+        assert "left alone" in refused.stderr and foreign.poll() is None
+        assert not (stack.root / ".venom.pid").exists()
+    finally:
+        foreign.terminate()
+        foreign.wait()
+
+
+@pytest.mark.skipif(not HAS_UI, reason="web-next/ is not in this checkout")
+def test_lifecycle_with_the_production_ui(stack_factory: type[Stack]) -> None:
+    stack = stack_factory(with_ui=True)  # type: ignore[call-arg]
+    out = stack.make("start-prod", timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"UI:       http://127.0.0.1:{stack.web_port}" in out.stdout
+    pids = stack.pids()
+    assert len(pids) == 2
+
+    status = stack.make("status")
+    assert "backend: running" in status.stdout and "ui: running" in status.stdout
+    assert status.stdout.count("answering") == 2
+    submit_help_task(f"http://127.0.0.1:{stack.port}")
+    page = httpx.get(f"http://127.0.0.1:{stack.web_port}/", timeout=30, follow_redirects=True)
+    assert page.status_code == 200 and "<html" in page.text.lower()
+
+    again = stack.make("start-prod")
+    assert again.returncode != 0 and "already running" in again.stderr
+    assert_stopped(stack, pids)

@@ -1,0 +1,235 @@
+"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs).
+
+It talks only HTTP/SSE to a running server, never imports the server's internals, so it works
+against any deployment. The token comes from VENOM_API_TOKEN and the address from VENOM_API_URL
+(default http://127.0.0.1:8000). Exit codes: 0 done, 1 the task or the API reported an error,
+2 the API could not be reached or the usage was wrong.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NoReturn
+
+import click
+import httpx
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+class Api:
+    """A thin httpx wrapper that turns transport and API errors into clear CLI exits."""
+
+    def __init__(self, url: str, token: str | None, timeout: float) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.url = url.rstrip("/")
+        self.http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            resp = self.http.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            self.unreachable(exc)
+        if resp.status_code >= 400:
+            api_error(resp)
+        return resp.json()
+
+    def unreachable(self, exc: Exception) -> NoReturn:
+        fail(f"cannot reach the Venom API at {self.url} ({type(exc).__name__}). "
+             "Is it running? Start it with `make start`, or set VENOM_API_URL.", code=2)
+
+    def events(self, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Server-sent events as (event name, JSON data), until the server closes the stream."""
+        try:
+            with self.http.stream("GET", path, timeout=httpx.Timeout(self.http.timeout.connect, read=None)) as resp:
+                if resp.status_code >= 400:
+                    resp.read()
+                    api_error(resp)
+                name, data = "message", list[str]()
+                for line in resp.iter_lines():
+                    if line == "":
+                        if data:
+                            yield name, json.loads("\n".join(data))
+                        name, data = "message", []
+                    elif line.startswith("event:"):
+                        name = line[6:].strip()
+                    elif line.startswith("data:"):
+                        data.append(line[5:].lstrip())
+        except httpx.HTTPError as exc:
+            self.unreachable(exc)
+
+
+def api_error(resp: httpx.Response) -> NoReturn:
+    try:
+        err = resp.json().get("error") or {}
+    except ValueError:
+        err = {}
+    if isinstance(err, dict) and err.get("message"):
+        fail(f"API error {resp.status_code} {err.get('code', '')}: {err['message']}")
+    fail(f"API error {resp.status_code}: {resp.text[:300]}")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"venom: {message}", err=True)
+    sys.exit(code)
+
+
+@dataclass
+class Spinner:
+    """A spinner on stderr until the first token arrives; silent when stderr is not a terminal."""
+
+    enabled: bool
+    label: str = "thinking"
+    _stop: threading.Event | None = None
+    _thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if not self.enabled:
+            return
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._spin, args=(self._stop,), daemon=True)
+        self._thread.start()
+
+    def _spin(self, stop: threading.Event) -> None:
+        for frame in itertools.cycle(SPINNER_FRAMES):
+            click.echo(f"\r{frame} {self.label}…", nl=False, err=True)
+            if stop.wait(0.1):
+                break
+
+    def stop(self) -> None:
+        if self._stop is not None and self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            click.echo("\r\033[K", nl=False, err=True)
+            self._stop = self._thread = None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--url", envvar="VENOM_API_URL", default=DEFAULT_URL, show_default=True,
+              help="Base URL of the Venom API (env VENOM_API_URL).")
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds to wait for each API call.")
+@click.pass_context
+def cli(ctx: click.Context, url: str, timeout: float) -> None:
+    """Venom in the terminal. The token, if the server needs one, is read from VENOM_API_TOKEN."""
+    ctx.obj = Api(url, os.environ.get("VENOM_API_TOKEN") or None, timeout)
+
+
+@cli.command()
+@click.argument("prompt", nargs=-1, required=True)
+@click.option("--session", "session_id", help="Session id, to keep a conversation together.")
+@click.option("--intent", "forced_intent", help="Force an intent, e.g. HELP_REQUEST.")
+@click.option("--tool", "forced_tool", help="Force a tool, e.g. time.")
+@click.option("--spinner/--no-spinner", default=None, help="Show a spinner (default: when stderr is a terminal).")
+@click.pass_obj
+def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent: str | None,
+        forced_tool: str | None, spinner: bool | None) -> None:
+    """Submit PROMPT as a task and stream the answer as it is generated."""
+    body: dict[str, Any] = {"content": " ".join(prompt)}
+    for key, value in (("session_id", session_id), ("forced_intent", forced_intent), ("forced_tool", forced_tool)):
+        if value:
+            body[key] = value
+    created = api.request("POST", "/api/v1/tasks", json=body)
+    task_id = str(created["task_id"])
+    spin = Spinner(sys.stderr.isatty() if spinner is None else spinner)
+    spin.start()
+    final: dict[str, Any] = {}
+    printed = False
+    try:
+        for name, data in api.events(str(created.get("stream_url") or f"/api/v1/tasks/{task_id}/stream")):
+            if name == "task_update" and data.get("delta"):
+                spin.stop()
+                click.echo(data["delta"], nl=False)
+                printed = True
+            elif name == "task_finished":
+                final = data
+            elif name == "task_missing":
+                fail(f"task {task_id} disappeared: {data.get('detail', '')}")
+    finally:
+        spin.stop()
+    if printed:
+        click.echo()
+    status = final.get("status", "UNKNOWN")
+    if status != "COMPLETED":
+        err = final.get("error") or {}
+        detail = f" [{err.get('code')}] {err.get('message')}" if err else ""
+        fail(f"task {task_id} ended {status}{detail}")
+
+
+@cli.command()
+@click.option("--status", "status_filter", help="Only tasks in this status (PENDING, COMPLETED, ...).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.option("--json", "as_json", is_flag=True, help="Print the raw JSON.")
+@click.pass_obj
+def tasks(api: Api, status_filter: str | None, limit: int, as_json: bool) -> None:
+    """List recent tasks, newest first."""
+    params: dict[str, Any] = {"limit": limit}
+    if status_filter:
+        params["status"] = status_filter.upper()
+    page = api.request("GET", "/api/v1/tasks", params=params)
+    if as_json:
+        click.echo(json.dumps(page, indent=2, ensure_ascii=False))
+        return
+    items = page.get("items", [])
+    if not items:
+        click.echo("No tasks.")
+        return
+    click.echo(f"{'TASK ID':<38} {'STATUS':<10} {'CREATED':<26} CONTENT")
+    for t in items:
+        content = " ".join(str(t.get("content", "")).split())
+        content = content if len(content) <= 50 else content[:49] + "…"
+        click.echo(f"{t['task_id']:<38} {t['status']:<10} {t.get('created_at', ''):<26} {content}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the raw JSON.")
+@click.pass_obj
+def status(api: Api, as_json: bool) -> None:
+    """Show the server's readiness, queue and LLM runtime."""
+    st = api.request("GET", "/api/v1/system/status")
+    if as_json:
+        click.echo(json.dumps(st, indent=2, ensure_ascii=False))
+        return
+    runtime = st.get("llm_runtime") or {}
+    click.echo(f"Venom at {api.url}: {st.get('status', '?')} (healthy: {st.get('system_healthy')}, "
+               f"up {st.get('uptime_seconds', 0):.0f} s, boot {st.get('boot_id', '?')})")
+    click.echo(f"  LLM runtime: {runtime.get('provider') or 'none'} {runtime.get('model') or ''} "
+               f"({runtime.get('status', 'unknown')})")
+    click.echo(f"  Queue: {json.dumps(st.get('queue', {}), ensure_ascii=False)}")
+    click.echo(f"  Memory: {st.get('process_rss_mb')} MB RSS; system {st.get('memory_usage_percent')} % used")
+
+
+@cli.command()
+@click.argument("task_id")
+@click.option("--follow", "-f", is_flag=True, help="Keep streaming new log lines until the task finishes.")
+@click.pass_obj
+def logs(api: Api, task_id: str, follow: bool) -> None:
+    """Print the log lines of TASK_ID."""
+    if not follow:
+        task = api.request("GET", f"/api/v1/tasks/{task_id}")
+        for line in task.get("logs", []):
+            click.echo(line)
+        click.echo(f"-- {task['status']}", err=True)
+        return
+    for name, data in api.events(f"/api/v1/tasks/{task_id}/stream"):
+        if name == "task_missing":
+            fail(f"there is no task with id {task_id}")
+        for line in data.get("logs", []) if name == "task_update" else []:
+            click.echo(line)
+        if name == "task_finished":
+            click.echo(f"-- {data.get('status')}", err=True)
+
+
+def main() -> None:
+    """Console-script entry point (`venom = "venom_core.cli:main"`)."""
+    cli(prog_name="venom")
+
+
+if __name__ == "__main__":
+    main()
