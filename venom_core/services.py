@@ -26,6 +26,7 @@ from venom_core.core.work_queue import AsyncioWorkerPool
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService
 from venom_core.memory.wiring import build_memory, start_memory
+from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.storage.sql import SqlStorage
 
 
@@ -46,6 +47,8 @@ class Services:
     # Long-term memory and the knowledge graph (venom_core/memory); None when not built.
     memory: MemoryService | None = None
     brain: Brain | None = None
+    # The LLM runtime registry (venom_core/runtimes): providers, routing policy, streaming.
+    runtimes: RuntimeRegistry | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -57,13 +60,16 @@ def build_services(settings: Settings) -> Services:
     async def system_status() -> dict[str, Any]:
         return await collect_status(services_ref["s"])
 
-    runner = TaskRunner(log, BuiltinOrchestrator(system_status))
+    runtimes = RuntimeRegistry(settings)
+    runner = TaskRunner(log, BuiltinOrchestrator(system_status, runtimes))
     queue = AsyncioWorkerPool(runner.run, settings.MAX_CONCURRENT_TASKS)
     runner.queue = queue
     tasks = TaskService(log, storage, queue, runner)
     services = Services(settings, storage, bus, log, runner, queue, tasks)
     services_ref["s"] = services
     services.memory, services.brain = build_memory(settings)
+    services.runtimes = runtimes
+    tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
     return services
 
 
@@ -72,6 +78,8 @@ async def start_services(s: Services) -> None:
     await s.storage.init()
     await s.log.start()
     start_memory(s)  # background load; subscribes to task events before recovery re-queues tasks
+    if s.runtimes is not None:
+        s.runtimes.start()  # the model loads in the background; startup does not wait for it
     await s.tasks.recover()
     s.background.append(
         asyncio.create_task(
@@ -89,5 +97,7 @@ async def stop_services(s: Services) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await job
     await s.queue.stop()
+    if s.runtimes is not None:
+        await s.runtimes.close()
     await s.log.stop()
     await s.storage.close()

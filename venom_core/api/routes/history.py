@@ -19,12 +19,10 @@ router = APIRouter(prefix="/api/v1/history", tags=["history"])
 async def list_requests(
     services: ServicesDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[^|]+\|[^|]+$")] = None,
     status: TaskStatus | None = None,
     session_id: Annotated[str | None, Query(max_length=128)] = None,
 ) -> dict[str, Any]:
-    if cursor is not None and "|" not in cursor:
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.")
     try:
         page = await services.tasks.page(status=status, session_id=session_id, limit=limit, cursor=cursor)
     except ValueError:

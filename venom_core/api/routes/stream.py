@@ -18,7 +18,15 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connecti
 SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        "content": {"text/event-stream": {"schema": {
+            "type": "object",
+            "required": ["event", "data"],
+            "properties": {
+                "event": {"enum": ["task_update", "heartbeat", "task_finished", "task_missing"]},
+                "data": {"type": "string", "contentMediaType": "application/json"},
+                "id": {"type": "string", "pattern": "^[0-9]+$"},
+            },
+        }}},
     }
 }
 

@@ -61,11 +61,9 @@ async def list_tasks(
     status: TaskStatus | None = None,
     session_id: Annotated[str | None, Query(max_length=128)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[^|]+\|[^|]+$")] = None,
 ) -> TaskList:
     """Newest first. Pass `next_cursor` back as `cursor` for the next page."""
-    if cursor is not None and "|" not in cursor:
-        raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.")
     try:
         page = await tasks.page(status=status, session_id=session_id, limit=limit, cursor=cursor)
     except ValueError:

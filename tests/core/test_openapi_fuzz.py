@@ -1,0 +1,34 @@
+"""Schemathesis over the whole OpenAPI schema against a real server: no 5xx, no schema violation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import LiveServer
+
+
+def test_schema_declares_event_stream(client: httpx.Client) -> None:
+    schema = client.get("/openapi.json").json()
+    content = schema["paths"]["/api/v1/tasks/{task_id}/stream"]["get"]["responses"]["200"]["content"]
+    assert "text/event-stream" in content
+
+
+def test_schemathesis_finds_no_server_error_or_schema_violation(server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    srv: LiveServer = server_factory(VENOM_SSE_HEARTBEAT_SECONDS="1")
+    st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
+    proc = subprocess.run(
+        [st, "run", f"{srv.url}/openapi.json",
+         "--checks", "not_a_server_error,response_schema_conformance,content_type_conformance",
+         "--phases", "examples,coverage,fuzzing", "--max-examples", "30", "--max-time", "150",
+         "--workers", "1", "--seed", "7", "--generation-deterministic", "--request-timeout", "20"],
+        capture_output=True, text=True, timeout=400, cwd=tmp_path,
+    )
+    report = proc.stdout[-6000:] + proc.stderr[-2000:]
+    assert proc.returncode == 0, report
+    assert "Server error" not in proc.stdout
+    assert "unhandled error" not in srv.log_text()

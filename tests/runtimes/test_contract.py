@@ -1,0 +1,92 @@
+"""One contract, every provider: the same tests run through Venom's HTTP API for each runtime.
+
+embedded = llama.cpp in Venom's process; openai_compatible = a real `llama_cpp.server`;
+ollama, openai, google, anthropic = the protocol test double (same engine behind it).
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from tests.runtimes.conftest import OAI_ALIAS, OLLAMA_MODEL, direct, inject, text_of
+
+PROVIDERS = {
+    "embedded": "SmolLM2-135M-Instruct.Q4_1",
+    "ollama": OLLAMA_MODEL,
+    "openai_compatible": OAI_ALIAS,
+    "openai": "gpt-double",
+    "google": "gemini-double",
+    "anthropic": "claude-double",
+}
+DOUBLE_BACKED = {"ollama", "openai", "google", "anthropic"}
+SCHEMA = {"type": "object", "properties": {"city": {"type": "string", "enum": ["Paris", "Rome", "Berlin"]}},
+          "required": ["city"]}
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_streams_a_real_answer(provider: str, api: httpx.Client, ctl: httpx.Client) -> None:
+    fs = direct(api, provider=provider)
+    events = [f.event for f in fs]
+    assert events[0] == "start" and events[-1] == "done", events
+    assert fs[0].data["provider"] == provider
+    assert fs[0].data["model"] == PROVIDERS[provider]  # each runtime keeps its own model name
+    assert events.count("content") >= 2, "the answer must arrive as several chunks"
+    assert "Paris" in text_of(fs)
+    if provider in DOUBLE_BACKED:
+        sent = ctl.get("/_control/log").json()
+        assert [e["protocol"] for e in sent] == [{"google": "openai"}.get(provider, provider)]
+        assert sent[0]["body"]["model"] == PROVIDERS[provider]
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_json_schema_output(provider: str, api: httpx.Client, ctl: httpx.Client) -> None:
+    fs = direct(api, "Which city is the capital of France? Answer in JSON.", provider=provider, max_tokens=40,
+                response_format={"type": "json_schema", "json_schema": {"schema": SCHEMA}})
+    value = json.loads(text_of(fs))
+    assert value["city"] in {"Paris", "Rome", "Berlin"}
+
+
+@pytest.mark.parametrize("provider", sorted(DOUBLE_BACKED))
+def test_upstream_error_is_a_clean_error_event(provider: str, api: httpx.Client, ctl: httpx.Client) -> None:
+    inject(ctl, {"kind": "status", "status": 400})
+    fs = direct(api, provider=provider)
+    assert [f.event for f in fs] == ["start", "error"]
+    assert fs[1].data["code"] == "llm_http_error"
+    assert "400" in fs[1].data["message"]
+
+
+@pytest.mark.parametrize("provider", sorted(DOUBLE_BACKED))
+def test_client_disconnect_closes_the_upstream_stream(provider: str, api: httpx.Client, ctl: httpx.Client) -> None:
+    """Cancelling the consumer must close the upstream HTTP request (no tokens paid for nothing)."""
+    inject(ctl, {"kind": "slow", "pieces": 2000, "delay": 0.02})
+    payload = {"content": "Count for me.", "provider": provider, "max_tokens": 4000}
+    with api.stream("POST", "/api/v1/llm/simple/stream", json=payload) as r:
+        for line in r.iter_lines():
+            if line.startswith("event: content"):
+                break
+    entry = _wait_closed(ctl)
+    assert entry["client_left"] is True
+    assert entry["chunks_sent"] < 2000
+
+
+def _wait_closed(ctl: httpx.Client) -> dict[str, object]:
+    for _ in range(300):
+        log = ctl.get("/_control/log").json()
+        if log and "closed_at" in log[-1]:
+            return dict(log[-1])
+        import time
+
+        time.sleep(0.05)
+    raise AssertionError("the upstream stream was never closed")
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_models_are_listed(provider: str, api: httpx.Client) -> None:
+    body = api.get("/api/v1/models").json()
+    names = {m["name"] for m in body["models"] if m["provider"] == provider}
+    assert PROVIDERS[provider] in names, body
+    row = next(p for p in body["providers"] if p["provider"] == provider)
+    assert row["error"] is None

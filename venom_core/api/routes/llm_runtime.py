@@ -1,0 +1,74 @@
+"""`/api/v1/system/llm-runtime/*`: which runtime is active, what can be chosen, and switching.
+
+Also home of the helpers the other runtime routes share: the registry dependency and the
+mapping of `RuntimeError_` codes to HTTP statuses.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.requests import HTTPConnection
+
+from venom_core.api.deps import AdminDep, get_services
+from venom_core.api.errors import ApiError, error_responses
+from venom_core.runtimes import catalog
+from venom_core.runtimes.base import RuntimeError_
+from venom_core.runtimes.registry import RuntimeRegistry
+
+router = APIRouter(prefix="/api/v1/system/llm-runtime", tags=["llm"])
+
+STATUS_BY_CODE = {
+    "unknown_provider": 404,
+    "model_not_found": 404,
+    "model_incompatible": 400,
+    "provider_unavailable": 400,
+    "provider_not_allowed": 400,
+    "sensitive_local_only": 400,
+    "no_runtime": 503,
+}
+
+
+def get_runtimes(conn: HTTPConnection) -> RuntimeRegistry:
+    registry = get_services(conn).runtimes
+    if registry is None:
+        raise ApiError(503, "no_runtime", "The LLM runtime registry is not running.")
+    return registry
+
+
+RuntimesDep = Annotated[RuntimeRegistry, Depends(get_runtimes)]
+
+
+def api_error(exc: RuntimeError_) -> ApiError:
+    return ApiError(STATUS_BY_CODE.get(exc.code, 502), exc.code, exc.message)
+
+
+class ActiveRuntimeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: str = Field(min_length=1, max_length=64, description="embedded, ollama, openai_compatible, openai, "
+                                                                  "google or anthropic")
+    model: str | None = Field(default=None, min_length=1, max_length=256)
+
+
+@router.get("/options")
+async def runtime_options(runtimes: RuntimesDep) -> dict[str, Any]:
+    """Every runtime, whether it may be used now and why not: the source for UI selectors."""
+    return catalog.options(runtimes)
+
+
+@router.get("/active")
+async def active_runtime(runtimes: RuntimesDep) -> dict[str, Any]:
+    """The runtime a plain request uses now (provider, model, endpoint, status, config_hash)."""
+    return {**runtimes.runtime_info(), "active_provider": runtimes.active}
+
+
+@router.post("/active", responses=error_responses(400, 403, 404, 422))
+async def set_active_runtime(body: ActiveRuntimeRequest, runtimes: RuntimesDep, _: AdminDep) -> dict[str, Any]:
+    """Switch the active runtime (admin). 404 for an unknown runtime or model, 400 if not allowed."""
+    try:
+        info = await catalog.set_active(runtimes, body.provider.strip().lower(), body.model)
+    except RuntimeError_ as exc:
+        raise api_error(exc) from None
+    return {**info, "active_provider": runtimes.active, "success": True}

@@ -1,0 +1,107 @@
+"""`POST /api/v1/llm/simple/stream`: direct chat with the model, no orchestrator, as SSE.
+
+Events: `start {request_id, provider, model}`, then `content {text}` per chunk, then `done`
+or `error {code, message}`. It adds as little as possible on top of the runtime: the routing
+decision is computed once, and each chunk is written as soon as it arrives. A client that
+disconnects cancels the generator, which closes the upstream request or stops the model.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from venom_core.api.errors import error_responses
+from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
+from venom_core.api.schemas import FORCED_PROVIDERS
+from venom_core.runtimes.base import ChatMessage, GenerationParams, RuntimeError_
+from venom_core.runtimes.registry import RuntimeRegistry
+
+router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
+
+SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"description": "Server-sent events: `start`, `content {text}`, `done`, `error {code, message}`.",
+          "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+}
+
+
+class SimpleStreamRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    content: str = Field(min_length=1, max_length=50_000)
+    model: str | None = Field(default=None, max_length=256)
+    provider: str | None = Field(default=None, description=f"Force a runtime: {', '.join(FORCED_PROVIDERS)}.")
+    max_tokens: int | None = Field(default=None, ge=1, le=32_768)
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    response_format: dict[str, Any] | None = Field(
+        default=None, description='`{"type": "json_schema", "json_schema": {"schema": {...}}}` or '
+                                  '`{"type": "json_object", "schema": {...}}`')
+    session_id: str | None = Field(default=None, max_length=128)
+    sensitive: bool = False
+
+    @field_validator("provider")
+    @classmethod
+    def _known(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        key = v.lstrip("@/").lower()
+        if key not in FORCED_PROVIDERS:
+            raise ValueError(f"unknown provider '{v}'; allowed values: {', '.join(FORCED_PROVIDERS)}")
+        return FORCED_PROVIDERS[key]
+
+    def json_schema(self) -> dict[str, Any] | None:
+        fmt = self.response_format or {}
+        schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+        return schema if isinstance(schema, dict) else None
+
+
+def frame(event: str, data: dict[str, Any]) -> bytes:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n".encode()
+
+
+async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_id: str,
+                 provider: str, model: str) -> AsyncIterator[bytes]:
+    params = GenerationParams(max_tokens=body.max_tokens, temperature=body.temperature, top_p=body.top_p,
+                              json_schema=body.json_schema())
+    t0 = time.perf_counter()
+    yield frame("start", {"request_id": request_id, "provider": provider, "model": model,
+                          "session_id": body.session_id})
+    first_ms: float | None = None
+    chunks = 0
+    try:
+        async for chunk in registry.stream_chat([ChatMessage("user", body.content)], params,
+                                                forced_provider=body.provider, sensitive=body.sensitive,
+                                                model=body.model):
+            if chunk.text:
+                if first_ms is None:
+                    first_ms = round((time.perf_counter() - t0) * 1000, 3)
+                chunks += 1
+                yield frame("content", {"text": chunk.text})
+    except RuntimeError_ as exc:
+        yield frame("error", {"code": exc.code, "message": exc.message})
+        return
+    yield frame("done", {"request_id": request_id, "chunks": chunks, "first_token_ms": first_ms,
+                         "elapsed_ms": round((time.perf_counter() - t0) * 1000, 3)})
+
+
+@router.post("/simple/stream", response_class=StreamingResponse,
+             responses={**SSE_RESPONSE, **error_responses(400, 404, 422, 503)})
+async def simple_stream(body: SimpleStreamRequest, registry: RuntimesDep) -> StreamingResponse:
+    """Direct chat as SSE. 503 when no runtime may answer, 400 when the forced runtime is not allowed."""
+    try:
+        decision = registry.decide(body.content, forced_provider=body.provider, sensitive=body.sensitive)
+    except RuntimeError_ as exc:
+        raise api_error(exc) from None
+    request_id = uuid.uuid4().hex
+    model = body.model or decision.model
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Request-Id": request_id,
+               **({"X-Session-Id": body.session_id} if body.session_id else {})}
+    return StreamingResponse(frames(registry, body, request_id, decision.provider, model),
+                             media_type="text/event-stream", headers=headers)

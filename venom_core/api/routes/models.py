@@ -1,0 +1,66 @@
+"""`/api/v1/models`: list the models of every usable runtime, switch, and install (Ollama pull).
+
+Install progress is published as `MODEL_INSTALL_PROGRESS` system events, so `/ws/events`
+clients watch a pull without polling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from venom_core.api.deps import AdminDep, ServicesDep
+from venom_core.api.errors import error_responses
+from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
+from venom_core.runtimes import catalog
+from venom_core.runtimes.base import RuntimeError_
+
+router = APIRouter(prefix="/api/v1/models", tags=["models"])
+
+MODEL_INSTALL_PROGRESS = "MODEL_INSTALL_PROGRESS"
+
+
+class SwitchRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(min_length=1, max_length=256)
+    provider: str | None = Field(default=None, max_length=64, description="Defaults to the active runtime.")
+    role: str | None = Field(default=None, max_length=64)
+
+
+class InstallRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = Field(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/@-]*$")
+
+
+@router.get("")
+async def list_models(runtimes: RuntimesDep) -> dict[str, Any]:
+    """Models of every runtime that may be used now, the active one marked, plus per-runtime status."""
+    return await catalog.list_models(runtimes)
+
+
+@router.post("/switch", responses=error_responses(400, 403, 404, 422))
+async def switch_model(body: SwitchRequest, runtimes: RuntimesDep, _: AdminDep) -> dict[str, Any]:
+    """Use another model on the active runtime. 404 if no runtime has it, 400 if another runtime owns it."""
+    try:
+        info = await catalog.switch_model(runtimes, body.name, body.provider)
+    except RuntimeError_ as exc:
+        raise api_error(exc) from None
+    return {"success": True, "active": info}
+
+
+@router.post("/install", status_code=202, responses=error_responses(400, 403, 422))
+async def install_model(body: InstallRequest, runtimes: RuntimesDep, services: ServicesDep,
+                        _: AdminDep) -> dict[str, Any]:
+    """Pull a model into Ollama in the background; progress events arrive on `/ws/events`."""
+
+    def progress(data: dict[str, Any]) -> None:
+        status = data.get("status", "")
+        services.log.append(None, MODEL_INSTALL_PROGRESS, message=f"{data['name']}: {status}", agent="Models",
+                            data=data)
+
+    try:
+        return catalog.start_install(runtimes, body.name, progress)
+    except RuntimeError_ as exc:
+        raise api_error(exc) from None

@@ -1,0 +1,116 @@
+"""Anthropic's Messages API (`POST /v1/messages`, SSE), spoken with httpx.
+
+Anthropic's native protocol differs from OpenAI's: the system prompt is a top-level field,
+`max_tokens` is required, and text arrives as `content_block_delta` events ending with
+`message_stop`. We speak it directly rather than through the SDK so that cancellation and
+error mapping behave exactly like the other HTTP providers.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+
+from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, Health, ModelInfo, RuntimeError_
+from venom_core.runtimes.http_common import raise_for_status, sse_events, stream_cut, timeout, transport_error
+
+API_VERSION = "2023-06-01"
+DEFAULT_MAX_TOKENS = 1024
+
+
+def request_body(messages: list[ChatMessage], params: GenerationParams, model: str) -> dict[str, Any]:
+    system = "\n\n".join(m.content for m in messages if m.role == "system")
+    turns = [{"role": "assistant" if m.role == "assistant" else "user", "content": m.content}
+             for m in messages if m.role != "system"]
+    body: dict[str, Any] = {"model": model, "messages": turns, "stream": True,
+                            "max_tokens": params.max_tokens or DEFAULT_MAX_TOKENS}
+    if system:
+        body["system"] = system
+    if params.temperature is not None:
+        body["temperature"] = params.temperature
+    if params.top_p is not None:
+        body["top_p"] = params.top_p
+    if params.stop:
+        body["stop_sequences"] = params.stop
+    if params.json_schema is not None:
+        # The Messages API has no response_format: ask for the schema as a forced tool input.
+        body["tools"] = [{"name": "output", "description": "Return the answer.", "input_schema": params.json_schema}]
+        body["tool_choice"] = {"type": "tool", "name": "output"}
+    return body
+
+
+class AnthropicProvider:
+    def __init__(self, *, endpoint: str, model: str, api_key: str, connect_timeout: float = 5.0,
+                 first_chunk_timeout: float = 60.0):
+        self.name = "anthropic"
+        self.model = model
+        self.endpoint = endpoint.rstrip("/")
+        self._client = httpx.AsyncClient(
+            base_url=self.endpoint,
+            headers={"x-api-key": api_key, "anthropic-version": API_VERSION},
+            timeout=timeout(connect_timeout, first_chunk_timeout),
+        )
+
+    async def stream(
+        self, messages: list[ChatMessage], params: GenerationParams, *, model: str | None = None
+    ) -> AsyncIterator[Chunk]:
+        body = request_body(messages, params, model or self.model)
+        done = False
+        try:
+            async with self._client.stream("POST", "/v1/messages", json=body) as response:
+                await raise_for_status(self.name, response)
+                async for event, data in sse_events(response):
+                    payload = json.loads(data) if data else {}
+                    kind = event or payload.get("type", "")
+                    if kind == "error":
+                        err = payload.get("error") or {}
+                        raise RuntimeError_("llm_http_error", f"anthropic reported an error mid-stream: "
+                                                              f"{err.get('message', data[:200])}")
+                    if kind == "content_block_delta":
+                        delta = payload.get("delta") or {}
+                        text = delta.get("text") or delta.get("partial_json") or ""
+                        if text:
+                            yield Chunk(text=text)
+                    elif kind == "message_delta":
+                        yield Chunk(finish_reason=(payload.get("delta") or {}).get("stop_reason"),
+                                    usage=payload.get("usage"))
+                    elif kind == "message_stop":
+                        done = True
+                        break
+        except httpx.HTTPError as exc:
+            raise transport_error(self.name, self.endpoint, exc) from exc
+        except json.JSONDecodeError as exc:
+            raise RuntimeError_("llm_protocol_error", "anthropic sent a malformed event.") from exc
+        if not done:
+            raise stream_cut(self.name)
+
+    async def complete(
+        self, messages: list[ChatMessage], params: GenerationParams, *, model: str | None = None
+    ) -> str:
+        return "".join([c.text async for c in self.stream(messages, params, model=model)])
+
+    async def list_models(self) -> list[ModelInfo]:
+        try:
+            response = await self._client.get("/v1/models")
+        except httpx.HTTPError as exc:
+            raise transport_error(self.name, self.endpoint, exc) from exc
+        await raise_for_status(self.name, response)
+        return [ModelInfo(name=str(m["id"]), provider=self.name, details={"display_name": m.get("display_name")})
+                for m in response.json().get("data") or [] if m.get("id")]
+
+    async def health(self) -> Health:
+        t0 = time.perf_counter()
+        try:
+            response = await self._client.get("/v1/models", timeout=5.0)
+        except httpx.HTTPError as exc:
+            return Health("offline", transport_error(self.name, self.endpoint, exc).message)
+        latency = round((time.perf_counter() - t0) * 1000, 3)
+        return Health("ready" if response.status_code < 400 else "error",
+                      f"{self.endpoint} answered HTTP {response.status_code}", latency)
+
+    async def close(self) -> None:
+        await self._client.aclose()

@@ -1,0 +1,280 @@
+"""The runtime registry: one place that owns the providers, applies the policy and streams.
+
+`stream_chat` is what agents call. It asks the `Policy` for a chain of runtimes, then for each
+runtime in turn retries transient errors (429/5xx/connection/timeout) ONLY before the first
+chunk, with OLLAMA_RETRY_MAX_ATTEMPTS total attempts and a linear OLLAMA_RETRY_BACKOFF_SECONDS
+backoff, and falls back to the next runtime (with its own model) when one gives up. Once text
+has been streamed nothing is retried: the error surfaces as `llm_stream_interrupted`. Every
+decision lands in the task's trace when a `TaskContext` is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any, cast
+
+from loguru import logger
+
+from venom_core.config import Settings
+from venom_core.core.orchestration import TaskContext
+from venom_core.runtimes import providers
+from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, LLMProvider, RuntimeError_
+from venom_core.runtimes.embedded import EmbeddedProvider
+from venom_core.runtimes.policy import Decision, Policy
+
+
+def config_hash(provider: str, endpoint: str, model: str) -> str:
+    return hashlib.sha256(f"{provider}|{endpoint}|{model}".encode()).hexdigest()[:12]
+
+
+class RuntimeRegistry:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.policy = Policy(settings)
+        known = settings.LLM_PROVIDER in providers.ALL_PROVIDERS
+        self.active = settings.LLM_PROVIDER if known else "embedded"
+        self.config_error = "" if known else (
+            f"LLM_PROVIDER={settings.LLM_PROVIDER!r} is not a known runtime "
+            f"({', '.join(providers.ALL_PROVIDERS)}); using the embedded model.")
+        self.models = {name: providers.model_name(settings, name) for name in providers.ALL_PROVIDERS}
+        self._instances: dict[str, LLMProvider] = {}
+        self._status: dict[str, tuple[str, str]] = {}  # HTTP runtimes: (status, error) from probes and use
+        self._jobs: set[asyncio.Task[Any]] = set()
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Prepare runtimes in the background: the server never waits for a model."""
+        self.spawn(self._prepare(), "llm-runtime-prepare")
+
+    def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        job = asyncio.create_task(coro, name=name)
+        self._jobs.add(job)
+        job.add_done_callback(self._jobs.discard)
+        return job
+
+    async def _prepare(self) -> None:
+        wanted = [self.active, self.settings.LLM_FALLBACK_PROVIDER]
+        if self.settings.VENOM_RUNTIME_PROFILE == "full":
+            wanted += list(providers.LOCAL_PROVIDERS)
+        for name in dict.fromkeys(n for n in wanted if n and self.policy.local_allowed(n)):
+            try:
+                provider = self.provider(name, autoload=False)
+                if isinstance(provider, EmbeddedProvider):
+                    await provider.load(warmup=self.settings.LLM_WARMUP_ON_STARTUP)
+                else:
+                    health = await provider.health()
+                    self._status[name] = ("ready" if health.status == "ready" else "error", "" if
+                                          health.status == "ready" else health.detail)
+            except RuntimeError_ as exc:
+                logger.warning("runtime {} is not usable: {}", name, exc.message)
+            except Exception:
+                logger.exception("preparing runtime {} failed", name)
+
+    async def close(self) -> None:
+        for job in list(self._jobs):
+            job.cancel()
+        for job in list(self._jobs):
+            with contextlib.suppress(BaseException):
+                await job
+        for inst in self._instances.values():
+            with contextlib.suppress(Exception):
+                await inst.close()
+
+    # -- providers and status ----------------------------------------------------------------
+    def provider(self, name: str | None = None, *, autoload: bool = True) -> LLMProvider:
+        """The provider instance for `name` (default: the policy's choice for a plain request).
+
+        An embedded model first asked for here starts loading in the background (`autoload`)."""
+        if name is None:
+            name = self.decide("").provider
+        if name not in providers.ALL_PROVIDERS:
+            raise RuntimeError_("unknown_provider", f"There is no runtime named {name!r}; known: "
+                                f"{', '.join(providers.ALL_PROVIDERS)}.")
+        if providers.is_local(name) and not self.policy.local_allowed(name):
+            raise RuntimeError_("provider_unavailable", f"The local runtime {name} is disabled because "
+                                "VENOM_RUNTIME_PROFILE=llm_off.")
+        if not providers.is_local(name) and not providers.api_key(self.settings, name):
+            raise RuntimeError_("provider_unavailable",
+                                f"The cloud runtime {name} cannot be used: {self.policy.cloud_blocker(name)}.")
+        inst = self._instances.get(name)
+        if inst is None:
+            inst = self._instances[name] = providers.build(self.settings, name)
+            if isinstance(inst, EmbeddedProvider) and autoload:
+                self.spawn(self._load_quietly(inst), f"llm-load-{name}")
+        return inst
+
+    @staticmethod
+    async def _load_quietly(inst: EmbeddedProvider) -> None:
+        with contextlib.suppress(RuntimeError_):
+            await inst.load()
+
+    def status_of(self, name: str) -> tuple[str, str]:
+        inst = self._instances.get(name)
+        if isinstance(inst, EmbeddedProvider):
+            return inst.status, inst.error
+        if not providers.is_local(name):
+            if self.policy.cloud_allowed(name):
+                return "ready", ""
+            return "unavailable", self.policy.cloud_blocker(name)
+        return self._status.get(name, ("loading", ""))
+
+    def snapshot(self, name: str, model: str | None = None) -> dict[str, Any]:
+        model = model or self.models[name]
+        endpoint = providers.endpoint(self.settings, name)
+        status, error = self.status_of(name)
+        info: dict[str, Any] = {"provider": name, "model": model, "endpoint": endpoint, "status": status,
+                                "config_hash": config_hash(name, endpoint, model), "runtime_id": f"{name}@{endpoint}"}
+        if error:
+            info["error"] = error
+        inst = self._instances.get(name)
+        if isinstance(inst, EmbeddedProvider):
+            info["generating"] = inst.active_generations  # 0 once an aborted generation has really stopped
+        return info
+
+    def runtime_info(self) -> dict[str, Any]:
+        """The runtime a plain request would use now, for `/system/status` and every task."""
+        extra = {"runtime_profile": self.settings.VENOM_RUNTIME_PROFILE, "ai_mode": self.settings.AI_MODE}
+        try:
+            decision = self.decide("")
+        except RuntimeError_ as exc:
+            return {"provider": None, "model": None, "endpoint": None, "status": "unavailable",
+                    "error": exc.message, "error_code": exc.code, "config_hash": None, "runtime_id": None, **extra}
+        info = {**self.snapshot(decision.provider, decision.model), **extra}
+        if self.config_error:
+            info.setdefault("warning", self.config_error)
+        return info
+
+    def decide(self, content: str, *, forced_provider: str | None = None, sensitive: bool = False) -> Decision:
+        return self.policy.decide(content, active=self.active, models=self.models, forced=forced_provider,
+                                  sensitive=sensitive)
+
+    # -- streaming ---------------------------------------------------------------------------
+    async def stream_chat(
+        self, messages: list[ChatMessage], params: GenerationParams, *, ctx: TaskContext | None = None,
+        forced_provider: str | None = None, sensitive: bool = False, model: str | None = None,
+    ) -> AsyncIterator[Chunk]:
+        """Stream from the policy's chain (see the module doc). `model` overrides the first runtime's
+        model only; fallbacks keep their own."""
+        content = "\n".join(m.content for m in messages if m.role == "user")
+        decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
+        if model:
+            decision.chain[0] = (decision.chain[0][0], model)
+        if ctx is not None:
+            ctx.set_context(routing_decision=decision.as_dict(), llm_runtime=self.snapshot(*decision.chain[0]))
+            ctx.trace("LLM", "routing_decision", provider=decision.provider, model=decision.model,
+                      reason_code=decision.reason_code, chain=[p for p, _ in decision.chain])
+        last: RuntimeError_ | None = None
+        for index, (name, model) in enumerate(decision.chain):
+            if index > 0:
+                assert last is not None
+                logger.warning("runtime {} failed ({}); falling back to {} ({})", decision.chain[index - 1][0],
+                               last.code, name, model)
+                if ctx is not None:
+                    prev = decision.chain[index - 1]
+                    ctx.trace("LLM", "fallback", "warning", from_provider=prev[0], from_model=prev[1],
+                              to_provider=name, to_model=model, reason=last.code, error=last.message)
+                    ctx.set_context(routing_decision=decision.as_dict(fallback_applied=True, active=(name, model)),
+                                    llm_runtime=self.snapshot(name, model))
+            try:
+                provider = self.provider(name)
+            except RuntimeError_ as exc:
+                last = exc
+                continue
+            attempts = 1 if isinstance(provider, EmbeddedProvider) else self.settings.OLLAMA_RETRY_MAX_ATTEMPTS
+            for attempt in range(1, attempts + 1):
+                started = False
+                if ctx is not None:
+                    ctx.trace("LLM", "request_sent", provider=name, model=model, attempt=attempt)
+                try:
+                    stream_cm = contextlib.aclosing(cast(AsyncGenerator[Chunk, None],
+                                                         provider.stream(messages, params, model=model)))
+                    async with stream_cm as stream:
+                        async for chunk in stream:
+                            if not (chunk.text or chunk.tool_calls or chunk.finish_reason or chunk.usage):
+                                continue
+                            if not started and (chunk.text or chunk.tool_calls):
+                                started = True
+                                if ctx is not None:
+                                    ctx.trace("LLM", "first_token", provider=name, model=model,
+                                              elapsed_ms=round(ctx.elapsed_ms, 3))
+                            yield chunk
+                except RuntimeError_ as exc:
+                    self._note_failure(name, exc)
+                    if started:
+                        if ctx is not None:
+                            ctx.trace("LLM", "stream_failed", "error", provider=name, code=exc.code, error=exc.message)
+                        raise RuntimeError_("llm_stream_interrupted", f"The answer from {name} broke off midway: "
+                                            f"{exc.message}", retryable=True, status=exc.status) from exc
+                    last = exc
+                    if exc.retryable and attempt < attempts:
+                        delay = self.settings.OLLAMA_RETRY_BACKOFF_SECONDS * attempt
+                        if ctx is not None:
+                            ctx.trace("LLM", "retry", "warning", provider=name, attempt=attempt, code=exc.code,
+                                      status_code=exc.status, delay_s=delay)
+                        await asyncio.sleep(delay)
+                        continue
+                    if ctx is not None:
+                        ctx.trace("LLM", "request_failed", "error", provider=name, attempt=attempt, code=exc.code,
+                                  error=exc.message)
+                    break
+                else:
+                    self._note_success(name)
+                    if ctx is not None:
+                        ctx.trace("LLM", "completed", provider=name, model=model)
+                    return
+        assert last is not None
+        raise last
+
+    def _note_failure(self, name: str, exc: RuntimeError_) -> None:
+        if not isinstance(self._instances.get(name), EmbeddedProvider) and exc.code in (
+                "llm_connection_error", "llm_timeout"):
+            self._status[name] = ("error", exc.message)
+
+    def _note_success(self, name: str) -> None:
+        if not isinstance(self._instances.get(name), EmbeddedProvider):
+            self._status[name] = ("ready", "")
+
+    async def complete(self, messages: list[ChatMessage], params: GenerationParams, *,
+                       ctx: TaskContext | None = None, forced_provider: str | None = None,
+                       timeout: float | None = None) -> list[Chunk]:  # noqa: ASYNC109 (the contract's name)
+        async with asyncio.timeout(timeout):
+            return [c async for c in self.stream_chat(messages, params, ctx=ctx, forced_provider=forced_provider)]
+
+    async def complete_json(self, messages: list[ChatMessage], schema: dict[str, Any], *,
+                            ctx: TaskContext | None = None, timeout: float | None = None,  # noqa: ASYNC109
+                            forced_provider: str | None = None, max_tokens: int = 256) -> dict[str, Any]:
+        """Grammar/JSON-schema constrained output, parsed. Raises `RuntimeError_`."""
+        params = GenerationParams(max_tokens=max_tokens, temperature=0.0, json_schema=schema)
+        try:
+            chunks = await self.complete(messages, params, ctx=ctx, forced_provider=forced_provider, timeout=timeout)
+        except TimeoutError:
+            raise RuntimeError_("llm_timeout", f"The model did not return structured output within {timeout}s.",
+                                retryable=True) from None
+        text = "".join(c.text for c in chunks).strip()
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RuntimeError_("llm_invalid_json", f"The model's output is not valid JSON: {text[:200]}") from exc
+        if not isinstance(value, dict):
+            raise RuntimeError_("llm_invalid_json", "The model's output is JSON but not an object.")
+        return value
+
+    async def complete_tool_call(self, messages: list[ChatMessage], tools: list[dict[str, Any]], *,
+                                 tool_choice: dict[str, Any] | str | None = None, ctx: TaskContext | None = None,
+                                 timeout: float | None = None,  # noqa: ASYNC109
+                                 max_tokens: int = 256) -> list[dict[str, Any]]:
+        """Tool-call output (OpenAI shape: `[{id, type, function: {name, arguments}}]`)."""
+        params = GenerationParams(max_tokens=max_tokens, temperature=0.0, tools=tools, tool_choice=tool_choice)
+        try:
+            chunks = await self.complete(messages, params, ctx=ctx, timeout=timeout)
+        except TimeoutError:
+            raise RuntimeError_("llm_timeout", f"The model did not return a tool call within {timeout}s.",
+                                retryable=True) from None
+        calls = [call for c in chunks for call in (c.tool_calls or [])]
+        if not calls:
+            raise RuntimeError_("llm_no_tool_call", "The model answered without calling a tool.")
+        return calls
