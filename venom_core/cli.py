@@ -99,7 +99,8 @@ class Spinner:
 
     def _spin(self, stop: threading.Event) -> None:
         for frame in itertools.cycle(SPINNER_FRAMES):
-            click.echo(f"\r{frame} {self.label}…", nl=False, err=True)
+            sys.stderr.write(f"\r{frame} {self.label}…")
+            sys.stderr.flush()
             if stop.wait(0.1):
                 break
 
@@ -107,7 +108,8 @@ class Spinner:
         if self._stop is not None and self._thread is not None:
             self._stop.set()
             self._thread.join()
-            click.echo("\r\033[K", nl=False, err=True)
+            sys.stderr.write("\r\033[K")  # erase the spinner line before the tokens
+            sys.stderr.flush()
             self._stop = self._thread = None
 
 
