@@ -126,6 +126,18 @@ class Settings(BaseSettings):
     VENOM_MEMORY_RECALL_MIN_SCORE: float = Field(default=0.25, ge=-1, le=1)  # cosine floor for recall()
     VENOM_MEMORY_SIMILARITY_THRESHOLD: float = Field(default=0.6, ge=0, le=1)  # graph similar-to edges
 
+    # --- Orchestrator and agents (issue 4: venom_core/orchestrator, venom_core/agents) --------
+    # Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40).
+    VENOM_AUTONOMY_LEVEL: Literal[0, 10, 20, 30, 40] = 0
+    # Budget of the LLM intent classifier (used only for ambiguous messages, never for plain chat).
+    INTENT_CLASSIFIER_TIMEOUT_SECONDS: float = Field(default=1.5, gt=0, le=30)
+    VENOM_SESSION_HISTORY_TURNS: int = Field(default=20, ge=0, le=200)
+    VENOM_MAX_CONTEXT_CHARS: int = Field(default=8000, ge=500)  # MAX_CONTEXT_CHARS of the reference
+    VENOM_SEARCH_URL: str = "https://html.duckduckgo.com/html/"  # Researcher's search endpoint
+    VENOM_WEB_CONNECT_TIMEOUT: float = Field(default=3.0, gt=0, le=60)  # offline -> network_unavailable fast
+    VENOM_ARCHITECT_RUN_STEPS: bool = True  # run each plan step as a sub-task
+    VENOM_PLAN_STEP_TIMEOUT_SECONDS: float = Field(default=300.0, gt=0)
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
         if not is_loopback_host(self.VENOM_HOST) and not self.VENOM_API_TOKEN:

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from venom_core.config import Settings
-from venom_core.core.builtin_orchestrator import BuiltinOrchestrator
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.system_info import system_status as collect_status
@@ -26,6 +25,7 @@ from venom_core.core.work_queue import AsyncioWorkerPool
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService
 from venom_core.memory.wiring import build_memory, start_memory
+from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.storage.sql import SqlStorage
 
@@ -47,6 +47,8 @@ class Services:
     # Long-term memory and the knowledge graph (venom_core/memory); None when not built.
     memory: MemoryService | None = None
     brain: Brain | None = None
+    # The agent orchestrator (venom_core/orchestrator): sessions, roadmap and autonomy live on it.
+    orchestrator: VenomOrchestrator | None = None
     # The LLM runtime registry (venom_core/runtimes): providers, routing policy, streaming.
     runtimes: RuntimeRegistry | None = None
 
@@ -61,12 +63,15 @@ def build_services(settings: Settings) -> Services:
         return await collect_status(services_ref["s"])
 
     runtimes = RuntimeRegistry(settings)
-    runner = TaskRunner(log, BuiltinOrchestrator(system_status, runtimes))
+    orchestrator = VenomOrchestrator(settings, system_status)  # looks up services.runtimes per call
+    runner = TaskRunner(log, orchestrator)
     queue = AsyncioWorkerPool(runner.run, settings.MAX_CONCURRENT_TASKS)
     runner.queue = queue
     tasks = TaskService(log, storage, queue, runner)
     services = Services(settings, storage, bus, log, runner, queue, tasks)
     services_ref["s"] = services
+    services.orchestrator = orchestrator
+    orchestrator.bind(services)
     services.memory, services.brain = build_memory(settings)
     services.runtimes = runtimes
     tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
@@ -77,6 +82,8 @@ async def start_services(s: Services) -> None:
     s.settings.VENOM_DATA_DIR.mkdir(parents=True, exist_ok=True)
     await s.storage.init()
     await s.log.start()
+    if s.orchestrator is not None:
+        await s.orchestrator.start()  # autonomy level from storage, before any task runs
     start_memory(s)  # background load; subscribes to task events before recovery re-queues tasks
     if s.runtimes is not None:
         s.runtimes.start()  # the model loads in the background; startup does not wait for it

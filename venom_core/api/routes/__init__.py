@@ -3,7 +3,9 @@
 from fastapi import APIRouter
 
 from venom_core.api.routes import (
+    autonomy,
     feedback,
+    flow,
     history,
     knowledge,
     lessons,
@@ -13,6 +15,8 @@ from venom_core.api.routes import (
     metrics,
     models,
     queue,
+    sessions,
+    strategy,
     stream,
     system,
     tasks,
@@ -27,6 +31,11 @@ ROUTERS: list[APIRouter] = [
     history.router,
     metrics.router,
     ws.router,
+    sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
+    flow.router,
+    strategy.router,
+    strategy.alias,
+    autonomy.router,
     memory.router,
     knowledge.router,
     lessons.router,

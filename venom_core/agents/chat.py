@@ -1,0 +1,61 @@
+"""Chat: the default agent. A short persona prompt, session summary, memory recall and history.
+
+The prompt is kept short on purpose: every token of system prompt and context is processed
+before the first answer token, and the chat path is budgeted at +150 ms over a bare prompt.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from venom_core.agents.base import AgentRun, Llm
+from venom_core.runtimes.base import ChatMessage
+
+PERSONA = ("You are Venom, a helpful local AI assistant. Answer briefly and accurately. "
+           "Use the session context when it is relevant.")
+
+
+def build_messages(run: AgentRun, persona: str = PERSONA, max_context_chars: int = 8000) -> list[ChatMessage]:
+    system = persona + run.language_hint()
+    blocks: list[str] = []
+    if run.summary:
+        blocks.append(f"[Session summary]\n{run.summary}")
+    if run.memory:
+        lines = "\n".join(f"- {str(m.get('text', ''))[:400]}" for m in run.memory)
+        blocks.append(f"[Memory]\n{lines}")
+    if run.lessons:
+        lines = "\n".join(f"- {str(m.get('text') or m.get('action') or '')[:300]}" for m in run.lessons)
+        blocks.append(f"[Lessons]\n{lines}")
+    extra = run.ctx.request.get("extra_context") or {}
+    notes = [f"{k}: {', '.join(map(str, v))}" for k, v in extra.items() if v]
+    if notes:
+        blocks.append("[Extra context]\n" + "\n".join(notes))
+    if blocks:
+        system += "\n\n" + "\n\n".join(blocks)
+    messages = [ChatMessage("system", system[:max_context_chars])]
+    budget = max_context_chars - len(system)
+    turns: list[ChatMessage] = []
+    for turn in reversed(run.history):
+        if turn.role not in ("user", "assistant"):
+            continue
+        budget -= len(turn.content)
+        if budget < 0:
+            break
+        turns.append(ChatMessage("user" if turn.role == "user" else "assistant", turn.content))
+    messages.extend(reversed(turns))
+    messages.append(ChatMessage("user", run.question))
+    return messages
+
+
+class ChatAgent:
+    name: ClassVar[str] = "ChatAgent"
+    permission: ClassVar[str] = "local_read"
+    tool: ClassVar[str | None] = None
+
+    def __init__(self, llm: Llm, max_context_chars: int = 8000):
+        self.llm = llm
+        self.max_context_chars = max_context_chars
+
+    async def run(self, run: AgentRun) -> str:
+        return await self.llm.stream(run, build_messages(run, max_context_chars=self.max_context_chars),
+                                     run.params())

@@ -1,0 +1,107 @@
+"""Git: read-only answers about the workspace repository, from real `git` output.
+
+Which commands run is decided from the question (status, log, diff, show, blame, branches);
+each runs with a timeout, `GIT_OPTIONAL_LOCKS=0` (a read never takes the index lock) and no
+pager. The model then summarises the output; the output itself is part of the answer, so the
+answer is grounded even when the model is small or absent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+from typing import ClassVar
+
+from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
+from venom_core.agents.workspace import Workspace, path_tokens
+from venom_core.core.intents import normalize
+from venom_core.core.models import TaskFailure
+
+GIT_TIMEOUT = 10.0
+MAX_OUTPUT = 6000
+_REV = re.compile(r"\b([0-9a-f]{7,40}|HEAD(?:~\d+|\^+)?)\b")
+
+
+def plan_commands(question: str, workspace: Workspace) -> list[list[str]]:
+    """The read-only git commands that answer the question."""
+    norm = normalize(question)
+    cmds: list[list[str]] = []
+    if re.search(r"\bblame\b", norm):
+        for token in path_tokens(question):
+            path = workspace.resolve(token)
+            if path.is_file():
+                cmds.append(["blame", "--date=short", "--", workspace.relative(path)])
+                break
+    if re.search(r"\bshow (me )?(the )?(last |latest )?commit\b", norm) or _REV.search(question):
+        rev = _REV.search(question)
+        cmds.append(["show", "--stat", "--format=medium", rev.group(1) if rev else "HEAD"])
+    if re.search(r"\b(diff|changes?|changed|modified|uncommitted|zmian\w*|anderung\w*|geandert)\b", norm):
+        cmds.append(["diff", "HEAD", "--stat"])
+        cmds.append(["diff", "HEAD"])
+    if re.search(r"\b(branch\w*|galez\w*|zweig\w*)\b", norm):
+        cmds.append(["branch", "-a", "-vv", "--no-color"])
+    if re.search(r"\b(log|history|commits?|last|latest|recent|historia|ostatni\w*|letzte\w*|verlauf)\b", norm):
+        cmds.append(["log", "-n", "10", "--date=short", "--format=%h %ad %an %s"])
+    if re.search(r"\b(status|state|stan|zustand)\b", norm) or not cmds:
+        cmds.insert(0, ["status", "--short", "--branch"])
+        if len(cmds) == 1:
+            cmds.append(["log", "-n", "5", "--date=short", "--format=%h %ad %an %s"])
+    return cmds
+
+
+async def run_git(workspace: Workspace, args: list[str]) -> str:
+    git = shutil.which("git")
+    if git is None:
+        raise TaskFailure("tool_unavailable", "The git program is not installed on this machine.", stage="tool")
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0",
+           "LC_ALL": "C"}
+    proc = await asyncio.create_subprocess_exec(
+        git, "--no-pager", "-C", str(workspace.root), *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), GIT_TIMEOUT)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+        raise TaskFailure("tool_timeout", f"git {args[0]} took longer than {GIT_TIMEOUT:.0f} s.", stage="tool",
+                          retryable=True) from None
+    except asyncio.CancelledError:
+        proc.kill()
+        raise
+    if proc.returncode != 0:
+        message = err.decode(errors="replace").strip()
+        if "not a git repository" in message:
+            raise TaskFailure("not_a_git_repository",
+                              f"The workspace ({workspace.root}) is not a git repository.", stage="tool")
+        raise TaskFailure("git_error", f"git {args[0]} failed: {message[:300]}", stage="tool")
+    return out.decode(errors="replace")
+
+
+class GitAgent:
+    name: ClassVar[str] = "GitAgent"
+    permission: ClassVar[str] = "local_read"
+    tool: ClassVar[str | None] = "git"
+
+    def __init__(self, llm: Llm, workspace: Workspace):
+        self.llm = llm
+        self.workspace = workspace
+
+    async def run(self, run: AgentRun) -> str:
+        if not self.workspace.root.is_dir():
+            raise TaskFailure("workspace_missing", f"The workspace folder {self.workspace.root} does not exist.",
+                              stage="tool")
+        sections: list[str] = []
+        for args in plan_commands(run.question, self.workspace):
+            output = await run_git(self.workspace, args)
+            shown = output if len(output) <= MAX_OUTPUT else output[:MAX_OUTPUT] + "\n… (truncated)"
+            command = "git " + " ".join(args)
+            tool_event(run, self.name, "git", command, command=command, output_preview=shown[:500],
+                       output_chars=len(output))
+            sections.append(f"$ {command}\n{shown.rstrip() or '(no output)'}")
+        evidence = "\n\n".join(sections)
+        summary = await grounded_answer(self.llm, run, "git assistant (read-only repository facts)", evidence)
+        tail = f"**Repository output**\n```text\n{evidence}\n```"
+        run.ctx.stream(tail)
+        return summary + tail

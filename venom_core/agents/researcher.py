@@ -1,0 +1,141 @@
+"""Researcher: web search and page extraction where the network allows (RESEARCH, `/web`).
+
+Search uses DuckDuckGo's HTML endpoint (no key needed; `VENOM_SEARCH_URL` points elsewhere) and
+pages are reduced to text with the standard-library HTML parser, so no heavy dependency is added.
+Offline, the short connect timeout turns into a clear `network_unavailable` error within
+seconds instead of a hang.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import ClassVar
+from urllib.parse import parse_qs, unquote, urlparse
+
+import httpx
+
+from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
+from venom_core.core.models import TaskFailure
+
+MAX_RESULTS = 5
+MAX_PAGES = 2
+PAGE_CHARS = 1500
+_URL = re.compile(r"https?://[^\s<>\"')]+")
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Venom-Researcher/1.0"
+
+
+class _Text(HTMLParser):
+    """Visible text and result links of an HTML page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self._skip = 0
+        self._href: str | None = None
+        self._anchor: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "noscript", "svg"):
+            self._skip += 1
+        if tag == "a":
+            a = dict(attrs)
+            if "result__a" in (a.get("class") or ""):
+                self._href = a.get("href")
+                self._anchor = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "noscript", "svg") and self._skip:
+            self._skip -= 1
+        if tag == "a" and self._href:
+            self.links.append((_real_url(self._href), " ".join(self._anchor).strip()))
+            self._href = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._href is not None:
+            self._anchor.append(data.strip())
+        if data.strip():
+            self.parts.append(data.strip())
+
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.parts))
+
+
+def _real_url(href: str) -> str:
+    """DuckDuckGo wraps results as `/l/?uddg=<url>`."""
+    parsed = urlparse(href)
+    target = parse_qs(parsed.query).get("uddg")
+    return unquote(target[0]) if target else href
+
+
+def network_unavailable(detail: str) -> TaskFailure:
+    return TaskFailure("network_unavailable",
+                       f"The web cannot be reached from this machine ({detail}), so I cannot search or read pages "
+                       "now. Try again when the network is available.", stage="tool", retryable=True)
+
+
+class ResearcherAgent:
+    name: ClassVar[str] = "ResearcherAgent"
+    permission: ClassVar[str] = "network"
+    tool: ClassVar[str | None] = "web"
+
+    def __init__(self, llm: Llm, search_url: str, connect_timeout: float, read_timeout: float = 10.0):
+        self.llm = llm
+        self.search_url = search_url
+        self.timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+
+    async def run(self, run: AgentRun) -> str:
+        query = run.question
+        async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=True,
+                                     headers={"User-Agent": USER_AGENT}) as client:
+            urls = _URL.findall(query)
+            if urls:
+                results = [(u, u) for u in urls[:MAX_PAGES]]
+            else:
+                results = await self.search(run, client, query)
+            pages = []
+            for url, title in results[:MAX_PAGES]:
+                text = await self.fetch(run, client, url)
+                pages.append(f"[{title}]({url})\n{text[:PAGE_CHARS]}")
+        sources = "\n".join(f"- [{t or u}]({u})" for u, t in results)
+        evidence = "\n\n".join(pages) or "(no pages could be read)"
+        summary = await grounded_answer(self.llm, run, "researcher (web pages)", evidence, max_tokens=256)
+        tail = f"**Sources**\n{sources or '(none found)'}\n"
+        run.ctx.stream(tail)
+        return summary + tail
+
+    async def search(self, run: AgentRun, client: httpx.AsyncClient, query: str) -> list[tuple[str, str]]:
+        try:
+            resp = await client.post(self.search_url, data={"q": query})
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
+            raise network_unavailable(type(exc).__name__) from None
+        except httpx.HTTPError as exc:
+            raise network_unavailable(type(exc).__name__) from None
+        if resp.status_code >= 400:
+            raise TaskFailure("search_failed", f"The web search answered HTTP {resp.status_code}.", stage="tool",
+                              retryable=resp.status_code >= 500 or resp.status_code == 429)
+        parser = _Text()
+        parser.feed(resp.text)
+        links = [(u, t) for u, t in parser.links if u.startswith("http")][:MAX_RESULTS]
+        tool_event(run, self.name, "web_search", f"search '{query[:80]}'", query=query, results=len(links))
+        return links
+
+    async def fetch(self, run: AgentRun, client: httpx.AsyncClient, url: str) -> str:
+        try:
+            resp = await client.get(url)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
+            raise network_unavailable(type(exc).__name__) from None
+        except httpx.HTTPError as exc:
+            tool_event(run, self.name, "read_page", f"read {url} failed", url=url, error=type(exc).__name__)
+            return ""
+        parser = _Text()
+        if "html" in resp.headers.get("content-type", "html"):
+            parser.feed(resp.text[:500_000])
+            text = parser.text()
+        else:
+            text = resp.text[:PAGE_CHARS]
+        tool_event(run, self.name, "read_page", f"read {url}", url=url, status=resp.status_code, chars=len(text))
+        return text

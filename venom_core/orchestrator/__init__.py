@@ -1,0 +1,1 @@
+"""The orchestrator: classify, build context, gate, dispatch to an agent, stream, record."""

@@ -1,0 +1,187 @@
+"""The Venom orchestrator: classify -> build context -> autonomy gate -> agent -> stream -> record.
+
+Why the order matters for speed: routing is pure and local (microseconds), the session history
+comes from an in-memory cache, memory recall runs only when the message asks for it, and the LLM
+classifier runs only for ambiguous messages. A plain chat message therefore goes from
+`TASK_STARTED` to the model request with no model call and no disk write in between.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from typing import TYPE_CHECKING, Any
+
+from venom_core.agents.architect import ArchitectAgent
+from venom_core.agents.base import Agent, AgentRun, Llm
+from venom_core.agents.chat import ChatAgent
+from venom_core.agents.coder import CoderAgent, CriticAgent
+from venom_core.agents.git import GitAgent
+from venom_core.agents.librarian import LibrarianAgent
+from venom_core.agents.researcher import ResearcherAgent
+from venom_core.agents.simple import StatusReportAgent, UnsupportedAgent
+from venom_core.agents.workspace import Workspace
+from venom_core.config import Settings
+from venom_core.core.builtin_orchestrator import answer_static
+from venom_core.core.fast_paths import StatusProvider
+from venom_core.core.intents import normalize
+from venom_core.core.models import EventType
+from venom_core.core.orchestration import TaskContext
+from venom_core.orchestrator.autonomy import AutonomyGate
+from venom_core.orchestrator.classifier import refine
+from venom_core.orchestrator.routing import Route, classify, is_static
+from venom_core.sessions.store import SessionStore
+from venom_core.strategy.store import RoadmapStore
+
+if TYPE_CHECKING:
+    from venom_core.services import Services
+
+# Memory recall is added only when the user refers to the past (reference §5.1), or the session is long.
+RECALL = re.compile(r"\b(remember|recall|earlier|previous(ly)?|before|last time|pamietasz|wczesniej|poprzedni\w*|"
+                    r"erinnerst|fruher|vorhin|zuvor)\b")
+LESSON_INTENTS = frozenset({"COMPLEX_PLANNING", "CODE_GENERATION", "CODE_REVIEW"})
+UNSUPPORTED = frozenset({"TOOL_CREATION", "E2E_TESTING", "RELEASE_PROJECT", "START_CAMPAIGN", "UNSUPPORTED_TASK"})
+
+
+class VenomOrchestrator:
+    def __init__(self, settings: Settings, status: StatusProvider):
+        self.settings = settings
+        self.status = status
+        self.services: Services | None = None
+        self.llm = Llm(self)
+        self.workspace = Workspace(settings.VENOM_WORKSPACE)
+        self.agents: dict[str, Agent] = {}
+
+    # -- wiring --------------------------------------------------------------------------------
+    def bind(self, services: Services) -> None:
+        """Attach to the services (they reference each other) and build the stores and agents."""
+        s = self.settings
+        self.services = services
+        self.sessions = SessionStore(services.storage, window=s.VENOM_SESSION_HISTORY_TURNS)
+        self.roadmap = RoadmapStore(services.storage, services.log.load_task)
+        self.autonomy = AutonomyGate(services.storage, s.VENOM_AUTONOMY_LEVEL)
+        chat = ChatAgent(self.llm, s.VENOM_MAX_CONTEXT_CHARS)
+        librarian = LibrarianAgent(self.llm, self.workspace)
+        unsupported = UnsupportedAgent()
+        self.agents = {
+            "GENERAL_CHAT": chat,
+            "KNOWLEDGE_SEARCH": librarian,
+            "FILE_OPERATION": librarian,
+            "DOCUMENTATION": librarian,
+            "CODE_GENERATION": CoderAgent(self.llm, self.workspace),
+            "CODE_REVIEW": CriticAgent(self.llm, self.workspace),
+            "RESEARCH": ResearcherAgent(self.llm, s.VENOM_SEARCH_URL, s.VENOM_WEB_CONNECT_TIMEOUT),
+            "COMPLEX_PLANNING": ArchitectAgent(self.llm, services, s.VENOM_ARCHITECT_RUN_STEPS,
+                                               s.VENOM_PLAN_STEP_TIMEOUT_SECONDS),
+            "VERSION_CONTROL": GitAgent(self.llm, self.workspace),
+            "STATUS_REPORT": StatusReportAgent(self.roadmap),
+            **{intent: unsupported for intent in UNSUPPORTED},
+        }
+
+    async def start(self) -> None:
+        await self.autonomy.load()
+
+    # -- the pipeline --------------------------------------------------------------------------
+    async def run(self, ctx: TaskContext) -> str:
+        route = classify(ctx.content, ctx.request)
+        if route.forced:
+            forced: dict[str, Any] = {"tool": route.forced_tool, "provider": route.forced_provider,
+                      "intent": ctx.request.get("forced_intent") or route.intent, "slash": route.slash}
+            ctx.trace("DecisionGate", "forced_route", **forced)
+            ctx.set_context(forced_route=forced)
+        if route.clear_session:
+            return await self._clear(ctx, route)
+        if route.ambiguous and route.candidates:
+            route = await refine(self.llm, ctx, route, self.settings.INTENT_CLASSIFIER_TIMEOUT_SECONDS)
+        if is_static(route.intent):  # help, time, system status: no model, no context
+            text = await answer_static(ctx, route.intent, self.status)
+            await self._post(ctx, route, text)
+            return text
+        ctx.trace("DecisionGate", "intent_debug", **route.debug())
+        agent = self.agents.get(route.intent) or self.agents["GENERAL_CHAT"]
+        if route.intent in UNSUPPORTED and route.intent != "UNSUPPORTED_TASK":
+            ctx.trace("DecisionGate", "unsupported_intent", intent=route.intent)
+        ctx.set_context(intent=route.intent, intent_source=route.source, language=route.language,
+                        agent=agent.name, llm_used=agent.name not in ("Executive", "UnsupportedAgent"))
+        self._gate(ctx, route, agent)
+        ctx.trace("DecisionGate", "route_to_agent", agent=agent.name, intent=route.intent)
+        ctx.emit(EventType.AGENT_THOUGHT, f"Intent: {route.intent} -> {agent.name}", agent="Orchestrator",
+                 intent=route.intent, target_agent=agent.name)
+        run = await self._context(ctx, route)
+        result = await agent.run(run)
+        ctx.emit(EventType.AGENT_ACTION, result[:2000], agent=agent.name, intent=route.intent)
+        await self._post(ctx, route, result)
+        return result
+
+    def _gate(self, ctx: TaskContext, route: Route, agent: Agent) -> None:
+        """Tool requirement and autonomy: a tool above the level is refused before it runs."""
+        level = self.autonomy.level
+        ctx.trace("DecisionGate", "tool_requirement", intent=route.intent, tool_required=agent.tool is not None,
+                  tool=agent.tool, permission=agent.permission, autonomy_level=level)
+        if self.autonomy.allows(agent.permission):
+            return
+        refusal = self.autonomy.refusal(agent.permission, agent.name)
+        ctx.trace("Autonomy", "gate", status="blocked", agent=agent.name, permission=agent.permission,
+                  level=level, required=refusal.error.message)
+        ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
+                        user_message=refusal.error.message,
+                        technical_context={"permission": agent.permission, "level": level, "agent": agent.name})
+        raise refusal
+
+    async def _context(self, ctx: TaskContext, route: Route) -> AgentRun:
+        run = AgentRun(ctx, route)
+        session_id = ctx.request.get("session_id")
+        used: dict[str, Any] = {"memory_entries": [], "lessons": [], "history_turns": 0, "summary": False}
+        # A forced tool gets a clean query (reference §3.3): no session block.
+        if session_id and not route.forced_tool:
+            session = await self.sessions.get(str(session_id))
+            run.history = self.sessions.recent(session)
+            run.summary = session.summary
+            used["history_turns"] = len(run.history)
+            used["summary"] = bool(session.summary)
+        memory = self._memory()
+        if memory is not None:
+            norm = normalize(route.content)
+            try:
+                if route.intent == "GENERAL_CHAT" and (RECALL.search(norm) or len(run.history) >= 20):
+                    run.memory = await memory.recall(route.content, session_id=session_id, limit=3, max_chars=1200)
+                    used["memory_entries"] = [m.get("id") for m in run.memory]
+                if route.intent in LESSON_INTENTS:
+                    run.lessons = await memory.relevant_lessons(route.content, limit=3)
+                    used["lessons"] = [m.get("id") for m in run.lessons]
+            except Exception as exc:  # memory is an enrichment: never fail the task for it
+                ctx.trace("Memory", "recall", status="error", error=type(exc).__name__)
+        ctx.set_context(context_used=used)
+        return run
+
+    def _memory(self) -> Any:
+        memory = getattr(self.services, "memory", None) if self.services is not None else None
+        return memory if memory is not None and getattr(memory, "available", False) else None
+
+    async def _post(self, ctx: TaskContext, route: Route, result: str) -> None:
+        """Session history before the task completes, so the next message of the session sees it.
+
+        Lessons and session facts are recorded by the memory subsystem's listener from the
+        finished task (it reads `context.intent` and `llm_used` set above), for every orchestrator.
+        """
+        session_id = ctx.request.get("session_id")
+        if session_id:
+            await self.sessions.append(str(session_id), [("user", route.content or ctx.content),
+                                                         ("assistant", result)], ctx.task_id)
+
+    async def _clear(self, ctx: TaskContext, route: Route) -> str:
+        """`/clear`: forget the session's history, summary and session memory."""
+        session_id = ctx.request.get("session_id")
+        removed = 0
+        if session_id:
+            removed = await self.sessions.clear(str(session_id))
+            memory = self._memory()
+            if memory is not None:
+                with contextlib.suppress(Exception):
+                    await memory.forget_session(str(session_id))
+        ctx.trace("DecisionGate", "session_reset", session_id=session_id, removed_turns=removed)
+        ctx.set_context(intent="GENERAL_CHAT", session_reset=True, llm_used=False)
+        text = (f"Session cleared: {removed} message(s) forgotten. We start fresh." if session_id
+                else "There was no session to clear; a new conversation starts now.")
+        ctx.stream(text)
+        return text

@@ -1,0 +1,1 @@
+"""Chat sessions: per-session history and summary, persisted in SQL (survives restarts)."""

@@ -1,0 +1,124 @@
+"""Session history and summary in SQL, with a small in-memory cache for the chat hot path.
+
+Why a cache: the chat agent reads the history before its first token, and the time to first
+token is budgeted in milliseconds. The cache is filled on first read from the database and kept
+in step by every write, so after a restart the history comes back from SQL.
+
+The summary is heuristic (no model call, like the reference's `SUMMARY_STRATEGY=heuristic_only`):
+turns that fall out of the history window are condensed into it.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from venom_core.core.models import iso
+from venom_core.sessions.tables import session_messages, session_summaries
+from venom_core.storage.sql import SqlStorage
+
+CACHE_SESSIONS = 256
+SUMMARY_MAX_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    role: str
+    content: str
+    task_id: str | None
+    at: datetime
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "content": self.content, "task_id": self.task_id, "timestamp": iso(self.at)}
+
+
+@dataclass(slots=True)
+class Session:
+    turns: list[Turn]
+    summary: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class SessionStore:
+    def __init__(self, storage: SqlStorage, window: int = 20):
+        self.storage = storage
+        self.window = window
+        self._cache: OrderedDict[str, Session] = OrderedDict()
+
+    @property
+    def _engine(self) -> Any:
+        if self.storage.engine is None:
+            raise RuntimeError("storage is not initialised")
+        return self.storage.engine
+
+    async def get(self, session_id: str) -> Session:
+        cached = self._cache.get(session_id)
+        if cached is not None:
+            self._cache.move_to_end(session_id)
+            return cached
+        async with self._engine.connect() as conn:
+            rows = (await conn.execute(
+                sa.select(session_messages).where(session_messages.c.session_id == session_id)
+                .order_by(session_messages.c.id)
+            )).all()
+            summary = await conn.scalar(
+                sa.select(session_summaries.c.summary).where(session_summaries.c.session_id == session_id)
+            )
+        session = Session([Turn(r.role, r.content, r.task_id, r.created_at.replace(tzinfo=UTC)) for r in rows],
+                          summary or "")
+        self._remember(session_id, session)
+        return session
+
+    def _remember(self, session_id: str, session: Session) -> None:
+        self._cache[session_id] = session
+        self._cache.move_to_end(session_id)
+        while len(self._cache) > CACHE_SESSIONS:
+            self._cache.popitem(last=False)
+
+    async def append(self, session_id: str, turns: list[tuple[str, str]], task_id: str | None) -> None:
+        """Add turns (role, content) and refresh the summary when the history outgrows its window."""
+        session = await self.get(session_id)
+        now = _now()
+        async with self._engine.begin() as conn:
+            await conn.execute(session_messages.insert(), [
+                {"session_id": session_id, "role": role, "content": content, "task_id": task_id, "created_at": now}
+                for role, content in turns
+            ])
+            session.turns.extend(Turn(role, content, task_id, now.replace(tzinfo=UTC)) for role, content in turns)
+            if len(session.turns) > self.window:
+                summary = summarize(session.turns[: -self.window], session.summary)
+                if summary != session.summary:
+                    session.summary = summary
+                    updated = await conn.execute(session_summaries.update()
+                                                 .where(session_summaries.c.session_id == session_id)
+                                                 .values(summary=summary, updated_at=now))
+                    if updated.rowcount == 0:
+                        await conn.execute(session_summaries.insert().values(
+                            session_id=session_id, summary=summary, updated_at=now))
+
+    async def clear(self, session_id: str) -> int:
+        """Delete the session's history and summary; returns how many turns were removed."""
+        async with self._engine.begin() as conn:
+            deleted = await conn.execute(session_messages.delete().where(session_messages.c.session_id == session_id))
+            await conn.execute(session_summaries.delete().where(session_summaries.c.session_id == session_id))
+        self._cache[session_id] = Session([], "")
+        return int(deleted.rowcount or 0)
+
+    def recent(self, session: Session) -> list[Turn]:
+        return session.turns[-self.window:]
+
+
+def summarize(older: list[Turn], previous: str) -> str:
+    """Condense turns that left the window: the user's requests, newest last, bounded in size."""
+    asks = [t.content.strip().replace("\n", " ")[:120] for t in older if t.role == "user"]
+    if not asks:
+        return previous
+    text = "Earlier in this session the user asked about: " + "; ".join(asks)
+    return text[-SUMMARY_MAX_CHARS:]

@@ -1,0 +1,1 @@
+"""Strategy: the roadmap (vision, milestones, tasks), its computed KPIs and progress report."""
