@@ -19,7 +19,9 @@ def test_schema_declares_event_stream(client: httpx.Client) -> None:
 
 
 def test_schemathesis_finds_no_server_error_or_schema_violation(server_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    srv: LiveServer = server_factory(VENOM_SSE_HEARTBEAT_SECONDS="1")
+    # The whole stack: the embedded model and memory on, as a user runs it.
+    srv: LiveServer = server_factory(VENOM_SSE_HEARTBEAT_SECONDS="1", VENOM_RUNTIME_PROFILE="light",
+                                     VENOM_MEMORY_ENABLED="true")
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
     proc = subprocess.run(
         [st, "run", f"{srv.url}/openapi.json",

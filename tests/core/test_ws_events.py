@@ -107,3 +107,12 @@ def test_slow_client_is_dropped_and_does_not_stall_others(server_factory) -> Non
         time.sleep(0.1)
     assert "dropping a slow /ws/events client" in srv.log_text()
     slow.close()
+
+
+def test_system_log_mirrors_the_backend_log(server: LiveServer, client: httpx.Client) -> None:
+    with connect(f"{server.ws_url}/ws/events?types=SYSTEM_LOG") as ws:
+        client.post("/api/v1/queue/emergency-stop")  # logs a warning
+        msgs = until(ws, lambda m: "emergency stop" in m["message"])
+        assert msgs[-1]["data"]["level"] == "WARNING"
+    log_file = server.data_dir / "logs" / "venom.log"
+    assert "emergency stop" in log_file.read_text()
