@@ -1,0 +1,5 @@
+import { ConfigScreen } from "@/components/config/ConfigScreen";
+
+export default function ConfigPage() {
+  return <ConfigScreen />;
+}

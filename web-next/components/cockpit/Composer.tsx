@@ -1,0 +1,102 @@
+"use client";
+
+import { useState, type KeyboardEvent } from "react";
+import { usePrefs } from "@/components/providers/Preferences";
+import { suggest } from "@/lib/chat/slash";
+import type { Mode } from "@/lib/chat/store";
+
+interface Props {
+  busy: boolean;
+  onSend: (text: string, mode: Mode, storeKnowledge: boolean) => Promise<boolean>;
+  onNewChat: () => void;
+}
+
+const MODES: Mode[] = ["direct", "normal", "complex"];
+
+export function Composer({ busy, onSend, onNewChat }: Props) {
+  const { t } = usePrefs();
+  const [text, setText] = useState("");
+  const [mode, setMode] = useState<Mode>("normal");
+  const [store, setStore] = useState(true);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState(false);
+  const suggestions = dismissed ? [] : suggest(text);
+
+  const submit = async () => {
+    if (!text.trim()) return;
+    // The draft is cleared only when the send went through.
+    if (await onSend(text, mode, store)) setText("");
+  };
+  const apply = (token: string) => {
+    setText(`${token} `);
+    setActive(0);
+  };
+  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (suggestions.length > 0) {
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const n = suggestions.length;
+        setActive((a) => (a + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+        return;
+      }
+      if (e.key === "Enter" || e.key === "Tab") {
+        e.preventDefault();
+        const s = suggestions[Math.min(active, suggestions.length - 1)];
+        if (s) apply(s.token);
+        return;
+      }
+      if (e.key === "Escape") {
+        setDismissed(true);
+        return;
+      }
+    }
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey || !e.shiftKey)) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  return (
+    <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <div className="composer__input">
+        {suggestions.length > 0 ? (
+          <ul className="suggest" role="listbox" data-testid="suggestions">
+            {suggestions.map((s, i) => (
+              <li key={s.token} role="option" aria-selected={i === active}>
+                <button type="button" onMouseDown={(e) => { e.preventDefault(); apply(s.token); }} className={i === active ? "suggest--active" : ""}>
+                  <code>{s.token}</code> <span className="muted">{s.hint}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <label htmlFor="prompt" className="sr-only">{t("cockpit.placeholder")}</label>
+        <textarea
+          id="prompt"
+          data-testid="prompt-input"
+          rows={2}
+          value={text}
+          placeholder={t("cockpit.placeholder")}
+          onChange={(e) => { setText(e.target.value); setDismissed(false); setActive(0); }}
+          onKeyDown={onKey}
+        />
+      </div>
+      <div className="composer__bar">
+        <div className="segmented" role="radiogroup" aria-label={t("cockpit.mode")} data-testid="mode-select">
+          {MODES.map((m) => (
+            <button key={m} type="button" role="radio" aria-checked={mode === m} className={mode === m ? "on" : ""} onClick={() => setMode(m)} data-testid={`mode-${m}`}
+              title={t(m === "direct" ? "cockpit.modeHintDirect" : m === "normal" ? "cockpit.modeHintNormal" : "cockpit.modeHintComplex")}>
+              {t(m === "direct" ? "cockpit.modeDirect" : m === "normal" ? "cockpit.modeNormal" : "cockpit.modeComplex")}
+            </button>
+          ))}
+        </div>
+        <label className="check small">
+          <input type="checkbox" checked={store} onChange={(e) => setStore(e.target.checked)} /> {t("cockpit.storeKnowledge")}
+        </label>
+        <span className="spacer" />
+        <button type="button" className="btn btn--ghost" onClick={onNewChat} data-testid="new-chat">{t("cockpit.newChat")}</button>
+        <button type="submit" className="btn btn--primary" disabled={!text.trim() || busy} data-testid="send-button">{t("cockpit.send")}</button>
+      </div>
+    </form>
+  );
+}

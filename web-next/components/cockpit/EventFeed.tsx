@@ -1,0 +1,60 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { useLive } from "@/components/providers/Live";
+import { usePrefs } from "@/components/providers/Preferences";
+import { Badge, toneOf } from "@/components/ui/Badge";
+import { Panel } from "@/components/ui/Panel";
+import type { TKey } from "@/lib/i18n";
+
+type Kind = "all" | "tasks" | "queue" | "errors";
+const KINDS: { kind: Kind; label: TKey; test: (type: string) => boolean }[] = [
+  { kind: "all", label: "events.all", test: () => true },
+  { kind: "tasks", label: "events.tasks", test: (ty) => ty.startsWith("TASK_") || ty.startsWith("PLAN_") || ty.startsWith("AGENT_") || ty === "TOOL_USAGE" },
+  { kind: "queue", label: "events.queue", test: (ty) => ty.startsWith("QUEUE_") || ty === "EMERGENCY_STOP" },
+  { kind: "errors", label: "events.errors", test: (ty) => /FAIL|ERROR|STOP|ABORT/.test(ty) },
+];
+
+/** The `/ws/events` feed, newest first, filterable by kind and text. */
+export function EventFeed() {
+  const { t, lang } = usePrefs();
+  const { events, wsState, clearEvents } = useLive();
+  const [kind, setKind] = useState<Kind>("all");
+  const [q, setQ] = useState("");
+  const shown = useMemo(() => {
+    const test = KINDS.find((k) => k.kind === kind)?.test ?? (() => true);
+    const needle = q.trim().toLowerCase();
+    return events.filter((e) => test(e.type) && (!needle || `${e.type} ${e.message} ${e.agent ?? ""}`.toLowerCase().includes(needle))).slice(0, 100);
+  }, [events, kind, q]);
+  const fmt = useMemo(() => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" }), [lang]);
+
+  return (
+    <Panel
+      title={t("events.title")}
+      testId="event-feed"
+      actions={<Badge tone={wsState === "open" ? "success" : "danger"} testId="ws-state">{t(wsState === "open" ? "events.connected" : "events.disconnected")}</Badge>}
+    >
+      <div className="filters">
+        <div className="segmented segmented--sm">
+          {KINDS.map((k) => (
+            <button key={k.kind} type="button" className={kind === k.kind ? "on" : ""} aria-pressed={kind === k.kind} onClick={() => setKind(k.kind)} data-testid={`events-${k.kind}`}>
+              {t(k.label)}
+            </button>
+          ))}
+        </div>
+        <input type="search" placeholder={t("events.filter")} aria-label={t("events.filter")} value={q} onChange={(e) => setQ(e.target.value)} data-testid="events-filter" />
+        <button type="button" className="btn btn--ghost btn--sm" onClick={clearEvents}>{t("events.clear")}</button>
+      </div>
+      <ul className="feed" data-testid="events-list">
+        {shown.length === 0 ? <li className="empty">{t("events.empty")}</li> : null}
+        {shown.map((e) => (
+          <li key={e.gseq} className="feed__item" data-type={e.type}>
+            <time className="muted mono small">{fmt.format(new Date(e.timestamp))}</time>
+            <Badge tone={toneOf(e.type)}>{e.type}</Badge>
+            <span className="feed__msg">{e.message}</span>
+          </li>
+        ))}
+      </ul>
+    </Panel>
+  );
+}

@@ -1,0 +1,281 @@
+"use client";
+
+/**
+ * The Cockpit conversation: sending (task or Direct stream), following each answer over SSE,
+ * resuming after a reload from the stored last event id, aborting, feedback and new sessions.
+ */
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useLive } from "@/components/providers/Live";
+import { apiPost, request } from "@/lib/api/client";
+import { ApiError } from "@/lib/api/errors";
+import type { TaskCreated } from "@/lib/api/types";
+import { parseInput } from "@/lib/chat/slash";
+import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, startSession, type ChatMessage, type Mode, type MsgStatus, type PlanStep } from "@/lib/chat/store";
+import { apiUrl } from "@/lib/config";
+import type { Lang } from "@/lib/i18n";
+import { readSse, type SseEvent } from "@/lib/sse";
+
+interface StreamData {
+  status?: string;
+  result?: string;
+  delta?: string;
+  error?: { code?: string; message?: string } | null;
+  detail?: string;
+  text?: string;
+}
+
+const asStatus = (s: unknown): MsgStatus | undefined =>
+  typeof s === "string" && ["PENDING", "PROCESSING", "COMPLETED", "FAILED", "CANCELLED", "LOST"].includes(s) ? (s as MsgStatus) : undefined;
+
+const toError = (err: unknown) =>
+  err instanceof ApiError ? { code: err.code, message: err.message } : { code: "client_error", message: err instanceof Error ? err.message : String(err) };
+
+export interface SendOptions {
+  mode: Mode;
+  storeKnowledge: boolean;
+  lang: Lang;
+}
+
+export function useChat() {
+  const { subscribe } = useLive();
+  const [session, setSession] = useState<string | null>(null);
+  const [messages, setMessages] = useState<ChatMessage[]>([]);
+  const sessionRef = useRef<string | null>(null);
+  const messagesRef = useRef<ChatMessage[]>([]);
+  const streams = useRef(new Map<string, AbortController>());
+
+  useEffect(() => {
+    messagesRef.current = messages;
+    if (sessionRef.current) saveMessages(sessionRef.current, messages);
+  }, [messages]);
+
+  const patch = useCallback((id: string, fn: (m: ChatMessage) => Partial<ChatMessage>) => {
+    setMessages((prev) => prev.map((m) => (m.id === id ? { ...m, ...fn(m) } : m)));
+  }, []);
+
+  /** Follow one task's SSE stream, from `lastSeq` on (a resume) or from the start. */
+  const follow = useCallback(
+    (id: string, taskId: string, lastSeq?: string) => {
+      streams.current.get(id)?.abort();
+      const ctrl = new AbortController();
+      streams.current.set(id, ctrl);
+      let done = false;
+      const onEvent = (ev: SseEvent) => {
+        let data: StreamData;
+        try {
+          data = JSON.parse(ev.data) as StreamData;
+        } catch {
+          return;
+        }
+        if (ev.event === "task_missing") {
+          done = true;
+          patch(id, () => ({ status: "LOST", error: { code: "task_missing", message: data.detail ?? "The task no longer exists." } }));
+          return;
+        }
+        if (ev.event !== "task_update" && ev.event !== "task_finished" && ev.event !== "heartbeat") return;
+        if (ev.event === "task_finished") done = true;
+        patch(id, (m) => {
+          const next: Partial<ChatMessage> = { lastSeq: ev.id ?? m.lastSeq };
+          const status = asStatus(data.status);
+          if (status) next.status = status;
+          // `result` is cumulative (the whole answer so far); `delta` only the new part.
+          const content = typeof data.result === "string" ? data.result : data.delta ? m.content + data.delta : m.content;
+          if (content !== m.content) next.content = content;
+          if (content && !m.firstTokenMs && m.sentAt) next.firstTokenMs = Date.now() - m.sentAt;
+          if (data.error?.message) next.error = { code: data.error.code ?? "error", message: data.error.message };
+          if (ev.event === "task_finished") {
+            if (!status) next.status = data.error ? "FAILED" : "COMPLETED";
+            if (m.sentAt) next.totalMs = Date.now() - m.sentAt;
+          }
+          return next;
+        });
+      };
+      void readSse({
+        url: apiUrl(`/api/v1/tasks/${encodeURIComponent(taskId)}/stream`),
+        lastEventId: lastSeq ?? null,
+        signal: ctrl.signal,
+        isDone: () => done,
+        onEvent,
+        onReconnect: () => patch(id, () => ({ resumed: true })),
+      })
+        .catch((err: unknown) => {
+          if (!ctrl.signal.aborted) patch(id, () => ({ error: toError(err) }));
+        })
+        .finally(() => {
+          if (streams.current.get(id) === ctrl) streams.current.delete(id);
+        });
+    },
+    [patch],
+  );
+
+  // Restore the conversation and resume every answer that was still running.
+  useEffect(() => {
+    const s = loadSession();
+    sessionRef.current = s;
+    const stored = loadMessages(s);
+    const active = streams.current;
+    setSession(s);
+    setMessages(stored.map((m) => (m.role === "assistant" && m.taskId && m.status && !TERMINAL.has(m.status) ? { ...m, resumed: true } : m)));
+    for (const m of stored) {
+      if (m.role === "assistant" && m.taskId && m.status && !TERMINAL.has(m.status)) follow(m.id, m.taskId, m.lastSeq);
+    }
+    return () => {
+      for (const c of active.values()) c.abort();
+      active.clear();
+    };
+  }, [follow]);
+
+  // Complex mode: plan steps arrive as PLAN_* events on the live feed.
+  useEffect(
+    () =>
+      subscribe((ev) => {
+        if (!ev.type.startsWith("PLAN_")) return;
+        const taskId = typeof ev.data.task_id === "string" ? ev.data.task_id : null;
+        const msg = taskId ? messagesRef.current.find((m) => m.taskId === taskId) : undefined;
+        if (!msg) return;
+        patch(msg.id, (m) => ({ plan: foldPlan(m.plan ?? [], ev.type, ev.data, ev.message) }));
+      }),
+    [subscribe, patch],
+  );
+
+  const runDirect = useCallback(
+    async (id: string, content: string): Promise<boolean> => {
+      const ctrl = new AbortController();
+      streams.current.set(id, ctrl);
+      let done = false;
+      try {
+        await readSse({
+          url: apiUrl("/api/v1/llm/simple/stream"),
+          method: "POST",
+          body: { content, session_id: sessionRef.current },
+          signal: ctrl.signal,
+          maxAttempts: 0,
+          isDone: () => done,
+          onEvent: (ev) => {
+            let data: StreamData = {};
+            try {
+              data = JSON.parse(ev.data || "{}") as StreamData;
+            } catch {
+              /* keep-alive */
+            }
+            if (ev.event === "content") {
+              patch(id, (m) => ({ status: "PROCESSING", content: m.content + (data.text ?? ""), firstTokenMs: m.firstTokenMs ?? (m.sentAt ? Date.now() - m.sentAt : undefined) }));
+            } else if (ev.event === "start") {
+              patch(id, () => ({ status: "PROCESSING" }));
+            } else if (ev.event === "done") {
+              done = true;
+              patch(id, (m) => ({ status: "COMPLETED", totalMs: m.sentAt ? Date.now() - m.sentAt : undefined }));
+            } else if (ev.event === "error") {
+              done = true;
+              const e = data.error as unknown;
+              const message = typeof e === "string" ? e : (data.error?.message ?? "The model stream failed.");
+              patch(id, () => ({ status: "FAILED", error: { code: data.error?.code ?? "stream_error", message } }));
+            }
+          },
+        });
+        return true;
+      } catch (err) {
+        if (ctrl.signal.aborted) {
+          patch(id, () => ({ status: "CANCELLED" }));
+          return true;
+        }
+        if (err instanceof ApiError && (err.status === 404 || err.status === 405)) return false;
+        patch(id, () => ({ status: "FAILED", error: toError(err) }));
+        return true;
+      } finally {
+        streams.current.delete(id);
+      }
+    },
+    [patch],
+  );
+
+  const newChat = useCallback(() => {
+    for (const c of streams.current.values()) c.abort();
+    streams.current.clear();
+    const s = startSession();
+    sessionRef.current = s;
+    setSession(s);
+    setMessages([]);
+  }, []);
+
+  /** Returns a message key when nothing was sent (e.g. empty content), else null. */
+  const send = useCallback(
+    async (raw: string, opts: SendOptions): Promise<"emptyContent" | "cleared" | "directFallback" | null> => {
+      const parsed = parseInput(raw);
+      if (parsed.clear) {
+        newChat();
+        if (!parsed.content) return "cleared";
+      }
+      if (!parsed.content) return "emptyContent";
+      const now = Date.now();
+      const user: ChatMessage = { id: msgId(), role: "user", content: parsed.content, createdAt: now, mode: opts.mode, forced: parsed.badge };
+      const answer: ChatMessage = { id: msgId(), role: "assistant", content: "", createdAt: now, mode: opts.mode, forced: parsed.badge, status: "SENDING", sentAt: now };
+      setMessages((prev) => [...prev, user, answer]);
+      let note: "directFallback" | null = null;
+      if (opts.mode === "direct" && !parsed.forcedTool && !parsed.forcedProvider) {
+        if (await runDirect(answer.id, parsed.content)) return null;
+        note = "directFallback";
+      }
+      try {
+        const created: TaskCreated = await apiPost("/api/v1/tasks", {
+          body: {
+            content: parsed.content,
+            session_id: sessionRef.current ?? undefined,
+            preferred_language: opts.lang,
+            forced_tool: parsed.forcedTool,
+            forced_provider: parsed.forcedProvider,
+            forced_intent: opts.mode === "complex" ? "COMPLEX_PLANNING" : undefined,
+            store_knowledge: opts.storeKnowledge,
+            preference_scope: "session",
+          },
+        });
+        patch(answer.id, (m) => ({ taskId: created.task_id, status: m.status === "SENDING" ? (asStatus(created.status) ?? "PENDING") : m.status }));
+        follow(answer.id, created.task_id);
+      } catch (err) {
+        patch(answer.id, () => ({ status: "FAILED", error: toError(err) }));
+      }
+      return note;
+    },
+    [follow, newChat, patch, runDirect],
+  );
+
+  const abort = useCallback(
+    async (m: ChatMessage) => {
+      if (!m.taskId) {
+        streams.current.get(m.id)?.abort();
+        return;
+      }
+      try {
+        await apiPost("/api/v1/tasks/{task_id}/abort", { params: { task_id: m.taskId } });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === "task_not_active")) patch(m.id, () => ({ error: toError(err) }));
+      }
+    },
+    [patch],
+  );
+
+  const feedback = useCallback(
+    async (m: ChatMessage, rating: "up" | "down") => {
+      patch(m.id, () => ({ feedback: rating }));
+      await request("post", "/api/v1/feedback", { body: { task_id: m.taskId, rating } });
+    },
+    [patch],
+  );
+
+  return { session, messages, send, abort, newChat, feedback };
+}
+
+function foldPlan(plan: PlanStep[], type: string, data: Record<string, unknown>, message: string): PlanStep[] {
+  if (type === "PLAN_CREATED") {
+    const steps = Array.isArray(data.steps) ? data.steps : [];
+    const titles = steps.map((s) => (typeof s === "string" ? s : typeof s === "object" && s ? String((s as Record<string, unknown>).title ?? (s as Record<string, unknown>).description ?? JSON.stringify(s)) : String(s)));
+    return titles.length ? titles.map((title) => ({ title, status: "pending" as const })) : [...plan, { title: message, status: "pending" }];
+  }
+  const index = typeof data.index === "number" ? data.index : typeof data.step === "number" ? data.step : -1;
+  const status = type === "PLAN_STEP_COMPLETED" ? "done" : "running";
+  if (index >= 0 && index < plan.length) return plan.map((p, i) => (i === index ? { ...p, status } : p));
+  const title = typeof data.title === "string" ? data.title : message;
+  const at = plan.findIndex((p) => p.title === title);
+  if (at >= 0) return plan.map((p, i) => (i === at ? { ...p, status } : p));
+  return [...plan, { title, status }];
+}

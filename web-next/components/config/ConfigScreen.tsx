@@ -1,0 +1,149 @@
+"use client";
+
+import { useEffect, useMemo, useState } from "react";
+import { useLive } from "@/components/providers/Live";
+import { usePrefs } from "@/components/providers/Preferences";
+import { useToast } from "@/components/providers/Toast";
+import { Badge, toneOf } from "@/components/ui/Badge";
+import { PageHeader, Panel } from "@/components/ui/Panel";
+import { ErrorState } from "@/components/ui/States";
+import { apiGet, request } from "@/lib/api/client";
+import type { ServiceHealth } from "@/lib/api/types";
+import { useResource } from "@/lib/hooks/useResource";
+
+const PROFILES = ["light", "llm_off", "full"] as const;
+const OLLAMA_PROFILES = ["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"] as const;
+const AUTONOMY = [
+  { level: 0, name: "ISOLATED" },
+  { level: 10, name: "CONNECTED" },
+  { level: 20, name: "FUNDED" },
+  { level: 30, name: "BUILDER" },
+  { level: 40, name: "ROOT" },
+];
+
+interface AutonomyAnswer { level?: number; current_level?: number; name?: string }
+
+export function ConfigScreen() {
+  const { t } = usePrefs();
+  const { subscribe } = useLive();
+  const services = useResource(async () => (await apiGet("/api/v1/system/services")) as unknown as ServiceHealth[], []);
+  const config = useResource(async () => ((await apiGet("/api/v1/config/runtime")) as unknown as { config: Record<string, unknown> }).config, []);
+  const reloadServices = services.reload;
+  useEffect(() => subscribe((ev) => {
+    if (ev.type === "SERVICE_STATUS_UPDATE" || ev.type.startsWith("QUEUE_") || ev.type === "EMERGENCY_STOP") void reloadServices();
+  }), [subscribe, reloadServices]);
+
+  return (
+    <>
+      <PageHeader title={t("config.title")} subtitle={t("config.subtitle")} />
+      <div className="stack">
+        <Panel title={t("config.services")} testId="services" actions={<button type="button" className="btn btn--ghost btn--sm" onClick={() => void reloadServices()}>{t("common.refresh")}</button>}>
+          {services.error && !services.data ? <ErrorState error={services.error} what="/api/v1/system/services" /> : null}
+          <div className="tiles">
+            {services.data?.map((s) => (
+              <div key={s.name} className="tile" data-testid="service-tile" data-status={s.status}>
+                <div className="row"><strong>{s.name}</strong><span className="spacer" /><Badge tone={toneOf(s.status)}>{s.status}</Badge></div>
+                <span className="muted small">{s.type}{s.is_critical ? ` · ${t("config.critical")}` : ""}{typeof s.latency_ms === "number" ? ` · ${t("config.latency")} ${s.latency_ms.toFixed(1)} ms` : ""}</span>
+                {s.detail !== undefined && s.detail !== null ? <span className="mono small muted">{typeof s.detail === "string" ? s.detail : JSON.stringify(s.detail)}</span> : null}
+              </div>
+            ))}
+          </div>
+        </Panel>
+        <div className="grid-2">
+          <div className="stack">
+            <ProfilePanel config={config.data} onChanged={() => void config.reload()} />
+            <AutonomyPanel />
+          </div>
+          <Panel title={t("config.parameters")} testId="parameters">
+            {config.error && !config.data ? <ErrorState error={config.error} what="/api/v1/config/runtime" /> : null}
+            {config.data ? <Params config={config.data} /> : null}
+          </Panel>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function ProfilePanel({ config, onChanged }: { config: Record<string, unknown> | null; onChanged: () => void }) {
+  const { t } = usePrefs();
+  const toast = useToast();
+  const [error, setError] = useState<unknown>(null);
+  const current = typeof config?.VENOM_RUNTIME_PROFILE === "string" ? config.VENOM_RUNTIME_PROFILE : "";
+  const ollama = typeof config?.VENOM_OLLAMA_PROFILE === "string" ? config.VENOM_OLLAMA_PROFILE : "";
+  const apply = async (key: string, value: string) => {
+    setError(null);
+    try {
+      await request("post", "/api/v1/config/runtime", { body: { updates: { [key]: value } } });
+      toast(t("config.applied"), "success");
+      onChanged();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Panel title={t("config.profile")} testId="runtime-profile">
+      <div className="segmented" role="radiogroup" aria-label={t("config.profile")}>
+        {PROFILES.map((p) => (
+          <button key={p} type="button" role="radio" aria-checked={current === p} className={current === p ? "on" : ""} onClick={() => void apply("VENOM_RUNTIME_PROFILE", p)} data-testid={`profile-${p}`}>{p}</button>
+        ))}
+      </div>
+      <p className="muted small">{t("config.ollamaProfile")}</p>
+      <select aria-label={t("config.ollamaProfile")} value={ollama} onChange={(e) => void apply("VENOM_OLLAMA_PROFILE", e.target.value)}>
+        {[...new Set([ollama, ...OLLAMA_PROFILES])].filter(Boolean).map((p) => <option key={p} value={p}>{p}</option>)}
+      </select>
+      {error ? <ErrorState error={error} what="POST /api/v1/config/runtime" /> : null}
+    </Panel>
+  );
+}
+
+function AutonomyPanel() {
+  const { t } = usePrefs();
+  const toast = useToast();
+  const res = useResource(() => request<AutonomyAnswer>("get", "/api/v1/system/autonomy"), []);
+  const [error, setError] = useState<unknown>(null);
+  const level = res.data?.current_level ?? res.data?.level;
+  const set = async (value: number) => {
+    setError(null);
+    try {
+      await request("post", "/api/v1/system/autonomy", { body: { level: value } });
+      toast(t("config.applied"), "success");
+      await res.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Panel title={t("config.autonomy")} testId="autonomy">
+      {res.error && !res.data ? (
+        <ErrorState error={res.error} what="/api/v1/system/autonomy" />
+      ) : (
+        <select aria-label={t("config.autonomy")} value={level ?? ""} onChange={(e) => void set(Number(e.target.value))} data-testid="autonomy-select">
+          {level === undefined ? <option value="">—</option> : null}
+          {AUTONOMY.map((a) => <option key={a.level} value={a.level}>{a.level} · {a.name}</option>)}
+        </select>
+      )}
+      {error ? <ErrorState error={error} what="POST /api/v1/system/autonomy" /> : null}
+    </Panel>
+  );
+}
+
+function Params({ config }: { config: Record<string, unknown> }) {
+  const { t } = usePrefs();
+  const [q, setQ] = useState("");
+  const rows = useMemo(() => Object.entries(config).filter(([k, v]) => !q || `${k} ${String(v)}`.toLowerCase().includes(q.toLowerCase())), [config, q]);
+  return (
+    <>
+      <div className="filters">
+        <input type="search" placeholder={t("config.filter")} aria-label={t("config.filter")} value={q} onChange={(e) => setQ(e.target.value)} />
+        <span className="muted small">{t("config.secretsMasked")}</span>
+      </div>
+      <table className="params">
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}><td>{k}</td><td className="mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

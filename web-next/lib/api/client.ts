@@ -1,0 +1,100 @@
+/**
+ * The typed API client. Paths, query parameters, bodies and answers come from `schema.d.ts`,
+ * which is generated from the backend's OpenAPI (`npm run codegen:api-types`); a CI step fails
+ * when it drifts. Routes that subsystems add later and that are not in the schema yet go
+ * through `request<T>()` with the hand-written types in `types.ts`.
+ */
+import { apiUrl } from "@/lib/config";
+import { ApiError, errorFromResponse, offlineError } from "./errors";
+import { reportReachable } from "./connectivity";
+import type { components, paths } from "./schema";
+
+export type Schemas = components["schemas"];
+type Method = "get" | "post" | "delete";
+
+type PathsWith<M extends Method> = {
+  [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
+}[keyof paths];
+type Op<P extends keyof paths, M extends Method> = paths[P] extends { [K in M]: infer O } ? O : never;
+type Json<S> = S extends { content: { "application/json": infer J } } ? J : unknown;
+type Ok<O> = O extends { responses: infer R } ? (R extends { 200: infer S } ? Json<S> : R extends { 201: infer S } ? Json<S> : unknown) : unknown;
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
+type BodyOf<O> = O extends { requestBody: { content: { "application/json": infer B } } }
+  ? B
+  : O extends { requestBody?: { content: { "application/json": infer B } } }
+    ? B
+    : never;
+
+export interface RequestOptions<Q = Record<string, unknown>, B = unknown> {
+  params?: Record<string, string>;
+  query?: Q;
+  body?: B;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+function buildPath(path: string, params?: Record<string, string>, query?: object): string {
+  let out = path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  if (query) {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) {
+      if (v !== undefined && v !== null && v !== "") qs.set(k, String(v));
+    }
+    const s = qs.toString();
+    if (s) out += `?${s}`;
+  }
+  return out;
+}
+
+/** Untyped request; answers the parsed JSON body or throws ApiError with the API's sentence. */
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const url = apiUrl(buildPath(path, opts.params, opts.query));
+  const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: method.toUpperCase(),
+      headers: opts.body === undefined ? undefined : { "Content-Type": "application/json" },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      cache: "no-store",
+      signal,
+    });
+  } catch (err) {
+    if (opts.signal?.aborted) throw err;
+    reportReachable(false);
+    throw offlineError();
+  }
+  reportReachable(res.status !== 502 && res.status !== 504);
+  if (!res.ok) throw await errorFromResponse(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export function apiGet<P extends PathsWith<"get">>(
+  path: P,
+  opts: RequestOptions<QueryOf<Op<P, "get">>> = {},
+): Promise<Ok<Op<P, "get">>> {
+  return request("get", path, opts as RequestOptions);
+}
+
+export function apiPost<P extends PathsWith<"post">>(
+  path: P,
+  opts: RequestOptions<QueryOf<Op<P, "post">>, BodyOf<Op<P, "post">>> = {},
+): Promise<Ok<Op<P, "post">>> {
+  return request("post", path, opts as RequestOptions);
+}
+
+export function apiDelete<P extends PathsWith<"delete">>(
+  path: P,
+  opts: RequestOptions<QueryOf<Op<P, "delete">>> = {},
+): Promise<Ok<Op<P, "delete">>> {
+  return request("delete", path, opts as RequestOptions);
+}
+
+export { ApiError };

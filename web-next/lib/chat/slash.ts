@@ -1,0 +1,73 @@
+/**
+ * Slash commands and provider mentions typed in the composer. The command token is stripped and
+ * turned into `forced_tool` / `forced_provider`; the badge shows the literal token.
+ * Tool names mirror the backend's TOOL_ALIASES (venom_core/core/intents.py).
+ */
+export const TOOL_COMMANDS = [
+  "assistant", "browser", "chrono", "complexity", "compose", "core", "docs", "file", "gcal", "git",
+  "github", "hf", "input", "media", "parallel", "platform", "render", "research", "shell", "test", "web",
+] as const;
+
+export const PROVIDER_MENTIONS = { gpt: "gpt", gem: "gem" } as const;
+
+export interface Suggestion {
+  token: string;
+  hint: string;
+}
+
+const TOOL_HINTS: Partial<Record<(typeof TOOL_COMMANDS)[number], string>> = {
+  git: "repository status, log, diff",
+  file: "list, read and search workspace files",
+  web: "web research",
+  research: "web research",
+  docs: "documentation",
+  compose: "write code",
+  parallel: "plan in steps",
+  complexity: "plan in steps",
+  chrono: "time and date",
+  core: "status report",
+  test: "end-to-end testing",
+};
+
+export const ALL_SUGGESTIONS: Suggestion[] = [
+  { token: "/clear", hint: "start a new session" },
+  ...TOOL_COMMANDS.map((c) => ({ token: `/${c}`, hint: TOOL_HINTS[c] ?? "force this tool" })),
+  { token: "/gpt", hint: "use OpenAI" },
+  { token: "/gem", hint: "use Google Gemini" },
+  { token: "@gpt", hint: "use OpenAI" },
+  { token: "@gem", hint: "use Google Gemini" },
+];
+
+/** Up to 3 prefix matches for the token being typed (only while it has no space after it). */
+export function suggest(input: string): Suggestion[] {
+  const m = /^([/@][\w-]*)$/.exec(input.trimStart());
+  if (!m) return [];
+  const typed = (m[1] ?? "").toLowerCase();
+  const pool = typed.startsWith("@") ? ALL_SUGGESTIONS.filter((s) => s.token.startsWith("@")) : ALL_SUGGESTIONS.filter((s) => s.token.startsWith("/"));
+  return pool.filter((s) => s.token.startsWith(typed) && s.token !== typed).slice(0, 3);
+}
+
+export interface ParsedInput {
+  content: string;
+  forcedTool?: string;
+  forcedProvider?: string;
+  /** `/clear`: start a new session, then send the rest (if any). */
+  clear: boolean;
+  /** The literal token for the "forced" badge, e.g. "/git" or "@gpt". */
+  badge?: string;
+}
+
+export function parseInput(raw: string): ParsedInput {
+  const text = raw.trim();
+  const m = /^([/@])([\w-]+)(?:\s+([\s\S]*))?$/.exec(text);
+  if (!m) return { content: text, clear: false };
+  const sigil = m[1] ?? "";
+  const name = (m[2] ?? "").toLowerCase();
+  const rest = (m[3] ?? "").trim();
+  if (sigil === "/" && name === "clear") return { content: rest, clear: true };
+  if (name in PROVIDER_MENTIONS) return { content: rest, forcedProvider: name, clear: false, badge: `${sigil}${name}` };
+  if (sigil === "/" && (TOOL_COMMANDS as readonly string[]).includes(name)) {
+    return { content: rest, forcedTool: name, clear: false, badge: `/${name}` };
+  }
+  return { content: text, clear: false };
+}

@@ -1,0 +1,79 @@
+/**
+ * Chat messages of the current session, kept in localStorage so a reload keeps the conversation
+ * AND the last SSE event id of each running answer (that is what makes resume lossless).
+ */
+export type Mode = "direct" | "normal" | "complex";
+export type MsgStatus = "SENDING" | "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED" | "CANCELLED" | "LOST";
+
+export interface PlanStep {
+  title: string;
+  status: "pending" | "running" | "done";
+}
+
+export interface ChatMessage {
+  id: string;
+  role: "user" | "assistant";
+  content: string;
+  createdAt: number;
+  mode: Mode;
+  status?: MsgStatus;
+  taskId?: string;
+  forced?: string;
+  error?: { code: string; message: string };
+  /** Last SSE `id:` seen for this answer. */
+  lastSeq?: string;
+  resumed?: boolean;
+  feedback?: "up" | "down";
+  plan?: PlanStep[];
+  sentAt?: number;
+  firstTokenMs?: number;
+  totalMs?: number;
+}
+
+export const TERMINAL: ReadonlySet<MsgStatus> = new Set(["COMPLETED", "FAILED", "CANCELLED", "LOST"]);
+const SESSION_KEY = "venom-session-id";
+const chatKey = (session: string) => `venom-chat:${session}`;
+
+export function newSessionId(): string {
+  const rand = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return `session-${Date.now()}-${rand}`;
+}
+
+export function loadSession(): string {
+  let id = localStorage.getItem(SESSION_KEY);
+  if (!id) {
+    id = newSessionId();
+    localStorage.setItem(SESSION_KEY, id);
+  }
+  return id;
+}
+
+export function startSession(): string {
+  const old = localStorage.getItem(SESSION_KEY);
+  if (old) localStorage.removeItem(chatKey(old));
+  const id = newSessionId();
+  localStorage.setItem(SESSION_KEY, id);
+  return id;
+}
+
+export function loadMessages(session: string): ChatMessage[] {
+  try {
+    const raw = localStorage.getItem(chatKey(session));
+    const parsed: unknown = raw ? JSON.parse(raw) : [];
+    return Array.isArray(parsed) ? (parsed as ChatMessage[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function saveMessages(session: string, messages: ChatMessage[]): void {
+  try {
+    localStorage.setItem(chatKey(session), JSON.stringify(messages.slice(-200)));
+  } catch {
+    /* quota: the conversation still lives on the server */
+  }
+}
+
+export function msgId(): string {
+  return `m-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
