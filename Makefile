@@ -34,7 +34,12 @@ lint: install ## ruff and mypy
 test-python: install system-deps ## The pytest suite (real uvicorn servers on free loopback ports)
 	$(VENV)/bin/pytest -q
 
-test: lint test-python ## The whole test suite (what CI runs)
+test: lint test-python test-web ## The whole test suite (what CI runs)
+
+# --- Web UI (issue 6): npm ci, lint, API-type drift, standalone build, Playwright e2e on the real backend ---
+.PHONY: test-web
+test-web: install ## Web UI checks and browser e2e (web-next/scripts/ci.sh; installs chromium from apt if missing)
+	bash web-next/scripts/ci.sh
 
 # --- Operations (issue 7): the stack lifecycle, system packages, perf and load tests ---------------
 # Both servers bind loopback by default (SPEC §9); a non-loopback VENOM_HOST needs VENOM_API_TOKEN.
@@ -69,13 +74,14 @@ docker-validate: install system-deps ## Validate compose, Dockerfiles (hadolint)
 	@scripts/validate-docker.sh
 
 test-perf: install ## Post-deployment perf tests against a running stack (VENOM_API_URL, default :$(PORT))
-	VENOM_API_URL=$${VENOM_API_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/pytest tests/perf -m performance -q
+	VENOM_API_URL=$${VENOM_API_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/pytest tests/perf -m performance -q -s
 
-bench: install ## Run the benchmarks in bench/ (each bench/*.py prints its numbers)
-	@set -e; for f in bench/*.py; do [ -e "$$f" ] || continue; echo "== $$f"; $(PY) "$$f"; done
+BENCH_ARGS ?= --spawn
+bench: install ## Run every bench/*_bench.py (BENCH_ARGS, default --spawn: each starts its own server)
+	@set -e; for f in bench/*_bench.py; do [ -e "$$f" ] || continue; echo "== $$f $(BENCH_ARGS)"; $(PY) "$$f" $(BENCH_ARGS); done
 
 locust: install ## Headless Locust load test against a running stack on loopback (scripts/run-locust.sh)
-	@scripts/run-locust.sh
+	LOCUST_HOST=$${LOCUST_HOST:-http://127.0.0.1:$(PORT)} scripts/run-locust.sh --headless
 
 archive-perf: ## Archive perf-artifacts/ (Playwright, pytest, Locust results) into a dated tarball
 	@scripts/archive-perf-results.sh

