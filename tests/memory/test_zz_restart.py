@@ -1,0 +1,75 @@
+"""Memory survives a restart; finished answers become session facts; admin wipe. Runs last: it
+restarts the shared server and wipes its memory."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import LiveServer
+from tests.memory.conftest import wait_for_memory, wait_lesson, wait_task
+
+
+def test_answers_become_session_facts(mem: httpx.Client) -> None:
+    created = mem.post("/api/v1/tasks", json={"content": "Say hello to Ziggy the hamster.",
+                                              "session_id": "fact-session", "forced_provider": "embedded"})
+    task = wait_task(mem, created.json()["task_id"], timeout=180)
+    if task["status"] != "COMPLETED" or not task["result"].strip():
+        pytest.skip(f"no LLM runtime answered here ({task.get('error')})")
+    deadline = time.monotonic() + 60
+    facts: list[dict] = []
+    while time.monotonic() < deadline and not facts:
+        entries = mem.get("/api/v1/memory/entries", params={"session_id": "fact-session"}).json()["entries"]
+        facts = [e for e in entries if e["task_id"] == task["task_id"]]
+        time.sleep(0.2)
+    assert facts, "the finished answer was not stored as a session fact"
+    assert facts[0]["type"] == "fact" and "Ziggy" in facts[0]["text"]
+    # A help answer (static fast path) teaches a lesson but is not stored as a fact.
+    help_id = mem.post("/api/v1/tasks", json={"content": "help", "forced_intent": "HELP_REQUEST",
+                                              "session_id": "fact-session"}).json()["task_id"]
+    wait_task(mem, help_id)
+    wait_lesson(mem, help_id)
+    entries = mem.get("/api/v1/memory/entries", params={"session_id": "fact-session"}).json()["entries"]
+    assert help_id not in [e["task_id"] for e in entries]
+
+
+def test_recall_survives_restart_and_admin_wipe(memory_server: LiveServer) -> None:
+    with httpx.Client(base_url=memory_server.url, timeout=60) as client:
+        told = client.post("/api/v1/memory/ingest", json={"text": "My favourite colour is ultramarine blue.",
+                                                          "session_id": "before-restart", "pinned": True}).json()
+        client.post("/api/v1/memory/ingest", json={"text": "Lunch is at noon on Fridays.",
+                                                   "session_id": "before-restart"})
+        help_id = client.post("/api/v1/tasks", json={"content": "list your commands",
+                                                     "forced_intent": "HELP_REQUEST"}).json()["task_id"]
+        wait_task(client, help_id)
+        wait_lesson(client, help_id)
+        client.post("/api/v1/feedback", json={"task_id": help_id, "rating": "up", "comment": "great"})
+
+    memory_server.restart()
+    with httpx.Client(base_url=memory_server.url, timeout=60) as client:
+        early = client.post("/api/v1/memory/search", json={"query": "colour"})
+        assert early.status_code in (200, 503)  # the API is up before the model has loaded
+        if early.status_code == 503:
+            assert early.json()["error"]["code"] == "memory_loading" and early.headers["retry-after"]
+        assert wait_for_memory(memory_server.url)["status"] == "online"
+
+        hits = client.post("/api/v1/memory/search", json={"query": "what is my favourite colour?",
+                                                          "session_id": None, "limit": 3}).json()["results"]
+        assert hits[0]["id"] == told["ids"][0] and hits[0]["pinned"] is True
+        assert hits[0]["session_id"] == "before-restart"
+        lesson = wait_lesson(client, help_id)
+        assert lesson["feedback"]["rating"] == "up" and lesson["feedback"]["comment"] == "great"
+        # Dedupe state is rebuilt from the table after the restart.
+        again = client.post("/api/v1/memory/ingest", json={"text": "My favourite colour is ultramarine blue.",
+                                                           "session_id": "before-restart"}).json()
+        assert again["ids"] == told["ids"] and again["deduplicated"] == 1
+
+        kept = client.delete("/api/v1/memory/global", params={"keep_pinned": True}).json()
+        assert kept["deleted"] >= 1
+        remaining = client.get("/api/v1/memory/entries", params={"limit": 1000}).json()["entries"]
+        assert remaining and all(e["pinned"] for e in remaining)
+        wiped = client.delete("/api/v1/memory/global").json()
+        assert wiped["deleted"] == len(remaining)
+        assert client.post("/api/v1/memory/search", json={"query": "colour"}).json()["results"] == []
