@@ -89,7 +89,8 @@ def double(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 
 def start_venom(tmp_path_factory: pytest.TempPathFactory, name: str, **env: str) -> LiveServer:
     data = tmp_path_factory.mktemp(name)
-    srv = LiveServer(data_dir=data, env={"VENOM_RATE_LIMIT_ENABLED": "false", **env})
+    # Memory off: its embedding model is not under test here and costs seconds of CPU per server.
+    srv = LiveServer(data_dir=data, env={"VENOM_RATE_LIMIT_ENABLED": "false", "VENOM_MEMORY_ENABLED": "false", **env})
     srv.start()
     return srv
 

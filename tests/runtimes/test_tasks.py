@@ -1,0 +1,74 @@
+"""Streaming into tasks, and abort: the model stops (embedded) or the upstream request closes (HTTP)."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+
+from tests.runtimes.conftest import QUESTION, direct, inject, text_of, wait_task
+from tests.sse import frames
+
+LONG = "Write a very long story about a dragon, a knight and a village, with many chapters."
+
+
+def first_delta(client: httpx.Client, task_id: str) -> str:
+    """Follow the task's SSE stream until the first `task_update` that carries new text."""
+    with client.stream("GET", f"/api/v1/tasks/{task_id}/stream") as r:
+        for f in frames(r):
+            if f.event == "task_update" and f.data.get("delta"):
+                return str(f.data["delta"])
+            assert f.event != "task_finished", f.data
+    raise AssertionError("the stream ended without text")
+
+
+def test_task_answer_streams_as_deltas(api: httpx.Client) -> None:
+    tid = api.post("/api/v1/tasks", json={"content": QUESTION,
+                                          "generation_params": {"max_tokens": 32, "temperature": 0}}).json()["task_id"]
+    deltas: list[str] = []
+    with api.stream("GET", f"/api/v1/tasks/{tid}/stream") as r:
+        for f in frames(r):
+            if f.event == "task_update" and f.data.get("delta"):
+                deltas.append(f.data["delta"])
+            if f.event == "task_finished":
+                final = f.data
+                break
+    assert final["status"] == "COMPLETED", final
+    assert len(deltas) >= 2, "tokens must arrive as they are generated, not in one piece"
+    task = api.get(f"/api/v1/tasks/{tid}").json()
+    assert "".join(deltas) == task["result"]
+    assert "Paris" in task["result"]
+    assert task["llm_runtime"]["provider"] == "embedded"
+    assert task["routing_decision"]["reason_code"] == "TASK_COMPLEXITY_LOW"  # AI_MODE=HYBRID, short prompt
+
+
+def test_abort_stops_the_embedded_model(api: httpx.Client) -> None:
+    tid = api.post("/api/v1/tasks", json={"content": LONG, "generation_params": {"max_tokens": 3000}}).json()["task_id"]
+    first_delta(api, tid)
+    assert api.post(f"/api/v1/tasks/{tid}/abort").status_code == 200
+    task = wait_task(api, tid)
+    assert task["status"] == "CANCELLED" and task["error"]["code"] == "aborted"
+    # The worker thread really stops (it checks after every token) and frees the model.
+    for _ in range(600):
+        if api.get("/api/v1/system/status").json()["llm_runtime"].get("generating") == 0:
+            break
+        time.sleep(0.05)
+    else:
+        raise AssertionError("the embedded generation kept running after the abort")
+    assert "Paris" in text_of(direct(api))  # and the model serves the next request
+
+
+def test_abort_closes_the_upstream_http_request(api: httpx.Client, ctl: httpx.Client) -> None:
+    inject(ctl, {"kind": "slow", "pieces": 3000, "delay": 0.02})
+    tid = api.post("/api/v1/tasks", json={"content": "Count slowly.", "forced_provider": "ollama",
+                                          "generation_params": {"max_tokens": 4000}}).json()["task_id"]
+    first_delta(api, tid)
+    api.post(f"/api/v1/tasks/{tid}/abort")
+    assert wait_task(api, tid)["status"] == "CANCELLED"
+    for _ in range(600):
+        log = ctl.get("/_control/log").json()
+        if log and "closed_at" in log[-1]:
+            break
+        time.sleep(0.05)
+    entry = ctl.get("/_control/log").json()[-1]
+    assert entry["client_left"] is True and entry["chunks_sent"] < 3000
