@@ -121,3 +121,15 @@ def test_flow_endpoint(venom: Venom) -> None:
     assert flow["status"] == "COMPLETED"
     assert flow["mermaid"].startswith("flowchart TD")
     assert all("elapsed_ms" in s for s in flow["steps"])
+
+
+def test_ambiguous_message_uses_the_time_boxed_classifier(venom: Venom) -> None:
+    task = venom.run({"content": "show me the last commits and list the files in the workspace",
+                      "generation_params": SMALL})
+    assert task["status"] == "COMPLETED", task["error"]
+    steps = venom.events(task["id"])
+    classifier = [s for s in steps if s["action"] == "intent_classifier"]
+    assert len(classifier) == 1
+    assert classifier[0]["status"] in ("ok", "fallback")  # the model's pick, or the lexicon's within budget
+    assert classifier[0]["details"]["budget_ms"] == 1500
+    assert task["context_history"]["intent"] in ("VERSION_CONTROL", "FILE_OPERATION")

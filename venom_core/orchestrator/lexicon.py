@@ -2,7 +2,7 @@
 
 Why regexes and not fuzzy phrase matching: they are exact, fast (microseconds per message) and
 easy to test as a table. A *strong* pattern (weight 1.0) decides the intent on its own; a *weak*
-one (0.6) only makes the message a candidate, which the time-boxed LLM classifier may confirm.
+one (0.6) is only recorded as a candidate in the trace: the message stays plain chat.
 Patterns are written against normalised text: lowercase, no diacritics, `ł` -> `l`, `ä` -> `a`.
 """
 
@@ -88,7 +88,7 @@ _RAW: dict[str, dict[str, list[tuple[str, float]]]] = {
     "RESEARCH": {
         "en": [(r"\b(search|look up|find) .{0,60}\b(on the web|online|on the internet|in the web)\b", STRONG),
                (r"\bsearch (the )?(web|internet)\b", STRONG), (r"\bgoogle (it|for|this)\b", STRONG),
-               (r"\bhttps? [a-z0-9]", STRONG), (r"\blatest news\b", STRONG),
+               (r"\blatest news\b", STRONG),
                (r"\bresearch\b", WEAK), (r"\bnews\b", WEAK), (r"\bonline\b", WEAK)],
         "pl": [(r"\b(wyszukaj|poszukaj|znajdz|sprawdz) .{0,60}\b(w sieci|w internecie|online)\b", STRONG),
                (r"\bnajnowsze wiadomosci\b", STRONG), (r"\bw internecie\b", WEAK)],
@@ -103,7 +103,7 @@ _RAW: dict[str, dict[str, list[tuple[str, float]]]] = {
                (r"\bdesign (an? |the )?(architecture|system)\b", STRONG), (r"\bplan\b", WEAK), (r"\bsteps\b", WEAK)],
         "pl": [(r"\bzaplanuj\b", STRONG),
                (r"\b(przygotuj|stworz|napisz|rozpisz) (mi )?(\w+ ){0,2}(plan|harmonogram)\w*\b", STRONG),
-               (r"\bzaprojektuj\b", STRONG), (r"\bplan\w*\b", WEAK), (r"\bkroki\b", WEAK)],
+               (r"\bzaprojektuj\b", STRONG), (r"\bplan(u|ie|y|ow|em|ami|ach)?\b", WEAK), (r"\bkroki\b", WEAK)],
         "de": [(r"\bplane\b", STRONG), (r"\b(erstell|entwirf|mach)\w* (mir )?(einen |eine )?(\w+ ){0,2}"
                 r"(plan|roadmap|fahrplan)\b", STRONG),
                (r"\bentwirf\b", STRONG), (r"\bplanung\b", WEAK), (r"\bschritte\b", WEAK)],

@@ -2,8 +2,9 @@
 
 Everything here is synchronous and free of I/O, so it costs microseconds and can be tested as a
 table. The only slow step of routing, the LLM classifier, lives in `classifier.py` and is used
-only when this module says the message is `ambiguous` (a weak keyword hit with no strong one).
-A message with no lexicon hit at all is plain chat: it is never sent to the classifier.
+only when this module says the message is `ambiguous`: two different *strong* intents tie (e.g.
+"show the last commits and list the files"). A message with no strong hit is plain chat and is
+never sent to the classifier.
 """
 
 from __future__ import annotations
@@ -153,10 +154,9 @@ def classify(content: str, request: dict[str, Any] | None = None) -> Route:
         # Two strong intents: a tool intent wins the tie-break, the classifier may still refine it.
         return replace(base, intent=top_intent, source="lexicon", score=top_score, top2=top2, ambiguous=True,
                        candidates=(top_intent, *close))
-    # Only weak keywords: a candidate intent, or just chat that mentions a word. Ask the classifier.
-    candidates = (*tuple(i for i, _ in ranked[:3]), "GENERAL_CHAT")
-    return replace(base, intent="GENERAL_CHAT", source="lexicon", score=top_score, top2=top2, ambiguous=True,
-                   candidates=candidates)
+    # Only weak keywords ("clean code", "files"): still plain chat. Waiting for a classifier here would
+    # put a model call in front of ordinary conversation, so the candidates only go to the trace.
+    return replace(base, intent="GENERAL_CHAT", source="lexicon_weak", score=top_score, top2=top2)
 
 
 def is_static(intent: str) -> bool:
