@@ -12,6 +12,11 @@ if [ -f "$stamp" ] && [ "$stamp" -nt web-next/package.json ] \
    && { [ ! -f web-next/package-lock.json ] || [ "$stamp" -nt web-next/package-lock.json ]; }; then
   exit 0
 fi
-echo "Installing the web-next packages (npm install)..."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
-npm --prefix web-next install --no-audit --no-fund
+if [ -f web-next/package-lock.json ]; then
+  echo "Installing the web-next packages (npm ci, exactly the lock file)..."
+  npm --prefix web-next ci --no-audit --no-fund --loglevel=error
+else
+  echo "Installing the web-next packages (npm install)..."
+  npm --prefix web-next install --no-audit --no-fund --loglevel=error
+fi

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -61,7 +63,19 @@ def make_copy(dest: Path, with_ui: bool) -> Path:
 
 
 def run_make(cwd: Path, *args: str, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
-    """`make -o .venv/.installed ARGS`: the shared venv is never reinstalled from a copy."""
+    """`make -o .venv/.installed ARGS`: the shared venv is never reinstalled from a copy.
+
+    make runs in its own process group, killed whole if the test is interrupted, so a half-done
+    `make start` cannot go on starting servers after the test has ended.
+    """
     full_env = {**os.environ, "PYTHONPATH": "", **env}
-    return subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", *args], cwd=cwd,
-                          env=full_env, capture_output=True, text=True, timeout=timeout, check=False)
+    argv = ["make", "--no-print-directory", "-o", ".venv/.installed", *args]
+    with subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, start_new_session=True) as proc:
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except BaseException:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err)

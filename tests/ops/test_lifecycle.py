@@ -158,9 +158,10 @@ def test_stop_reports_a_foreign_port_holder_and_leaves_it_alone(stack_factory: t
 
 
 @pytest.mark.skipif(not HAS_UI, reason="web-next/ is not in this checkout")
+@pytest.mark.timeout(1200)  # the UI's production build: ~1 min alone, several on a busy 2-core box
 def test_lifecycle_with_the_production_ui(stack_factory: type[Stack]) -> None:
     stack = stack_factory(with_ui=True)  # type: ignore[call-arg]
-    out = stack.make("start-prod", timeout=600)
+    out = stack.make("start-prod", timeout=1100)
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"UI:       http://127.0.0.1:{stack.web_port}" in out.stdout
     pids = stack.pids()
@@ -176,3 +177,25 @@ def test_lifecycle_with_the_production_ui(stack_factory: type[Stack]) -> None:
     again = stack.make("start-prod")
     assert again.returncode != 0 and "already running" in again.stderr
     assert_stopped(stack, pids)
+
+
+def test_dev_mode_reloads_on_a_code_change_and_stops_the_whole_group(stack_factory: type[Stack]) -> None:
+    stack = stack_factory(with_ui=False)  # type: ignore[call-arg]
+    out = stack.make("start")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "uvicorn --reload" in out.stdout
+    (pid,) = stack.pids()
+    base = f"http://127.0.0.1:{stack.port}"
+    boot = httpx.get(f"{base}/api/v1/system/status").json()["boot_id"]
+    with (stack.root / "venom_core" / "__init__.py").open("a") as f:
+        f.write("\n# edited by the reload test\n")
+    deadline = time.monotonic() + 120
+    new_boot = boot
+    while new_boot == boot and time.monotonic() < deadline:
+        time.sleep(0.5)
+        try:
+            new_boot = httpx.get(f"{base}/api/v1/system/status", timeout=2).json()["boot_id"]
+        except httpx.HTTPError:
+            continue
+    assert new_boot != boot, "the backend did not reload after a code change"
+    assert_stopped(stack, [pid])  # the reloader's worker is in the same process group
