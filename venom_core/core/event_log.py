@@ -1,13 +1,14 @@
 """The append-only event log: the spine every view is derived from.
 
 `append` is synchronous: it numbers the event (`seq` per task, `gseq` globally), folds it into
-the live task record, publishes it to listeners at once and queues it for the writer. The
-writer commits queued events and the task rows they changed in batches, one transaction per
-batch. `commit()` waits until everything appended so far is durable; the pipeline uses it
-where a promise is made to a client (task accepted, task finished).
+the live task record and queues it for the writer. The writer commits queued events, and the
+task rows they changed, in one transaction per batch ("group commit": a batch is whatever was
+appended while the previous commit ran), and only then publishes them to listeners, in `gseq`
+order. So a client never sees an event that a crash could take back, and a `seq` it has seen is
+never reused. Events appended with `persist=False` (SYSTEM_LOG lines) ride in the same queue, so
+their order is kept, but are not stored. `commit()` waits until everything appended so far is
+durable.
 """
-
-from __future__ import annotations
 
 import asyncio
 import contextlib
@@ -30,18 +31,15 @@ def _snapshot(task: Task) -> Task:
 
 
 class EventLog:
-    def __init__(self, storage: Storage, bus: EventBus, flush_interval: float = 0.01):
+    def __init__(self, storage: Storage, bus: EventBus):
         self.storage = storage
         self.bus = bus
-        self.flush_interval = flush_interval
         self._gseq = 0
         self._durable_gseq = 0
         self._live: dict[str, Task] = {}
-        self._pending: list[Event] = []
-        self._inflight: list[Event] = []
+        self._pending: list[tuple[Event, bool]] = []  # (event, persist)
         self._dirty: dict[str, Task] = {}
         self._wake = asyncio.Event()
-        self._urgent = False
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
         self.write_errors = 0
@@ -101,68 +99,53 @@ class EventLog:
             else:
                 projection.apply(task, event)
             self._dirty[task_id] = task
-        if persist:
-            self._pending.append(event)
-            self._wake.set()
-        elif not self._pending and not self._inflight:
-            self._durable_gseq = event.gseq
-        self.bus.publish(event)
+        self._pending.append((event, persist))
+        self._wake.set()
         return event
 
     async def commit(self) -> None:
-        """Wait until every event appended so far is stored."""
+        """Wait until every event appended so far is stored (and published)."""
         target = self._gseq
-        if self._durable_gseq >= target or (not self._pending and not self._inflight):
+        if self._durable_gseq >= target:
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append((target, fut))
-        self._urgent = True
-        self._wake.set()
         await fut
 
     async def _write_loop(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if not self._urgent and self.flush_interval > 0:
-                await asyncio.sleep(self.flush_interval)
-            self._urgent = False
             if not self._pending:
-                self._settle(self._gseq)
                 continue
             batch, self._pending = self._pending, []
-            self._inflight = batch
             tasks = [_snapshot(t) for t in self._dirty.values()]
             self._dirty = {}
             try:
-                await self.storage.write_batch(batch, tasks)
+                await self.storage.write_batch([e for e, persist in batch if persist], tasks)
             except Exception:
                 self.write_errors += 1
-                logger.exception("event log write failed; retrying")
+                logger.opt(exception=True).bind(no_ws=True).error("event log write failed; retrying")
                 self._pending = batch + self._pending
                 for t in tasks:
-                    live = self._live.get(t.id)
-                    if live is not None:
-                        self._dirty.setdefault(t.id, live)
-                self._inflight = []
+                    self._dirty.setdefault(t.id, self._live.get(t.id, t))
                 await asyncio.sleep(0.5)
                 self._wake.set()
                 continue
-            self._inflight = []
-            self._settle(batch[-1].gseq if not self._pending else self._pending[0].gseq - 1)
+            for event, _ in batch:
+                self.bus.publish(event)
+            self._settle(batch[-1][0].gseq)
             # Finished tasks need not stay in memory once their last event is stored.
             for t in tasks:
                 live = self._live.get(t.id)
                 if live is not None and live.terminal and t.id not in self._dirty:
                     del self._live[t.id]
-            if self._pending:
-                self._wake.set()
 
     def _settle(self, durable: int) -> None:
         self._durable_gseq = max(self._durable_gseq, durable)
         keep: list[tuple[int, asyncio.Future[None]]] = []
         for target, fut in self._waiters:
-            if target <= self._durable_gseq or (not self._pending and not self._inflight):
+            if target <= self._durable_gseq:
                 if not fut.done():
                     fut.set_result(None)
             else:
@@ -192,18 +175,9 @@ class EventLog:
         return stored
 
     async def read_task(self, task_id: str, after_seq: int = 0) -> list[Event]:
-        """Events of one task after `after_seq`, stored or not yet stored, in order."""
-        in_memory = [e for e in (*self._inflight, *self._pending) if e.task_id == task_id and e.seq > after_seq]
-        stored = await self.storage.read_task_events(task_id, after_seq)
-        seen = {e.seq for e in stored}
-        merged = stored + [e for e in in_memory if e.seq not in seen]
-        merged.sort(key=lambda e: e.seq)
-        return merged
+        """Stored events of one task after `after_seq`, in order. Subscribe first, then read: an
+        event is published only after it is stored, so together they miss nothing."""
+        return await self.storage.read_task_events(task_id, after_seq)
 
     async def read_global(self, after_gseq: int, limit: int = 1000) -> list[Event]:
-        in_memory = [e for e in (*self._inflight, *self._pending) if e.gseq > after_gseq]
-        stored = await self.storage.read_events(after_gseq, limit)
-        seen = {e.gseq for e in stored}
-        merged = stored + [e for e in in_memory if e.gseq not in seen]
-        merged.sort(key=lambda e: e.gseq)
-        return merged[:limit]
+        return await self.storage.read_events(after_gseq, limit)

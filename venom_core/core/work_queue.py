@@ -35,6 +35,9 @@ class WorkQueue(Protocol):
 
     def cancel_reason(self, task_id: str) -> str | None: ...
 
+    async def wait_stopped(self, task_ids: list[str], timeout: float) -> None:
+        """Wait (bounded) until these running tasks have finished their cancellation."""
+
     def pending_ids(self) -> list[str]: ...
 
     def active_ids(self) -> list[str]: ...
@@ -87,6 +90,11 @@ class AsyncioWorkerPool:
 
     def cancel_reason(self, task_id: str) -> str | None:
         return self._reasons.get(task_id)
+
+    async def wait_stopped(self, task_ids: list[str], timeout: float) -> None:
+        jobs = [job for tid in task_ids if (job := self._active.get(tid)) is not None]
+        if jobs:
+            await asyncio.wait(jobs, timeout=timeout)
 
     def pending_ids(self) -> list[str]:
         return list(self._pending)

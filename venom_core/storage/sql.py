@@ -84,8 +84,9 @@ def _task_values(task: Task) -> dict[str, Any]:
 
 
 class SqlStorage:
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, sqlite_synchronous: str = "NORMAL"):
         self.url = url
+        self.sqlite_synchronous = sqlite_synchronous
         self.engine: AsyncEngine | None = None
 
     @property
@@ -98,7 +99,14 @@ class SqlStorage:
         await asyncio.to_thread(migrate.upgrade, self.url)
         self.engine = create_async_engine(self.url)
         if self.url.startswith("sqlite"):
-            sa_event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            sa_event.listen(self.engine.sync_engine, "connect", self._sqlite_pragmas)
+
+    def _sqlite_pragmas(self, dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={'FULL' if self.sqlite_synchronous == 'FULL' else 'NORMAL'}")
+        cur.execute("PRAGMA busy_timeout=5000")
+        cur.close()
 
     async def close(self) -> None:
         if self.engine is not None:
@@ -220,12 +228,3 @@ class SqlStorage:
             )
             if updated.rowcount == 0:
                 await conn.execute(settings_kv.insert().values(key=key, value=value))
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA busy_timeout=5000")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
