@@ -79,7 +79,8 @@ class Settings(BaseSettings):
     VENOM_SSE_HEARTBEAT_SECONDS: float = Field(default=10.0, gt=0)
     VENOM_TASK_STALL_SECONDS: float = Field(default=300.0, gt=0)
     VENOM_WATCHDOG_INTERVAL_SECONDS: float = Field(default=5.0, gt=0)
-    VENOM_EVENT_FLUSH_MS: int = Field(default=10, ge=1, le=1000)
+    # SQLite durability: NORMAL survives a process crash (WAL); FULL also survives power loss (fsync per commit).
+    VENOM_SQLITE_SYNCHRONOUS: Literal["NORMAL", "FULL"] = "NORMAL"
     VENOM_WS_QUEUE_SIZE: int = Field(default=1000, ge=10)
 
     # --- LLM ----------------------------------------------------------------------------------
