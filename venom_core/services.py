@@ -54,9 +54,9 @@ class Services:
 
 
 def build_services(settings: Settings) -> Services:
-    storage = SqlStorage(settings.database_url)
+    storage = SqlStorage(settings.database_url, sqlite_synchronous=settings.VENOM_SQLITE_SYNCHRONOUS)
     bus = InProcessBus()
-    log = EventLog(storage, bus, flush_interval=settings.VENOM_EVENT_FLUSH_MS / 1000)
+    log = EventLog(storage, bus)
     services_ref: dict[str, Services] = {}
 
     async def system_status() -> dict[str, Any]:
