@@ -77,6 +77,10 @@ class LanceTable:
         rows: list[dict[str, Any]] = query.limit(limit).to_arrow().to_pylist()
         return rows
 
+    def scan_arrow(self, columns: list[str]) -> Any:
+        """The whole table (these columns) as one Arrow table."""
+        return self.table.search().select(columns).limit(None).to_arrow()
+
     def count(self, where: str | None = None) -> int:
         return int(self.table.count_rows(where) if where else self.table.count_rows())
 

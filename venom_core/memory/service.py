@@ -144,6 +144,22 @@ class MemoryService:
 
         return await self._run(work)
 
+    async def ingest_many(self, texts: list[str], *, session_id: str | None, type: str = "fact",
+                          source: str = "api") -> list[str]:
+        """Many short texts in one embedding batch and one table write (the fast path for bulk loads)."""
+        embedder, store, _ = self._parts()
+
+        def work() -> list[str]:
+            chunks = [c for text in texts for c in chunk_text(text)]
+            known = store.find_duplicates(chunks, session_id, type)
+            fresh = list(dict.fromkeys(c for c, k in zip(chunks, known, strict=True) if k is None))
+            added = store.add(fresh, embedder.encode(fresh), session_id=session_id, type_=type, pinned=False,
+                              topic=None, source=source, task_id=None) if fresh else []
+            new_ids = dict(zip(fresh, added, strict=True))
+            return [k if k is not None else new_ids[c] for c, k in zip(chunks, known, strict=True)]
+
+        return await self._run(work)
+
     async def remember(self, text: str, *, session_id: str | None, type: str = "fact",
                        metadata: dict[str, Any] | None = None) -> list[str]:
         meta = metadata or {}

@@ -1,20 +1,25 @@
 """The vector memory table: chunks of text with their embedding and metadata.
 
-Blocking code by design: `MemoryService` runs every call in a worker thread. Dedupe is by a
-content hash over (session, type, normalised text), kept in an in-memory index that is
-rebuilt from the table when it opens, so re-ingesting the same fact returns the existing id.
+Blocking code by design: `MemoryService` runs every call in a worker thread. LanceDB holds the
+data; an in-RAM `VectorMirror` loaded from it on open answers vector searches exactly and fast.
+Dedupe is by a content hash over (session, type, normalised text), so re-ingesting the same
+fact returns the existing id, also after a restart.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from venom_core.memory.chunking import content_hash
-from venom_core.memory.lance import LanceTable, sql_in, sql_str
+from venom_core.memory.lance import LanceTable, sql_str
+
+if TYPE_CHECKING:
+    from venom_core.memory.mirror import VectorMirror
 
 META_COLUMNS = ["id", "text", "type", "session_id", "user_id", "pinned", "topic", "source", "task_id",
                 "content_hash", "created_at"]
@@ -63,14 +68,24 @@ def public(row: dict[str, Any], score: float | None = None) -> dict[str, Any]:
 
 
 class MemoryStore:
+    """LanceDB is the store of record; searches run on the in-RAM `VectorMirror` of it."""
+
     def __init__(self, db: Any, pa: Any, dim: int):
+        from venom_core.memory.mirror import VectorMirror  # numpy comes with the memory profile
+
         self.t = LanceTable(db, "memories", memory_schema(pa, dim), fts_column="text")
+        self._lock = threading.RLock()
         self._hashes: dict[str, str] = {}
-        for row in self.t.scan(["id", "content_hash"]):
-            self._hashes[row["content_hash"]] = row["id"]
+        self.mirror: VectorMirror = VectorMirror(dim)
+        table = self.t.scan_arrow([*META_COLUMNS, "vector"])
+        if table.num_rows:
+            vectors = table.column("vector").combine_chunks().flatten().to_numpy().reshape(-1, dim)
+            rows = table.drop_columns(["vector"]).to_pylist()
+            self.mirror.add(rows, vectors)
+            self._hashes = {r["content_hash"]: r["id"] for r in rows}
 
     def count(self) -> int:
-        return self.t.count()
+        return len(self.mirror)
 
     def find_duplicates(self, chunks: Sequence[str], session_id: str | None, type_: str) -> list[str | None]:
         return [self._hashes.get(content_hash(c, f"{session_id or ''}|{type_}")) for c in chunks]
@@ -78,36 +93,38 @@ class MemoryStore:
     def add(self, chunks: Sequence[str], vectors: Any, *, session_id: str | None, type_: str, pinned: bool,
             topic: str | None, source: str, task_id: str | None) -> list[str]:
         now = time.time()
-        rows = []
+        rows: list[dict[str, Any]] = []
+        kept: list[int] = []
         ids = []
-        for i, chunk in enumerate(chunks):
-            digest = content_hash(chunk, f"{session_id or ''}|{type_}")
-            if digest in self._hashes:  # a duplicate inside the same batch
-                ids.append(self._hashes[digest])
-                continue
-            entry_id = uuid.uuid4().hex
-            self._hashes[digest] = entry_id
-            ids.append(entry_id)
-            rows.append({"id": entry_id, "text": chunk, "vector": vectors[i], "type": type_,
-                         "session_id": session_id or "", "user_id": USER_ID, "pinned": pinned,
-                         "topic": topic or "", "source": source, "task_id": task_id or "",
-                         "content_hash": digest, "created_at": now})
-        if rows:
+        with self._lock:
+            for i, chunk in enumerate(chunks):
+                digest = content_hash(chunk, f"{session_id or ''}|{type_}")
+                if digest in self._hashes:  # a duplicate inside the same batch
+                    ids.append(self._hashes[digest])
+                    continue
+                entry_id = uuid.uuid4().hex
+                self._hashes[digest] = entry_id
+                ids.append(entry_id)
+                kept.append(i)
+                rows.append({"id": entry_id, "text": chunk, "type": type_, "session_id": session_id or "",
+                             "user_id": USER_ID, "pinned": pinned, "topic": topic or "", "source": source,
+                             "task_id": task_id or "", "content_hash": digest, "created_at": now})
+            if not rows:
+                return ids
             try:
-                self.t.add(rows)
+                self.t.add([{**row, "vector": vectors[i]} for row, i in zip(rows, kept, strict=True)])
             except Exception:
                 for row in rows:
                     self._hashes.pop(row["content_hash"], None)
                 raise
+            self.mirror.add(rows, [vectors[i] for i in kept])
         return ids
 
     def search(self, vector: Any, limit: int, filters: Filters) -> list[dict[str, Any]]:
-        query = self.t.table.search(vector, vector_column_name="vector").distance_type("cosine")
-        where = filters.sql()
-        if where:
-            query = query.where(where, prefilter=True)
-        rows = query.select([*META_COLUMNS]).limit(limit).to_list()
-        return [public(r, 1.0 - float(r["_distance"])) for r in rows]
+        with self._lock:
+            mask = self.mirror.mask(filters.session_id, filters.type, filters.topic, filters.pinned_only)
+            hits = self.mirror.search(vector, limit, mask)
+        return [public(row, score) for row, score in hits]
 
     def text_search(self, text: str, limit: int, filters: Filters) -> list[dict[str, Any]]:
         if not self.t.fts_ready:
@@ -120,29 +137,36 @@ class MemoryStore:
         return [public(r, float(r.get("_score") or 0.0)) for r in rows]
 
     def get(self, entry_id: str) -> dict[str, Any] | None:
-        rows = self.t.scan(META_COLUMNS, where=f"id = {sql_str(entry_id)}", limit=1)
-        return public(rows[0]) if rows else None
+        row = self.mirror.get(entry_id)
+        return public(row) if row else None
 
     def vectors(self, ids: Sequence[str]) -> dict[str, Any]:
-        if not ids:
-            return {}
-        rows = self.t.scan(["id", "vector"], where=sql_in("id", ids))
-        return {r["id"]: r["vector"] for r in rows}
+        with self._lock:
+            found = {i: self.mirror.vector(i) for i in ids}
+        return {i: v for i, v in found.items() if v is not None}
 
     def set_pinned(self, entry_id: str, pinned: bool) -> bool:
-        return self.t.update(f"id = {sql_str(entry_id)}", {"pinned": pinned}) > 0
+        if self.mirror.get(entry_id) is None:
+            return False
+        with self._lock:
+            self.t.update(f"id = {sql_str(entry_id)}", {"pinned": pinned})
+            self.mirror.set_pinned(entry_id, pinned)
+        return True
 
     def delete_where(self, where: str) -> int:
-        doomed = self.t.scan(["id", "content_hash"], where=where)
-        if not doomed:
-            return 0
-        deleted = self.t.delete(where)
-        for row in doomed:
-            self._hashes.pop(row["content_hash"], None)
+        with self._lock:
+            doomed = self.t.scan(["id", "content_hash"], where=where)
+            if not doomed:
+                return 0
+            deleted = self.t.delete(where)
+            for row in doomed:
+                self._hashes.pop(row["content_hash"], None)
+            self.mirror.remove(r["id"] for r in doomed)
         return deleted
 
     def entries(self, where: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         return [public(r) for r in self.t.scan(META_COLUMNS, where=where, limit=limit)]
 
     def graph_rows(self) -> list[dict[str, Any]]:
-        return self.t.scan(["id", "text", "type", "session_id", "pinned", "topic", "task_id"])
+        with self._lock:
+            return self.mirror.live_rows()
