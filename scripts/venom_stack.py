@@ -20,14 +20,13 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from procinfo import alive, group_members, http_ok, port_holders, port_in_use, stat
 
 ROOT = Path.cwd()
 LOG_DIR = ROOT / "logs"
@@ -68,38 +67,6 @@ WEB = Component("ui", ROOT / ".web-next.pid", os.environ.get("WEB_HOST", "127.0.
 
 # --- processes ----------------------------------------------------------------------------------
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    state = _stat(pid)
-    return state is not None and state[0] != "Z"
-
-
-def _stat(pid: int) -> tuple[str, int] | None:
-    """(state, process group) from /proc, or None when the process is gone."""
-    try:
-        raw = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = raw[raw.rindex(")") + 2:].split()
-    return fields[0], int(fields[2])
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (non-zombie) processes whose process group is `pgid`."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            st = _stat(int(entry.name))
-            if st is not None and st[1] == pgid and st[0] != "Z":
-                members.append(int(entry.name))
-    return members
-
-
 def read_pid(comp: Component) -> int | None:
     try:
         return int(comp.pid_file.read_text().strip())
@@ -109,65 +76,13 @@ def read_pid(comp: Component) -> int | None:
 
 def ours(pid: int) -> bool:
     """Guards against PID reuse: our process leads its own group and runs from this checkout."""
-    st = _stat(pid)
+    st = stat(pid)
     if st is None or st[1] != pid:
         return False
     try:
         return Path(f"/proc/{pid}/cwd").resolve().is_relative_to(ROOT.resolve())
     except OSError:
         return True  # not our user's process to inspect; trust the group check
-
-
-def port_holders(port: int) -> list[tuple[int, str]]:
-    """(pid, command) of processes listening on TCP `port`, from /proc (Linux)."""
-    inodes: set[str] = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            cols = line.split()
-            if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
-                inodes.add(cols[9])
-    holders = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fds = list((entry / "fd").iterdir())
-        except OSError:
-            continue
-        for fd in fds:
-            try:
-                target = os.readlink(fd)
-            except OSError:
-                continue
-            if target.startswith("socket:[") and target[8:-1] in inodes:
-                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-                holders.append((int(entry.name), cmd[:120]))
-                break
-    return holders
-
-
-def port_in_use(host: str, port: int) -> bool:
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind((host, port))
-        except OSError:
-            return True
-    return bool(port_holders(port))
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return int(resp.status) < 500
-    except urllib.error.HTTPError as exc:
-        return exc.code < 500
-    except (OSError, ValueError):
-        return False
 
 
 def spawn(comp: Component, argv: list[str], cwd: Path, env: dict[str, str], log: Path) -> int:
@@ -295,6 +210,17 @@ def web_command(mode: str) -> tuple[list[str], Path]:
 
 # --- commands -----------------------------------------------------------------------------------
 
+def configured(name: str) -> bool:
+    """Set by the operator, in the environment or in the `.env` file the backend reads."""
+    if name in os.environ:
+        return True
+    env_file = ROOT / os.environ.get("ENV_FILE", ".env")
+    try:
+        return any(line.strip().startswith(f"{name}=") for line in env_file.read_text().splitlines())
+    except OSError:
+        return False
+
+
 def refuse_double_start() -> None:
     for comp in (BACKEND, WEB):
         pid = read_pid(comp)
@@ -329,6 +255,9 @@ def start(mode: str) -> int:
                 build_web()
         python = os.environ.get("VENOM_PYTHON", str(ROOT / ".venv" / "bin" / "python"))
         env = dict(os.environ, VENOM_HOST=BACKEND.host, VENOM_PORT=str(BACKEND.port), PYTHONUNBUFFERED="1")
+        if not configured("VENOM_UI_ORIGINS"):  # CORS must admit the UI on whatever port it got
+            env["VENOM_UI_ORIGINS"] = ",".join(dict.fromkeys(
+                [WEB.url, f"http://localhost:{WEB.port}", f"http://127.0.0.1:{WEB.port}"]))
         argv = [python, "-m", "venom_core"] + (["--reload"] if mode == "dev" else [])
         blog = LOG_DIR / "backend.log"
         pid = spawn(BACKEND, argv, ROOT, env, blog)
