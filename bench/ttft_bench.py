@@ -81,8 +81,9 @@ def pipeline_ttft(client: httpx.Client, base: str, prompt: str, max_tokens: int)
     raise RuntimeError(f"task {task_id} finished without streaming text")
 
 
-def upstream_ttft(client: httpx.Client, base: str, task_id: str) -> tuple[float, bool]:
-    """(upstream's own TTFT for the request from the trace, whether a classifier call happened)."""
+def upstream_ttft(client: httpx.Client, base: str, task_id: str) -> tuple[float, bool, dict[str, float]]:
+    """(upstream's own TTFT for the request from the trace, whether a classifier call happened, and
+    where the server's share went: submit -> worker start -> model request sent)."""
     deadline = time.monotonic() + 60
     while True:  # the trace is complete once the task is terminal
         detail = client.get(f"{base}/api/v1/history/requests/{task_id}").json()
@@ -94,7 +95,11 @@ def upstream_ttft(client: httpx.Client, base: str, task_id: str) -> tuple[float,
     first = next(s for s in steps if s["component"] == "LLM" and s["action"] == "first_token"
                  and "provider" in (s.get("details") or {}))
     classifier = any(s["action"] == "intent_classifier" for s in steps)
-    return _ts(first["timestamp"]) - _ts(sent["timestamp"]), classifier
+    submitted = next(s for s in steps if s["action"] == "submit_request")
+    started = next(s for s in steps if s["action"] == "start_processing")
+    split = {"queue": _ts(started["timestamp"]) - _ts(submitted["timestamp"]),
+             "orchestrator": _ts(sent["timestamp"]) - _ts(started["timestamp"])}
+    return _ts(first["timestamp"]) - _ts(sent["timestamp"]), classifier, split
 
 
 def _ts(value: str) -> float:
@@ -120,6 +125,8 @@ def main() -> int:
     pipeline: list[float] = []
     upstream: list[float] = []
     overhead: list[float] = []
+    queue_ms: list[float] = []
+    orchestrator_ms: list[float] = []
     classifier_calls = 0
     with httpx.Client(timeout=120) as client:
         for i in range(args.warmup):  # load the model and open connections on both paths
@@ -129,7 +136,9 @@ def main() -> int:
             for prompt in PROMPTS:
                 direct.append(direct_ttft(client, args.llm_url, args.model, prompt, args.max_tokens))
                 ttft, task_id = pipeline_ttft(client, base, prompt, args.max_tokens)
-                up, classified = upstream_ttft(client, base, task_id)
+                up, classified, split = upstream_ttft(client, base, task_id)
+                queue_ms.append(split["queue"])
+                orchestrator_ms.append(split["orchestrator"])
                 pipeline.append(ttft)
                 upstream.append(up)
                 overhead.append(ttft - up)
@@ -142,6 +151,9 @@ def main() -> int:
         "upstream_ttft_in_pipeline_ms": {"median": round(med(upstream), 1), "p90": round(pct(upstream, 90), 1)},
         "pipeline_overhead_ms": {"median": round(med(overhead), 1), "p90": round(pct(overhead, 90), 1)},
         "pipeline_minus_direct_ms": round(med(pipeline) - med(direct), 1),
+        "server_submit_to_worker_ms": {"median": round(med(queue_ms), 2), "p90": round(pct(queue_ms, 90), 2)},
+        "server_worker_to_model_request_ms": {"median": round(med(orchestrator_ms), 2),
+                                              "p90": round(pct(orchestrator_ms, 90), 2)},
         "classifier_calls": classifier_calls,
     }
     result["targets"] = {

@@ -118,8 +118,11 @@ class ArchitectAgent:
                 live = self.services.log.live_task(task.id)
                 if live is not None and live.terminal:
                     done.setdefault(task.id, Event(0, task.id, 0, "", live.updated_at))
+            # With a single worker slot (held by this task) the steps cannot start before the plan
+            # returns: waiting would only deadlock until the timeout, so report them as queued.
+            timeout = self.step_timeout if self.services.queue.limit > 1 else 0.0
             try:
-                await asyncio.wait_for(collect(), self.step_timeout)
+                await asyncio.wait_for(collect(), timeout)
             except TimeoutError:
                 run.ctx.trace("Architect", "steps_timeout", status="warning", waiting=len(ids) - len(done))
         finally:
@@ -129,6 +132,7 @@ class ArchitectAgent:
             final = await self.services.tasks.get(task.id)
             preview = final.result.strip().replace("\n", " ")[:160]
             results.append({"task_id": task.id, "status": final.status.value, "preview": preview})
-            run.ctx.emit(EventType.PLAN_STEP_COMPLETED, f"Step {i + 1}: {final.status.value}", agent=self.name,
-                         step=i + 1, sub_task_id=task.id, status=final.status.value)
+            if final.terminal:
+                run.ctx.emit(EventType.PLAN_STEP_COMPLETED, f"Step {i + 1}: {final.status.value}", agent=self.name,
+                             step=i + 1, sub_task_id=task.id, status=final.status.value)
         return results
