@@ -199,3 +199,13 @@ def test_dev_mode_reloads_on_a_code_change_and_stops_the_whole_group(stack_facto
             continue
     assert new_boot != boot, "the backend did not reload after a code change"
     assert_stopped(stack, [pid])  # the reloader's worker is in the same process group
+
+
+def test_a_non_loopback_bind_without_a_token_is_refused(stack_factory: type[Stack]) -> None:
+    stack = stack_factory(with_ui=False)  # type: ignore[call-arg]
+    out = run_make(stack.root, "start-prod", f"PORT={stack.port}", f"WEB_PORT={stack.web_port}",
+                   "VENOM_HOST=0.0.0.0", VENOM_API_TOKEN="")
+    assert out.returncode != 0
+    assert "backend exited during start-up" in out.stderr
+    assert "VENOM_API_TOKEN is empty" in out.stderr and "Refusing to expose" in out.stderr
+    assert not (stack.root / ".venom.pid").exists() and port_free(stack.port)
