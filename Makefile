@@ -76,9 +76,12 @@ docker-validate: install system-deps ## Validate compose, Dockerfiles (hadolint)
 test-perf: install ## Post-deployment perf tests against a running stack (VENOM_API_URL, default :$(PORT))
 	VENOM_API_URL=$${VENOM_API_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/pytest tests/perf -m performance -q -s
 
-BENCH_ARGS ?= --spawn
-bench: install ## Run every bench/*_bench.py (BENCH_ARGS, default --spawn: each starts its own server)
-	@set -e; for f in bench/*_bench.py; do [ -e "$$f" ] || continue; echo "== $$f $(BENCH_ARGS)"; $(PY) "$$f" $(BENCH_ARGS); done
+# Self-contained benchmarks (each starts what it measures); bench/ttft_bench.py needs a running
+# stack and an LLM server, see its docstring. Add yours as `file:arguments` (`,` for spaces).
+BENCHES ?= pipeline_bench.py:--spawn llm_bench.py:--spawn memory_bench.py:
+bench: install ## Run the self-contained benchmarks in bench/ (pipeline, LLM, memory); they print their numbers
+	@set -e; for b in $(BENCHES); do f="bench/$${b%%:*}"; a="$${b#*:}"; a="$${a//,/ }"; \
+	  if [ -e "$$f" ]; then echo "== $$f $$a"; $(PY) "$$f" $$a; else echo "== $$f: not here, skipped"; fi; done
 
 locust: install ## Headless Locust load test against a running stack on loopback (scripts/run-locust.sh)
 	LOCUST_HOST=$${LOCUST_HOST:-http://127.0.0.1:$(PORT)} scripts/run-locust.sh --headless
