@@ -5,7 +5,8 @@
 #   scripts/run-locust.sh --headless    50 users, spawn 10/s, 60 s; CSV + HTML in perf-artifacts/locust/<stamp>/
 #
 # Environment: LOCUST_HOST (http://127.0.0.1:8000), LOCUST_USERS (50), LOCUST_SPAWN_RATE (10),
-# LOCUST_RUN_TIME (60s), LOCUST_WEB_PORT (8089), LOCUST_FORCED_INTENT, LOCUST_TIMEOUT, VENOM_API_TOKEN.
+# LOCUST_RUN_TIME (60s), LOCUST_WEB_PORT (8089), LOCUST_OUT (results folder), LOCUST_FORCED_INTENT,
+# LOCUST_TIMEOUT, VENOM_API_TOKEN.
 # Start the server with VENOM_RATE_LIMIT_ENABLED=false for a load test: 50 users from one address
 # exceed the default per-client bucket (200, refill 20/s) by design.
 # Locust runs as its own process: it must never share one with lancedb.
@@ -26,7 +27,7 @@ if ! curl -fsS -o /dev/null --max-time 3 "$HOST/healthz"; then
 fi
 args=(-f tests/perf/locustfile.py --host "$HOST")
 if [ "${1:-}" = "--headless" ] || [ "${LOCUST_HEADLESS:-0}" = "1" ]; then
-  out="perf-artifacts/locust/$(date -u +%Y%m%dT%H%M%SZ)"
+  out="${LOCUST_OUT:-perf-artifacts/locust/$(date -u +%Y%m%dT%H%M%SZ)}"
   mkdir -p "$out"
   echo "Locust headless: ${LOCUST_USERS:-50} users for ${LOCUST_RUN_TIME:-60s} against $HOST -> $out/"
   exec "$LOCUST" "${args[@]}" --headless --users "${LOCUST_USERS:-50}" --spawn-rate "${LOCUST_SPAWN_RATE:-10}" \
