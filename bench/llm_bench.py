@@ -4,14 +4,15 @@ Three measurements, printed as a table (numbers go to docs/PERFORMANCE.md):
 1. Embedded model through Venom's direct stream (`POST /api/v1/llm/simple/stream`): time to
    first token (client-side, from sending the request to the first `content` event) and decode
    tokens/s.
-2. Overhead of the direct stream: the same prompts sent (interleaved) to a llama.cpp server
+2. Overhead of the direct stream: the same prompts sent (interleaved, each with a unique
+   opening so no request reuses another's cached prompt) to a llama.cpp server
    directly and to Venom configured with LLM_PROVIDER=openai_compatible pointing at that same
    server. Reported: median TTFT of each and the median of the paired differences.
 3. Event-loop latency while generating: `/healthz` round-trips on the embedded Venom while a
    long generation is streaming (p50/p99/max).
 
 Usage:
-  python bench/llm_bench.py --spawn            # starts llama.cpp server + two Venoms on loopback
+  python bench/llm_bench.py [--spawn]          # starts llama.cpp server + two Venoms on loopback
   python bench/llm_bench.py --venom URL --venom-oai URL --llama URL
 """
 
@@ -29,7 +30,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -62,14 +62,17 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def venom_stream(base: str, prompt: str, max_tokens: int) -> tuple[float, float, int]:
-    """(ttft_ms, total_ms, content events) for one direct-stream request."""
+def venom_stream(base: str, prompt: str, max_tokens: int,
+                 stop: threading.Event | None = None) -> tuple[float, float, int]:
+    """(ttft_ms, decode_ms, content events) for one direct-stream request; `stop` hangs up early."""
     t0 = time.perf_counter()
     first = None
     n = 0
     body = {"content": prompt, "max_tokens": max_tokens, "temperature": 0}
     with httpx.stream("POST", f"{base}/api/v1/llm/simple/stream", json=body, timeout=300) as r:
         for line in r.iter_lines():
+            if stop is not None and stop.is_set():
+                break  # closing the stream cancels the generation in Venom
             if line.startswith("event: content"):
                 n += 1
                 if first is None:
@@ -116,11 +119,12 @@ def bench_overhead(venom_oai: str, llama: str, rounds: int) -> dict[str, float]:
     llama_stream(llama, "Hi", 4)
     direct, via, diffs = [], [], []
     for i in range(rounds):
-        prompt = PROMPTS[i % len(PROMPTS)]
         pair = [("d", llama_stream), ("v", venom_stream)] if i % 2 == 0 else [("v", venom_stream), ("d", llama_stream)]
         got: dict[str, float] = {}
         for key, fn in pair:
-            got[key] = fn(llama if key == "d" else venom_oai, prompt, 8)[0]
+            # A unique opening, so neither request reuses the other's cached prompt tokens.
+            prompt = f"({i}{key}) {PROMPTS[i % len(PROMPTS)]}"
+            got[key] = fn(llama if key == "d" else venom_oai, prompt, 2)[0]
         direct.append(got["d"])
         via.append(got["v"])
         diffs.append(got["v"] - got["d"])
@@ -134,7 +138,7 @@ def bench_loop(venom: str, seconds: float) -> dict[str, float]:
 
     def generate() -> None:
         while not done.is_set():
-            venom_stream(venom, "Write a long story about a dragon and a knight.", 400)
+            venom_stream(venom, "Write a long story about a dragon and a knight.", 400, done)
 
     worker = threading.Thread(target=generate, daemon=True)
     worker.start()
@@ -149,6 +153,7 @@ def bench_loop(venom: str, seconds: float) -> dict[str, float]:
             time.sleep(0.01)
         generating = c.get("/api/v1/system/status").json()["llm_runtime"].get("generating")
     done.set()
+    worker.join(timeout=60)
     return {"healthz_p50_ms": statistics.median(lat), "healthz_p99_ms": pct(lat, 99), "healthz_max_ms": max(lat),
             "samples": len(lat), "generating_at_end": float(generating or 0)}
 
@@ -190,31 +195,33 @@ def spawn(tmp: Path) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
     return urls, procs
 
 
+def report(section: str, values: dict[str, float]) -> None:
+    print(f"# {section}: cpus={os.cpu_count()} load(1m)={os.getloadavg()[0]:.1f}")
+    for key, value in values.items():
+        print(f"{section:24s} {key:34s} {value:10.2f}", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--spawn", action="store_true", help="start llama.cpp server and two Venoms on loopback")
     ap.add_argument("--venom", help="Venom with LLM_PROVIDER=embedded")
     ap.add_argument("--venom-oai", help="Venom with LLM_PROVIDER=openai_compatible -> the --llama server")
     ap.add_argument("--llama", help="llama.cpp server (python -m llama_cpp.server) serving the same GGUF")
-    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--loop-seconds", type=float, default=10.0)
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below on kill
     procs: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp:
         urls = {"venom": args.venom, "venom_oai": args.venom_oai, "llama": args.llama}
-        if args.spawn:
+        if args.spawn or not any(urls.values()):  # no URLs given (e.g. `make bench`): start our own
             urls, procs = spawn(Path(tmp))
         try:
-            results: dict[str, Any] = {}
             if urls["venom"]:
-                results["embedded"] = bench_embedded(urls["venom"], args.rounds)
-                results["event_loop"] = bench_loop(urls["venom"], args.loop_seconds)
+                report("embedded", bench_embedded(urls["venom"], args.rounds))
+                report("event_loop", bench_loop(urls["venom"], args.loop_seconds))
             if urls["venom_oai"] and urls["llama"]:
-                results["direct_stream_overhead"] = bench_overhead(urls["venom_oai"], urls["llama"], args.rounds)
-            print(f"# cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
-            for section, values in results.items():
-                for key, value in values.items():
-                    print(f"{section:24s} {key:34s} {value:10.2f}")
+                report("direct_stream_overhead", bench_overhead(urls["venom_oai"], urls["llama"], args.rounds))
         finally:
             for p in procs:
                 os.killpg(p.pid, signal.SIGTERM)

@@ -75,6 +75,7 @@ def build_services(settings: Settings) -> Services:
     services.memory, services.brain = build_memory(settings)
     services.runtimes = runtimes
     tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
+    services.health_checks.append(runtimes.health_check)
     return services
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from tests.runtimes.conftest import OAI_ALIAS, OLLAMA_MODEL, direct, inject, text_of
+from tests.sse import frames
 
 PROVIDERS = {
     "embedded": "SmolLM2-135M-Instruct.Q4_1",
@@ -90,3 +91,17 @@ def test_models_are_listed(provider: str, api: httpx.Client) -> None:
     assert PROVIDERS[provider] in names, body
     row = next(p for p in body["providers"] if p["provider"] == provider)
     assert row["error"] is None
+
+
+def test_embedded_tool_call_output(api: httpx.Client) -> None:
+    tool = {"type": "function", "function": {
+        "name": "get_weather", "description": "Current weather of a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+    payload = {"content": "What is the weather in Paris?", "max_tokens": 48, "temperature": 0, "tools": [tool],
+               "tool_choice": {"type": "function", "function": {"name": "get_weather"}}}
+    with api.stream("POST", "/api/v1/llm/simple/stream", json=payload) as r:
+        fs = list(frames(r))
+    calls = [c for f in fs if f.event == "tool_calls" for c in f.data["tool_calls"]]
+    assert fs[-1].event == "done", fs[-1]
+    assert [c["function"]["name"] for c in calls] == ["get_weather"]
+    assert isinstance(json.loads(calls[0]["function"]["arguments"])["city"], str)

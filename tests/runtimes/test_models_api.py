@@ -62,3 +62,9 @@ def test_install_then_switch_runtime_and_model(venom: LiveServer, api: httpx.Cli
     finally:
         r = api.post("/api/v1/system/llm-runtime/active", json={"provider": "embedded"})
         assert r.status_code == 200 and r.json()["provider"] == "embedded"
+
+
+def test_runtime_is_a_monitored_service(api: httpx.Client) -> None:
+    rows = {row["name"]: row for row in api.get("/api/v1/system/services").json()}
+    assert rows["llm_runtime"]["status"] == "online", rows["llm_runtime"]
+    assert "SmolLM2" in rows["llm_runtime"]["detail"]

@@ -148,6 +148,19 @@ class RuntimeRegistry:
             info.setdefault("warning", self.config_error)
         return info
 
+    async def health_check(self) -> dict[str, Any]:
+        """The `/api/v1/system/services` row: probes a local HTTP runtime, never the cloud."""
+        info = self.runtime_info()
+        name, latency = info.get("provider"), None
+        if name in ("ollama", "openai_compatible"):
+            health = await self.provider(name, autoload=False).health()
+            latency = health.latency_ms
+            self._status[name] = ("ready", "") if health.status == "ready" else ("error", health.detail)
+            info = self.runtime_info()
+        status = {"ready": "online", "loading": "degraded"}.get(str(info["status"]), "offline")
+        return {"name": "llm_runtime", "type": "llm", "status": status, "is_critical": False, "latency_ms": latency,
+                "detail": info.get("error") or f"{info.get('provider')} {info.get('model')} ({info['status']})"}
+
     def decide(self, content: str, *, forced_provider: str | None = None, sensitive: bool = False) -> Decision:
         return self.policy.decide(content, active=self.active, models=self.models, forced=forced_provider,
                                   sensitive=sensitive)

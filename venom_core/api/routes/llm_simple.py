@@ -1,9 +1,10 @@
 """`POST /api/v1/llm/simple/stream`: direct chat with the model, no orchestrator, as SSE.
 
-Events: `start {request_id, provider, model}`, then `content {text}` per chunk, then `done`
-or `error {code, message}`. It adds as little as possible on top of the runtime: the routing
-decision is computed once, and each chunk is written as soon as it arrives. A client that
-disconnects cancels the generator, which closes the upstream request or stops the model.
+Events: `start {request_id, provider, model}`, then `content {text}` per chunk (and
+`tool_calls {tool_calls}` when tools were given), then `done` or `error {code, message}`.
+It adds as little as possible on top of the runtime: the routing decision is computed once,
+and each chunk is written as soon as it arrives. A client that disconnects cancels the
+generator, which closes the upstream request or stops the model.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class SimpleStreamRequest(BaseModel):
     response_format: dict[str, Any] | None = Field(
         default=None, description='`{"type": "json_schema", "json_schema": {"schema": {...}}}` or '
                                   '`{"type": "json_object", "schema": {...}}`')
+    tools: list[dict[str, Any]] | None = Field(default=None, max_length=64,
+                                               description="OpenAI-style tool definitions (tool-call output).")
+    tool_choice: dict[str, Any] | str | None = None
     session_id: str | None = Field(default=None, max_length=128)
     sensitive: bool = False
 
@@ -69,7 +73,7 @@ def frame(event: str, data: dict[str, Any]) -> bytes:
 async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_id: str,
                  provider: str, model: str) -> AsyncIterator[bytes]:
     params = GenerationParams(max_tokens=body.max_tokens, temperature=body.temperature, top_p=body.top_p,
-                              json_schema=body.json_schema())
+                              json_schema=body.json_schema(), tools=body.tools, tool_choice=body.tool_choice)
     t0 = time.perf_counter()
     yield frame("start", {"request_id": request_id, "provider": provider, "model": model,
                           "session_id": body.session_id})
@@ -84,6 +88,8 @@ async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_i
                     first_ms = round((time.perf_counter() - t0) * 1000, 3)
                 chunks += 1
                 yield frame("content", {"text": chunk.text})
+            if chunk.tool_calls:
+                yield frame("tool_calls", {"tool_calls": chunk.tool_calls})
     except RuntimeError_ as exc:
         yield frame("error", {"code": exc.code, "message": exc.message})
         return
