@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PY:-.venv/bin/python}"
-[ -x "$PY" ] || PY=python3
+[ -x "$PY" ] || PY="$(command -v python3)"
 bindir="$(dirname "$PY")"
+# A tool from the same environment as $PY, else from PATH.
+bin_of() { if [ -x "$bindir/$1" ]; then echo "$bindir/$1"; else command -v "$1" || echo "$1"; fi; }
 
 compose_cmd() {
   if docker compose version >/dev/null 2>&1; then
@@ -25,11 +27,11 @@ for f in compose/*.yml; do
 done
 
 echo "== hadolint"
-"$bindir/hadolint" docker/*.Dockerfile && echo "ok: docker/*.Dockerfile"
+"$(bin_of hadolint)" docker/*.Dockerfile && echo "ok: docker/*.Dockerfile"
 
 echo "== nginx -t"
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 "$nginx_bin" -t -q -c "$PWD/deploy/nginx/venom.conf" && echo "ok: deploy/nginx/venom.conf"
 
 echo "== workflows"
-"$bindir/check-jsonschema" --builtin-schema vendor.github-workflows .github/workflows/*.yml
+"$(bin_of check-jsonschema)" --builtin-schema vendor.github-workflows .github/workflows/*.yml
