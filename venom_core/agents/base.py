@@ -78,8 +78,10 @@ class Agent(Protocol):
 
 
 def llm_failure(exc: RuntimeError_) -> TaskFailure:
-    """A runtime error as the task's error (stage `llm`), keeping its stable code."""
-    return TaskFailure(exc.code, exc.message, stage="llm", retryable=exc.retryable)
+    """A runtime error as the task's error (stage `llm`, or `runtime_selection` when no runtime may
+    answer at all), keeping its stable code."""
+    stage = "runtime_selection" if exc.code == "no_runtime" else "llm"
+    return TaskFailure(exc.code, exc.message, stage=stage, retryable=exc.retryable)
 
 
 class Llm:

@@ -11,6 +11,7 @@ from typing import ClassVar
 from venom_core.agents.base import AgentRun, Llm
 from venom_core.runtimes.base import ChatMessage
 
+DEFAULT_MAX_TOKENS = 512  # when the request sets none: an answer, not the whole context window
 PERSONA = ("You are Venom, a helpful local AI assistant. Answer briefly and accurately. "
            "Use the session context when it is relevant.")
 
@@ -58,4 +59,4 @@ class ChatAgent:
 
     async def run(self, run: AgentRun) -> str:
         return await self.llm.stream(run, build_messages(run, max_context_chars=self.max_context_chars),
-                                     run.params())
+                                     run.params(DEFAULT_MAX_TOKENS))
