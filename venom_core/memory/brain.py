@@ -9,12 +9,13 @@ Brain screen does not re-read ten thousand entries each time.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from venom_core.memory.code_graph import load_scan, save_scan, scan_workspace
 from venom_core.memory.graph import (
+    EntityCache,
     Graph,
     View,
     add_similarity,
@@ -38,8 +39,12 @@ class Brain:
         self._scan: dict[str, Any] | None = None
         self._scan_loaded = False
         self._scan_lock = asyncio.Lock()
-        self._entities: dict[str, list[str]] = {}
+        self._entities: EntityCache = {}
         self._cache: tuple[tuple[Any, ...], Graph] | None = None
+        self._merged: tuple[tuple[Any, ...], Graph] | None = None
+        # Finished views by (data version, parameters): the Brain screen polls the same views.
+        self._views: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._views_version: tuple[Any, ...] = ()
 
     # -- code graph ----------------------------------------------------------------------------
     async def code_scan(self) -> dict[str, Any] | None:
@@ -59,6 +64,11 @@ class Brain:
     async def scan_if_missing(self) -> None:
         if await self.code_scan() is None and self.workspace.is_dir():
             await self.scan()
+
+    async def warm(self) -> None:
+        """After memory loads, build the graph once so the first Brain request is fast."""
+        if await self.memory.wait_ready():
+            await self.knowledge_view()
 
     @staticmethod
     def _scan_summary(scan: dict[str, Any] | None) -> dict[str, Any]:
@@ -99,6 +109,21 @@ class Brain:
         found.update(self.memory.lessons().vectors(rest))
         return found
 
+    def _data_version(self) -> tuple[Any, ...]:
+        scanned = self._scan["scanned_at"] if self._scan else None
+        if not self.memory.available:
+            return (self.memory.status.value, scanned)
+        return (self.memory.store().t.version, self.memory.lessons().t.version, scanned)
+
+    def _cached_view(self, params: tuple[Any, ...], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        version = self._data_version()
+        if self._views_version != version or len(self._views) > 64:
+            self._views, self._views_version = {}, version
+        hit = self._views.get(params)
+        if hit is None:
+            hit = self._views[params] = build()
+        return hit
+
     def _view(self, graph: Graph, *, view: View, limit_nodes: int, seed_id: str | None, max_hops: int,
               include_isolates: bool, similarity: bool, extra: dict[str, Any]) -> dict[str, Any]:
         ids = select(graph, view, limit_nodes=limit_nodes, seed_id=seed_id, max_hops=max_hops,
@@ -114,13 +139,15 @@ class Brain:
                           only_pinned: bool = False, include_lessons: bool = True) -> dict[str, Any]:
         self.memory.store()  # raises MemoryUnavailable before any work
 
-        def work() -> dict[str, Any]:
+        def build() -> dict[str, Any]:
             graph = self._memory_graph(session_id, only_pinned, include_lessons)
             return self._view(graph, view=view, limit_nodes=limit_nodes, seed_id=seed_id, max_hops=max_hops,
                               include_isolates=include_isolates, similarity=True,
                               extra={"source": "memory", "memory": self.memory.status.value})
 
-        return await asyncio.to_thread(work)
+        params = ("memory", view, limit_nodes, seed_id, max_hops, include_isolates, session_id, only_pinned,
+                  include_lessons)
+        return await asyncio.to_thread(self._cached_view, params, build)
 
     async def knowledge_view(self, *, view: View = "overview", limit_nodes: int = 500, seed_id: str | None = None,
                              max_hops: int = 2, include_isolates: bool = False, source: Source = "all"
@@ -128,16 +155,23 @@ class Brain:
         scan = await self.code_scan() if source != "memory" else None
         with_memory = source != "code" and self.memory.available
 
-        def work() -> dict[str, Any]:
-            graph = code_graph(scan)
-            if with_memory:
-                merged = Graph(nodes=dict(graph.nodes), edges=dict(graph.edges))
-                merged.merge(self._memory_graph(None, False, True))
-                link_entities_to_code(merged)
-                graph = merged
+        def build() -> dict[str, Any]:
+            graph = self._full_graph(scan) if with_memory else code_graph(scan)
             extra = {"source": source, "memory": self.memory.status.value,
                      "code_scanned": scan is not None, "mock": False}
             return self._view(graph, view=view, limit_nodes=limit_nodes, seed_id=seed_id, max_hops=max_hops,
                               include_isolates=include_isolates, similarity=with_memory, extra=extra)
 
-        return await asyncio.to_thread(work)
+        params = ("knowledge", view, limit_nodes, seed_id, max_hops, include_isolates, source)
+        return await asyncio.to_thread(self._cached_view, params, build)
+
+    def _full_graph(self, scan: dict[str, Any] | None) -> Graph:
+        """Code graph + memory graph + entity-to-code links, cached per data version."""
+        key = self._data_version()
+        if self._merged is not None and self._merged[0] == key:
+            return self._merged[1]
+        merged = code_graph(scan)
+        merged.merge(self._memory_graph(None, False, True))
+        link_entities_to_code(merged)
+        self._merged = (key, merged)
+        return merged

@@ -37,25 +37,33 @@ class Embedder:
     dim = DIM
     name = MODEL_NAME
 
-    def __init__(self, model: Any, numpy: Any):
+    def __init__(self, model: Any, numpy: Any, torch: Any = None, threads: int = 0):
         self._model = model
         self._np = numpy
+        self._torch = torch
+        self._threads = threads
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, modules: dict[str, Any]) -> Embedder:
+    def load(cls, modules: dict[str, Any], threads: int = 1) -> Embedder:
+        """`threads` > 0 pins torch's intra-op threads. One thread is the robust default: on a
+        busy 2-core machine two spinning OpenMP threads made a single query 10x slower, and
+        the event loop and the LLM need the other core anyway."""
+        torch = importlib.import_module("torch")
         path = modules[MODEL_PACKAGE].get_model_path()
         model = modules["sentence_transformers"].SentenceTransformer(str(path), device="cpu", local_files_only=True)
         dim = model.get_embedding_dimension() if hasattr(model, "get_embedding_dimension") else DIM
         if dim != DIM:
             raise RuntimeError(f"unexpected embedding dimension {dim} (expected {DIM})")
-        return cls(model, modules["numpy"])
+        return cls(model, modules["numpy"], torch, threads)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> Any:
         """L2-normalised float32 matrix of shape (len(texts), 384). Blocking: call it off the loop."""
         if not texts:
             return self._np.zeros((0, DIM), dtype=self._np.float32)
         with self._lock:
+            if self._threads > 0 and self._torch.get_num_threads() != self._threads:
+                self._torch.set_num_threads(self._threads)  # per OS thread: encode runs in worker threads
             vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                          convert_to_numpy=True, show_progress_bar=False)
         return vectors.astype(self._np.float32, copy=False)

@@ -30,7 +30,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def normalize_entity(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip().lower()
+    return " ".join(name.split()).lower()
 
 
 def extract_entities(text: str, limit: int = 12) -> list[str]:

@@ -50,8 +50,11 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+EntityCache = dict[str, list[tuple[str, str]]]
+
+
 def memory_graph(entries: Iterable[dict[str, Any]], lessons: Iterable[dict[str, Any]],
-                 entity_cache: dict[str, list[str]] | None = None) -> Graph:
+                 entity_cache: EntityCache | None = None) -> Graph:
     """Memory entries, their sessions and entities, and lessons, with their edges."""
     cache = entity_cache if entity_cache is not None else {}
     g = Graph()
@@ -83,12 +86,12 @@ def memory_graph(entries: Iterable[dict[str, Any]], lessons: Iterable[dict[str, 
     return g
 
 
-def _link_entities(g: Graph, source: str, text: str, cache_key: str, cache: dict[str, list[str]]) -> None:
+def _link_entities(g: Graph, source: str, text: str, cache_key: str, cache: EntityCache) -> None:
+    """Entities are cached per entry id: rebuilding the graph after an ingest re-reads no text."""
     names = cache.get(cache_key)
     if names is None:
-        names = cache[cache_key] = extract_entities(text)
-    for name in names:
-        eid = f"ent:{normalize_entity(name)}"
+        names = cache[cache_key] = [(name, f"ent:{normalize_entity(name)}") for name in extract_entities(text)]
+    for name, eid in names:
         g.add_node(eid, name, "entity")
         g.add_edge(source, eid, "mentions")
 

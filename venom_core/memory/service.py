@@ -45,8 +45,9 @@ class MemoryUnavailable(Exception):
 
 
 class MemoryService:
-    def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25):
+    def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25, threads: int = 1):
         self.root = root
+        self.threads = threads
         self.recall_min_score = recall_min_score
         self.status = MemoryStatus.LOADING if enabled else MemoryStatus.DISABLED
         self.error: str | None = None
@@ -85,7 +86,7 @@ class MemoryService:
 
     def _load(self) -> None:
         modules = import_profile()
-        embedder = Embedder.load(modules)
+        embedder = Embedder.load(modules, self.threads)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def build_memory(settings: Settings) -> tuple[MemoryService, Brain]:
     root = settings.VENOM_DATA_DIR / "memory"
     memory = MemoryService(root, enabled=settings.VENOM_MEMORY_ENABLED,
-                           recall_min_score=settings.VENOM_MEMORY_RECALL_MIN_SCORE)
+                           recall_min_score=settings.VENOM_MEMORY_RECALL_MIN_SCORE,
+                           threads=settings.VENOM_MEMORY_EMBED_THREADS)
     brain = Brain(memory, settings.VENOM_WORKSPACE, root, settings.VENOM_MEMORY_SIMILARITY_THRESHOLD)
     return memory, brain
 
@@ -29,4 +30,5 @@ def start_memory(s: Services) -> None:
     s.background.append(asyncio.create_task(s.memory.start(), name="memory-load"))
     s.background.append(start_learning(s.bus, s.tasks, s.memory))
     s.background.append(asyncio.create_task(s.brain.scan_if_missing(), name="code-graph-scan"))
+    s.background.append(asyncio.create_task(s.brain.warm(), name="graph-warm-up"))
     s.health_checks.append(s.memory.health)
