@@ -126,6 +126,7 @@ class Settings(BaseSettings):
     VENOM_MEMORY_ENABLED: bool = True
     VENOM_MEMORY_RECALL_MIN_SCORE: float = Field(default=0.25, ge=-1, le=1)  # cosine floor for recall()
     VENOM_MEMORY_SIMILARITY_THRESHOLD: float = Field(default=0.6, ge=0, le=1)  # graph similar-to edges
+    VENOM_MEMORY_EMBED_THREADS: int = Field(default=1, ge=0, le=64)  # torch threads for embeddings; 0 = torch default
 
     # --- Orchestrator and agents (issue 4: venom_core/orchestrator, venom_core/agents) --------
     # Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40).
@@ -138,13 +139,6 @@ class Settings(BaseSettings):
     VENOM_WEB_CONNECT_TIMEOUT: float = Field(default=3.0, gt=0, le=60)  # offline -> network_unavailable fast
     VENOM_ARCHITECT_RUN_STEPS: bool = True  # run each plan step as a sub-task
     VENOM_PLAN_STEP_TIMEOUT_SECONDS: float = Field(default=300.0, gt=0)
-
-    # --- Memory (issue 5: venom_core/memory, docs/MEMORY.md) ---------------------------------
-    # false = memory endpoints answer 503 `memory_disabled` and the embedding model is never loaded.
-    VENOM_MEMORY_ENABLED: bool = True
-    VENOM_MEMORY_RECALL_MIN_SCORE: float = Field(default=0.25, ge=-1, le=1)  # cosine floor for recall()
-    VENOM_MEMORY_SIMILARITY_THRESHOLD: float = Field(default=0.6, ge=0, le=1)  # graph similar-to edges
-    VENOM_MEMORY_EMBED_THREADS: int = Field(default=1, ge=0, le=64)  # torch threads for embeddings; 0 = torch default
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
