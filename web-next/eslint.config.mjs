@@ -12,6 +12,8 @@ const config = [
     },
   },
   { files: ["scripts/**", "e2e/**", "perf/**", "*.config.ts"], rules: { "no-console": "off" } },
+  // Playwright fixtures call `use()`, which is not React's hook.
+  { files: ["e2e/**", "perf/**"], rules: { "react-hooks/rules-of-hooks": "off" } },
   { ignores: [".next/**", "node_modules/**", "playwright-report/**", "test-results/**", "next-env.d.ts", "lib/api/schema.d.ts"] },
 ];
 

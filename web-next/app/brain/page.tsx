@@ -1,3 +1,5 @@
-export default function Page() {
-  return <p>brain</p>;
+import { Brain } from "@/components/brain/Brain";
+
+export default function BrainPage() {
+  return <Brain />;
 }

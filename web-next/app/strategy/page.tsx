@@ -1,3 +1,5 @@
-export default function Page() {
-  return <p>strategy</p>;
+import { Strategy } from "@/components/strategy/Strategy";
+
+export default function StrategyPage() {
+  return <Strategy />;
 }

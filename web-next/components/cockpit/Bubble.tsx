@@ -33,6 +33,7 @@ export function Bubble({ message: m, onAbort, onFeedback }: Props) {
       data-task-id={m.taskId ?? ""}
       data-last-seq={m.lastSeq ?? ""}
       data-resumed={m.resumed ? "true" : "false"}
+      data-chunks={m.chunks ?? 0}
     >
       {m.plan && m.plan.length > 0 ? (
         <ol className="plan" data-testid="plan-steps" aria-label={t("cockpit.planSteps")}>

@@ -11,42 +11,49 @@ import { request } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
 import { useResource } from "@/lib/hooks/useResource";
 
-interface ModelRow { name: string; provider: string; active: boolean; status?: string }
-interface ModelsAnswer { models?: { name: string; provider?: string; source?: string; active?: boolean; status?: string }[] }
-interface OptionsAnswer { runtimes?: { id?: string; provider?: string; name?: string; available?: boolean; models?: (string | { name: string })[] }[] }
+interface RuntimeRow { provider: string; label?: string; available?: boolean; status?: string; reason?: string | null; model?: string | null; active?: boolean }
+interface OptionsAnswer { runtimes?: RuntimeRow[] }
+interface ModelsAnswer { models?: { name: string; provider?: string; active?: boolean }[] }
 
-/** Runtime and model choice, with the active model's loading state from the live status. */
+/**
+ * Runtime and model choice (`/system/llm-runtime/options`, `/models`), each runtime with its
+ * status (ready / loading / unavailable and why). Switching is an admin action; a refusal is shown.
+ */
 export function RuntimePanel() {
   const { t } = usePrefs();
   const toast = useToast();
   const { status, subscribe, refresh } = useLive();
-  const models = useResource(() => request<ModelsAnswer>("get", "/api/v1/models"), []);
   const options = useResource(() => request<OptionsAnswer>("get", "/api/v1/system/llm-runtime/options"), []);
+  const models = useResource(() => request<ModelsAnswer>("get", "/api/v1/models"), []);
+  const reloadOptions = options.reload;
   const reloadModels = models.reload;
   useEffect(() => subscribe((ev) => {
-    if (ev.type.startsWith("MODEL_") || ev.type.startsWith("RUNTIME_")) void reloadModels();
-  }), [subscribe, reloadModels]);
+    if (ev.type.startsWith("MODEL_") || ev.type.startsWith("RUNTIME_")) {
+      void reloadOptions();
+      void reloadModels();
+    }
+  }), [subscribe, reloadOptions, reloadModels]);
 
-  const rows: ModelRow[] = useMemo(() => {
-    const list = models.data?.models ?? [];
-    if (list.length) return list.map((m) => ({ name: m.name, provider: m.provider ?? m.source ?? "", active: !!m.active, status: m.status }));
-    return (options.data?.runtimes ?? []).flatMap((r) =>
-      (r.models ?? []).map((m) => ({ name: typeof m === "string" ? m : m.name, provider: r.provider ?? r.id ?? r.name ?? "", active: false })),
-    );
-  }, [models.data, options.data]);
+  const runtimes = useMemo(() => options.data?.runtimes ?? [], [options.data]);
   const active = status?.llm_runtime;
-  const [choice, setChoice] = useState("");
+  const [provider, setProvider] = useState("");
+  const [model, setModel] = useState("");
   const [busy, setBusy] = useState(false);
-  const selected = choice || rows.find((r) => r.active)?.name || rows[0]?.name || "";
+  const chosen = provider || runtimes.find((r) => r.active)?.provider || active?.provider || runtimes[0]?.provider || "";
+  const modelsOf = useMemo(() => {
+    const names = (models.data?.models ?? []).filter((m) => !m.provider || m.provider === chosen).map((m) => m.name);
+    const rtModel = runtimes.find((r) => r.provider === chosen)?.model;
+    return [...new Set([...(rtModel ? [rtModel] : []), ...names])];
+  }, [models.data, runtimes, chosen]);
+  const chosenModel = model && modelsOf.includes(model) ? model : (modelsOf[0] ?? "");
+  const row = runtimes.find((r) => r.provider === chosen);
 
   const activate = async () => {
-    const row = rows.find((r) => r.name === selected);
-    if (!row) return;
     setBusy(true);
     try {
-      await request("post", "/api/v1/models/switch", { body: { name: row.name, provider: row.provider || undefined } });
-      toast(t("runtime.switched", { model: row.name }), "success");
-      await Promise.all([reloadModels(), refresh()]);
+      await request("post", "/api/v1/system/llm-runtime/active", { body: { provider: chosen, model: chosenModel || undefined } });
+      toast(t("runtime.switched", { model: chosenModel || chosen }), "success");
+      await Promise.all([reloadOptions(), reloadModels(), refresh()]);
     } catch (err) {
       toast(messageOf(err), "error");
     } finally {
@@ -57,24 +64,35 @@ export function RuntimePanel() {
   return (
     <Panel title={t("runtime.title")} testId="runtime-panel">
       <dl className="stats">
-        <div><dt>{t("runtime.provider")}</dt><dd data-testid="runtime-provider">{active?.provider ?? "—"}</dd></div>
-        <div><dt>{t("runtime.model")}</dt><dd data-testid="runtime-model">{active?.model ?? "—"}</dd></div>
+        <div><dt>{t("runtime.provider")}</dt><dd data-testid="runtime-provider" title={active?.provider ?? ""}>{active?.provider ?? "—"}</dd></div>
+        <div><dt>{t("runtime.model")}</dt><dd data-testid="runtime-model" title={active?.model ?? ""}>{active?.model ?? "—"}</dd></div>
         <div><dt>{t("runtime.state")}</dt><dd><Badge tone={toneOf(active?.status ?? "unknown")} testId="runtime-status">{active?.status ?? "—"}</Badge></dd></div>
       </dl>
       {!active?.model ? <p className="muted small">{t("runtime.unavailable")}</p> : null}
-      {models.error && options.error ? (
-        <ErrorState error={models.error} what="/api/v1/models" />
-      ) : rows.length > 0 ? (
-        <div className="row">
-          <label className="sr-only" htmlFor="model-select">{t("runtime.model")}</label>
-          <select id="model-select" data-testid="model-select" value={selected} onChange={(e) => setChoice(e.target.value)}>
-            {rows.map((r) => (
-              <option key={`${r.provider}:${r.name}`} value={r.name}>{r.provider ? `${r.provider} · ` : ""}{r.name}{r.active ? " ✓" : ""}</option>
-            ))}
-          </select>
-          <button type="button" className="btn btn--sm" disabled={busy || !selected} onClick={() => void activate()} data-testid="model-activate">
-            {busy ? t("runtime.activating") : t("runtime.activate")}
-          </button>
+      {options.error && !options.data ? (
+        <ErrorState error={options.error} what="/api/v1/system/llm-runtime/options" />
+      ) : runtimes.length > 0 ? (
+        <div className="stack" style={{ gap: 6 }}>
+          <div className="row">
+            <label className="sr-only" htmlFor="runtime-select">{t("runtime.provider")}</label>
+            <select id="runtime-select" data-testid="runtime-select" value={chosen} onChange={(e) => { setProvider(e.target.value); setModel(""); }} style={{ flex: 1 }}>
+              {runtimes.map((r) => (
+                <option key={r.provider} value={r.provider} disabled={r.available === false}>
+                  {r.label ?? r.provider} · {r.status ?? (r.available ? "available" : "unavailable")}{r.active ? " ✓" : ""}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="row">
+            <label className="sr-only" htmlFor="model-select">{t("runtime.model")}</label>
+            <select id="model-select" data-testid="model-select" value={chosenModel} onChange={(e) => setModel(e.target.value)} style={{ flex: 1 }} disabled={modelsOf.length === 0}>
+              {modelsOf.length === 0 ? <option value="">—</option> : modelsOf.map((m) => <option key={m} value={m}>{m}</option>)}
+            </select>
+            <button type="button" className="btn btn--sm" disabled={busy || !chosen || row?.available === false} onClick={() => void activate()} data-testid="model-activate">
+              {busy ? t("runtime.activating") : t("runtime.activate")}
+            </button>
+          </div>
+          {row?.reason ? <p className="muted small">{row.reason}</p> : null}
         </div>
       ) : null}
     </Panel>

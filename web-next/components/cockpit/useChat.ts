@@ -80,7 +80,10 @@ export function useChat() {
           if (status) next.status = status;
           // `result` is cumulative (the whole answer so far); `delta` only the new part.
           const content = typeof data.result === "string" ? data.result : data.delta ? m.content + data.delta : m.content;
-          if (content !== m.content) next.content = content;
+          if (content !== m.content) {
+            next.content = content;
+            next.chunks = (m.chunks ?? 0) + 1;
+          }
           if (content && !m.firstTokenMs && m.sentAt) next.firstTokenMs = Date.now() - m.sentAt;
           if (data.error?.message) next.error = { code: data.error.code ?? "error", message: data.error.message };
           if (ev.event === "task_finished") {

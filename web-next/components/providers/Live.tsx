@@ -122,6 +122,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       (state) => {
         setWsState(state);
         if (state === "open") reportReachable(true);
+        // A dropped socket is the first sign the API went away: check at once.
+        if (state === "closed" && isOnline() !== false) void refresh();
       },
     );
     socket.current = sock;

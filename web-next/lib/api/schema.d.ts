@@ -1259,6 +1259,17 @@ export interface components {
             session_id?: string | null;
             /** Temperature */
             temperature?: number | null;
+            /** Tool Choice */
+            tool_choice?: {
+                [key: string]: unknown;
+            } | string | null;
+            /**
+             * Tools
+             * @description OpenAI-style tool definitions (tool-call output).
+             */
+            tools?: {
+                [key: string]: unknown;
+            }[] | null;
             /** Top P */
             top_p?: number | null;
         };

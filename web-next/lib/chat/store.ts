@@ -27,6 +27,8 @@ export interface ChatMessage {
   plan?: PlanStep[];
   sentAt?: number;
   firstTokenMs?: number;
+  /** How many stream frames added text (a streamed answer has more than one). */
+  chunks?: number;
   totalMs?: number;
 }
 

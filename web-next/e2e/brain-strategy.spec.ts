@@ -1,0 +1,49 @@
+import type { APIRequestContext } from "@playwright/test";
+import { expect, shot, test } from "./fixtures";
+
+/** Memory loads its embedding model in the background after boot; wait until it answers. */
+async function memoryReady(api: APIRequestContext): Promise<boolean> {
+  for (let i = 0; i < 120; i++) {
+    const res = await api.post("/api/v1/memory/search", { data: { query: "ping", limit: 1 } });
+    if (res.ok()) return true;
+    if (res.status() === 404) return false;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return false;
+}
+
+test.describe("Brain and Strategy", () => {
+  test("Brain shows nodes after a memory is ingested, and finds it by search", async ({ page, api }) => {
+    test.setTimeout(240_000);
+    expect(await memoryReady(api), "the memory subsystem did not become ready").toBe(true);
+    await page.goto("/brain");
+    const fact = "The Venom lighthouse project uses blue lamps.";
+    await page.getByTestId("memory-ingest-text").fill(fact);
+    await page.getByTestId("memory-ingest").click();
+    await expect(page.getByTestId("graph-container")).toBeVisible({ timeout: 30_000 });
+    await expect.poll(async () => Number(await page.getByTestId("graph-container").getAttribute("data-nodes"))).toBeGreaterThan(0);
+    await page.getByTestId("brain-type").selectOption("memory");
+    await expect(page.getByTestId("graph-stats")).not.toContainText(/^0 nodes/);
+    await page.getByTestId("memory-query").fill("blue lamps lighthouse");
+    await page.getByTestId("memory-query").press("Enter");
+    await expect(page.getByTestId("memory-results")).toContainText("blue lamps");
+    await expect(page.getByTestId("hygiene-tab")).toBeVisible();
+    await shot(page, "brain");
+  });
+
+  test("Strategy: create a roadmap from a vision, send a task, see it complete", async ({ page }) => {
+    test.setTimeout(420_000);
+    await page.goto("/strategy");
+    await page.getByTestId("vision-input").fill("Ship a tiny command-line todo app");
+    await page.getByTestId("roadmap-create").click();
+    await expect(page.getByTestId("vision-title")).toContainText("todo", { timeout: 240_000 });
+    const tasks = page.getByTestId("roadmap-task");
+    await expect(tasks.first()).toBeVisible();
+    const first = tasks.first();
+    await first.getByTestId("roadmap-run").click();
+    await expect(first).toHaveAttribute("data-status", "IN_PROGRESS");
+    await shot(page, "strategy");
+    await expect(first).toHaveAttribute("data-status", /COMPLETED|BLOCKED/, { timeout: 170_000 });
+    await expect(page.getByTestId("kpis")).toBeVisible();
+  });
+});

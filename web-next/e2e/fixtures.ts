@@ -1,0 +1,58 @@
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
+import path from "node:path";
+import { REPO_ROOT, apiBase, readState, uiBase } from "./stack";
+
+export const SCREENSHOTS = path.join(REPO_ROOT, "docs", "screenshots");
+
+interface Fixtures {
+  api: APIRequestContext;
+  apiUrl: string;
+}
+
+/** `baseURL` is the built UI; `api` talks to the same real backend the UI uses. */
+export const test = base.extend<Fixtures>({
+  baseURL: async ({}, use) => {
+    await use(uiBase(readState()));
+  },
+  apiUrl: async ({}, use) => {
+    await use(apiBase(readState()));
+  },
+  api: async ({ playwright }, use) => {
+    const ctx = await playwright.request.newContext({ baseURL: apiBase(readState()) });
+    await use(ctx);
+    await ctx.dispose();
+  },
+});
+
+export { expect };
+
+export async function send(page: Page, text: string): Promise<void> {
+  await page.getByTestId("prompt-input").fill(text);
+  await page.getByTestId("send-button").click();
+}
+
+export const lastAnswer = (page: Page) => page.getByTestId("bubble-assistant").last();
+
+export async function llmReady(api: APIRequestContext): Promise<boolean> {
+  const status = (await (await api.get("/api/v1/system/status")).json()) as { llm_runtime?: { status?: string; model?: string | null } };
+  return !!status.llm_runtime?.model && status.llm_runtime.status !== "unavailable";
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** The first words of a Markdown text as they read once rendered (markers and symbols dropped). */
+export function plainStart(markdown: string, words = 5): string {
+  return markdown
+    .replace(/^\s*(\d+\.|[-*+>#]+)\s+/gm, "")
+    .replace(/[*_`#>[\]()]/g, "")
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, words)
+    .join(" ");
+}
+
+export async function renderedText(locator: import("@playwright/test").Locator): Promise<string> {
+  return (await locator.innerText()).replace(/\s+/g, " ").trim();
+}
