@@ -133,7 +133,21 @@ def bench_overhead(venom_oai: str, llama: str, rounds: int) -> dict[str, float]:
             "overhead_of_medians_ms": statistics.median(via) - statistics.median(direct), "n": rounds}
 
 
+def healthz_latencies(venom: str, seconds: float) -> list[float]:
+    lat: list[float] = []
+    with httpx.Client(base_url=venom, timeout=10) as c:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            t0 = time.perf_counter()
+            c.get("/healthz")
+            lat.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.01)
+    return lat
+
+
 def bench_loop(venom: str, seconds: float) -> dict[str, float]:
+    """`/healthz` while idle (the machine's own noise), then while a long generation streams."""
+    idle = healthz_latencies(venom, seconds)
     done = threading.Event()
 
     def generate() -> None:
@@ -143,18 +157,12 @@ def bench_loop(venom: str, seconds: float) -> dict[str, float]:
     worker = threading.Thread(target=generate, daemon=True)
     worker.start()
     time.sleep(0.5)
-    lat: list[float] = []
-    with httpx.Client(base_url=venom, timeout=10) as c:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            t0 = time.perf_counter()
-            c.get("/healthz")
-            lat.append((time.perf_counter() - t0) * 1000)
-            time.sleep(0.01)
-        generating = c.get("/api/v1/system/status").json()["llm_runtime"].get("generating")
+    lat = healthz_latencies(venom, seconds)
+    generating = httpx.get(f"{venom}/api/v1/system/status").json()["llm_runtime"].get("generating")
     done.set()
     worker.join(timeout=60)
-    return {"healthz_p50_ms": statistics.median(lat), "healthz_p99_ms": pct(lat, 99), "healthz_max_ms": max(lat),
+    return {"idle_healthz_p50_ms": statistics.median(idle), "idle_healthz_p99_ms": pct(idle, 99),
+            "healthz_p50_ms": statistics.median(lat), "healthz_p99_ms": pct(lat, 99), "healthz_max_ms": max(lat),
             "samples": len(lat), "generating_at_end": float(generating or 0)}
 
 
@@ -166,7 +174,7 @@ def spawn(tmp: Path) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
     ports = {k: free_port() for k in ("llama", "venom", "venom_oai")}
     cmds = {
         "llama": ([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--model_alias", ALIAS, "--host",
-                   "127.0.0.1", "--port", str(ports["llama"]), "--n_threads", "1"], {}),
+                   "127.0.0.1", "--port", str(ports["llama"]), "--n_threads", "1", "--n_threads_batch", "1"], {}),
         "venom": ([sys.executable, "-m", "venom_core"], {"VENOM_PORT": str(ports["venom"]), "LLM_PROVIDER": "embedded",
                                                          "VENOM_MEMORY_ENABLED": "false"}),
         "venom_oai": ([sys.executable, "-m", "venom_core"], {

@@ -67,7 +67,8 @@ def llama_server(gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     proc = Proc([sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--model_alias", OAI_ALIAS,
-                 "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "1"],
+                 "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048",
+                 "--n_threads", "1", "--n_threads_batch", "1"],  # one batch thread: no spinning on a busy box
                 url, "/v1/models", tmp_path_factory.mktemp("llama") / "server.log")
     # The first completion of a fresh llama.cpp process is slow (pages mapped in): pay it here.
     httpx.post(f"{url}/v1/chat/completions", timeout=120,

@@ -43,7 +43,8 @@ class Engine:
     def __init__(self, model_path: str):
         from llama_cpp import Llama
 
-        self.llm = Llama(model_path=model_path, n_ctx=2048, n_threads=1, verbose=False)
+        self.llm = Llama(model_path=model_path, n_ctx=2048, n_threads=1, n_threads_batch=1,
+                         verbose=False)
         self.lock = threading.Lock()
 
     def answer(self, messages: list[dict[str, Any]], max_tokens: int, temperature: float,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
 
 import httpx
 
+from tests.conftest import LiveServer
 from tests.runtimes.conftest import QUESTION, direct, inject, text_of, wait_task
 from tests.sse import frames
 
@@ -72,3 +75,43 @@ def test_abort_closes_the_upstream_http_request(api: httpx.Client, ctl: httpx.Cl
         time.sleep(0.05)
     entry = ctl.get("/_control/log").json()[-1]
     assert entry["client_left"] is True and entry["chunks_sent"] < 3000
+
+
+def test_concurrent_requests_queue_fairly_on_the_one_model(venom: LiveServer, api: httpx.Client) -> None:
+    """Three direct streams on the embedded model: served one at a time, in arrival order."""
+    events: list[tuple[str, str]] = []
+    lock = threading.Lock()
+
+    def run(name: str) -> None:
+        payload = {"content": f"Tell me a fact about the number {len(name)}.", "max_tokens": 24, "temperature": 0}
+        with httpx.Client(base_url=venom.url, timeout=300) as c, \
+                c.stream("POST", "/api/v1/llm/simple/stream", json=payload) as r:
+            for f in frames(r):
+                with lock:
+                    events.append((name, f.event))
+
+    def queued() -> int:
+        return int(api.get("/api/v1/system/status").json()["llm_runtime"]["queued"])
+
+    threads = {n: threading.Thread(target=run, args=(n,)) for n in ("a", "bb", "ccc")}
+    threads["a"].start()
+    wait_for(lambda: ("a", "content") in events)
+    threads["bb"].start()
+    wait_for(lambda: queued() == 1)
+    threads["ccc"].start()
+    wait_for(lambda: queued() == 2)
+    for t in threads.values():
+        t.join(timeout=300)
+    order = [(n, e) for n, e in events if e in ("content", "done")]
+    served = [n for i, (n, _) in enumerate(order) if i == 0 or order[i - 1][0] != n]
+    assert served == ["a", "bb", "ccc"], order  # no interleaving, first come first served
+    assert "error" not in {e for _, e in events}
+    assert {n for n, e in events if e == "done"} == {"a", "bb", "ccc"}
+
+
+def wait_for(pred: Callable[[], bool]) -> None:
+    for _ in range(1200):
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached")

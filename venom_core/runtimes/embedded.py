@@ -76,6 +76,7 @@ class EmbeddedProvider:
         self._lock = asyncio.Lock()  # FIFO: one generation at a time on the one instance
         self._loaded = asyncio.Event()  # set once the first load attempt has ended (either way)
         self.active_generations = 0
+        self.waiting = 0  # requests queued behind the running one
 
     # -- loading -----------------------------------------------------------------------------
     async def load(self, path: Path | None = None, *, warmup: bool = False) -> None:
@@ -114,7 +115,10 @@ class EmbeddedProvider:
             raise RuntimeError(
                 "llama-cpp-python is not installed: pip install -r requirements-profile-embedded.txt"
             ) from exc
-        return Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads, verbose=False)
+        # Prompt (batch) threads default to every core; ggml's threads spin at barriers, so on a busy
+        # machine a second batch thread makes prompt processing many times slower. Use the same count.
+        return Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
+                     n_threads_batch=self.n_threads, verbose=False)
 
     # -- generation --------------------------------------------------------------------------
     def _kwargs(self, params: GenerationParams) -> dict[str, Any]:
@@ -169,7 +173,11 @@ class EmbeddedProvider:
 
         if self._llm is None and self.status == "loading":
             await self._loaded.wait()
-        await self._lock.acquire()
+        self.waiting += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self.waiting -= 1
         if self._llm is None:
             self._lock.release()
             raise RuntimeError_("runtime_not_ready", self.error or "The embedded model is still loading.",

@@ -133,6 +133,7 @@ class RuntimeRegistry:
         inst = self._instances.get(name)
         if isinstance(inst, EmbeddedProvider):
             info["generating"] = inst.active_generations  # 0 once an aborted generation has really stopped
+            info["queued"] = inst.waiting
         return info
 
     def runtime_info(self) -> dict[str, Any]:
