@@ -11,6 +11,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
+from venom_core.agents.base import AgentRun
 from venom_core.core.models import TaskFailure
 from venom_core.core.orchestration import TaskContext
 from venom_core.orchestrator.routing import Route
@@ -46,7 +47,9 @@ async def refine(llm: Llm, ctx: TaskContext, route: Route, budget: float) -> Rou
               "required": ["intent"]}
     t0 = time.perf_counter()
     try:
-        out = await asyncio.wait_for(llm.json(None, messages, schema, timeout=budget, max_tokens=24), budget)
+        # Traced like every model call (LLM/request_sent, LLM/first_token) through the task context.
+        out = await asyncio.wait_for(llm.json(AgentRun(ctx, route), messages, schema, timeout=budget,
+                                              max_tokens=24), budget)
         intent = str(out.get("intent"))
         if intent not in candidates:
             raise ValueError(intent)

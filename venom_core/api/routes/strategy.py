@@ -89,7 +89,14 @@ async def create_roadmap(body: CreateRoadmap, orch: OrchestratorDep) -> dict[str
     return await roadmap_view(orch)
 
 
-@router.get("/status", responses=error_responses(503))
+STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The report",
+          "content": {"application/json": {}, "text/markdown": {"schema": {"type": "string"}}}},
+    **error_responses(422, 503),
+}
+
+
+@router.get("/status", responses=STATUS_RESPONSES)
 @alias.get("/status")
 async def roadmap_status(orch: OrchestratorDep,
                          format: Annotated[Literal["json", "markdown"], Query()] = "json") -> Any:
