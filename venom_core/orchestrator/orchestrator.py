@@ -85,8 +85,10 @@ class VenomOrchestrator:
     async def run(self, ctx: TaskContext) -> str:
         route = classify(ctx.content, ctx.request)
         if route.forced:
-            forced: dict[str, Any] = {"tool": route.forced_tool, "provider": route.forced_provider,
-                      "intent": ctx.request.get("forced_intent") or route.intent, "slash": route.slash}
+            forced: dict[str, Any] = {
+                "tool": route.forced_tool, "provider": route.forced_provider,
+                "intent": ctx.request.get("forced_intent") or route.intent, "slash": route.slash,
+            }
             ctx.trace("DecisionGate", "forced_route", **forced)
             ctx.set_context(forced_route=forced)
         if route.clear_session:
