@@ -43,6 +43,7 @@ class Embedder:
         self._torch = torch
         self._threads = threads
         self._lock = threading.Lock()
+        self._configured = threading.local()
 
     @classmethod
     def load(cls, modules: dict[str, Any], threads: int = 1) -> Embedder:
@@ -62,8 +63,10 @@ class Embedder:
         if not texts:
             return self._np.zeros((0, DIM), dtype=self._np.float32)
         with self._lock:
-            if self._threads > 0 and self._torch.get_num_threads() != self._threads:
-                self._torch.set_num_threads(self._threads)  # per OS thread: encode runs in worker threads
+            if self._threads > 0 and not getattr(self._configured, "done", False):
+                # OpenMP thread counts are per OS thread, and encode runs in pool threads.
+                self._torch.set_num_threads(self._threads)
+                self._configured.done = True
             vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                          convert_to_numpy=True, show_progress_bar=False)
         return vectors.astype(self._np.float32, copy=False)
