@@ -23,6 +23,7 @@ from venom_core.runtimes.embedded import default_model_path
 OAI_ALIAS = "smollm2-oai"  # the model name the llama.cpp server answers to
 OLLAMA_MODEL = "smollm2:135m"  # the model the Ollama double offers
 QUESTION = "What is the capital of France?"
+EMBEDDED_COPY = "smollm2-copy"  # the same GGUF under another name, to test switching embedded models
 
 
 class Proc:
@@ -118,11 +119,15 @@ def cloud_env(double: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def venom(tmp_path_factory: pytest.TempPathFactory, double: str, llama_server: str) -> Iterator[LiveServer]:
+def venom(tmp_path_factory: pytest.TempPathFactory, double: str, llama_server: str,
+          gguf: Path) -> Iterator[LiveServer]:
     """Venom with every provider usable: embedded (default), Ollama and cloud doubles, llama.cpp server."""
+    models = tmp_path_factory.mktemp("gguf")
+    (models / f"{EMBEDDED_COPY}.gguf").symlink_to(gguf)  # a second embedded model to switch to
     srv = start_venom(
         tmp_path_factory, "venom-main",
         LLM_PROVIDER="embedded", VENOM_EMBEDDED_THREADS="1", LLM_WARMUP_ON_STARTUP="true",
+        VENOM_EMBEDDED_MODELS_DIR=str(models),
         VENOM_OLLAMA_ENDPOINT=double, VENOM_OLLAMA_MODEL=OLLAMA_MODEL, VENOM_OLLAMA_PROFILE="low-vram-8-12gb",
         OLLAMA_CONTEXT_LENGTH="8192", LLM_KEEP_ALIVE="10m",
         VENOM_OPENAI_COMPATIBLE_ENDPOINT=llama_server, VENOM_OPENAI_COMPATIBLE_MODEL=OAI_ALIAS,

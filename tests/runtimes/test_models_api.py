@@ -9,7 +9,7 @@ import httpx
 from websockets.sync.client import connect
 
 from tests.conftest import LiveServer
-from tests.runtimes.conftest import OLLAMA_MODEL, direct
+from tests.runtimes.conftest import EMBEDDED_COPY, OLLAMA_MODEL, direct
 
 
 def test_switch_is_validated(api: httpx.Client) -> None:
@@ -68,3 +68,16 @@ def test_runtime_is_a_monitored_service(api: httpx.Client) -> None:
     rows = {row["name"]: row for row in api.get("/api/v1/system/services").json()}
     assert rows["llm_runtime"]["status"] == "online", rows["llm_runtime"]
     assert "SmolLM2" in rows["llm_runtime"]["detail"]
+
+
+def test_switching_the_embedded_model_reloads_it(api: httpx.Client) -> None:
+    default = api.get("/api/v1/system/llm-runtime/active").json()["model"]
+    try:
+        r = api.post("/api/v1/models/switch", json={"name": EMBEDDED_COPY})
+        assert r.status_code == 200, r.text
+        assert r.json()["active"]["model"] == EMBEDDED_COPY
+        fs = direct(api, max_tokens=4)  # waits behind the reload (same FIFO lock), then uses the new model
+        assert fs[0].data["model"] == EMBEDDED_COPY and fs[-1].event == "done", fs[-1]
+        assert api.get("/api/v1/system/llm-runtime/active").json()["status"] == "ready"
+    finally:
+        assert api.post("/api/v1/models/switch", json={"name": default}).status_code == 200

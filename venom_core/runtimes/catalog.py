@@ -92,7 +92,7 @@ async def _apply_model(reg: RuntimeRegistry, provider: str, model: str) -> None:
         if path is None:
             raise RuntimeError_("model_not_found", f"The embedded runtime has no GGUF file named {model!r}.")
         if path != inst.model_path or inst.status != "ready":
-            reg.spawn(_quiet(inst, path), "llm-load-embedded")
+            await inst.load(path)  # a GGUF loads in about a second; the switch answers once it is ready
     else:
         inst.model = model
     reg.models[provider] = model

@@ -150,8 +150,6 @@ class EmbeddedProvider:
     async def stream(
         self, messages: list[ChatMessage], params: GenerationParams, *, model: str | None = None
     ) -> AsyncIterator[Chunk]:
-        if model and model not in (self.model, f"{self.model}.gguf"):
-            raise RuntimeError_("model_not_found", f"The embedded runtime has {self.model} loaded, not {model}.")
         loop = asyncio.get_running_loop()
         queue: asyncio.Queue[Any] = asyncio.Queue()
         stop = threading.Event()
@@ -182,6 +180,9 @@ class EmbeddedProvider:
             self._lock.release()
             raise RuntimeError_("runtime_not_ready", self.error or "The embedded model is still loading.",
                                 retryable=True)
+        if model and model not in (self.model, f"{self.model}.gguf"):  # checked under the lock: a switch
+            self._lock.release()                                      # in progress has finished by now
+            raise RuntimeError_("model_not_found", f"The embedded runtime has {self.model} loaded, not {model}.")
         self.active_generations += 1
         job = loop.run_in_executor(None, worker)
 
