@@ -217,6 +217,7 @@ def main() -> None:
     ap.add_argument("--llama", help="llama.cpp server (python -m llama_cpp.server) serving the same GGUF")
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--loop-seconds", type=float, default=10.0)
+    ap.add_argument("--sections", default="embedded,loop,overhead", help="comma-separated subset to run")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below on kill
     procs: list[subprocess.Popen[bytes]] = []
@@ -225,10 +226,12 @@ def main() -> None:
         if args.spawn or not any(urls.values()):  # no URLs given (e.g. `make bench`): start our own
             urls, procs = spawn(Path(tmp))
         try:
-            if urls["venom"]:
+            sections = set(args.sections.split(","))
+            if urls["venom"] and "embedded" in sections:
                 report("embedded", bench_embedded(urls["venom"], args.rounds))
+            if urls["venom"] and "loop" in sections:
                 report("event_loop", bench_loop(urls["venom"], args.loop_seconds))
-            if urls["venom_oai"] and urls["llama"]:
+            if urls["venom_oai"] and urls["llama"] and "overhead" in sections:
                 report("direct_stream_overhead", bench_overhead(urls["venom_oai"], urls["llama"], args.rounds))
         finally:
             for p in procs:
