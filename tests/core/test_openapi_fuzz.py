@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,13 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server_factory, 
     # The whole stack: the embedded model and memory on, as a user runs it.
     srv: LiveServer = server_factory(VENOM_SSE_HEARTBEAT_SECONDS="1", VENOM_RUNTIME_PROFILE="light",
                                      VENOM_MEMORY_ENABLED="true")
+    # Fuzz the loaded stack: while the embedding model loads, memory routes answer 503 memory_loading.
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        checks = httpx.get(f"{srv.url}/api/v1/system/services", timeout=10).json()
+        if next(c for c in checks if c["name"] == "memory")["detail"]["status"] != "loading":
+            break
+        time.sleep(0.5)
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
     proc = subprocess.run(
         [st, "run", f"{srv.url}/openapi.json",
