@@ -12,8 +12,9 @@ from venom_core.agents.base import AgentRun, Llm
 from venom_core.runtimes.base import ChatMessage
 
 DEFAULT_MAX_TOKENS = 512  # when the request sets none: an answer, not the whole context window
-PERSONA = ("You are Venom, a helpful local AI assistant. Answer briefly and accurately. "
-           "Use the session context when it is relevant.")
+# About as long as a small model's own default system prompt, so the persona costs no extra prompt time.
+PERSONA = "You are Venom, a helpful local AI assistant. Answer briefly and accurately."
+CONTEXT_HINT = " Use the context below when it is relevant."
 
 
 def build_messages(run: AgentRun, persona: str = PERSONA, max_context_chars: int = 8000) -> list[ChatMessage]:
@@ -32,7 +33,7 @@ def build_messages(run: AgentRun, persona: str = PERSONA, max_context_chars: int
     if notes:
         blocks.append("[Extra context]\n" + "\n".join(notes))
     if blocks:
-        system += "\n\n" + "\n\n".join(blocks)
+        system += CONTEXT_HINT + "\n\n" + "\n\n".join(blocks)
     messages = [ChatMessage("system", system[:max_context_chars])]
     budget = max_context_chars - len(system)
     turns: list[ChatMessage] = []
