@@ -112,9 +112,9 @@ def start_ceiling() -> tuple[subprocess.Popen[bytes], str]:
     return proc, url
 
 
-def start_venom(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+def start_venom(data_dir: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, float]:
     port = free_port()
-    env = {**os.environ, "VENOM_PORT": str(port), "VENOM_DATA_DIR": str(data_dir / "data"),
+    env = {**os.environ, **extra_env, "VENOM_PORT": str(port), "VENOM_DATA_DIR": str(data_dir / "data"),
            "VENOM_LOG_DIR": str(data_dir / "logs"), "VENOM_RATE_LIMIT_ENABLED": "false",
            "PYTHONPATH": str(ROOT), "ENV_FILE": str(data_dir / "none.env")}
     t0 = time.perf_counter()
@@ -150,6 +150,8 @@ def main() -> int:
     ap.add_argument("--spawn", action="store_true", help="start a Venom server here and measure cold start and RSS")
     ap.add_argument("--requests", type=int, default=300)
     ap.add_argument("--concurrency", type=int, default=20)
+    ap.add_argument("--env", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra environment for --spawn, e.g. --env VENOM_MEMORY_ENABLED=false")
     args = ap.parse_args()
     if not args.base_url and not args.spawn:
         ap.error("give a BASE_URL or --spawn")
@@ -160,13 +162,14 @@ def main() -> int:
     try:
         base_url = args.base_url
         if args.spawn:
+            extra = dict(item.split("=", 1) for item in args.env)
             cold = []
             for _ in range(3):
-                proc, url, seconds = start_venom(Path(tempfile.mkdtemp(dir=tmp.name)))
+                proc, url, seconds = start_venom(Path(tempfile.mkdtemp(dir=tmp.name)), extra)
                 cold.append(seconds)
                 stop(proc)
-            venom_proc, base_url, _ = start_venom(Path(tmp.name))
-            time.sleep(3)
+            venom_proc, base_url, _ = start_venom(Path(tmp.name), extra)
+            time.sleep(15)  # let background loading (model, embeddings) finish before measuring
             print(f"cold start to /healthz: median {statistics.median(cold):.2f} s (runs: "
                   f"{', '.join(f'{c:.2f}' for c in cold)})")
             print(f"idle RSS: {rss_mb(venom_proc.pid):.1f} MB")
