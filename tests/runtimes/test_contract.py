@@ -7,6 +7,7 @@ ollama, openai, google, anthropic = the protocol test double (same engine behind
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -78,8 +79,6 @@ def _wait_closed(ctl: httpx.Client) -> dict[str, object]:
         log = ctl.get("/_control/log").json()
         if log and "closed_at" in log[-1]:
             return dict(log[-1])
-        import time
-
         time.sleep(0.05)
     raise AssertionError("the upstream stream was never closed")
 
