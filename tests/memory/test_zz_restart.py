@@ -35,6 +35,17 @@ def test_answers_become_session_facts(mem: httpx.Client) -> None:
     assert help_id not in [e["task_id"] for e in entries]
 
 
+def test_chat_recalls_a_fact_told_in_another_session(mem: httpx.Client) -> None:
+    told = mem.post("/api/v1/memory/ingest", json={"text": "My favourite colour is teal.",
+                                                   "session_id": "told-here"}).json()["ids"][0]
+    created = mem.post("/api/v1/tasks", json={"content": "Do you remember what my favourite colour is?",
+                                              "session_id": "asked-here", "forced_provider": "embedded"})
+    task = wait_task(mem, created.json()["task_id"], timeout=180)
+    if task["status"] != "COMPLETED":
+        pytest.skip(f"no LLM runtime answered here ({task.get('error')})")
+    assert told in task["context_used"]["memory_entries"]
+
+
 def test_recall_survives_restart_and_admin_wipe(memory_server: LiveServer) -> None:
     with httpx.Client(base_url=memory_server.url, timeout=60) as client:
         told = client.post("/api/v1/memory/ingest", json={"text": "My favourite colour is ultramarine blue.",
