@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 RuntimeProfile = Literal["light", "llm_off", "full"]
@@ -120,6 +120,17 @@ class Settings(BaseSettings):
     ANTHROPIC_MODEL: str = "claude-3-5-haiku-latest"
     VENOM_CLOUD_PROVIDER: str = ""  # openai|google|anthropic for AI_MODE=CLOUD/HYBRID; "" = first with a key
     VENOM_HYBRID_CLOUD_MIN_CHARS: int = Field(default=1000, ge=1)  # HYBRID: longer prompts go to cloud
+
+    @field_validator("LLM_PROVIDER", "LLM_FALLBACK_PROVIDER", mode="before")
+    @classmethod
+    def _canonical_provider(cls, v: object) -> object:
+        """The reference's runtime names (`vllm`, `gpt`, `gem`, ...) name our runtimes."""
+        aliases = {"vllm": "openai_compatible", "llama_cpp": "openai_compatible", "lmstudio": "openai_compatible",
+                   "gpt": "openai", "gem": "google", "gemini": "google", "claude": "anthropic", "local": "embedded"}
+        if isinstance(v, str):
+            key = v.strip().lower()
+            return aliases.get(key, key)
+        return v
 
     # --- Memory (issue 5: venom_core/memory, docs/MEMORY.md) ---------------------------------
     # false = memory endpoints answer 503 `memory_disabled` and the embedding model is never loaded.

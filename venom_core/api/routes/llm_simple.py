@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
+from loguru import logger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from venom_core.api.errors import error_responses
@@ -28,8 +29,16 @@ from venom_core.runtimes.registry import RuntimeRegistry
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
 
 SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"description": "Server-sent events: `start`, `content {text}`, `done`, `error {code, message}`.",
-          "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    200: {"description": "Server-sent events: `start`, `content {text}`, `tool_calls`, `done`, "
+                         "`error {code, message}`.",
+          "content": {"text/event-stream": {"schema": {
+              "type": "object",
+              "required": ["event", "data"],
+              "properties": {
+                  "event": {"enum": ["start", "content", "tool_calls", "done", "error"]},
+                  "data": {"type": "string", "contentMediaType": "application/json"},
+              },
+          }}}},
 }
 
 
@@ -62,7 +71,8 @@ class SimpleStreamRequest(BaseModel):
 
     def json_schema(self) -> dict[str, Any] | None:
         fmt = self.response_format or {}
-        schema = fmt.get("schema") or (fmt.get("json_schema") or {}).get("schema")
+        wrapper = fmt.get("json_schema")
+        schema = fmt.get("schema") or (wrapper.get("schema") if isinstance(wrapper, dict) else None)
         return schema if isinstance(schema, dict) else None
 
 
@@ -92,6 +102,11 @@ async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_i
                 yield frame("tool_calls", {"tool_calls": chunk.tool_calls})
     except RuntimeError_ as exc:
         yield frame("error", {"code": exc.code, "message": exc.message})
+        return
+    except Exception:  # the response has started: report it in-band, never as a broken stream
+        logger.exception("direct stream {} failed", request_id)
+        yield frame("error", {"code": "internal_error",
+                              "message": "Venom hit an unexpected error; see the server log."})
         return
     yield frame("done", {"request_id": request_id, "chunks": chunks, "first_token_ms": first_ms,
                          "elapsed_ms": round((time.perf_counter() - t0) * 1000, 3)})
