@@ -29,6 +29,18 @@ test.describe("Cockpit", () => {
     await shot(page, "cockpit");
   });
 
+  test("Direct mode streams straight from the model, without a task", async ({ page, api }) => {
+    test.skip(!(await llmReady(api)), "needs the embedded model");
+    await page.goto("/");
+    await page.getByTestId("mode-direct").click();
+    await send(page, "Name three colours.");
+    const answer = lastAnswer(page);
+    await expect(answer).toHaveAttribute("data-status", "COMPLETED", { timeout: 45_000 });
+    await expect(answer.getByTestId("answer-text")).not.toBeEmpty();
+    await expect(answer).toHaveAttribute("data-task-id", "");
+    expect(Number(await answer.getAttribute("data-chunks"))).toBeGreaterThan(1);
+  });
+
   test("slash command autocomplete sets a forced tool and shows its badge", async ({ page, api }) => {
     await page.goto("/");
     await page.getByTestId("prompt-input").fill("/chr");

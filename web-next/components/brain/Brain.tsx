@@ -119,7 +119,7 @@ export function Brain() {
                       </button>
                     </>
                   ) : null}
-                  {node.pinned ? <Badge tone="warning">pinned</Badge> : null}
+                  {node.pinned ? <Badge tone="warning">{t("brain.pinnedOnly")}</Badge> : null}
                 </div>
               </>
             )}

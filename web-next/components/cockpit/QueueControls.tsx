@@ -39,7 +39,7 @@ export function QueueControls() {
 
   const off = online === false || !queue;
   return (
-    <Panel title={t("queue.title")} testId="queue-panel" actions={queue ? <Badge tone={queue.paused ? "warning" : "success"} testId="queue-state">{t(queue.paused ? "queue.paused" : "queue.running")}</Badge> : null}>
+    <Panel title={t("queue.title")} testId="queue-panel" actions={queue && online !== false ? <Badge tone={queue.paused ? "warning" : "success"} testId="queue-state">{t(queue.paused ? "queue.paused" : "queue.running")}</Badge> : null}>
       <dl className="stats">
         <div><dt>{t("queue.active")}</dt><dd data-testid="queue-active">{off ? "—" : queue.active}</dd></div>
         <div><dt>{t("queue.pending")}</dt><dd data-testid="queue-pending">{off ? "—" : queue.pending}</dd></div>

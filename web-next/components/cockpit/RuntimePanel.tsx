@@ -22,7 +22,8 @@ interface ModelsAnswer { models?: { name: string; provider?: string; active?: bo
 export function RuntimePanel() {
   const { t } = usePrefs();
   const toast = useToast();
-  const { status, subscribe, refresh } = useLive();
+  const { status, subscribe, refresh, online } = useLive();
+  const live = online !== false;
   const options = useResource(() => request<OptionsAnswer>("get", "/api/v1/system/llm-runtime/options"), []);
   const models = useResource(() => request<ModelsAnswer>("get", "/api/v1/models"), []);
   const reloadOptions = options.reload;
@@ -63,10 +64,10 @@ export function RuntimePanel() {
 
   return (
     <Panel title={t("runtime.title")} testId="runtime-panel">
-      <dl className="stats">
-        <div><dt>{t("runtime.provider")}</dt><dd data-testid="runtime-provider" title={active?.provider ?? ""}>{active?.provider ?? "—"}</dd></div>
-        <div><dt>{t("runtime.model")}</dt><dd data-testid="runtime-model" title={active?.model ?? ""}>{active?.model ?? "—"}</dd></div>
-        <div><dt>{t("runtime.state")}</dt><dd><Badge tone={toneOf(active?.status ?? "unknown")} testId="runtime-status">{active?.status ?? "—"}</Badge></dd></div>
+      <dl className="kv">
+        <dt>{t("runtime.provider")}</dt><dd data-testid="runtime-provider">{live ? (active?.provider ?? "—") : "—"}</dd>
+        <dt>{t("runtime.model")}</dt><dd data-testid="runtime-model" className="mono small">{live ? (active?.model ?? "—") : "—"}</dd>
+        <dt>{t("runtime.state")}</dt><dd><Badge tone={live ? toneOf(active?.status ?? "unknown") : "neutral"} testId="runtime-status">{live ? (active?.status ?? "—") : "—"}</Badge></dd>
       </dl>
       {!active?.model ? <p className="muted small">{t("runtime.unavailable")}</p> : null}
       {options.error && !options.data ? (
@@ -75,7 +76,7 @@ export function RuntimePanel() {
         <div className="stack" style={{ gap: 6 }}>
           <div className="row">
             <label className="sr-only" htmlFor="runtime-select">{t("runtime.provider")}</label>
-            <select id="runtime-select" data-testid="runtime-select" value={chosen} onChange={(e) => { setProvider(e.target.value); setModel(""); }} style={{ flex: 1 }}>
+            <select id="runtime-select" data-testid="runtime-select" value={chosen} onChange={(e) => { setProvider(e.target.value); setModel(""); }}>
               {runtimes.map((r) => (
                 <option key={r.provider} value={r.provider} disabled={r.available === false}>
                   {r.label ?? r.provider} · {r.status ?? (r.available ? "available" : "unavailable")}{r.active ? " ✓" : ""}
@@ -85,7 +86,7 @@ export function RuntimePanel() {
           </div>
           <div className="row">
             <label className="sr-only" htmlFor="model-select">{t("runtime.model")}</label>
-            <select id="model-select" data-testid="model-select" value={chosenModel} onChange={(e) => setModel(e.target.value)} style={{ flex: 1 }} disabled={modelsOf.length === 0}>
+            <select id="model-select" data-testid="model-select" value={chosenModel} onChange={(e) => setModel(e.target.value)} disabled={modelsOf.length === 0}>
               {modelsOf.length === 0 ? <option value="">—</option> : modelsOf.map((m) => <option key={m} value={m}>{m}</option>)}
             </select>
             <button type="button" className="btn btn--sm" disabled={busy || !chosen || row?.available === false} onClick={() => void activate()} data-testid="model-activate">

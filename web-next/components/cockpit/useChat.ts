@@ -162,7 +162,7 @@ export function useChat() {
               /* keep-alive */
             }
             if (ev.event === "content") {
-              patch(id, (m) => ({ status: "PROCESSING", content: m.content + (data.text ?? ""), firstTokenMs: m.firstTokenMs ?? (m.sentAt ? Date.now() - m.sentAt : undefined) }));
+              patch(id, (m) => ({ status: "PROCESSING", content: m.content + (data.text ?? ""), chunks: (m.chunks ?? 0) + 1, firstTokenMs: m.firstTokenMs ?? (m.sentAt ? Date.now() - m.sentAt : undefined) }));
             } else if (ev.event === "start") {
               patch(id, () => ({ status: "PROCESSING" }));
             } else if (ev.event === "done") {
@@ -274,7 +274,8 @@ function foldPlan(plan: PlanStep[], type: string, data: Record<string, unknown>,
     const titles = steps.map((s) => (typeof s === "string" ? s : typeof s === "object" && s ? String((s as Record<string, unknown>).title ?? (s as Record<string, unknown>).description ?? JSON.stringify(s)) : String(s)));
     return titles.length ? titles.map((title) => ({ title, status: "pending" as const })) : [...plan, { title: message, status: "pending" }];
   }
-  const index = typeof data.index === "number" ? data.index : typeof data.step === "number" ? data.step : -1;
+  // The Architect numbers steps from 1 (`data.step`).
+  const index = typeof data.step === "number" ? data.step - 1 : typeof data.index === "number" ? data.index : -1;
   const status = type === "PLAN_STEP_COMPLETED" ? "done" : "running";
   if (index >= 0 && index < plan.length) return plan.map((p, i) => (i === index ? { ...p, status } : p));
   const title = typeof data.title === "string" ? data.title : message;

@@ -98,8 +98,8 @@ export function Strategy() {
             <dl className="stats" style={{ gridTemplateColumns: "repeat(4, 1fr)" }}>
               <div><dt>{t("strategy.progress")}</dt><dd>{k.completion_rate ?? 0}%</dd></div>
               <div><dt>{t("strategy.milestones")}</dt><dd>{k.milestones_completed ?? 0} / {k.milestones_total ?? 0}</dd></div>
-              <div><dt>IN_PROGRESS</dt><dd>{k.tasks_in_progress ?? 0}</dd></div>
-              <div><dt>BLOCKED</dt><dd>{k.tasks_blocked ?? 0}</dd></div>
+              <div><dt>{t("strategy.inProgress")}</dt><dd>{k.tasks_in_progress ?? 0}</dd></div>
+              <div><dt>{t("strategy.blocked")}</dt><dd>{k.tasks_blocked ?? 0}</dd></div>
             </dl>
           </Panel>
         ) : null}

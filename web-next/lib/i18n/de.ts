@@ -169,6 +169,8 @@ export const de: Dictionary = {
     sent: "Gesendet",
     status: "Status",
     tasksDone: "{{done}} von {{total}} Aufgaben erledigt",
+    inProgress: "In Arbeit",
+    blocked: "Blockiert",
   },
   inspector: {
     title: "Inspektor",

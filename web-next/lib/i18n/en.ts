@@ -167,6 +167,8 @@ export const en = {
     sent: "Sent",
     status: "Status",
     tasksDone: "{{done}} / {{total}} tasks done",
+    inProgress: "In progress",
+    blocked: "Blocked",
   },
   inspector: {
     title: "Inspector",

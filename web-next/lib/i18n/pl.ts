@@ -169,6 +169,8 @@ export const pl: Dictionary = {
     sent: "Wysłano",
     status: "Status",
     tasksDone: "Ukończono {{done}} z {{total}} zadań",
+    inProgress: "W toku",
+    blocked: "Zablokowane",
   },
   inspector: {
     title: "Inspektor",
