@@ -13,6 +13,7 @@ import asyncio
 import enum
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,6 +54,7 @@ class MemoryService:
         self.error: str | None = None
         self.load_seconds: float | None = None
         self._ready = asyncio.Event()
+        self._embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="venom-embed")
         self._embedder: Embedder | None = None
         self._store: MemoryStore | None = None
         self._lessons: LessonStore | None = None
@@ -127,6 +129,12 @@ class MemoryService:
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.to_thread(fn, *args)
 
+    async def _embed(self, fn: Callable[[], T]) -> T:
+        """Work that embeds runs on one dedicated thread: the encoder takes one batch at a time
+        anyway, its torch thread setting is applied once, and the default pool stays free for
+        graph builds and LanceDB reads."""
+        return await asyncio.get_running_loop().run_in_executor(self._embed_pool, fn)
+
     # -- vector memory -------------------------------------------------------------------------
     async def ingest(self, text: str, *, session_id: str | None, type: str = "fact", pinned: bool = False,
                      topic: str | None = None, source: str = "api", task_id: str | None = None) -> dict[str, Any]:
@@ -143,7 +151,7 @@ class MemoryService:
             ids = [k if k is not None else new_ids[c] for c, k in zip(chunks, known, strict=True)]
             return {"ids": ids, "chunks_count": len(chunks), "deduplicated": len(chunks) - len(set(added))}
 
-        return await self._run(work)
+        return await self._embed(work)
 
     async def ingest_many(self, texts: list[str], *, session_id: str | None, type: str = "fact",
                           source: str = "api") -> list[str]:
@@ -159,7 +167,7 @@ class MemoryService:
             new_ids = dict(zip(fresh, added, strict=True))
             return [k if k is not None else new_ids[c] for c, k in zip(chunks, known, strict=True)]
 
-        return await self._run(work)
+        return await self._embed(work)
 
     async def remember(self, text: str, *, session_id: str | None, type: str = "fact",
                        metadata: dict[str, Any] | None = None) -> list[str]:
@@ -183,7 +191,7 @@ class MemoryService:
                 hits = [h for h in hits if h["score"] >= min_score]
             return hits[:limit]
 
-        return await self._run(work)
+        return await self._embed(work)
 
     async def recall(self, query: str, *, session_id: str | None, limit: int = 3,
                      max_chars: int = 1200) -> list[dict[str, Any]]:
@@ -242,11 +250,11 @@ class MemoryService:
             return lessons.record(task_id=task_id, session_id=session_id, situation=situation, action=action,
                                   result=result, success=success, tags=tags, vector=vector)
 
-        return await self._run(work)
+        return await self._embed(work)
 
     async def relevant_lessons(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         embedder, _, lessons = self._parts()
-        return await self._run(lambda: lessons.relevant(embedder.encode([query])[0], limit))
+        return await self._embed(lambda: lessons.relevant(embedder.encode([query])[0], limit))
 
     def lessons(self) -> LessonStore:
         return self._parts()[2]
