@@ -37,7 +37,7 @@ class Result:
 
     def pct(self, p: float) -> float:
         data = sorted(self.latencies_ms)
-        return data[min(len(data) - 1, int(round(p / 100 * (len(data) - 1))))] if data else float("nan")
+        return data[min(len(data) - 1, round(p / 100 * (len(data) - 1)))] if data else float("nan")
 
     @property
     def rate(self) -> float:
@@ -165,7 +165,7 @@ def main() -> int:
             extra = dict(item.split("=", 1) for item in args.env)
             cold = []
             for _ in range(3):
-                proc, url, seconds = start_venom(Path(tempfile.mkdtemp(dir=tmp.name)), extra)
+                proc, _url, seconds = start_venom(Path(tempfile.mkdtemp(dir=tmp.name)), extra)
                 cold.append(seconds)
                 stop(proc)
             venom_proc, base_url, _ = start_venom(Path(tmp.name), extra)

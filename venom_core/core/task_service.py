@@ -104,7 +104,7 @@ class TaskService:
         if self.queue.discard(task_id) or task_id not in self.queue.active_ids():
             self.runner.finish_cancelled(task_id, reason)
         elif self.queue.cancel(task_id, reason):
-            await self.queue.wait_stopped([task_id], timeout=10)
+            await self.queue.wait_stopped([task_id], within=10)
         await self.log.commit()
         return await self.get(task_id)
 
@@ -146,7 +146,7 @@ class TaskService:
     async def emergency_stop(self) -> dict[str, Any]:
         await self.pause()
         cancelled = [tid for tid in self.queue.active_ids() if self.queue.cancel(tid, "emergency_stop")]
-        await self.queue.wait_stopped(cancelled, timeout=10)
+        await self.queue.wait_stopped(cancelled, within=10)
         purged = await self.purge("emergency_stop")
         self.log.append(
             None, EventType.EMERGENCY_STOP, message="Emergency stop: queue paused, tasks cancelled", agent="Queue",

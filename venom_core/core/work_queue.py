@@ -35,7 +35,7 @@ class WorkQueue(Protocol):
 
     def cancel_reason(self, task_id: str) -> str | None: ...
 
-    async def wait_stopped(self, task_ids: list[str], timeout: float) -> None:
+    async def wait_stopped(self, task_ids: list[str], within: float) -> None:
         """Wait (bounded) until these running tasks have finished their cancellation."""
 
     def pending_ids(self) -> list[str]: ...
@@ -91,10 +91,10 @@ class AsyncioWorkerPool:
     def cancel_reason(self, task_id: str) -> str | None:
         return self._reasons.get(task_id)
 
-    async def wait_stopped(self, task_ids: list[str], timeout: float) -> None:
+    async def wait_stopped(self, task_ids: list[str], within: float) -> None:
         jobs = [job for tid in task_ids if (job := self._active.get(tid)) is not None]
         if jobs:
-            await asyncio.wait(jobs, timeout=timeout)
+            await asyncio.wait(jobs, timeout=within)
 
     def pending_ids(self) -> list[str]:
         return list(self._pending)
