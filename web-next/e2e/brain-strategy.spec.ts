@@ -27,8 +27,22 @@ test.describe("Brain and Strategy", () => {
     await page.getByTestId("memory-query").fill("blue lamps lighthouse");
     await page.getByTestId("memory-query").press("Enter");
     await expect(page.getByTestId("memory-results")).toContainText("blue lamps");
-    await expect(page.getByTestId("hygiene-tab")).toBeVisible();
     await shot(page, "brain");
+    // A search hit opens the node panel; pin it, then delete it.
+    await page.getByTestId("memory-hit").filter({ hasText: "blue lamps" }).first().click();
+    const details = page.getByTestId("node-details");
+    await expect(details).toContainText("mem:");
+    const nodeId = (await details.locator("dd").first().innerText()).trim();
+    await page.getByTestId("node-pin").click();
+    await expect(page.getByTestId("node-pin")).toHaveText(/unpin/i);
+    await expect(page.getByTestId("brain-pinned")).toBeVisible();
+    await page.getByTestId("brain-pinned").check();
+    await expect(page.getByTestId("graph-container")).toHaveAttribute("data-nodes", /[1-9]/);
+    await page.getByTestId("brain-pinned").uncheck();
+    await page.getByTestId("node-delete").click();
+    await expect(details).toContainText(/select a node/i);
+    expect((await api.get(`/api/v1/memory/entry/${nodeId.slice(4)}`)).status()).toBe(404);
+    await expect(page.getByTestId("hygiene-tab")).toBeVisible();
   });
 
   test("Strategy: create a roadmap from a vision, send a task, see it complete", async ({ page }) => {

@@ -41,6 +41,21 @@ test.describe("Cockpit", () => {
     expect(Number(await answer.getAttribute("data-chunks"))).toBeGreaterThan(1);
   });
 
+  test("Complex mode shows the Architect's plan steps live", async ({ page, api }) => {
+    test.skip(!(await llmReady(api)), "needs the embedded model");
+    test.setTimeout(240_000);
+    await page.goto("/");
+    await page.getByTestId("mode-complex").click();
+    await send(page, "Plan a small birthday party.");
+    const answer = lastAnswer(page);
+    await expect(answer.getByTestId("plan-steps").locator("li").first()).toBeVisible({ timeout: 120_000 });
+    await expect(answer).toHaveAttribute("data-status", /COMPLETED|FAILED/, { timeout: 200_000 });
+    const taskId = (await answer.getAttribute("data-task-id")) ?? "";
+    const task = (await (await api.get(`/api/v1/tasks/${taskId}`)).json()) as { request: { forced_intent?: string } };
+    expect(task.request.forced_intent).toBe("COMPLEX_PLANNING");
+    await shot(page, "cockpit-complex");
+  });
+
   test("slash command autocomplete sets a forced tool and shows its badge", async ({ page, api }) => {
     await page.goto("/");
     await page.getByTestId("prompt-input").fill("/chr");

@@ -46,7 +46,8 @@ export function Brain() {
     return { ...graph.data, elements: { nodes, edges: graph.data.elements.edges } };
   }, [graph.data, type, session, pinnedOnly]);
   const types = useMemo(() => [...new Set((graph.data?.elements.nodes ?? []).map((n) => String(n.data.type ?? "")))].filter(Boolean).sort(), [graph.data]);
-  const node = useMemo(() => graph.data?.elements.nodes.find((n) => n.data.id === selected)?.data ?? null, [graph.data, selected]);
+  // A node picked from search may be outside the current view: still show it (id only) with its actions.
+  const node = useMemo(() => graph.data?.elements.nodes.find((n) => n.data.id === selected)?.data ?? (selected ? { id: selected } as { id: string; pinned?: boolean } : null), [graph.data, selected]);
   const edgesOf = useMemo(() => (selected && graph.data ? graph.data.elements.edges.filter((e) => e.data.source === selected || e.data.target === selected).length : 0), [graph.data, selected]);
 
   const entryId = node && node.id.startsWith("mem:") ? node.id.slice(4) : null;
@@ -124,7 +125,7 @@ export function Brain() {
               </>
             )}
           </Panel>
-          <MemorySearch onIngested={() => void reload()} />
+          <MemorySearch onIngested={() => void reload()} onSelect={setSelected} />
           <Lessons />
         </div>
       </div>

@@ -12,7 +12,7 @@ import type { Lesson, MemoryHit } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 
 /** Memory search and ingest (`/api/v1/memory/search`, `/api/v1/memory/ingest`). */
-export function MemorySearch({ onIngested }: { onIngested: () => void }) {
+export function MemorySearch({ onIngested, onSelect }: { onIngested: () => void; onSelect: (nodeId: string) => void }) {
   const { t } = usePrefs();
   const toast = useToast();
   const [q, setQ] = useState("");
@@ -48,9 +48,11 @@ export function MemorySearch({ onIngested }: { onIngested: () => void }) {
       {hits && hits.length === 0 ? <Empty text={t("brain.noResults")} /> : null}
       <ul className="list" data-testid="memory-results">
         {hits?.map((h) => (
-          <li key={h.id} className="list__row list__link">
-            <span>{h.text ?? h.content}</span>
-            {typeof h.score === "number" ? <span className="muted small">score {h.score.toFixed(3)}</span> : null}
+          <li key={h.id} className="list__row">
+            <button type="button" className="list__btn" onClick={() => onSelect(`mem:${h.id}`)} data-testid="memory-hit">
+              <span>{h.text ?? h.content}</span>
+              {typeof h.score === "number" ? <span className="muted small">score {h.score.toFixed(3)}</span> : null}
+            </button>
           </li>
         ))}
       </ul>
