@@ -3233,13 +3233,17 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Server-sent events: `start`, `content {text}`, `done`, `error {code, message}`. */
+            /** @description Server-sent events: `start`, `content {text}`, `tool_calls`, `done`, `error {code, message}`. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": string;
+                    "text/event-stream": {
+                        data: string;
+                        /** @enum {unknown} */
+                        event: "start" | "content" | "tool_calls" | "done" | "error";
+                    };
                 };
             };
             /** @description Error */
