@@ -81,3 +81,11 @@ def test_switching_the_embedded_model_reloads_it(api: httpx.Client) -> None:
         assert api.get("/api/v1/system/llm-runtime/active").json()["status"] == "ready"
     finally:
         assert api.post("/api/v1/models/switch", json={"name": default}).status_code == 200
+
+
+def test_direct_stream_echoes_any_session_id_safely(api: httpx.Client) -> None:
+    """Regression (found by schemathesis): a non-latin-1 session id crashed the header with a 500."""
+    r = api.post("/api/v1/llm/simple/stream", json={"content": "hi", "session_id": "\U00046593x", "max_tokens": 2})
+    assert r.status_code == 200
+    assert r.headers["x-session-id"] == "%F1%86%96%93x"
+    assert "event: done" in r.text

@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
@@ -123,6 +124,7 @@ async def simple_stream(body: SimpleStreamRequest, registry: RuntimesDep) -> Str
     request_id = uuid.uuid4().hex
     model = body.model or decision.model
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "X-Request-Id": request_id,
-               **({"X-Session-Id": body.session_id} if body.session_id else {})}
+               # Headers are latin-1: echo the session id percent-encoded, whatever the client sent.
+               **({"X-Session-Id": quote(body.session_id, safe="-_.:@")} if body.session_id else {})}
     return StreamingResponse(frames(registry, body, request_id, decision.provider, model),
                              media_type="text/event-stream", headers=headers)
