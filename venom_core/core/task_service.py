@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,7 +55,6 @@ class TaskService:
             agent="User",
             data={"content": content, "request": request, "context": {"llm_runtime": runtime}},
         )
-        await self.log.commit()  # a 201 is a promise: the task is stored before we answer
         if self.queue.paused or len(self.queue.active_ids()) >= self.queue.limit:
             self.log.append(
                 task_id,
@@ -64,10 +64,14 @@ class TaskService:
                 data={"active": len(self.queue.active_ids()), "limit": self.queue.limit,
                       "paused": self.queue.paused},
             )
-        task = self.log.live_task(task_id)
-        assert task is not None
+        live = self.log.live_task(task_id)
+        assert live is not None
+        accepted = copy.copy(live)  # the record as accepted; the runner may move on before we answer
+        # Scheduling first lets the run overlap the commit: the writer stores events in order, so
+        # the task's first events are durable before any later one, and before the 201 goes out.
         self.queue.submit(task_id)
-        return task
+        await self.log.commit()
+        return accepted
 
     async def get(self, task_id: str) -> Task:
         task = self.log.live_task(task_id) or await self.storage.get_task(task_id)
