@@ -89,9 +89,7 @@ class GitAgent:
         self.workspace = workspace
 
     async def run(self, run: AgentRun) -> str:
-        if not self.workspace.root.is_dir():
-            raise TaskFailure("workspace_missing", f"The workspace folder {self.workspace.root} does not exist.",
-                              stage="tool")
+        self.workspace.require()
         sections: list[str] = []
         for args in plan_commands(run.question, self.workspace):
             output = await run_git(self.workspace, args)

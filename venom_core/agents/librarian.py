@@ -46,9 +46,7 @@ class LibrarianAgent:
         self.workspace = workspace
 
     async def run(self, run: AgentRun) -> str:
-        if not self.workspace.root.is_dir():
-            raise TaskFailure("workspace_missing", f"The workspace folder {self.workspace.root} does not exist.",
-                              stage="tool")
+        self.workspace.require()
         question = run.question
         tokens = path_tokens(question)
         # Resolve every mentioned path first: any escape attempt is refused before any read.

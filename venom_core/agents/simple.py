@@ -1,6 +1,6 @@
 """Agents that need no model: the Strategy status report (STATUS_REPORT) and the unsupported-task answer.
 
-Help, time and system status are answered by `core.builtin_orchestrator.answer_static`, shared
+Help, time and system status are answered by `core.fast_paths.answer_static`, shared
 with the built-in orchestrator, so those texts exist in one place only.
 """
 

@@ -24,6 +24,11 @@ class Workspace:
     def ensure(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
 
+    def require(self) -> None:
+        """Tools that read the workspace fail clearly when it does not exist."""
+        if not self.root.is_dir():
+            raise TaskFailure("workspace_missing", f"The workspace folder {self.root} does not exist.", stage="tool")
+
     def resolve(self, rel: str) -> Path:
         """The real path of `rel`, or `TaskFailure("path_outside_workspace")`."""
         raw = rel.strip().strip("'\"`")

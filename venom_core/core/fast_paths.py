@@ -1,4 +1,7 @@
-"""Answers that need no language model: help, time and infrastructure status."""
+"""Answers that need no language model: help, time and infrastructure status.
+
+`answer_static` is what the orchestrator runs for these intents: no model call, every step traced.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from venom_core.core.intents import TOOL_ALIASES
+from venom_core.core.models import EventType
+from venom_core.core.orchestration import TaskContext
 
 StatusProvider = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -61,3 +66,22 @@ def infra_text(status: dict[str, Any]) -> str:
     if isinstance(runtime, dict):
         lines.append(f"- LLM runtime: {runtime.get('provider')} / {runtime.get('model')} ({runtime.get('status')})")
     return "\n".join(lines)
+
+
+async def answer_static(ctx: TaskContext, intent: str, status: StatusProvider) -> str:
+    source = "forced" if ctx.request.get("forced_intent") or ctx.request.get("forced_tool") else "lexicon"
+    ctx.trace("DecisionGate", "intent_debug", intent=intent, source=source)
+    ctx.emit(EventType.AGENT_THOUGHT, f"Intent: {intent}", agent="Orchestrator", intent=intent)
+    ctx.set_context(intent=intent, llm_used=False)
+    if intent == "HELP_REQUEST":
+        ctx.trace("DecisionGate", "route_help")
+        text = help_text()
+        ctx.emit(EventType.RENDER_WIDGET, "help", agent="Help", widget="markdown", content=text)
+    elif intent == "TIME_REQUEST":
+        ctx.trace("DecisionGate", "route_to_agent", agent="TimeAssistant")
+        text = time_text()
+    else:
+        ctx.trace("DecisionGate", "route_to_agent", agent="SystemStatus")
+        text = infra_text(await status())
+    ctx.stream(text)
+    return text

@@ -22,8 +22,7 @@ from venom_core.agents.researcher import ResearcherAgent
 from venom_core.agents.simple import StatusReportAgent, UnsupportedAgent
 from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
-from venom_core.core.builtin_orchestrator import answer_static
-from venom_core.core.fast_paths import StatusProvider
+from venom_core.core.fast_paths import StatusProvider, answer_static
 from venom_core.core.intents import normalize
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
