@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from venom_core.api.routes import (
     autonomy,
+    config_runtime,
     feedback,
     flow,
     history,
@@ -25,6 +26,7 @@ from venom_core.api.routes import (
 
 ROUTERS: list[APIRouter] = [
     system.router,
+    config_runtime.router,
     tasks.router,
     stream.router,
     queue.router,

@@ -1,4 +1,4 @@
-"""Liveness, readiness, service health and the effective configuration."""
+"""Liveness, readiness and service health (the configuration is in `config_runtime.py`)."""
 
 from __future__ import annotations
 
@@ -51,9 +51,3 @@ async def service_health(services: ServicesDep) -> list[dict[str, Any]]:
     for extra in services.health_checks:
         checks.append(await extra())
     return checks
-
-
-@router.get("/api/v1/config/runtime")
-async def runtime_config(services: ServicesDep) -> dict[str, Any]:
-    """The effective settings, secrets masked."""
-    return {"status": "success", "config": services.settings.masked()}

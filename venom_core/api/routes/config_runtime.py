@@ -1,0 +1,99 @@
+"""`/api/v1/config/*`: read the effective settings; write, back up and restore the env file.
+
+The reference's endpoints and field names (`updates`, `updated_keys`, `config_sources`,
+`backup_filename`). Writes are admin-only, validated with the same `Settings` model the server
+starts with, persisted to the env file (so they survive a restart) and take effect at the next
+start: the answer says `restart_required`, and GET lists the saved-but-not-yet-active values in
+`pending`. Secrets are masked everywhere and never echoed, not even in error details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+from loguru import logger
+from pydantic import BaseModel, ConfigDict, Field
+
+from venom_core.api.deps import AdminDep, SettingsDep
+from venom_core.api.errors import ApiError, error_responses
+from venom_core.config_store import ConfigError, ConfigStore, UpdateValue
+
+router = APIRouter(prefix="/api/v1/config", tags=["config"])
+
+
+class ConfigUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    updates: dict[str, UpdateValue] = Field(
+        description="KEY -> new value; null removes the key from the env file (back to its default).",
+        max_length=200,
+    )
+
+
+class RestoreRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    backup_filename: str = Field(min_length=1, max_length=200)
+
+
+def _refuse(exc: ConfigError) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message, exc.details)
+
+
+@router.get("/runtime")
+async def runtime_config(settings: SettingsDep) -> dict[str, Any]:
+    """The effective settings (secrets masked), where each comes from, and saved changes awaiting a restart."""
+    store = ConfigStore.for_settings(settings)
+    pending, pending_error = store.pending(settings)
+    return {
+        "status": "success",
+        "config": settings.masked(),
+        "config_sources": store.sources(),
+        "pending": pending,
+        "pending_error": pending_error,
+        "restart_required": bool(pending),
+        "env_file": str(store.path),
+    }
+
+
+@router.post("/runtime", responses=error_responses(403, 409, 422))
+async def update_runtime_config(body: ConfigUpdate, settings: SettingsDep, _: AdminDep) -> dict[str, Any]:
+    """Validate and save to the env file (backed up first); applies at the next start."""
+    store = ConfigStore.for_settings(settings)
+    try:
+        backup = store.write(body.updates)
+    except ConfigError as exc:
+        raise _refuse(exc) from None
+    keys = sorted(body.updates)
+    logger.info("config: saved {} to {} (backup {})", ", ".join(keys), store.path, backup)
+    return {
+        "status": "success",
+        "message": f"Saved {len(keys)} setting(s) to {store.path.name}; they apply when Venom restarts.",
+        "updated_keys": keys,
+        "restart_required": True,
+        "backup_filename": backup,
+    }
+
+
+@router.get("/backups", responses=error_responses(403))
+async def list_backups(settings: SettingsDep, _: AdminDep,
+                       limit: int = Query(default=20, ge=1, le=200)) -> dict[str, Any]:
+    """The env file's backups, newest first (one is made before every write and restore)."""
+    items = ConfigStore.for_settings(settings).backups(limit)
+    return {"status": "success", "count": len(items), "backups": items}
+
+
+@router.post("/restore", responses=error_responses(403, 404, 422))
+async def restore_backup(body: RestoreRequest, settings: SettingsDep, _: AdminDep) -> dict[str, Any]:
+    """Put a backup back as the env file (the current one is backed up first)."""
+    store = ConfigStore.for_settings(settings)
+    try:
+        previous = store.restore(body.backup_filename)
+    except ConfigError as exc:
+        raise _refuse(exc) from None
+    return {
+        "status": "success",
+        "message": f"Restored {body.backup_filename}; it applies when Venom restarts.",
+        "restored": body.backup_filename,
+        "backup_filename": previous,
+        "restart_required": True,
+    }
