@@ -1,4 +1,4 @@
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, shot, test } from "./fixtures";
 
 /** Memory loads its embedding model in the background after boot; wait until it answers. */
@@ -10,6 +10,26 @@ async function memoryReady(api: APIRequestContext): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 1000));
   }
   return false;
+}
+
+/** Where the graph node whose label contains `text` is drawn (cytoscape registers its instance on the container). */
+function nodeOnScreen(el: Element, text: string): { id: string; x: number; y: number } | null {
+  const cy = (el as HTMLElement & { _cyreg?: { cy?: import("cytoscape").Core } })._cyreg?.cy;
+  const node = cy?.nodes().toArray().find((n) => String(n.data("label") ?? "").includes(text)) as import("cytoscape").NodeSingular | undefined;
+  if (!node) return null;
+  const p = node.renderedPosition();
+  return { id: node.id(), x: p.x, y: p.y };
+}
+
+/** Click, with the real mouse, the graph node whose label contains `label`; answers its id. */
+async function clickGraphNode(page: Page, label: string): Promise<string> {
+  const graph = page.getByTestId("graph-container");
+  await expect.poll(() => graph.evaluate(nodeOnScreen, label), { timeout: 20_000 }).not.toBeNull();
+  const found = await graph.evaluate(nodeOnScreen, label);
+  const box = await graph.boundingBox();
+  if (!found || !box) throw new Error("the node is not on screen");
+  await page.mouse.click(box.x + found.x, box.y + found.y);
+  return found.id;
 }
 
 test.describe("Brain and Strategy", () => {
@@ -28,11 +48,12 @@ test.describe("Brain and Strategy", () => {
     await page.getByTestId("memory-query").press("Enter");
     await expect(page.getByTestId("memory-results")).toContainText("blue lamps");
     await shot(page, "brain");
-    // A search hit opens the node panel; pin it, then delete it.
-    await page.getByTestId("memory-hit").filter({ hasText: "blue lamps" }).first().click();
+    // Clicking the fact's node on the graph canvas opens the node panel; pin it, then delete it.
+    await page.getByTestId("brain-type").selectOption("memory");
+    const nodeId = await clickGraphNode(page, "lighthouse project");
     const details = page.getByTestId("node-details");
-    await expect(details).toContainText("mem:");
-    const nodeId = (await details.locator("dd").first().innerText()).trim();
+    await expect(details).toContainText(nodeId);
+    expect(nodeId.startsWith("mem:")).toBe(true);
     await page.getByTestId("node-pin").click();
     await expect(page.getByTestId("node-pin")).toHaveText(/unpin/i);
     await expect(page.getByTestId("brain-pinned")).toBeVisible();
@@ -45,7 +66,7 @@ test.describe("Brain and Strategy", () => {
     await expect(page.getByTestId("hygiene-tab")).toBeVisible();
   });
 
-  test("Strategy: create a roadmap from a vision, send a task, see it complete", async ({ page }) => {
+  test("Strategy: create a roadmap from a vision, send a task, see it complete", async ({ page, api }) => {
     test.setTimeout(420_000);
     await page.goto("/strategy");
     await page.getByTestId("vision-input").fill("Ship a tiny command-line todo app");
@@ -59,5 +80,14 @@ test.describe("Brain and Strategy", () => {
     await shot(page, "strategy");
     await expect(first).toHaveAttribute("data-status", /COMPLETED|BLOCKED/, { timeout: 170_000 });
     await expect(page.getByTestId("kpis")).toBeVisible();
+    // Edit another task's status by hand; the API stores it and the page shows it after a reload.
+    const other = page.locator("[data-testid=roadmap-task]:has([data-testid=roadmap-status]:enabled)").first();
+    const itemId = (await other.getAttribute("data-item-id")) ?? "";
+    await other.getByTestId("roadmap-status").selectOption("BLOCKED");
+    await expect(page.locator(`[data-testid=roadmap-task][data-item-id="${itemId}"]`)).toHaveAttribute("data-status", "BLOCKED");
+    const road = (await (await api.get("/api/v1/roadmap")).json()) as { milestones: { tasks?: { id: string; status: string }[] }[] };
+    expect(road.milestones.flatMap((m) => m.tasks ?? []).find((x) => x.id === itemId)?.status).toBe("BLOCKED");
+    await page.reload();
+    await expect(page.locator(`[data-testid=roadmap-task][data-item-id="${itemId}"]`)).toHaveAttribute("data-status", "BLOCKED");
   });
 });

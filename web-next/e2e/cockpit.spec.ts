@@ -29,6 +29,28 @@ test.describe("Cockpit", () => {
     await shot(page, "cockpit");
   });
 
+  test("thumbs up is stored on the task's lesson", async ({ page, api }) => {
+    test.setTimeout(120_000);
+    await page.goto("/");
+    await send(page, "help");
+    const answer = lastAnswer(page);
+    await expect(answer).toHaveAttribute("data-status", "COMPLETED");
+    const taskId = (await answer.getAttribute("data-task-id")) ?? "";
+    type Lesson = { task_id: string | null; feedback: { rating: string } | null };
+    const lessonOf = async () => {
+      const res = await api.get("/api/v1/lessons", { params: { limit: 50 } });
+      return res.ok() ? ((await res.json()) as { lessons: Lesson[] }).lessons.find((l) => l.task_id === taskId) ?? null : null;
+    };
+    // The lesson is recorded in the background after the task completes (memory may still be loading).
+    await expect.poll(lessonOf, { timeout: 90_000, intervals: [500, 1000, 2000] }).not.toBeNull();
+    await answer.getByTestId("feedback-up").click();
+    await expect(answer.getByTestId("feedback-up")).toHaveAttribute("aria-pressed", "true");
+    await expect.poll(async () => (await lessonOf())?.feedback?.rating).toBe("up");
+    await answer.getByTestId("feedback-down").click();
+    await expect(answer.getByTestId("feedback-down")).toHaveAttribute("aria-pressed", "true");
+    await expect.poll(async () => (await lessonOf())?.feedback?.rating).toBe("down");
+  });
+
   test("Direct mode streams straight from the model, without a task", async ({ page, api }) => {
     test.skip(!(await llmReady(api)), "needs the embedded model");
     await page.goto("/");

@@ -30,4 +30,49 @@ test.describe("Inspector and Config", () => {
     await expect(page.getByTestId("profile-light")).toHaveAttribute("aria-checked", "true");
     await shot(page, "config");
   });
+
+  test("Config saves a setting through the API and shows it after a reload", async ({ page, api }) => {
+    type Cfg = { pending: Record<string, unknown>; config: Record<string, unknown> };
+    const cfg = async () => (await (await api.get("/api/v1/config/runtime")).json()) as Cfg;
+    await page.goto("/config");
+    await page.getByTestId("ollama-profile").selectOption("low-vram-8-12gb");
+    await expect(page.getByTestId("pending-row").filter({ hasText: "VENOM_OLLAMA_PROFILE" })).toContainText("low-vram-8-12gb");
+    // A value the settings model refuses shows the API's sentence and saves nothing.
+    const row = page.locator("[data-testid=param-row][data-key=VENOM_SESSION_HISTORY_TURNS]");
+    await row.getByTestId("param-edit").click();
+    await row.getByTestId("param-input").fill("999");
+    await row.getByTestId("param-save").click();
+    await expect(row.getByTestId("error-state")).toContainText("less than or equal to 200");
+    await row.getByTestId("param-input").fill("12");
+    await row.getByTestId("param-save").click();
+    await expect(page.getByTestId("pending-row").filter({ hasText: "VENOM_SESSION_HISTORY_TURNS" })).toContainText("12");
+    await page.reload();
+    await expect(page.getByTestId("ollama-profile")).toHaveValue("low-vram-8-12gb");
+    await expect(page.getByTestId("pending-changes")).toContainText("VENOM_SESSION_HISTORY_TURNS");
+    await shot(page, "config-pending");
+    const saved = await cfg();
+    expect(saved.pending).toEqual({ VENOM_OLLAMA_PROFILE: "low-vram-8-12gb", VENOM_SESSION_HISTORY_TURNS: 12 });
+    expect(saved.config.VENOM_SESSION_HISTORY_TURNS).toBe(20);
+    // Back to the defaults, so a later backend restart in this run starts as before.
+    const reset = await api.post("/api/v1/config/runtime", { data: { updates: { VENOM_OLLAMA_PROFILE: null, VENOM_SESSION_HISTORY_TURNS: null } } });
+    expect(reset.ok()).toBe(true);
+    expect((await cfg()).pending).toEqual({});
+  });
+
+  test("Config shows the API's refusal to a client that is not admin", async ({ browser, api, baseURL }) => {
+    // A LAN client behind a reverse proxy on this machine: uvicorn trusts X-Forwarded-For from loopback.
+    const remote = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { "X-Forwarded-For": "192.0.2.10" } });
+    try {
+      const page = await remote.newPage();
+      await page.goto("/config");
+      await page.getByTestId("profile-full").click();
+      const refusal = page.getByTestId("runtime-profile").getByTestId("error-state");
+      await expect(refusal).toContainText("Refused by the API");
+      await expect(refusal).toContainText("only allowed from the local machine");
+      await expect(page.getByTestId("profile-light")).toHaveAttribute("aria-checked", "true");
+    } finally {
+      await remote.close();
+    }
+    expect(((await (await api.get("/api/v1/config/runtime")).json()) as { pending: object }).pending).toEqual({});
+  });
 });

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useState } from "react";
 import { useLive } from "@/components/providers/Live";
 import { usePrefs } from "@/components/providers/Preferences";
 import { useToast } from "@/components/providers/Toast";
@@ -10,6 +10,7 @@ import { ErrorState } from "@/components/ui/States";
 import { apiGet, request } from "@/lib/api/client";
 import type { ServiceHealth } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
+import { PendingPanel, Params, saveConfig, type RuntimeConfig } from "./ParamsPanel";
 
 const PROFILES = ["light", "llm_off", "full"] as const;
 const OLLAMA_PROFILES = ["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"] as const;
@@ -27,7 +28,7 @@ export function ConfigScreen() {
   const { t } = usePrefs();
   const { subscribe } = useLive();
   const services = useResource(async () => (await apiGet("/api/v1/system/services")) as unknown as ServiceHealth[], []);
-  const config = useResource(async () => ((await apiGet("/api/v1/config/runtime")) as unknown as { config: Record<string, unknown> }).config, []);
+  const config = useResource(async () => (await apiGet("/api/v1/config/runtime")) as unknown as RuntimeConfig, []);
   const reloadServices = services.reload;
   useEffect(() => subscribe((ev) => {
     if (ev.type === "SERVICE_STATUS_UPDATE" || ev.type.startsWith("QUEUE_") || ev.type === "EMERGENCY_STOP") void reloadServices();
@@ -54,27 +55,35 @@ export function ConfigScreen() {
             <ProfilePanel config={config.data} onChanged={() => void config.reload()} />
             <AutonomyPanel />
           </div>
-          <Panel title={t("config.parameters")} testId="parameters">
-            {config.error && !config.data ? <ErrorState error={config.error} what="/api/v1/config/runtime" /> : null}
-            {config.data ? <Params config={config.data} /> : null}
-          </Panel>
+          <div className="stack">
+            {config.data ? <PendingPanel config={config.data} /> : null}
+            <Panel title={t("config.parameters")} testId="parameters">
+              {config.error && !config.data ? <ErrorState error={config.error} what="/api/v1/config/runtime" /> : null}
+              {config.data ? <Params config={config.data} onChanged={() => void config.reload()} /> : null}
+            </Panel>
+          </div>
         </div>
       </div>
     </>
   );
 }
 
-function ProfilePanel({ config, onChanged }: { config: Record<string, unknown> | null; onChanged: () => void }) {
+/** Runtime and Ollama profiles. A saved choice applies at the next start, so the control shows the
+ *  saved (pending) value and marks it; the running value stays visible in the parameters. */
+function ProfilePanel({ config, onChanged }: { config: RuntimeConfig | null; onChanged: () => void }) {
   const { t } = usePrefs();
   const toast = useToast();
   const [error, setError] = useState<unknown>(null);
-  const current = typeof config?.VENOM_RUNTIME_PROFILE === "string" ? config.VENOM_RUNTIME_PROFILE : "";
-  const ollama = typeof config?.VENOM_OLLAMA_PROFILE === "string" ? config.VENOM_OLLAMA_PROFILE : "";
+  const str = (key: string) => {
+    const v = config?.pending?.[key] ?? config?.config[key];
+    return typeof v === "string" ? v : "";
+  };
+  const current = str("VENOM_RUNTIME_PROFILE");
+  const ollama = str("VENOM_OLLAMA_PROFILE");
   const apply = async (key: string, value: string) => {
     setError(null);
     try {
-      await request("post", "/api/v1/config/runtime", { body: { updates: { [key]: value } } });
-      toast(t("config.applied"), "success");
+      toast((await saveConfig({ [key]: value })).message ?? t("config.applied"), "success");
       onChanged();
     } catch (err) {
       setError(err);
@@ -88,7 +97,7 @@ function ProfilePanel({ config, onChanged }: { config: Record<string, unknown> |
         ))}
       </div>
       <p className="muted small">{t("config.ollamaProfile")}</p>
-      <select aria-label={t("config.ollamaProfile")} value={ollama} onChange={(e) => void apply("VENOM_OLLAMA_PROFILE", e.target.value)}>
+      <select aria-label={t("config.ollamaProfile")} data-testid="ollama-profile" value={ollama} onChange={(e) => void apply("VENOM_OLLAMA_PROFILE", e.target.value)}>
         {[...new Set([ollama, ...OLLAMA_PROFILES])].filter(Boolean).map((p) => <option key={p} value={p}>{p}</option>)}
       </select>
       {error ? <ErrorState error={error} what="POST /api/v1/config/runtime" /> : null}
@@ -124,26 +133,5 @@ function AutonomyPanel() {
       )}
       {error ? <ErrorState error={error} what="POST /api/v1/system/autonomy" /> : null}
     </Panel>
-  );
-}
-
-function Params({ config }: { config: Record<string, unknown> }) {
-  const { t } = usePrefs();
-  const [q, setQ] = useState("");
-  const rows = useMemo(() => Object.entries(config).filter(([k, v]) => !q || `${k} ${String(v)}`.toLowerCase().includes(q.toLowerCase())), [config, q]);
-  return (
-    <>
-      <div className="filters">
-        <input type="search" placeholder={t("config.filter")} aria-label={t("config.filter")} value={q} onChange={(e) => setQ(e.target.value)} />
-        <span className="muted small">{t("config.secretsMasked")}</span>
-      </div>
-      <table className="params">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k}><td>{k}</td><td className="mono">{typeof v === "object" ? JSON.stringify(v) : String(v)}</td></tr>
-          ))}
-        </tbody>
-      </table>
-    </>
   );
 }

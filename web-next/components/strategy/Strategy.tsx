@@ -113,11 +113,11 @@ export function Strategy() {
                 <p className="muted small">{t("strategy.tasksDone", { done, total: (m.tasks ?? []).length })}</p>
                 <ul className="list">
                   {(m.tasks ?? []).map((x) => (
-                    <li key={x.id} className="list__row" data-testid="roadmap-task" data-status={x.status}>
+                    <li key={x.id} className="list__row" data-testid="roadmap-task" data-status={x.status} data-item-id={x.id}>
                       <div className="list__link">
                         <span className="list__main">{x.title}</span>
                         <span className="list__meta">
-                          <select aria-label={t("strategy.status")} value={x.status} disabled={!!x.task_id} onChange={(e) => void setStatus(x, e.target.value)}>
+                          <select aria-label={t("strategy.status")} value={x.status} disabled={!!x.task_id} data-testid="roadmap-status" onChange={(e) => void setStatus(x, e.target.value)}>
                             {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
                           </select>
                           {x.task_id ? <Link className="small" href={`/inspector?id=${x.task_id}`}>#{x.task_id.slice(0, 6)}</Link> : null}

@@ -201,6 +201,15 @@ export const en = {
     latency: "latency",
     critical: "critical",
     filter: "Filter parameters…",
+    pendingTitle: "Saved, applies at the next start",
+    pendingBody: "These values are in the env file; the running server still uses the old ones until Venom restarts.",
+    pendingBadge: "after restart",
+    sourceEnv: "env",
+    sourceFile: "env file",
+    edit: "Edit",
+    save: "Save",
+    reset: "Default",
+    newSecret: "new value (never shown)",
   },
 } as const;
 
