@@ -12,7 +12,8 @@ import importlib
 import os
 import threading
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 DIM = 384
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -31,11 +32,36 @@ def import_profile() -> dict[str, Any]:
     return {name: importlib.import_module(name) for name in PROFILE_MODULES}
 
 
+BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch")
+
+
+class Encoder(Protocol):
+    """What the service needs from a backend: L2-normalised float32 rows, one per text."""
+
+    variant: str
+
+    def encode(self, texts: Sequence[str]) -> Any: ...
+
+
+def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads: int) -> Encoder:
+    """`auto` is ONNX Runtime int8 when onnxruntime is installed, else PyTorch (see docs/MEMORY.md)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"unknown embedding backend {backend!r} (one of {', '.join(BACKENDS)})")
+    from venom_core.memory.onnx_embedder import OnnxEmbedder, onnx_available
+
+    if backend == "auto":
+        backend = "onnx-int8" if onnx_available() else "torch"
+    if backend == "torch":
+        return Embedder.load(modules, threads)
+    return OnnxEmbedder.load(modules, cache_dir, threads, int8=backend == "onnx-int8")
+
+
 class Embedder:
-    """Thread-safe wrapper: one encode at a time (the model uses every core already)."""
+    """PyTorch backend. Thread-safe wrapper: one encode at a time."""
 
     dim = DIM
     name = MODEL_NAME
+    variant = "torch"
 
     def __init__(self, model: Any, numpy: Any, torch: Any = None, threads: int = 0):
         self._model = model

@@ -20,13 +20,15 @@ from typing import Any, TypeVar
 from loguru import logger
 
 from venom_core.memory.chunking import chunk_text
-from venom_core.memory.embedder import DIM, MODEL_NAME, Embedder, import_profile
+from venom_core.memory.embedder import DIM, MODEL_NAME, Encoder, import_profile, load_encoder
 from venom_core.memory.lessons import LessonStore
 from venom_core.memory.lessons import public as public_lesson
+from venom_core.memory.query_cache import QueryCache
 from venom_core.memory.store import Filters, MemoryStore
 
 T = TypeVar("T")
 RECALL_CHARS_PER_ENTRY = 400
+QUERY_CACHE_SIZE = 512  # recent query embeddings (1.5 KB each): recall repeats the same prompts
 PROFILE_HINT = "Install it with `pip install -r requirements-profile-memory.txt` (make install does)."
 
 
@@ -46,16 +48,19 @@ class MemoryUnavailable(Exception):
 
 
 class MemoryService:
-    def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25, threads: int = 1):
+    def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25, threads: int = 1,
+                 backend: str = "auto"):
         self.root = root
         self.threads = threads
+        self.backend = backend
         self.recall_min_score = recall_min_score
         self.status = MemoryStatus.LOADING if enabled else MemoryStatus.DISABLED
         self.error: str | None = None
         self.load_seconds: float | None = None
         self._ready = asyncio.Event()
         self._embed_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="venom-embed")
-        self._embedder: Embedder | None = None
+        self._embedder: Encoder | None = None
+        self._queries = QueryCache(QUERY_CACHE_SIZE)
         self._store: MemoryStore | None = None
         self._lessons: LessonStore | None = None
 
@@ -88,7 +93,7 @@ class MemoryService:
 
     def _load(self) -> None:
         modules = import_profile()
-        embedder = Embedder.load(modules, self.threads)
+        embedder = load_encoder(modules, self.backend, self.root / "onnx", self.threads)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)
@@ -101,6 +106,7 @@ class MemoryService:
 
     def describe(self) -> dict[str, Any]:
         info: dict[str, Any] = {"status": self.status.value, "model": MODEL_NAME, "dim": DIM,
+                                "backend": getattr(self._embedder, "variant", None),
                                 "load_seconds": self.load_seconds, "error": self.error}
         if self._store is not None and self._lessons is not None:
             info.update(entries=self._store.count(), lessons=self._lessons.t.count())
@@ -113,7 +119,7 @@ class MemoryService:
         return {"name": "memory", "type": "memory", "status": state, "is_critical": False, "latency_ms": None,
                 "detail": detail}
 
-    def _parts(self) -> tuple[Embedder, MemoryStore, LessonStore]:
+    def _parts(self) -> tuple[Encoder, MemoryStore, LessonStore]:
         if self.status is MemoryStatus.LOADING:
             raise MemoryUnavailable("memory_loading", "Memory is still loading the embedding model; retry shortly.")
         if self.status is MemoryStatus.DISABLED:
@@ -183,7 +189,7 @@ class MemoryService:
         flt = filters or Filters()
 
         def work() -> list[dict[str, Any]]:
-            vector = embedder.encode([query])[0]
+            vector = self._queries.get_or_compute(query, lambda: embedder.encode([query])[0])
             hits = store.search(vector, limit if not hybrid else limit * 2, flt)
             if hybrid:
                 hits = _fuse(hits, store.text_search(query, limit * 2, flt), limit)
@@ -246,7 +252,8 @@ class MemoryService:
         embedder, _, lessons = self._parts()
 
         def work() -> str:
-            vector = embedder.encode([situation[:2000]])[0]
+            text = situation[:2000]
+            vector = self._queries.get_or_compute(text, lambda: embedder.encode([text])[0])
             return lessons.record(task_id=task_id, session_id=session_id, situation=situation, action=action,
                                   result=result, success=success, tags=tags, vector=vector)
 
@@ -254,7 +261,8 @@ class MemoryService:
 
     async def relevant_lessons(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         embedder, _, lessons = self._parts()
-        return await self._embed(lambda: lessons.relevant(embedder.encode([query])[0], limit))
+        return await self._embed(lambda: lessons.relevant(
+            self._queries.get_or_compute(query, lambda: embedder.encode([query])[0]), limit))
 
     def lessons(self) -> LessonStore:
         return self._parts()[2]

@@ -18,7 +18,8 @@ def build_memory(settings: Settings) -> tuple[MemoryService, Brain]:
     root = settings.VENOM_DATA_DIR / "memory"
     memory = MemoryService(root, enabled=settings.VENOM_MEMORY_ENABLED,
                            recall_min_score=settings.VENOM_MEMORY_RECALL_MIN_SCORE,
-                           threads=settings.VENOM_MEMORY_EMBED_THREADS)
+                           threads=settings.VENOM_MEMORY_EMBED_THREADS,
+                           backend=settings.VENOM_MEMORY_EMBED_BACKEND)
     brain = Brain(memory, settings.VENOM_WORKSPACE, root, settings.VENOM_MEMORY_SIMILARITY_THRESHOLD)
     return memory, brain
 
