@@ -37,6 +37,27 @@ def memory_schema(pa: Any, dim: int) -> Any:
     ])
 
 
+def dedupe_scope(session_id: str | None, type_: str) -> str:
+    return f"{session_id or ''}|{type_}"
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """One chunk to store, with its own metadata (a batch may mix sessions and types)."""
+
+    text: str
+    session_id: str | None
+    type: str
+    pinned: bool = False
+    topic: str | None = None
+    source: str = "api"
+    task_id: str | None = None
+
+    @property
+    def scope(self) -> str:
+        return dedupe_scope(self.session_id, self.type)
+
+
 @dataclass
 class Filters:
     session_id: str | None = None
@@ -88,27 +109,43 @@ class MemoryStore:
         return len(self.mirror)
 
     def find_duplicates(self, chunks: Sequence[str], session_id: str | None, type_: str) -> list[str | None]:
-        return [self._hashes.get(content_hash(c, f"{session_id or ''}|{type_}")) for c in chunks]
+        return [self._hashes.get(content_hash(c, dedupe_scope(session_id, type_))) for c in chunks]
+
+    def known(self, entry: NewEntry) -> str | None:
+        """The id of a stored entry with the same (session, type, normalised text), if any."""
+        return self._hashes.get(content_hash(entry.text, entry.scope))
 
     def add(self, chunks: Sequence[str], vectors: Any, *, session_id: str | None, type_: str, pinned: bool,
             topic: str | None, source: str, task_id: str | None) -> list[str]:
+        """Chunks that share their metadata (see `add_entries`)."""
+        added = self.add_entries([NewEntry(c, session_id, type_, pinned, topic, source, task_id) for c in chunks],
+                                 vectors)
+        return [entry_id for entry_id, _ in added]
+
+    def add_entries(self, entries: Sequence[NewEntry], vectors: Any) -> list[tuple[str, bool]]:
+        """One LanceDB append and one mirror update for the whole batch; `vectors[i]` is entry i's.
+
+        Returns `(id, created)` per entry; an entry whose hash is already known (stored earlier,
+        by a concurrent call, or earlier in this batch) gets the existing id and is not written.
+        """
         now = time.time()
         rows: list[dict[str, Any]] = []
         kept: list[int] = []
-        ids = []
+        ids: list[tuple[str, bool]] = []
         with self._lock:
-            for i, chunk in enumerate(chunks):
-                digest = content_hash(chunk, f"{session_id or ''}|{type_}")
+            for i, entry in enumerate(entries):
+                digest = content_hash(entry.text, entry.scope)
                 if digest in self._hashes:  # a duplicate inside the same batch
-                    ids.append(self._hashes[digest])
+                    ids.append((self._hashes[digest], False))
                     continue
                 entry_id = uuid.uuid4().hex
                 self._hashes[digest] = entry_id
-                ids.append(entry_id)
+                ids.append((entry_id, True))
                 kept.append(i)
-                rows.append({"id": entry_id, "text": chunk, "type": type_, "session_id": session_id or "",
-                             "user_id": USER_ID, "pinned": pinned, "topic": topic or "", "source": source,
-                             "task_id": task_id or "", "content_hash": digest, "created_at": now})
+                rows.append({"id": entry_id, "text": entry.text, "type": entry.type, "session_id": entry.session_id
+                             or "", "user_id": USER_ID, "pinned": entry.pinned, "topic": entry.topic or "",
+                             "source": entry.source, "task_id": entry.task_id or "", "content_hash": digest,
+                             "created_at": now})
             if not rows:
                 return ids
             try:
