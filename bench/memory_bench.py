@@ -1,10 +1,15 @@
 """Memory benchmark: ingest rate, search latency at 100k entries, graph latency at 10k nodes.
 
-Run: `.venv/bin/python bench/memory_bench.py [--entries 100000] [--graph-nodes 10000]`.
+Run: `.venv/bin/python bench/memory_bench.py [--entries 100000] [--graph-nodes 10000] [--backend auto]`,
+or against a running server: `.venv/bin/python bench/memory_bench.py --base-url http://127.0.0.1:8000`
+(HTTP only: batch and single ingest, search and graph latency at whatever size that server has;
+it adds entries to session `bench-http-*`).
 Prints one line per number. Uses the real all-MiniLM-L6-v2 model for every text it embeds.
 The 100k search corpus is real entries for the first `--real` rows plus filler rows with random
 unit vectors (search cost does not depend on vector content; embedding 100k texts would take
-minutes). The graph numbers are measured through the HTTP endpoint of a real server.
+minutes). It also prints recall@10 of the chosen backend's embeddings against the fp32
+PyTorch model's on the real entries. Without `--base-url`, the HTTP numbers are measured on a
+real `python -m venom_core` that it starts on the graph data.
 """
 
 from __future__ import annotations
@@ -48,12 +53,17 @@ def report(name: str, values_ms: list[float]) -> None:
           f"mean {statistics.fmean(values_ms):.1f} ms (n={len(values_ms)})")
 
 
-async def bench_ingest_and_search(root: Path, entries: int, real: int) -> None:
-    memory = MemoryService(root / "memory")
+async def bench_ingest_and_search(root: Path, entries: int, real: int, backend: str) -> None:
+    memory = MemoryService(root / "memory", backend=backend)
     t0 = time.perf_counter()
     await memory.start()
     assert memory.available, memory.error
-    print(f"model + store load: {time.perf_counter() - t0:.2f} s")
+    print(f"model + store load ({memory.describe()['backend']}, first start: includes the ONNX export): "
+          f"{time.perf_counter() - t0:.2f} s")
+    again = MemoryService(root / "memory", backend=backend)
+    t0 = time.perf_counter()
+    await again.start()
+    print(f"model + store load, later start (cached): {time.perf_counter() - t0:.2f} s")
 
     texts = short_texts(real, seed=1)
     t0 = time.perf_counter()
@@ -69,6 +79,12 @@ async def bench_ingest_and_search(root: Path, entries: int, real: int) -> None:
         await memory.ingest(text, session_id="bench-single")
     elapsed = time.perf_counter() - t0
     print(f"ingest one by one (POST /ingest path): {len(singles) / elapsed:.0f} entries/s")
+    facts = [f"My {rng_word} is {i}." for i, rng_word in enumerate(["locker", "room", "desk", "badge"] * 256)]
+    t0 = time.perf_counter()
+    await memory.ingest_many(facts, session_id="bench-facts")
+    elapsed = time.perf_counter() - t0
+    print(f"ingest batched, very short facts (~8 tokens, e.g. 'My desk is 42.'): {len(facts) / elapsed:.0f} entries/s")
+    await quality(memory, texts, backend)
 
     import numpy as np
 
@@ -95,6 +111,12 @@ async def bench_ingest_and_search(root: Path, entries: int, real: int) -> None:
         e2e.append((time.perf_counter() - t0) * 1000)
     assert hits and hits[0]["session_id"] == "bench"
     report(f"search at {store.count()} entries, end to end (embed query + search)", e2e)
+    cached: list[float] = []
+    for q in queries[:100]:
+        t0 = time.perf_counter()
+        await memory.search(q, limit=3)
+        cached.append((time.perf_counter() - t0) * 1000)
+    report("search end to end, repeated query (query embedding cached)", cached)
     vector = memory._parts()[0].encode(["what did Alice Cooper say about billing?"])[0]
     from venom_core.memory.store import Filters
 
@@ -113,8 +135,35 @@ async def bench_ingest_and_search(root: Path, entries: int, real: int) -> None:
     report("query embedding alone", embed)
 
 
-async def build_graph_data(root: Path, nodes: int) -> int:
-    memory = MemoryService(root / "memory")
+async def quality(memory: MemoryService, texts: list[str], backend: str) -> None:
+    """recall@10 of this backend's embeddings against the fp32 PyTorch model, on the real texts."""
+    import numpy as np
+
+    from venom_core.memory.embedder import Embedder, import_profile
+
+    encoder = memory._parts()[0]
+    if getattr(encoder, "variant", "") == "torch":
+        return
+    reference = await asyncio.to_thread(Embedder.load, import_profile(), 1)
+    queries = [f"what did {name} say about {topic}?" for name in NAMES for topic in TOPICS[:4]]
+    doc_ref, doc_new = reference.encode(texts), encoder.encode(texts)
+    q_ref, q_new = reference.encode(queries), encoder.encode(queries)
+    cosine = (doc_ref * doc_new).sum(axis=1)
+    recall, top1, gap = [], [], []
+    for i in range(len(queries)):
+        ref_scores, new_scores = doc_ref @ q_ref[i], doc_new @ q_new[i]
+        exact, got = np.argsort(-ref_scores)[:10].tolist(), np.argsort(-new_scores)[:10].tolist()
+        recall.append(len(set(exact) & set(got)) / 10)
+        top1.append(exact[0] in got[:3])
+        gap.append(float(ref_scores[exact[9]] - ref_scores[exact[0]]))  # how tied the top 10 are
+    print(f"quality of {encoder.variant} vs torch fp32 on {len(texts)} real entries ({len(queries)} queries): "
+          f"recall@10 {statistics.fmean(recall):.3f}; fp32 top-1 within the top 3: {statistics.fmean(top1):.3f}; "
+          f"cosine of the same text min {cosine.min():.4f} mean {cosine.mean():.4f}; "
+          f"fp32 score spread of the top 10 {statistics.fmean(gap):.3f} (near-ties make recall@10 strict)")
+
+
+async def build_graph_data(root: Path, nodes: int, backend: str) -> int:
+    memory = MemoryService(root / "memory", backend=backend)
     await memory.start()
     rng = random.Random(3)
     total = 0
@@ -131,47 +180,100 @@ async def build_graph_data(root: Path, nodes: int) -> int:
             return total
 
 
-def bench_graph_http(root: Path, total_nodes: int) -> None:
+def start_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = 18000 + random.randint(0, 999)
     env = {**os.environ, "VENOM_DATA_DIR": str(root), "VENOM_LOG_DIR": str(root / "logs"),
            "VENOM_WORKSPACE": str(ROOT / "venom_core"), "VENOM_PORT": str(port), "VENOM_RATE_LIMIT_ENABLED": "false",
            "ENV_FILE": str(root / "none.env"), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "venom_core"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=root, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def wait_memory(base: str) -> dict[str, object]:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            checks = httpx.get(f"{base}/api/v1/system/services", timeout=5).json()
+            detail: dict[str, object] = next(c for c in checks if c["name"] == "memory")["detail"]
+            if detail["status"] != "loading":
+                return detail
+        except (httpx.HTTPError, StopIteration, ValueError):
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"memory at {base} did not finish loading")
+
+
+def bench_http(base: str, headers: dict[str, str], batch_items: int, parts: tuple[str, ...] = ("ingest", "graph"),
+               ) -> None:
+    """Ingest and search latency (`ingest`), graph latency (`graph`) through the HTTP API at `base`."""
+    detail = wait_memory(base)
+    print(f"HTTP {base}: memory {detail['status']}, backend {detail.get('backend')}, {detail.get('entries')} entries")
+    tag = f"bench-http-{int(time.time())}"
+    with httpx.Client(base_url=base, timeout=120, headers=headers) as client:
+        if "ingest" in parts:
+            http_ingest_and_search(client, base, tag, batch_items)
+        if "graph" in parts:
+            http_graph(client)
+
+
+def http_ingest_and_search(client: httpx.Client, base: str, tag: str, batch_items: int) -> None:
+    texts = short_texts(batch_items, seed=int(time.time()))
+    t0 = time.perf_counter()
+    for start in range(0, len(texts), 250):
+        items = [{"text": t} for t in texts[start:start + 250]]
+        client.post("/api/v1/memory/ingest/batch", json={"session_id": tag, "items": items}).raise_for_status()
+    elapsed = time.perf_counter() - t0
+    print(f"HTTP POST /memory/ingest/batch (250 items per request): {len(texts) / elapsed:.0f} entries/s "
+          f"({len(texts)} in {elapsed:.1f} s)")
+    t0 = time.perf_counter()
+    for text in short_texts(50, seed=int(time.time()) + 1):
+        client.post("/api/v1/memory/ingest", json={"text": text, "session_id": f"{tag}-single"}).raise_for_status()
+    print(f"HTTP POST /memory/ingest one by one: {50 / (time.perf_counter() - t0):.0f} entries/s")
+    size = wait_memory(base).get("entries")
+    queries = [f"what did {random.choice(NAMES)} say about {random.choice(TOPICS)} {i}?" for i in range(205)]
+    for q in queries[:5]:
+        client.post("/api/v1/memory/search", json={"query": q}).raise_for_status()
+    times = []
+    for q in queries[5:]:
+        t0 = time.perf_counter()
+        client.post("/api/v1/memory/search", json={"query": q, "limit": 3}).raise_for_status()
+        times.append((time.perf_counter() - t0) * 1000)
+    report(f"HTTP POST /memory/search at {size} entries (distinct queries, embed + search + HTTP)", times)
+
+
+def http_graph(client: httpx.Client) -> None:
+    client.post("/api/v1/graph/scan")
+    for path, params in [("/api/v1/memory/graph", {"view": "overview", "limit": 200}),
+                         ("/api/v1/memory/graph", {"view": "full", "limit": 500}),
+                         ("/api/v1/knowledge/graph", {"view": "overview", "limit": 500})]:
+        t0 = time.perf_counter()
+        first = client.get(path, params=params)
+        cold = (time.perf_counter() - t0) * 1000
+        assert first.status_code == 200, first.text
+        stats = first.json()["stats"]
+        graph_times = []
+        for _ in range(30):
+            t0 = time.perf_counter()
+            client.get(path, params=params).raise_for_status()
+            graph_times.append((time.perf_counter() - t0) * 1000)
+        view = params["view"]
+        print(f"GET {path} view={view} ({stats['total_nodes']} nodes in graph, {stats['nodes']} returned): "
+              f"first {cold:.0f} ms (builds the graph)")
+        report(f"  repeat calls (view cached until the data changes) {path} {view}", graph_times)
+
+
+def bench_server(root: Path, what: str, batch_items: int, parts: tuple[str, ...]) -> None:
+    """Start a real server on `root` (a data dir this bench filled) and measure it over HTTP."""
+    proc, base = start_server(root)
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                checks = httpx.get(f"{base}/api/v1/system/services", timeout=5).json()
-                if next(c for c in checks if c["name"] == "memory")["detail"]["status"] == "ready":
-                    break
-            except (httpx.HTTPError, StopIteration, ValueError):
-                pass
-            time.sleep(0.5)
-        with httpx.Client(base_url=base, timeout=60) as client:
-            client.post("/api/v1/graph/scan")
-            for path, params in [("/api/v1/memory/graph", {"view": "overview", "limit": 200}),
-                                 ("/api/v1/memory/graph", {"view": "full", "limit": 500}),
-                                 ("/api/v1/knowledge/graph", {"view": "overview", "limit": 500})]:
-                t0 = time.perf_counter()
-                first = client.get(path, params=params)
-                cold = (time.perf_counter() - t0) * 1000
-                assert first.status_code == 200, first.text
-                stats = first.json()["stats"]
-                times = []
-                for _ in range(30):
-                    t0 = time.perf_counter()
-                    client.get(path, params=params).raise_for_status()
-                    times.append((time.perf_counter() - t0) * 1000)
-                view = params["view"]
-                print(f"GET {path} view={view} ({stats['total_nodes']} nodes in graph, {stats['nodes']} returned): "
-                      f"first {cold:.0f} ms (builds the graph)")
-                report(f"  repeat calls (view cached until the data changes) {path} {view}", times)
+        t0 = time.perf_counter()
+        wait_memory(base)
+        print(f"server start to memory ready ({what}): {time.perf_counter() - t0:.1f} s")
+        bench_http(base, {}, batch_items, parts)
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=30)
-    print(f"graph bench data: {total_nodes} memory-graph nodes")
 
 
 def main() -> None:
@@ -179,13 +281,23 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--real", type=int, default=2000, help="entries embedded with the real model")
     parser.add_argument("--graph-nodes", type=int, default=10_000)
+    parser.add_argument("--backend", default="auto", choices=["auto", "onnx-int8", "onnx-fp32", "torch"])
+    parser.add_argument("--base-url", help="measure the HTTP API of this running server only")
+    parser.add_argument("--token", help="API token for --base-url (sent as a Bearer token)")
+    parser.add_argument("--http-items", type=int, default=2000, help="texts sent to /memory/ingest/batch")
     args = parser.parse_args()
-    print(f"cpu cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.1f}")
+    print(f"cpu cores: {os.cpu_count()}, load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if args.base_url:
+        bench_http(args.base_url.rstrip("/"), {"Authorization": f"Bearer {args.token}"} if args.token else {},
+                   args.http_items)
+        print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+        return
     with tempfile.TemporaryDirectory(prefix="venom-memory-bench-") as tmp:
-        asyncio.run(bench_ingest_and_search(Path(tmp) / "search", args.entries, args.real))
+        asyncio.run(bench_ingest_and_search(Path(tmp) / "search", args.entries, args.real, args.backend))
+        bench_server(Path(tmp) / "search", f"{args.entries} entries", args.http_items, ("ingest",))
         graph_root = Path(tmp) / "graph"
-        total = asyncio.run(build_graph_data(graph_root, args.graph_nodes))
-        bench_graph_http(graph_root, total)
+        total = asyncio.run(build_graph_data(graph_root, args.graph_nodes, args.backend))
+        bench_server(graph_root, f"{total} memory-graph nodes", args.http_items, ("graph",))
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 

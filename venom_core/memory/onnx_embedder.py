@@ -14,6 +14,7 @@ Blocking code: the service calls it from its embedding thread.
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import threading
 import warnings
@@ -78,10 +79,20 @@ def _quantize(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
 
     tmp = target.with_suffix(".tmp")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    quiet = _DropQuantizerAdvice()
+    logging.getLogger().addFilter(quiet)  # it logs "consider pre-processing" to the root logger
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+    finally:
+        logging.getLogger().removeFilter(quiet)
     os.replace(tmp, target)
+
+
+class _DropQuantizerAdvice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "onnxruntime" not in record.pathname
 
 
 def prepare_model(model_dir: Path, cache_dir: Path, version: str, int8: bool) -> Path:
