@@ -79,6 +79,7 @@ class VenomOrchestrator:
 
     async def start(self) -> None:
         await self.autonomy.load()
+        await self.sessions.load_known()  # a new chat session then starts without a database read
 
     # -- the pipeline --------------------------------------------------------------------------
     async def run(self, ctx: TaskContext) -> str:

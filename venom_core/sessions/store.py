@@ -51,6 +51,16 @@ class SessionStore:
         self.storage = storage
         self.window = window
         self._cache: OrderedDict[str, Session] = OrderedDict()
+        # Ids of every session with stored turns (this store is their only writer). A message in a
+        # new session, the usual first message of a chat, then needs no database read before its
+        # first token. None until `load_known()` ran: every miss reads the database.
+        self._known: set[str] | None = None
+
+    async def load_known(self) -> None:
+        """Read the ids of the sessions that have history (once, at start)."""
+        async with self._engine.connect() as conn:
+            rows = await conn.execute(sa.select(session_messages.c.session_id).distinct())
+            self._known = {r[0] for r in rows}
 
     @property
     def _engine(self) -> Any:
@@ -63,6 +73,10 @@ class SessionStore:
         if cached is not None:
             self._cache.move_to_end(session_id)
             return cached
+        if self._known is not None and session_id not in self._known:
+            session = Session([], "")
+            self._remember(session_id, session)
+            return session
         async with self._engine.connect() as conn:
             rows = (await conn.execute(
                 sa.select(session_messages).where(session_messages.c.session_id == session_id)
@@ -92,6 +106,8 @@ class SessionStore:
                 for role, content in turns
             ])
             session.turns.extend(Turn(role, content, task_id, now.replace(tzinfo=UTC)) for role, content in turns)
+            if self._known is not None:
+                self._known.add(session_id)
             if len(session.turns) > self.window:
                 summary = summarize(session.turns[: -self.window], session.summary)
                 if summary != session.summary:
