@@ -18,9 +18,19 @@ export function RequestHistory({ limit = 8 }: { limit?: number }) {
   const { subscribe } = useLive();
   const res = useResource(async () => (await apiGet("/api/v1/history/requests", { query: { limit } })) as unknown as Page<RequestSummary>, [limit]);
   const { reload } = res;
-  useEffect(() => subscribe((ev) => {
-    if (/^TASK_(CREATED|COMPLETED|FAILED|ABORTED)$/.test(ev.type)) void reload();
-  }), [subscribe, reload]);
+  // A new task shows up a little later: reading history right at TASK_CREATED would compete with
+  // the answer's first token. Finished tasks are shown at once.
+  useEffect(() => {
+    let later: ReturnType<typeof setTimeout> | null = null;
+    const off = subscribe((ev) => {
+      if (/^TASK_(COMPLETED|FAILED|ABORTED)$/.test(ev.type)) void reload();
+      else if (ev.type === "TASK_CREATED" && !later) later = setTimeout(() => { later = null; void reload(); }, 1500);
+    });
+    return () => {
+      off();
+      if (later) clearTimeout(later);
+    };
+  }, [subscribe, reload]);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const id = setInterval(() => setNow(Date.now()), 30_000);

@@ -15,6 +15,13 @@ import { EventsSocket, type VenomEvent, type WsState } from "@/lib/ws";
 
 const MAX_EVENTS = 300;
 const REFRESH_TYPES = /^(TASK_(CREATED|STARTED|COMPLETED|FAILED|ABORTED|REQUEUED)|QUEUE_|EMERGENCY_STOP|MODEL_|RUNTIME_)/;
+/** A task just started: its first token is due in a few hundred ms. Re-reading the numbers then
+ *  would compete with the model for the CPU (and the API for the event loop), so it waits. */
+const START_TYPES = /^TASK_(CREATED|STARTED)$/;
+const REFRESH_SOON_MS = 250;
+const REFRESH_AFTER_START_MS = 1500;
+/** Events arrive in bursts (a task start is ~10 trace events within a few ms): render them once. */
+const EVENT_FLUSH_MS = 100;
 
 interface Live {
   online: boolean | null;
@@ -42,7 +49,9 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [nextRetryAt, setNextRetryAt] = useState<number | null>(null);
   const listeners = useRef(new Set<(ev: VenomEvent) => void>());
   const socket = useRef<EventsSocket | null>(null);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshTimer = useRef<{ id: ReturnType<typeof setTimeout>; due: number } | null>(null);
+  const pendingEvents = useRef<VenomEvent[]>([]);
+  const flushTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const probe = useRef<{ timer: ReturnType<typeof setTimeout> | null; attempt: number }>({ timer: null, attempt: 0 });
 
   const refresh = useCallback(async () => {
@@ -60,12 +69,18 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const scheduleRefresh = useCallback(() => {
-    if (refreshTimer.current) return;
-    refreshTimer.current = setTimeout(() => {
+  /** One coalesced re-read; an earlier request moves a later pending one forward. */
+  const scheduleRefresh = useCallback((delay: number = REFRESH_SOON_MS) => {
+    const due = Date.now() + delay;
+    if (refreshTimer.current) {
+      if (refreshTimer.current.due <= due) return;
+      clearTimeout(refreshTimer.current.id);
+    }
+    const id = setTimeout(() => {
       refreshTimer.current = null;
       void refresh();
-    }, 250);
+    }, delay);
+    refreshTimer.current = { id, due };
   }, [refresh]);
 
   const probeRef = useRef<() => void>(() => undefined);
@@ -115,9 +130,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const sock = new EventsSocket(
       clientConfig().wsBase,
       (ev) => {
-        setEvents((prev) => [ev, ...prev].slice(0, MAX_EVENTS));
+        pendingEvents.current.unshift(ev);
+        if (!flushTimer.current) {
+          flushTimer.current = setTimeout(() => {
+            flushTimer.current = null;
+            const batch = pendingEvents.current;
+            pendingEvents.current = [];
+            setEvents((prev) => [...batch, ...prev].slice(0, MAX_EVENTS));
+          }, EVENT_FLUSH_MS);
+        }
         for (const l of listeners.current) l(ev);
-        if (REFRESH_TYPES.test(ev.type)) scheduleRefresh();
+        if (REFRESH_TYPES.test(ev.type)) scheduleRefresh(START_TYPES.test(ev.type) ? REFRESH_AFTER_START_MS : REFRESH_SOON_MS);
       },
       (state) => {
         setWsState(state);
@@ -136,6 +159,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const onOnline = () => retryNow();
     window.addEventListener("online", onOnline);
     return () => {
+      if (flushTimer.current) clearTimeout(flushTimer.current);
+      flushTimer.current = null;
       clearInterval(slow);
       window.removeEventListener("online", onOnline);
       sock.stop();
