@@ -140,6 +140,8 @@ class Settings(BaseSettings):
     VENOM_MEMORY_EMBED_THREADS: int = Field(default=1, ge=0, le=64)  # torch threads for embeddings; 0 = torch default
     # auto = ONNX Runtime int8 when onnxruntime is installed (exported once, cached in memory/onnx), else torch.
     VENOM_MEMORY_EMBED_BACKEND: Literal["auto", "onnx-int8", "onnx-fp32", "torch"] = "auto"
+    # Where the ONNX export is cached; unset = $XDG_CACHE_HOME/venom/onnx (else VENOM_DATA_DIR/memory/onnx).
+    VENOM_MEMORY_MODEL_CACHE: Path | None = None
 
     # --- Orchestrator and agents (issue 4: venom_core/orchestrator, venom_core/agents) --------
     # Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40).

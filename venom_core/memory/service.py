@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -71,8 +72,9 @@ class MemoryUnavailable(Exception):
 
 class MemoryService:
     def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25, threads: int = 1,
-                 backend: str = "auto"):
+                 backend: str = "auto", model_cache: Path | None = None):
         self.root = root
+        self.model_cache = model_cache
         self.threads = threads
         self.backend = backend
         self.recall_min_score = recall_min_score
@@ -115,12 +117,27 @@ class MemoryService:
 
     def _load(self) -> None:
         modules = import_profile()
-        embedder = load_encoder(modules, self.backend, self.root / "onnx", self.threads)
+        embedder = load_encoder(modules, self.backend, self._model_cache(), self.threads)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)
         self._lessons = LessonStore(db, modules["pyarrow"], DIM)
         self._embedder = embedder
+
+    def _model_cache(self) -> Path:
+        """VENOM_MEMORY_MODEL_CACHE, else the user's cache dir, else (not writable) the data dir."""
+        from venom_core.memory.onnx_embedder import default_cache_dir
+
+        for candidate in (self.model_cache, default_cache_dir(), self.root / "onnx"):
+            if candidate is None:
+                continue
+            try:
+                candidate.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                continue
+            if os.access(candidate, os.W_OK):
+                return candidate
+        return self.root / "onnx"
 
     async def wait_ready(self) -> bool:
         await self._ready.wait()
