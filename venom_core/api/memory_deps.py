@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from venom_core.api.deps import get_services
+from venom_core.api.deps import services_of
 from venom_core.api.errors import ApiError
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService, MemoryUnavailable
@@ -18,9 +18,9 @@ def unavailable(exc: MemoryUnavailable) -> ApiError:
     return ApiError(503, exc.code, exc.message, headers=retry)
 
 
-def get_memory(conn: HTTPConnection) -> MemoryService:
+async def get_memory(conn: HTTPConnection) -> MemoryService:
     """The loaded memory service; 503 `memory_loading` / `memory_unavailable` / `memory_disabled` otherwise."""
-    memory = get_services(conn).memory
+    memory = services_of(conn).memory
     if memory is None:
         raise ApiError(503, "memory_unavailable", "memory profile not installed: memory is not configured.")
     try:
@@ -30,8 +30,8 @@ def get_memory(conn: HTTPConnection) -> MemoryService:
     return memory
 
 
-def get_brain(conn: HTTPConnection) -> Brain:
-    brain = get_services(conn).brain
+async def get_brain(conn: HTTPConnection) -> Brain:
+    brain = services_of(conn).brain
     if brain is None:
         raise ApiError(503, "memory_unavailable", "memory profile not installed: the knowledge graph is off.")
     return brain

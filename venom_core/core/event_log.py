@@ -18,6 +18,7 @@ from typing import Any
 from loguru import logger
 
 from venom_core.core import projection
+from venom_core.core.event_cache import EventCache
 from venom_core.core.fanout import EventBus
 from venom_core.core.models import Event, EventType, Task, utcnow
 from venom_core.storage.base import Storage
@@ -37,6 +38,7 @@ class EventLog:
         self._gseq = 0
         self._durable_gseq = 0
         self._live: dict[str, Task] = {}
+        self.cache = EventCache()
         self._pending: list[tuple[Event, bool]] = []  # (event, persist)
         self._dirty: dict[str, Task] = {}
         self._wake = asyncio.Event()
@@ -115,6 +117,9 @@ class EventLog:
     async def _write_loop(self) -> None:
         while True:
             await self._wake.wait()
+            # One turn of the loop lets whatever is already runnable append too (a submitted
+            # task's first steps, other streams' tokens), so they share this commit.
+            await asyncio.sleep(0)
             self._wake.clear()
             if not self._pending:
                 continue
@@ -132,14 +137,18 @@ class EventLog:
                 await asyncio.sleep(0.5)
                 self._wake.set()
                 continue
-            for event, _ in batch:
+            for event, persist in batch:
+                if persist:
+                    self.cache.committed(event)
                 self.bus.publish(event)
             self._settle(batch[-1][0].gseq)
-            # Finished tasks need not stay in memory once their last event is stored.
+            # A finished task leaves the live set once its last event is stored; its final
+            # record stays in the cache for the reads that usually follow.
             for t in tasks:
                 live = self._live.get(t.id)
                 if live is not None and live.terminal and t.id not in self._dirty:
                     del self._live[t.id]
+                    self.cache.finished(t)
 
     def _settle(self, durable: int) -> None:
         self._durable_gseq = max(self._durable_gseq, durable)
@@ -156,12 +165,16 @@ class EventLog:
     def live_task(self, task_id: str) -> Task | None:
         return self._live.get(task_id)
 
+    def cached_task(self, task_id: str) -> Task | None:
+        """The live record, or a recently finished one, without touching storage."""
+        return self._live.get(task_id) or self.cache.task(task_id)
+
     def live_tasks(self) -> list[Task]:
         return list(self._live.values())
 
     async def load_task(self, task_id: str) -> Task | None:
         """The current record: the live one if any, else the stored one (made live if open)."""
-        task = self._live.get(task_id)
+        task = self.cached_task(task_id)
         if task is not None:
             return task
         stored = await self.storage.get_task(task_id)
@@ -177,6 +190,9 @@ class EventLog:
     async def read_task(self, task_id: str, after_seq: int = 0) -> list[Event]:
         """Stored events of one task after `after_seq`, in order. Subscribe first, then read: an
         event is published only after it is stored, so together they miss nothing."""
+        cached = self.cache.events(task_id, after_seq)
+        if cached is not None:
+            return cached
         return await self.storage.read_task_events(task_id, after_seq)
 
     async def read_global(self, after_gseq: int, limit: int = 1000) -> list[Event]:

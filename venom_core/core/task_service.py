@@ -74,7 +74,7 @@ class TaskService:
         return accepted
 
     async def get(self, task_id: str) -> Task:
-        task = self.log.live_task(task_id) or await self.storage.get_task(task_id)
+        task = self.log.cached_task(task_id) or await self.storage.get_task(task_id)
         if task is None:
             raise TaskNotFound(task_id)
         return task

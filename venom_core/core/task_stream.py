@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,29 +113,37 @@ def missing_frame(task_id: str) -> str:
     )
 
 
+class FinalFrame(str):
+    """The last chunk of a stream: it goes out together with the end of the response."""
+
+
 async def task_frames(
     log: EventLog, task_id: str, after_seq: int, heartbeat: float
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """SSE frames of one task from `after_seq` on, until it finishes.
 
-    Frames are coalesced by draining: whatever arrived while the previous frame was being
-    written goes out as one frame, so a slow client gets fewer, larger frames.
+    The first chunk is always the replay of what the client has not seen (possibly empty), so a
+    caller can look at it without waiting for live events; if the task is over by then, it is a
+    `FinalFrame` and nothing follows. Frames are coalesced by draining: whatever arrived while
+    the previous frame was being written goes out as one frame, so a slow client gets fewer,
+    larger frames.
     """
     sub = log.bus.subscribe(lambda e: e.task_id == task_id, maxsize=10_000)
     try:
         if await log.load_task(task_id) is None:
-            yield missing_frame(task_id)
+            yield FinalFrame(missing_frame(task_id))
             return
         view = _View(task_id)
         history = await log.read_task(task_id, 0)
         for ev in history:
             if ev.seq <= after_seq:
                 view.fold(ev)
-        backlog = [ev for ev in history if ev.seq > after_seq]
-        frame = _update_frame(view, backlog)
-        if frame:
-            yield frame
-        while not view.finished:
+        frame = _update_frame(view, [ev for ev in history if ev.seq > after_seq]) or ""
+        if view.finished:
+            yield FinalFrame(frame + _finished_frame(view))
+            return
+        yield frame
+        while True:
             try:
                 first = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
             except TimeoutError:
@@ -151,10 +159,11 @@ async def task_frames(
                     nxt = sub.queue.get_nowait()
                     if nxt is not None:
                         batch.append(nxt)
-            batch = [ev for ev in batch if ev.seq > view.seq]
-            frame = _update_frame(view, batch)
+            frame = _update_frame(view, [ev for ev in batch if ev.seq > view.seq]) or ""
+            if view.finished:
+                yield FinalFrame(frame + _finished_frame(view))
+                return
             if frame:
                 yield frame
-        yield _finished_frame(view)
     finally:
         log.bus.unsubscribe(sub)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
-from venom_core.api.deps import AdminDep, get_services
+from venom_core.api.deps import AdminDep, services_of
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.runtimes import catalog
 from venom_core.runtimes.base import RuntimeError_
@@ -32,8 +32,8 @@ STATUS_BY_CODE = {
 }
 
 
-def get_runtimes(conn: HTTPConnection) -> RuntimeRegistry:
-    registry = get_services(conn).runtimes
+async def get_runtimes(conn: HTTPConnection) -> RuntimeRegistry:
+    registry = services_of(conn).runtimes
     if registry is None:
         raise ApiError(503, "no_runtime", "The LLM runtime registry is not running.")
     return registry

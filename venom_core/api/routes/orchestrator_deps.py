@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import Depends
 from starlette.requests import HTTPConnection
 
-from venom_core.api.deps import get_services
+from venom_core.api.deps import services_of
 from venom_core.api.errors import ApiError
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 
 
-def get_orchestrator(conn: HTTPConnection) -> VenomOrchestrator:
-    orchestrator = get_services(conn).orchestrator
+async def get_orchestrator(conn: HTTPConnection) -> VenomOrchestrator:
+    orchestrator = services_of(conn).orchestrator
     if orchestrator is None:
         raise ApiError(503, "orchestrator_unavailable", "The agent orchestrator is not running.")
     return orchestrator

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
+from starlette.types import Send
 
 from venom_core.api.deps import ServicesDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.routes.tasks import TaskId
-from venom_core.core.task_stream import task_frames
+from venom_core.core.task_stream import FinalFrame, task_frames
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
 
@@ -31,6 +33,27 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
 }
 
 
+class SseResponse(StreamingResponse):
+    """A stream whose `FinalFrame` is sent together with the end of the body (one write, not two)."""
+
+    async def stream_response(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        async for chunk in self.body_iterator:
+            body = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+            if isinstance(chunk, FinalFrame):
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _resume(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
+    if first:
+        yield first
+    async for chunk in rest:
+        yield chunk
+
+
 def parse_last_event_id(header: str | None, query: int | None) -> int:
     if query is not None:
         return query
@@ -48,11 +71,15 @@ async def stream_task(
     services: ServicesDep,
     last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
     last_event_id: Annotated[int | None, Query(ge=0, le=10**12)] = None,
-) -> StreamingResponse:
+) -> Response:
     """Replays what the client has not seen, then streams live until the task finishes.
 
     Disconnecting does not cancel the task.
     """
     after = parse_last_event_id(last_event_id_header, last_event_id)
     frames = task_frames(services.log, task_id, after, services.settings.VENOM_SSE_HEARTBEAT_SECONDS)
-    return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)
+    first = await anext(frames)  # the replay, never a wait for live events
+    if isinstance(first, FinalFrame):  # already over (the usual case for fast paths): one plain body
+        await frames.aclose()
+        return Response(first, media_type="text/event-stream", headers=SSE_HEADERS)
+    return SseResponse(_resume(first, frames), media_type="text/event-stream", headers=SSE_HEADERS)

@@ -15,7 +15,7 @@ import json
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from loguru import logger
 
-from venom_core.api.deps import get_services
+from venom_core.api.deps import services_of
 from venom_core.core.models import Event, EventType
 
 router = APIRouter(tags=["events"])
@@ -39,7 +39,7 @@ def matches(event: Event, patterns: list[str], task_id: str | None) -> bool:
 
 @router.websocket("/ws/events")
 async def events_feed(ws: WebSocket) -> None:
-    services = get_services(ws)
+    services = services_of(ws)
     params = ws.query_params
     patterns, task_id = make_filter(params.get("types"), params.get("task_id"))
     since_raw = params.get("since")
