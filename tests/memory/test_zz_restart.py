@@ -3,6 +3,7 @@ restarts the shared server and wipes its memory."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -57,6 +58,16 @@ def test_recall_survives_restart_and_admin_wipe(memory_server: LiveServer) -> No
         wait_task(client, help_id)
         wait_lesson(client, help_id)
         client.post("/api/v1/feedback", json={"task_id": help_id, "rating": "up", "comment": "great"})
+        # A full graph build persists each entry's entities (so a restart skips the regex pass).
+        quentin = client.post("/api/v1/memory/ingest", json={"text": "Quentin Blackwood opened the Zanzibar office.",
+                                                             "session_id": "before-restart"}).json()["ids"][0]
+        assert client.get("/api/v1/memory/graph", params={"limit": 500}).status_code == 200
+        saved = memory_server.data_dir / "data" / "memory" / "graph_entities.jsonl"
+        lines = [json.loads(line) for line in saved.read_text().splitlines()]
+        assert ["Quentin Blackwood", "ent:quentin blackwood"] in next(x["e"] for x in lines if x["k"] == quentin)
+        # A later line wins on load: if the server reads the file, the marker replaces the regex result.
+        with saved.open("a") as fh:
+            fh.write(json.dumps({"k": quentin, "e": [["Persisted Marker", "ent:persisted marker"]]}) + "\n")
 
     memory_server.restart()
     with httpx.Client(base_url=memory_server.url, timeout=60) as client:
@@ -70,6 +81,10 @@ def test_recall_survives_restart_and_admin_wipe(memory_server: LiveServer) -> No
                                                           "session_id": None, "limit": 3}).json()["results"]
         assert hits[0]["id"] == told["ids"][0] and hits[0]["pinned"] is True
         assert hits[0]["session_id"] == "before-restart"
+        focus = client.get("/api/v1/memory/graph", params={"view": "focus", "seed_id": f"mem:{quentin}",
+                                                             "max_hops": 1}).json()
+        neighbours = {n["data"]["id"] for n in focus["elements"]["nodes"]}
+        assert "ent:persisted marker" in neighbours and "ent:quentin blackwood" not in neighbours
         lesson = wait_lesson(client, help_id)
         assert lesson["feedback"]["rating"] == "up" and lesson["feedback"]["comment"] == "great"
         # Dedupe state is rebuilt from the table after the restart.

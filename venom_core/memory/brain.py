@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from venom_core.memory.code_graph import load_scan, save_scan, scan_workspace
+from venom_core.memory.entity_store import EntityStore
 from venom_core.memory.graph import (
-    EntityCache,
     Graph,
     View,
     add_similarity,
@@ -39,7 +39,7 @@ class Brain:
         self._scan: dict[str, Any] | None = None
         self._scan_loaded = False
         self._scan_lock = asyncio.Lock()
-        self._entities: EntityCache = {}
+        self._entity_store = EntityStore(data_root / "graph_entities.jsonl")
         self._cache: tuple[tuple[Any, ...], Graph] | None = None
         self._merged: tuple[tuple[Any, ...], Graph] | None = None
         # Finished views by (data version, parameters): the Brain screen polls the same views.
@@ -97,9 +97,10 @@ class Brain:
                    and (not only_pinned or e["pinned"])]
         lesson_rows = [r for r in lessons.graph_rows() if session_id is None or r["session_id"] == session_id] \
             if include_lessons else []
-        graph = memory_graph(entries, lesson_rows, self._entities)
-        if len(self._entities) > 200_000:
-            self._entities.clear()
+        with self._entity_store.lock:
+            graph = memory_graph(entries, lesson_rows, self._entity_store.load())
+            if session_id is None and not only_pinned and include_lessons:  # a full build sees every live id
+                self._entity_store.save({str(e["id"]) for e in entries} | {f"lesson:{r['id']}" for r in lesson_rows})
         self._cache = (key, graph)
         return graph
 
