@@ -6,13 +6,13 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
-import psutil
-
 if TYPE_CHECKING:
     from venom_core.services import Services
 
 
 async def system_status(s: Services) -> dict[str, Any]:
+    import psutil  # here, not at start-up: nothing needs it before the first status call
+
     vm = psutil.virtual_memory()
     proc = psutil.Process(os.getpid())
     runtime = s.tasks.runtime_info()

@@ -11,15 +11,17 @@ turns that fall out of the history window are condensed into it.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from venom_core.core.models import iso
 from venom_core.sessions.tables import session_messages, session_summaries
-from venom_core.storage.sql import SqlStorage
+from venom_core.storage.sql import SqlStorage, upsert
 
 CACHE_SESSIONS = 256
 SUMMARY_MAX_CHARS = 1000
@@ -55,18 +57,12 @@ class SessionStore:
         # new session, the usual first message of a chat, then needs no database read before its
         # first token. None until `load_known()` ran: every miss reads the database.
         self._known: set[str] | None = None
+        self._upsert_summary = upsert(session_summaries, storage.dialect)
 
     async def load_known(self) -> None:
         """Read the ids of the sessions that have history (once, at start)."""
-        async with self._engine.connect() as conn:
-            rows = await conn.execute(sa.select(session_messages.c.session_id).distinct())
-            self._known = {r[0] for r in rows}
-
-    @property
-    def _engine(self) -> Any:
-        if self.storage.engine is None:
-            raise RuntimeError("storage is not initialised")
-        return self.storage.engine
+        query = sa.select(session_messages.c.session_id).distinct()
+        self._known = await self.storage.run(lambda conn: {r[0] for r in conn.execute(query)})
 
     async def get(self, session_id: str) -> Session:
         cached = self._cache.get(session_id)
@@ -77,14 +73,18 @@ class SessionStore:
             session = Session([], "")
             self._remember(session_id, session)
             return session
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(
+
+        def read(conn: Connection) -> tuple[Sequence[Any], str | None]:
+            rows = conn.execute(
                 sa.select(session_messages).where(session_messages.c.session_id == session_id)
                 .order_by(session_messages.c.id)
-            )).all()
-            summary = await conn.scalar(
+            ).all()
+            summary = conn.scalar(
                 sa.select(session_summaries.c.summary).where(session_summaries.c.session_id == session_id)
             )
+            return rows, summary
+
+        rows, summary = await self.storage.run(read)
         session = Session([Turn(r.role, r.content, r.task_id, r.created_at.replace(tzinfo=UTC)) for r in rows],
                           summary or "")
         self._remember(session_id, session)
@@ -100,32 +100,37 @@ class SessionStore:
         """Add turns (role, content) and refresh the summary when the history outgrows its window."""
         session = await self.get(session_id)
         now = _now()
-        async with self._engine.begin() as conn:
-            await conn.execute(session_messages.insert(), [
-                {"session_id": session_id, "role": role, "content": content, "task_id": task_id, "created_at": now}
-                for role, content in turns
-            ])
-            session.turns.extend(Turn(role, content, task_id, now.replace(tzinfo=UTC)) for role, content in turns)
-            if self._known is not None:
-                self._known.add(session_id)
-            if len(session.turns) > self.window:
-                summary = summarize(session.turns[: -self.window], session.summary)
-                if summary != session.summary:
-                    session.summary = summary
-                    updated = await conn.execute(session_summaries.update()
-                                                 .where(session_summaries.c.session_id == session_id)
-                                                 .values(summary=summary, updated_at=now))
-                    if updated.rowcount == 0:
-                        await conn.execute(session_summaries.insert().values(
-                            session_id=session_id, summary=summary, updated_at=now))
+        rows = [{"session_id": session_id, "role": role, "content": content, "task_id": task_id, "created_at": now}
+                for role, content in turns]
+        new_turns = [Turn(role, content, task_id, now.replace(tzinfo=UTC)) for role, content in turns]
+        summary = session.summary
+        if len(session.turns) + len(new_turns) > self.window:
+            summary = summarize((session.turns + new_turns)[: -self.window], session.summary)
+        changed = None
+        if summary != session.summary:
+            changed = {"session_id": session_id, "summary": summary, "updated_at": now}
+
+        def write(conn: Connection) -> None:
+            conn.execute(session_messages.insert(), rows)
+            if changed is not None:
+                conn.execute(self._upsert_summary, changed)
+
+        await self.storage.run(write, write=True)
+        session.turns.extend(new_turns)
+        session.summary = summary
+        if self._known is not None:
+            self._known.add(session_id)
 
     async def clear(self, session_id: str) -> int:
         """Delete the session's history and summary; returns how many turns were removed."""
-        async with self._engine.begin() as conn:
-            deleted = await conn.execute(session_messages.delete().where(session_messages.c.session_id == session_id))
-            await conn.execute(session_summaries.delete().where(session_summaries.c.session_id == session_id))
+        def delete(conn: Connection) -> int:
+            deleted = conn.execute(session_messages.delete().where(session_messages.c.session_id == session_id))
+            conn.execute(session_summaries.delete().where(session_summaries.c.session_id == session_id))
+            return int(deleted.rowcount or 0)
+
+        removed = await self.storage.run(delete, write=True)
         self._cache[session_id] = Session([], "")
-        return int(deleted.rowcount or 0)
+        return removed
 
     def recent(self, session: Session) -> list[Turn]:
         return session.turns[-self.window:]

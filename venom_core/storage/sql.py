@@ -8,8 +8,8 @@ depends on the database. SQLite is an in-process library, so its units run whole
 thread (one writer, one reader): one thread round trip per operation. aiosqlite, by contrast,
 makes a round trip per DB-API call, 8 for a batch commit and 5 for a point read, and that made
 each commit 2.5 times slower on a busy 2-core machine. A server database (PostgreSQL with an
-async driver) runs the same units through the async engine's `run_sync`. The async engine also
-serves the subsystems' own stores (`engine`), whose queries are off the hot path.
+async driver) runs the same units through the async engine's `run_sync`. Subsystems' own stores
+(sessions, roadmap) use the same `run`, so every query shares one path per database.
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.dialects import postgresql as postgresql_dml
 from sqlalchemy.dialects import sqlite as sqlite_dml
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from venom_core.core.models import Event, Task, TaskStatus
 from venom_core.storage import migrate
@@ -111,7 +110,7 @@ def _event_values(e: Event) -> dict[str, Any]:
 _INSERT_EVENT = events.insert()
 
 
-def _upsert(table: sa.Table, dialect: str) -> sa.Executable:
+def upsert(table: sa.Table, dialect: str) -> sa.Executable:
     """INSERT ... ON CONFLICT (primary key) DO UPDATE, in the dialect's own syntax."""
     keys = [c.name for c in table.primary_key]
     if dialect == "sqlite":
@@ -124,6 +123,9 @@ def _upsert(table: sa.Table, dialect: str) -> sa.Executable:
         index_elements=keys, set_={c.name: pg.excluded[c.name] for c in table.c if c.name not in keys}
     )
 
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
 
@@ -139,8 +141,8 @@ class SqlStorage:
         self._sync: sa.Engine | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._reader: ThreadPoolExecutor | None = None
-        self._upsert_task = _upsert(tasks, self.dialect)
-        self._upsert_setting = _upsert(settings_kv, self.dialect)
+        self._upsert_task = upsert(tasks, self.dialect)
+        self._upsert_setting = upsert(settings_kv, self.dialect)
 
     @property
     def _engine(self) -> AsyncEngine:
@@ -150,15 +152,18 @@ class SqlStorage:
 
     async def init(self) -> None:
         await asyncio.to_thread(migrate.upgrade, self.url)
-        self.engine = create_async_engine(self.url)
-        if self.dialect == "sqlite":
-            sa_event.listen(self.engine.sync_engine, "connect", self._sqlite_pragmas)
         if self.threaded:
             self._sync = sa.create_engine(migrate.sync_url(self.url))
             if self.dialect == "sqlite":
                 sa_event.listen(self._sync, "connect", self._sqlite_pragmas)
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="venom-db-write")
             self._reader = ThreadPoolExecutor(1, thread_name_prefix="venom-db-read")
+            return
+        from sqlalchemy.ext.asyncio import create_async_engine  # only here: a heavy import
+
+        self.engine = create_async_engine(self.url)
+        if self.dialect == "sqlite":
+            sa_event.listen(self.engine.sync_engine, "connect", self._sqlite_pragmas)
 
     def _sqlite_pragmas(self, dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
@@ -179,12 +184,15 @@ class SqlStorage:
             await self.engine.dispose()
             self.engine = None
 
-    async def _run(self, unit: Callable[[Connection], T], *, write: bool = False) -> T:
-        """Run one unit of work in a transaction (`write`) or on a read connection."""
-        if self._sync is None:
+    async def run(self, unit: Callable[[Connection], T], *, write: bool = False) -> T:
+        """Run one unit of work in a transaction (`write`) or on a read connection.
+
+        A unit is a plain function of a SQLAlchemy `Connection`; it must not touch the event
+        loop (it runs on a storage thread)."""
+        sync = self._sync
+        if sync is None:
             async with self._engine.begin() if write else self._engine.connect() as conn:
                 return await conn.run_sync(unit)
-        sync = self._sync
 
         def work() -> T:
             with sync.begin() if write else sync.connect() as conn:
@@ -205,10 +213,10 @@ class SqlStorage:
             if task_rows:
                 conn.execute(self._upsert_task, task_rows)
 
-        await self._run(unit, write=True)
+        await self.run(unit, write=True)
 
     async def max_gseq(self) -> int:
-        value = await self._run(lambda conn: conn.scalar(sa.select(sa.func.max(events.c.gseq))))
+        value = await self.run(lambda conn: conn.scalar(sa.select(sa.func.max(events.c.gseq))))
         return int(value or 0)
 
     async def read_task_events(self, task_id: str, after_seq: int = 0) -> list[Event]:
@@ -217,18 +225,18 @@ class SqlStorage:
             .where(events.c.task_id == task_id, events.c.seq > after_seq)
             .order_by(events.c.seq)
         )
-        return await self._run(lambda conn: [_event_from_row(r) for r in conn.execute(query)])
+        return await self.run(lambda conn: [_event_from_row(r) for r in conn.execute(query)])
 
     async def read_events(self, after_gseq: int, limit: int) -> list[Event]:
         query = sa.select(events).where(events.c.gseq > after_gseq).order_by(events.c.gseq).limit(limit)
-        return await self._run(lambda conn: [_event_from_row(r) for r in conn.execute(query)])
+        return await self.run(lambda conn: [_event_from_row(r) for r in conn.execute(query)])
 
     async def get_task(self, task_id: str) -> Task | None:
         def unit(conn: Connection) -> Task | None:
             row = conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).first()
             return None if row is None else _task_from_row(row)
 
-        return await self._run(unit)
+        return await self.run(unit)
 
     async def list_tasks(
         self,
@@ -252,11 +260,11 @@ class SqlStorage:
                 )
             )
         query = query.order_by(tasks.c.created_at.desc(), tasks.c.id.desc()).limit(limit)
-        return await self._run(lambda conn: [_task_from_row(r) for r in conn.execute(query)])
+        return await self.run(lambda conn: [_task_from_row(r) for r in conn.execute(query)])
 
     async def count_tasks(self) -> dict[str, int]:
         query = sa.select(tasks.c.status, sa.func.count()).group_by(tasks.c.status)
-        return await self._run(lambda conn: {str(status): int(n) for status, n in conn.execute(query)})
+        return await self.run(lambda conn: {str(status): int(n) for status, n in conn.execute(query)})
 
     async def task_timings(self) -> dict[str, float | None]:
         query = (
@@ -265,7 +273,7 @@ class SqlStorage:
             .order_by(tasks.c.finished_at.desc())
             .limit(1000)
         )
-        rows = await self._run(lambda conn: conn.execute(query).all())
+        rows = await self.run(lambda conn: conn.execute(query).all())
         durations = [(r.finished_at - r.created_at).total_seconds() * 1000 for r in rows]
         ttft = [
             (r.first_token_at - r.started_at).total_seconds() * 1000
@@ -279,7 +287,7 @@ class SqlStorage:
 
     async def get_setting(self, key: str) -> Any:
         query = sa.select(settings_kv.c.value).where(settings_kv.c.key == key)
-        return await self._run(lambda conn: conn.scalar(query))
+        return await self.run(lambda conn: conn.scalar(query))
 
     async def set_setting(self, key: str, value: Any) -> None:
-        await self._run(lambda conn: conn.execute(self._upsert_setting, {"key": key, "value": value}), write=True)
+        await self.run(lambda conn: conn.execute(self._upsert_setting, {"key": key, "value": value}), write=True)

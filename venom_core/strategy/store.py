@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from venom_core.core.models import Task, TaskStatus
 from venom_core.storage.sql import SqlStorage
@@ -94,12 +95,6 @@ class RoadmapStore:
         self.storage = storage
         self.lookup = lookup
 
-    @property
-    def _engine(self) -> Any:
-        if self.storage.engine is None:
-            raise RuntimeError("storage is not initialised")
-        return self.storage.engine
-
     # -- writes --------------------------------------------------------------------------------
     async def replace(self, vision: str, description: str, milestones: list[dict[str, Any]]) -> None:
         """Start a new roadmap: the old one is removed (one vision at a time, as in the reference)."""
@@ -114,9 +109,12 @@ class RoadmapStore:
             for tpos, task in enumerate(ms.get("tasks", [])):
                 rows.append(self._row(uuid.uuid4().hex, "task", mid, task["title"], task.get("description", ""),
                                       int(task.get("priority", tpos + 1)), tpos, now))
-        async with self._engine.begin() as conn:
-            await conn.execute(roadmap_items.delete())
-            await conn.execute(roadmap_items.insert(), rows)
+
+        def write(conn: Connection) -> None:
+            conn.execute(roadmap_items.delete())
+            conn.execute(roadmap_items.insert(), rows)
+
+        await self.storage.run(write, write=True)
 
     @staticmethod
     def _row(iid: str, kind: str, parent: str | None, title: str, description: str, priority: int,
@@ -129,40 +127,45 @@ class RoadmapStore:
         parent = await self.get(parent_id)
         if (kind, parent.kind) not in (("milestone", "vision"), ("task", "milestone")):
             raise ValueError(f"a {kind} cannot be added under a {parent.kind}")
-        async with self._engine.begin() as conn:
-            position = await conn.scalar(sa.select(sa.func.count()).where(roadmap_items.c.parent_id == parent_id))
+
+        def write(conn: Connection) -> str:
+            position = conn.scalar(sa.select(sa.func.count()).where(roadmap_items.c.parent_id == parent_id))
             row = self._row(uuid.uuid4().hex, kind, parent_id, title, description, priority, int(position or 0),
                             _now())
-            await conn.execute(roadmap_items.insert().values(**row))
-        return await self.get(row["id"])
+            conn.execute(roadmap_items.insert().values(**row))
+            return str(row["id"])
+
+        return await self.get(await self.storage.run(write, write=True))
 
     async def update(self, item_id: str, **changes: Any) -> Item:
         await self.get(item_id)
         values = {k: v for k, v in changes.items() if v is not None}
         if values:
-            async with self._engine.begin() as conn:
-                await conn.execute(roadmap_items.update().where(roadmap_items.c.id == item_id)
-                                   .values(**values, updated_at=_now()))
+            stmt = roadmap_items.update().where(roadmap_items.c.id == item_id).values(**values, updated_at=_now())
+            await self.storage.run(lambda conn: conn.execute(stmt), write=True)
         return await self.get(item_id)
 
     async def delete(self, item_id: str) -> int:
         """Delete an item and everything under it."""
         item = await self.get(item_id)
-        ids = [item.id]
-        async with self._engine.begin() as conn:
+
+        def write(conn: Connection) -> int:
+            ids = [item.id]
             frontier = [item.id]
             while frontier:
-                kids = (await conn.execute(sa.select(roadmap_items.c.id)
-                                           .where(roadmap_items.c.parent_id.in_(frontier)))).scalars().all()
+                kids = conn.execute(sa.select(roadmap_items.c.id)
+                                    .where(roadmap_items.c.parent_id.in_(frontier))).scalars().all()
                 ids.extend(kids)
                 frontier = list(kids)
-            await conn.execute(roadmap_items.delete().where(roadmap_items.c.id.in_(ids)))
-        return len(ids)
+            conn.execute(roadmap_items.delete().where(roadmap_items.c.id.in_(ids)))
+            return len(ids)
+
+        return await self.storage.run(write, write=True)
 
     # -- reads ---------------------------------------------------------------------------------
     async def get(self, item_id: str) -> Item:
-        async with self._engine.connect() as conn:
-            row = (await conn.execute(sa.select(roadmap_items).where(roadmap_items.c.id == item_id))).first()
+        query = sa.select(roadmap_items).where(roadmap_items.c.id == item_id)
+        row = await self.storage.run(lambda conn: conn.execute(query).first())
         if row is None:
             raise ItemNotFound(item_id)
         item = _item(row)
@@ -171,9 +174,8 @@ class RoadmapStore:
         return item
 
     async def tree(self) -> Item | None:
-        async with self._engine.connect() as conn:
-            rows = (await conn.execute(sa.select(roadmap_items).order_by(roadmap_items.c.position))).all()
-        items = [_item(r) for r in rows]
+        query = sa.select(roadmap_items).order_by(roadmap_items.c.position)
+        items = await self.storage.run(lambda conn: [_item(r) for r in conn.execute(query)])
         await self._follow([i for i in items if i.kind == "task" and i.task_id])
         by_id = {i.id: i for i in items}
         vision = next((i for i in items if i.kind == "vision"), None)
@@ -195,10 +197,14 @@ class RoadmapStore:
                 item.status = status
                 changed.append(item)
         if changed:
-            async with self._engine.begin() as conn:
+            now = _now()
+
+            def write(conn: Connection) -> None:
                 for item in changed:
-                    await conn.execute(roadmap_items.update().where(roadmap_items.c.id == item.id)
-                                       .values(status=item.status, updated_at=_now()))
+                    conn.execute(roadmap_items.update().where(roadmap_items.c.id == item.id)
+                                 .values(status=item.status, updated_at=now))
+
+            await self.storage.run(write, write=True)
 
 
 def kpis(vision: Item | None) -> dict[str, Any]:
