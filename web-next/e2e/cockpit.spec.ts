@@ -51,6 +51,35 @@ test.describe("Cockpit", () => {
     await expect.poll(async () => (await lessonOf())?.feedback?.rating).toBe("down");
   });
 
+  test("the conversation is rebuilt from the server's session history, and reset when the server lost it", async ({ page, browser, baseURL, api }) => {
+    await page.goto("/");
+    await page.getByTestId("new-chat").click();
+    await send(page, "help");
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "COMPLETED");
+    const sid = (await page.getByTestId("session-id").innerText()).trim();
+    expect(sid).not.toBe("");
+    // Another browser (empty localStorage) continuing the same session gets it from the server.
+    const other = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 } });
+    try {
+      await other.addInitScript((id) => localStorage.setItem("venom-session-id", id), sid);
+      const tab = await other.newPage();
+      await tab.goto("/");
+      await expect(tab.getByTestId("bubble-user").first()).toHaveText(/help/);
+      await expect(lastAnswer(tab)).toContainText("Slash commands");
+      await expect(lastAnswer(tab)).toHaveAttribute("data-status", "COMPLETED");
+    } finally {
+      await other.close();
+    }
+    // The server forgets the session (deleted elsewhere, or its data was reset): the view starts afresh.
+    expect((await api.delete(`/api/v1/memory/session/${encodeURIComponent(sid)}`)).ok()).toBe(true);
+    await page.reload();
+    await expect.poll(async () => {
+      const now = (await page.getByTestId("session-id").innerText()).trim();
+      return now !== "" && now !== sid;
+    }).toBe(true);
+    await expect(page.getByTestId("bubble-assistant")).toHaveCount(0);
+  });
+
   test("Direct mode streams straight from the model, without a task", async ({ page, api }) => {
     test.skip(!(await llmReady(api)), "needs the embedded model");
     await page.goto("/");

@@ -41,10 +41,14 @@ test.describe("Shell", () => {
     await expect(page.locator("html")).toHaveAttribute("data-theme", "venom-dark");
   });
 
-  test("API down: a clear offline state, then recovery without a reload", async ({ page }) => {
+  test("API down: a clear offline state, then recovery without a reload", async ({ page, api }) => {
     test.setTimeout(150_000);
     await page.goto("/");
     await expect(page.getByTestId("pill-connection")).toHaveAttribute("data-state", "online");
+    await send(page, "what time is it");
+    await expect(lastAnswer(page)).toHaveAttribute("data-status", "COMPLETED");
+    const sid = (await page.getByTestId("session-id").innerText()).trim();
+    const answered = (await lastAnswer(page).getAttribute("data-task-id")) ?? "";
     await stopBackend();
     try {
       await expect(page.getByTestId("offline-banner")).toBeVisible();
@@ -64,7 +68,13 @@ test.describe("Shell", () => {
     await expect(page.getByTestId("offline-banner")).toBeHidden({ timeout: 30_000 });
     await expect(page.getByTestId("pill-connection")).toHaveAttribute("data-state", "online");
     await expect(page.getByTestId("ws-state")).toHaveText(/live/i, { timeout: 20_000 });
+    // A new backend process (new boot_id) that still has the session: the conversation stays.
+    const boot = ((await (await api.get("/api/v1/system/status")).json()) as { boot_id: string }).boot_id;
+    await expect.poll(() => page.evaluate(() => localStorage.getItem("venom-boot-id"))).toBe(boot);
+    await expect(page.getByTestId("session-id")).toHaveText(sid);
+    await expect(page.locator(`[data-testid=bubble-assistant][data-task-id="${answered}"]`)).toHaveAttribute("data-status", "COMPLETED");
     await send(page, "help");
     await expect(lastAnswer(page)).toHaveAttribute("data-status", "COMPLETED");
+    await expect(page.getByTestId("session-id")).toHaveText(sid);
   });
 });

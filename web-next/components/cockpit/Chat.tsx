@@ -12,13 +12,19 @@ import { useChat } from "./useChat";
 export function Chat() {
   const { t, lang } = usePrefs();
   const toast = useToast();
-  const { messages, send, abort, newChat, feedback, session } = useChat();
+  const { messages, send, abort, newChat, feedback, session, resets } = useChat();
   const end = useRef<HTMLDivElement>(null);
   const lastLen = messages.length ? (messages[messages.length - 1]?.content.length ?? 0) : 0;
 
   useEffect(() => {
     end.current?.scrollIntoView({ block: "end" });
   }, [messages.length, lastLen]);
+  const toasted = useRef(0);
+  useEffect(() => {
+    if (resets <= toasted.current) return;
+    toasted.current = resets;
+    toast(t("cockpit.sessionGone"), "info");
+  }, [resets, toast, t]);
 
   return (
     <Panel title={t("cockpit.chat")} testId="chat" className="chat" actions={<span className="muted small mono" data-testid="session-id" title="session">{session ?? ""}</span>}>

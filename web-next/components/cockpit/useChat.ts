@@ -11,6 +11,7 @@ import { ApiError } from "@/lib/api/errors";
 import type { TaskCreated } from "@/lib/api/types";
 import { parseInput } from "@/lib/chat/slash";
 import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, startSession, type ChatMessage, type Mode, type MsgStatus, type PlanStep } from "@/lib/chat/store";
+import { mergeHistory, sessionGone, type ServerSession } from "@/lib/chat/sync";
 import { apiUrl } from "@/lib/config";
 import type { Lang } from "@/lib/i18n";
 import { readSse, type SseEvent } from "@/lib/sse";
@@ -30,6 +31,8 @@ const asStatus = (s: unknown): MsgStatus | undefined =>
 const toError = (err: unknown) =>
   err instanceof ApiError ? { code: err.code, message: err.message } : { code: "client_error", message: err instanceof Error ? err.message : String(err) };
 
+const BOOT_KEY = "venom-boot-id";
+
 export interface SendOptions {
   mode: Mode;
   storeKnowledge: boolean;
@@ -37,9 +40,11 @@ export interface SendOptions {
 }
 
 export function useChat() {
-  const { subscribe } = useLive();
+  const { subscribe, status } = useLive();
   const [session, setSession] = useState<string | null>(null);
   const [messages, setMessages] = useState<ChatMessage[]>([]);
+  /** Bumped when the view was reset because the server no longer has the conversation. */
+  const [resets, setResets] = useState(0);
   const sessionRef = useRef<string | null>(null);
   const messagesRef = useRef<ChatMessage[]>([]);
   const streams = useRef(new Map<string, AbortController>());
@@ -128,6 +133,49 @@ export function useChat() {
     };
   }, [follow]);
 
+  const newChat = useCallback(() => {
+    for (const c of streams.current.values()) c.abort();
+    streams.current.clear();
+    const s = startSession();
+    sessionRef.current = s;
+    setSession(s);
+    setMessages([]);
+  }, []);
+
+  /** Rebuild from the server's copy of the session; start afresh when the server lost it. */
+  const syncWithServer = useCallback(async (shown?: ChatMessage[]) => {
+    const s = sessionRef.current;
+    if (!s) return;
+    let server: ServerSession;
+    try {
+      server = await request<ServerSession>("get", "/api/v1/memory/session/{session_id}", { params: { session_id: s } });
+    } catch {
+      return; // offline or no orchestrator: keep the local copy
+    }
+    if (sessionRef.current !== s) return;
+    if (sessionGone(shown ?? messagesRef.current, server)) {
+      newChat();
+      setResets((n) => n + 1);
+      return;
+    }
+    setMessages((prev) => mergeHistory(prev, server.history));
+  }, [newChat]);
+
+  // On mount (after the restore above): the stored copy is what the page shows.
+  useEffect(() => {
+    const s = sessionRef.current;
+    if (s) void syncWithServer(loadMessages(s));
+  }, [syncWithServer]);
+
+  // A new backend process (boot_id changed since this browser last saw one): check the session again.
+  const bootId = status?.boot_id;
+  useEffect(() => {
+    if (!bootId) return;
+    const seen = localStorage.getItem(BOOT_KEY);
+    localStorage.setItem(BOOT_KEY, bootId);
+    if (seen && seen !== bootId) void syncWithServer();
+  }, [bootId, syncWithServer]);
+
   // Complex mode: plan steps arrive as PLAN_* events on the live feed.
   useEffect(
     () =>
@@ -191,15 +239,6 @@ export function useChat() {
     },
     [patch],
   );
-
-  const newChat = useCallback(() => {
-    for (const c of streams.current.values()) c.abort();
-    streams.current.clear();
-    const s = startSession();
-    sessionRef.current = s;
-    setSession(s);
-    setMessages([]);
-  }, []);
 
   /** Returns a message key when nothing was sent (e.g. empty content), else null. */
   const send = useCallback(
@@ -265,7 +304,7 @@ export function useChat() {
     [patch],
   );
 
-  return { session, messages, send, abort, newChat, feedback };
+  return { session, messages, send, abort, newChat, feedback, resets };
 }
 
 function foldPlan(plan: PlanStep[], type: string, data: Record<string, unknown>, message: string): PlanStep[] {

@@ -485,6 +485,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/memory/ingest/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest Batch
+         * @description Chunk, dedupe, embed and store up to 1000 texts in one embedding batch and one table write.
+         */
+        post: operations["ingest_batch_api_v1_memory_ingest_batch_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memory/search": {
         parameters: {
             query?: never;
@@ -1115,6 +1135,48 @@ export interface components {
              * @enum {integer}
              */
             level: 0 | 10 | 20 | 30 | 40;
+        };
+        /**
+         * BatchItem
+         * @description One item: the fields of `POST /memory/ingest`; unset fields take the batch defaults.
+         */
+        BatchItem: {
+            /** Memory Type */
+            memory_type?: ("fact" | "summary" | "note" | "preference" | "document" | "conversation") | null;
+            /** Pinned */
+            pinned?: boolean | null;
+            /** Session Id */
+            session_id?: string | null;
+            /**
+             * Text
+             * @description 1–100,000 characters; long texts are chunked.
+             */
+            text: string;
+            /** Topic */
+            topic?: string | null;
+        };
+        /** BatchRequest */
+        BatchRequest: {
+            /**
+             * Items
+             * @description 1–1000 texts, ingested in order.
+             */
+            items: components["schemas"]["BatchItem"][];
+            /**
+             * Memory Type
+             * @default fact
+             * @enum {string}
+             */
+            memory_type: "fact" | "summary" | "note" | "preference" | "document" | "conversation";
+            /**
+             * Pinned
+             * @default false
+             */
+            pinned: boolean;
+            /** Session Id */
+            session_id?: string | null;
+            /** Topic */
+            topic?: string | null;
         };
         /** ConfigUpdate */
         ConfigUpdate: {
@@ -4563,6 +4625,137 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["IngestRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    ingest_batch_api_v1_memory_ingest_batch_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BatchRequest"];
             };
         };
         responses: {

@@ -51,6 +51,7 @@ export const de: Dictionary = {
     SENDING: "Sende",
   },
   cockpit: {
+    sessionGone: "Der Server hat dieses Gespräch nicht mehr (zurückgesetzt oder gelöscht); ein neuer Chat wurde begonnen.",
     title: "Cockpit",
     subtitle: "Mit Venom chatten, die Arbeit live verfolgen, die Warteschlange steuern.",
     chat: "Unterhaltung",

@@ -49,6 +49,7 @@ export const en = {
     SENDING: "Sending",
   },
   cockpit: {
+    sessionGone: "The server no longer has this conversation (it was reset or deleted); a new chat started.",
     title: "Cockpit",
     subtitle: "Chat with Venom, watch the work live, steer the queue.",
     chat: "Conversation",

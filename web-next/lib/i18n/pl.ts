@@ -51,6 +51,7 @@ export const pl: Dictionary = {
     SENDING: "Wysyłanie",
   },
   cockpit: {
+    sessionGone: "Serwer nie ma już tej rozmowy (została zresetowana lub usunięta); rozpoczęto nowy czat.",
     title: "Kokpit",
     subtitle: "Rozmawiaj z Venom, obserwuj pracę na żywo, steruj kolejką.",
     chat: "Rozmowa",
