@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import parse_qs, unquote, urlparse
-
-import httpx
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
 from venom_core.core.models import TaskFailure
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_RESULTS = 5
 MAX_PAGES = 2
@@ -85,11 +86,15 @@ class ResearcherAgent:
     def __init__(self, llm: Llm, search_url: str, connect_timeout: float, read_timeout: float = 10.0):
         self.llm = llm
         self.search_url = search_url
-        self.timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        self.read_timeout = read_timeout
+        self.connect_timeout = connect_timeout
 
     async def run(self, run: AgentRun) -> str:
+        import httpx  # here: start-up need not load an HTTP client for a rarely used agent
+
         query = run.question
-        async with httpx.AsyncClient(timeout=self.timeout, follow_redirects=True,
+        timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
+        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True,
                                      headers={"User-Agent": USER_AGENT}) as client:
             urls = _URL.findall(query)
             if urls:
@@ -108,6 +113,8 @@ class ResearcherAgent:
         return summary + tail
 
     async def search(self, run: AgentRun, client: httpx.AsyncClient, query: str) -> list[tuple[str, str]]:
+        import httpx
+
         try:
             resp = await client.post(self.search_url, data={"q": query})
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
@@ -124,6 +131,8 @@ class ResearcherAgent:
         return links
 
     async def fetch(self, run: AgentRun, client: httpx.AsyncClient, url: str) -> str:
+        import httpx
+
         try:
             resp = await client.get(url)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:

@@ -11,13 +11,15 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from venom_core.runtimes import ollama_profiles, providers
 from venom_core.runtimes.base import ModelInfo, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
-from venom_core.runtimes.ollama import OllamaProvider
 from venom_core.runtimes.registry import RuntimeRegistry
+
+if TYPE_CHECKING:
+    from venom_core.runtimes.ollama import OllamaProvider
 
 Progress = Callable[[dict[str, Any]], None]
 LIST_TIMEOUT_S = 3.0
@@ -151,6 +153,8 @@ def start_install(reg: RuntimeRegistry, name: str, progress: Progress) -> dict[s
     """Start an Ollama pull in the background; progress goes to `progress` (the event feed)."""
     if not reg.policy.local_allowed("ollama"):
         raise RuntimeError_("provider_unavailable", "Model installs use Ollama, which is off (llm_off).")
+    from venom_core.runtimes.ollama import OllamaProvider
+
     inst = reg.provider("ollama", autoload=False)
     assert isinstance(inst, OllamaProvider)
     operation_id = uuid.uuid4().hex

@@ -21,14 +21,9 @@ from venom_core.runtimes.http_common import (
     timeout,
     transport_error,
 )
+from venom_core.runtimes.ollama_profiles import native_base
 
 USAGE_KEYS = ("prompt_eval_count", "eval_count", "load_duration", "prompt_eval_duration", "eval_duration")
-
-
-def native_base(endpoint: str) -> str:
-    """LLM_LOCAL_ENDPOINT may carry the `/v1` of Ollama's OpenAI shim; the native API is at the root."""
-    base = endpoint.rstrip("/")
-    return base[:-3] if base.endswith("/v1") else base
 
 
 def chat_body(messages: list[ChatMessage], params: GenerationParams, model: str,

@@ -68,3 +68,9 @@ def duration_seconds(value: str, default: float = 600.0) -> float:
         return default
     number, unit = float(match.group(1)), match.group(2)
     return number * {"": 1, "s": 1, "m": 60, "h": 3600}[unit]
+
+
+def native_base(endpoint: str) -> str:
+    """LLM_LOCAL_ENDPOINT may carry the `/v1` of Ollama's OpenAI shim; the native API is at the root."""
+    base = endpoint.rstrip("/")
+    return base[:-3] if base.endswith("/v1") else base

@@ -1,6 +1,7 @@
 """Which providers exist, how each is built from the settings, and which model each uses.
 
-Adding a provider is one module plus one entry in `FACTORIES`. Every runtime keeps its OWN
+Adding a provider is one module plus one entry in `FACTORIES`; a factory imports its module when
+it first builds the provider, so start-up does not load HTTP clients nobody uses. Every runtime keeps its OWN
 model name: the primary uses LLM_MODEL_NAME, the fallback LLM_FALLBACK_MODEL, and each has a
 provider-specific setting that wins over both (see docs/RUNTIMES.md).
 """
@@ -12,11 +13,9 @@ from pathlib import Path
 
 from venom_core.config import Settings
 from venom_core.runtimes import ollama_profiles
-from venom_core.runtimes.anthropic import AnthropicProvider
 from venom_core.runtimes.base import LLMProvider, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider, default_model_path
-from venom_core.runtimes.ollama import OllamaProvider, native_base
-from venom_core.runtimes.openai_compat import OpenAICompatibleProvider
+from venom_core.runtimes.ollama_profiles import native_base
 
 LOCAL_PROVIDERS = ("embedded", "ollama", "openai_compatible")
 CLOUD_PROVIDERS = ("openai", "google", "anthropic")
@@ -90,6 +89,8 @@ def _embedded(s: Settings) -> LLMProvider:
 
 
 def _ollama(s: Settings) -> LLMProvider:
+    from venom_core.runtimes.ollama import OllamaProvider
+
     return OllamaProvider(endpoint=endpoint(s, "ollama"), model=model_name(s, "ollama"),
                           options=ollama_profiles.options(s), keep_alive=ollama_profiles.keep_alive(s),
                           connect_timeout=s.VENOM_LLM_CONNECT_TIMEOUT_SECONDS,
@@ -98,6 +99,8 @@ def _ollama(s: Settings) -> LLMProvider:
 
 def _openai_like(name: str) -> Callable[[Settings], LLMProvider]:
     def build(s: Settings) -> LLMProvider:
+        from venom_core.runtimes.openai_compat import OpenAICompatibleProvider
+
         return OpenAICompatibleProvider(
             name=name, endpoint=endpoint(s, name), model=model_name(s, name), api_key=api_key(s, name),
             json_style="llama_cpp" if name == "openai_compatible" else "openai",
@@ -108,6 +111,8 @@ def _openai_like(name: str) -> Callable[[Settings], LLMProvider]:
 
 
 def _anthropic(s: Settings) -> LLMProvider:
+    from venom_core.runtimes.anthropic import AnthropicProvider
+
     return AnthropicProvider(endpoint=endpoint(s, "anthropic"), model=model_name(s, "anthropic"),
                              api_key=s.ANTHROPIC_API_KEY, connect_timeout=s.VENOM_LLM_CONNECT_TIMEOUT_SECONDS,
                              first_chunk_timeout=s.VENOM_LLM_FIRST_CHUNK_TIMEOUT_SECONDS)
