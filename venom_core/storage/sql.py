@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
-from sqlalchemy.dialects import postgresql as postgresql_dml
-from sqlalchemy.dialects import sqlite as sqlite_dml
 from sqlalchemy.engine import Connection
 
 from venom_core.core.models import Event, Task, TaskStatus
@@ -114,10 +112,14 @@ def upsert(table: sa.Table, dialect: str) -> sa.Executable:
     """INSERT ... ON CONFLICT (primary key) DO UPDATE, in the dialect's own syntax."""
     keys = [c.name for c in table.primary_key]
     if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite as sqlite_dml
+
         lite = sqlite_dml.insert(table)
         return lite.on_conflict_do_update(
             index_elements=keys, set_={c.name: lite.excluded[c.name] for c in table.c if c.name not in keys}
         )
+    from sqlalchemy.dialects import postgresql as postgresql_dml  # not imported for SQLite: 20+ ms
+
     pg = postgresql_dml.insert(table)
     return pg.on_conflict_do_update(
         index_elements=keys, set_={c.name: pg.excluded[c.name] for c in table.c if c.name not in keys}
