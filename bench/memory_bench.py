@@ -5,9 +5,10 @@ or against a running server: `.venv/bin/python bench/memory_bench.py --base-url 
 (HTTP only: batch and single ingest, search and graph latency at whatever size that server has;
 it adds entries to session `bench-http-*`).
 Prints one line per number. Uses the real all-MiniLM-L6-v2 model for every text it embeds.
-The 100k search corpus is real entries for the first `--real` rows plus filler rows with random
-unit vectors (search cost does not depend on vector content; embedding 100k texts would take
-minutes). It also prints recall@10 of the chosen backend's embeddings against the fp32
+The 100k search corpus is real entries for the first `--real` rows plus filler rows whose
+vectors are real ones plus noise (cosine about 0.74 to their source): as anisotropic as real
+embeddings and full of near-duplicates, which makes the pre-filter's recall a fair test
+(embedding 100k texts would take minutes). It also prints recall@10 of the chosen backend's embeddings against the fp32
 PyTorch model's on the real entries. Without `--base-url`, the HTTP numbers are measured on a
 real `python -m venom_core` that it starts on the graph data.
 """
@@ -90,11 +91,14 @@ async def bench_ingest_and_search(root: Path, entries: int, real: int, backend: 
 
     store = memory.store()
     rng = np.random.default_rng(0)
+    real_vectors = np.stack([store.mirror.vector(r["id"]) for r in store.graph_rows()])
     filler = entries - store.count()
     t0 = time.perf_counter()
     for start in range(0, filler, 10_000):
         n = min(10_000, filler - start)
-        vectors = rng.standard_normal((n, 384)).astype(np.float32)
+        noise = rng.standard_normal((n, 384)).astype(np.float32)
+        noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+        vectors = real_vectors[rng.integers(0, len(real_vectors), n)] + 0.9 * noise
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         await memory.call(lambda v=vectors, s=start, k=n: store.add(
             [f"filler row {s + i}" for i in range(k)], v, session_id=f"filler-{s // 10_000}", type_="fact",
@@ -120,13 +124,27 @@ async def bench_ingest_and_search(root: Path, entries: int, real: int, backend: 
     vector = memory._parts()[0].encode(["what did Alice Cooper say about billing?"])[0]
     from venom_core.memory.store import Filters
 
-    raw: list[float] = []
-    for i in range(200):
-        flt = Filters(session_id="bench") if i % 2 else Filters()
-        t0 = time.perf_counter()
-        store.search(vector, 3, flt)
-        raw.append((time.perf_counter() - t0) * 1000)
-    report(f"search at {store.count()} entries, vector given (store only)", raw)
+    for exact in (False, True):
+        store.mirror.exact = exact
+        raw: list[float] = []
+        for i in range(200):
+            flt = Filters(session_id="bench") if i % 2 else Filters()
+            t0 = time.perf_counter()
+            store.search(vector, 3, flt)
+            raw.append((time.perf_counter() - t0) * 1000)
+        kind = "exhaustive scan" if exact else "default: projection pre-filter + exact re-rank"
+        report(f"search at {store.count()} entries, vector given (store only, {kind}; half with a session filter)", raw)
+    store.mirror.exact = False
+    query_vectors = memory._parts()[0].encode(queries[:100])
+    recall = []
+    for q in query_vectors:
+        got = {h["id"] for h in store.search(q, 10, Filters())}
+        store.mirror.exact = True
+        exact_ids = {h["id"] for h in store.search(q, 10, Filters())}
+        store.mirror.exact = False
+        recall.append(len(got & exact_ids) / 10)
+    print(f"pre-filter recall@10 against the exhaustive scan: {statistics.fmean(recall):.3f} "
+          f"(min {min(recall):.1f}) over {len(recall)} queries")
     embed: list[float] = []
     for q in queries[:100]:
         t0 = time.perf_counter()

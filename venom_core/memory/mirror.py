@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from venom_core.memory.projection import CANDIDATES, Projection
+
 FILTER_FIELDS = ("session_id", "type", "topic")
 
 
@@ -38,6 +40,8 @@ class VectorMirror:
         self.cols = {f: np.zeros(1024, dtype=np.int32) for f in FILTER_FIELDS}
         self.rows: list[dict[str, Any] | None] = []
         self.pos: dict[str, int] = {}
+        self.projection = Projection()
+        self.exact = False  # True: always scan every row (the bench's reference)
 
     def __len__(self) -> int:
         return len(self.pos)
@@ -74,6 +78,7 @@ class VectorMirror:
             self.rows.append(dict(row))
             self.pos[str(row["id"])] = at
         self.size += len(rows)
+        self.projection.update(self.matrix, start, self.size, self.alive)
 
     def remove(self, ids: Iterable[str]) -> None:
         for entry_id in ids:
@@ -89,6 +94,7 @@ class VectorMirror:
         rows = [self.rows[i] for i in keep]
         matrix = self.matrix[keep].copy()
         fresh = VectorMirror(self.dim)
+        fresh.exact = self.exact
         fresh.add([r for r in rows if r is not None], matrix)
         self.__dict__.update(fresh.__dict__)
 
@@ -122,20 +128,34 @@ class VectorMirror:
         return mask
 
     def search(self, vector: Any, limit: int, mask: Any) -> list[tuple[dict[str, Any], float]]:
-        """Exact cosine top-k among the rows where `mask` is true (vectors are normalised)."""
+        """Top-k cosine among the rows where `mask` is true (vectors are normalised).
+
+        Small mirrors, or a filter that leaves few rows, are scanned exactly. Large ones
+        pre-select candidates on the projection (`projection.py`) and rank them exactly.
+        """
         n = self.size
         if n == 0 or limit <= 0:
             return []
-        scores = self.matrix[:n] @ np.asarray(vector, dtype=np.float32)
-        scores = np.where(mask, scores, -np.inf)
+        query = np.asarray(vector, dtype=np.float32)
+        if self.projection.ready and not self.exact:
+            selected = int(np.count_nonzero(mask))
+            if selected <= 4 * CANDIDATES:
+                idx = np.flatnonzero(mask)
+            else:
+                idx = self.projection.candidates(query, n, mask, limit)
+            return self._rank(idx, self.matrix[idx] @ query, limit)
+        scores = np.where(mask, self.matrix[:n] @ query, -np.inf)
         k = min(limit, n)
         top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
+        return self._rank(top, scores[top], limit)
+
+    def _rank(self, idx: Any, scores: Any, limit: int) -> list[tuple[dict[str, Any], float]]:
+        order = np.argsort(-scores)[:limit]
         out = []
-        for i in top:
-            row = self.rows[int(i)]
-            if row is not None and np.isfinite(scores[i]):
-                out.append((row, float(scores[i])))
+        for j in order:
+            row = self.rows[int(idx[j])]
+            if row is not None and np.isfinite(scores[j]):
+                out.append((row, float(scores[j])))
         return out
 
     def live_rows(self) -> list[dict[str, Any]]:
