@@ -125,6 +125,12 @@ class ConfigStore:
             if isinstance(value, str) and ("\n" in value or "\r" in value or "\0" in value):
                 raise ConfigError(422, "invalid_config_value", f"{key}: the value may not contain line breaks.",
                                   [{"key": key, "message": "line breaks are not allowed"}])
+            if isinstance(value, str) and not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ConfigError(422, "invalid_config_value", f"{key}: the value is not valid Unicode text.",
+                                      [{"key": key, "message": "not valid UTF-8"}]) from None
         file_vals = {k: v for k, v in self.file_values().items() if k in Settings.model_fields and v is not None}
         merged: dict[str, Any] = {**file_vals}
         for key, value in updates.items():

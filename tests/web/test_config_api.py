@@ -90,6 +90,9 @@ def test_bad_writes_are_refused_clearly_and_change_nothing(server_factory: Serve
     refused({"VENOM_API_TOKEN": SECRET[:8]}, 422, "invalid_config_value")  # too short; never echoed
     refused({"VENOM_SQLITE_SYNCHRONOUS": "OFF"}, 422, "invalid_config_value")
     refused({"LLM_MODEL_NAME": "a\nVENOM_HOST=0.0.0.0"}, 422, "invalid_config_value")
+    r = httpx.post(url, content=b'{"updates": {"LLM_MODEL_NAME": "lone \\ud800 surrogate"}}',
+                   headers={"content-type": "application/json"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_config_value"
     refused({}, 422, "empty_update")
     err = refused({"VENOM_RUNTIME_PROFILE": "full"}, 409, "set_by_environment")
     assert "environment" in err["message"]

@@ -39,6 +39,12 @@ def _refuse(exc: ConfigError) -> ApiError:
     return ApiError(exc.status, exc.code, exc.message, exc.details)
 
 
+def _unwritable(store: ConfigStore, exc: OSError) -> ApiError:
+    logger.warning("config: cannot write {}: {}", store.path, exc)
+    return ApiError(500, "config_write_failed",
+                    f"The env file {store.path.name} could not be written ({exc.strerror or type(exc).__name__}).")
+
+
 @router.get("/runtime")
 async def runtime_config(settings: SettingsDep) -> dict[str, Any]:
     """The effective settings (secrets masked), where each comes from, and saved changes awaiting a restart."""
@@ -55,7 +61,7 @@ async def runtime_config(settings: SettingsDep) -> dict[str, Any]:
     }
 
 
-@router.post("/runtime", responses=error_responses(403, 409, 422))
+@router.post("/runtime", responses=error_responses(403, 409, 422, 500))
 async def update_runtime_config(body: ConfigUpdate, settings: SettingsDep, _: AdminDep) -> dict[str, Any]:
     """Validate and save to the env file (backed up first); applies at the next start."""
     store = ConfigStore.for_settings(settings)
@@ -63,6 +69,8 @@ async def update_runtime_config(body: ConfigUpdate, settings: SettingsDep, _: Ad
         backup = store.write(body.updates)
     except ConfigError as exc:
         raise _refuse(exc) from None
+    except OSError as exc:
+        raise _unwritable(store, exc) from None
     keys = sorted(body.updates)
     logger.info("config: saved {} to {} (backup {})", ", ".join(keys), store.path, backup)
     return {
@@ -82,7 +90,7 @@ async def list_backups(settings: SettingsDep, _: AdminDep,
     return {"status": "success", "count": len(items), "backups": items}
 
 
-@router.post("/restore", responses=error_responses(403, 404, 422))
+@router.post("/restore", responses=error_responses(403, 404, 422, 500))
 async def restore_backup(body: RestoreRequest, settings: SettingsDep, _: AdminDep) -> dict[str, Any]:
     """Put a backup back as the env file (the current one is backed up first)."""
     store = ConfigStore.for_settings(settings)
@@ -90,6 +98,8 @@ async def restore_backup(body: RestoreRequest, settings: SettingsDep, _: AdminDe
         previous = store.restore(body.backup_filename)
     except ConfigError as exc:
         raise _refuse(exc) from None
+    except OSError as exc:
+        raise _unwritable(store, exc) from None
     return {
         "status": "success",
         "message": f"Restored {body.backup_filename}; it applies when Venom restarts.",

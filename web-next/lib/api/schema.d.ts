@@ -1794,7 +1794,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected server error */
+            /** @description Error */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2007,7 +2007,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected server error */
+            /** @description Error */
             500: {
                 headers: {
                     [name: string]: unknown;
