@@ -89,19 +89,21 @@ class Brain:
 
     # -- memory graph --------------------------------------------------------------------------
     def _memory_graph(self, session_id: str | None, only_pinned: bool, include_lessons: bool) -> Graph:
+        """Built under one lock: a request that arrives during the warm-up waits for that build
+        and reuses it, instead of building the same graph a second time."""
         store, lessons = self.memory.store(), self.memory.lessons()
-        key = (store.t.version, lessons.t.version, session_id, only_pinned, include_lessons)
-        if self._cache is not None and self._cache[0] == key:
-            return self._cache[1]
-        entries = [e for e in store.graph_rows() if (session_id is None or e["session_id"] == session_id)
-                   and (not only_pinned or e["pinned"])]
-        lesson_rows = [r for r in lessons.graph_rows() if session_id is None or r["session_id"] == session_id] \
-            if include_lessons else []
         with self._entity_store.lock:
+            key = (store.t.version, lessons.t.version, session_id, only_pinned, include_lessons)
+            if self._cache is not None and self._cache[0] == key:
+                return self._cache[1]
+            entries = [e for e in store.graph_rows() if (session_id is None or e["session_id"] == session_id)
+                       and (not only_pinned or e["pinned"])]
+            lesson_rows = [r for r in lessons.graph_rows() if session_id is None or r["session_id"] == session_id] \
+                if include_lessons else []
             graph = memory_graph(entries, lesson_rows, self._entity_store.load())
             if session_id is None and not only_pinned and include_lessons:  # a full build sees every live id
                 self._entity_store.save({str(e["id"]) for e in entries} | {f"lesson:{r['id']}" for r in lesson_rows})
-        self._cache = (key, graph)
+            self._cache = (key, graph)
         return graph
 
     def _vectors(self, ids: Sequence[str]) -> dict[str, Sequence[float]]:
