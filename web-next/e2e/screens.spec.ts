@@ -53,6 +53,13 @@ test.describe("Inspector and Config", () => {
     const saved = await cfg();
     expect(saved.pending).toEqual({ VENOM_OLLAMA_PROFILE: "low-vram-8-12gb", VENOM_SESSION_HISTORY_TURNS: 12 });
     expect(saved.config.VENOM_SESSION_HISTORY_TURNS).toBe(20);
+    // The second write backed up the file as the first left it; restoring it drops the second change.
+    await expect(page.getByTestId("config-backup")).toHaveCount(1);
+    await page.getByTestId("config-restore").click();
+    await page.getByTestId("confirm-ok").click();
+    await expect(page.getByTestId("pending-row")).toHaveCount(1);
+    await expect(page.getByTestId("pending-row")).toContainText("VENOM_OLLAMA_PROFILE");
+    expect((await cfg()).pending).toEqual({ VENOM_OLLAMA_PROFILE: "low-vram-8-12gb" });
     // Back to the defaults, so a later backend restart in this run starts as before.
     const reset = await api.post("/api/v1/config/runtime", { data: { updates: { VENOM_OLLAMA_PROFILE: null, VENOM_SESSION_HISTORY_TURNS: null } } });
     expect(reset.ok()).toBe(true);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useLive } from "@/components/providers/Live";
 import { usePrefs } from "@/components/providers/Preferences";
 import { useToast } from "@/components/providers/Toast";
@@ -10,7 +10,7 @@ import { ErrorState } from "@/components/ui/States";
 import { apiGet, request } from "@/lib/api/client";
 import type { ServiceHealth } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
-import { PendingPanel, Params, saveConfig, type RuntimeConfig } from "./ParamsPanel";
+import { BackupsPanel, PendingPanel, Params, saveConfig, type RuntimeConfig } from "./ParamsPanel";
 
 const PROFILES = ["light", "llm_off", "full"] as const;
 const OLLAMA_PROFILES = ["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"] as const;
@@ -29,6 +29,13 @@ export function ConfigScreen() {
   const { subscribe } = useLive();
   const services = useResource(async () => (await apiGet("/api/v1/system/services")) as unknown as ServiceHealth[], []);
   const config = useResource(async () => (await apiGet("/api/v1/config/runtime")) as unknown as RuntimeConfig, []);
+  // Bumped by every write: the backups list changes with it.
+  const [saved, setSaved] = useState(0);
+  const reloadConfig = config.reload;
+  const changed = useCallback(() => {
+    setSaved((n) => n + 1);
+    void reloadConfig();
+  }, [reloadConfig]);
   const reloadServices = services.reload;
   useEffect(() => subscribe((ev) => {
     if (ev.type === "SERVICE_STATUS_UPDATE" || ev.type.startsWith("QUEUE_") || ev.type === "EMERGENCY_STOP") void reloadServices();
@@ -52,14 +59,15 @@ export function ConfigScreen() {
         </Panel>
         <div className="grid-2">
           <div className="stack">
-            <ProfilePanel config={config.data} onChanged={() => void config.reload()} />
+            <ProfilePanel config={config.data} onChanged={changed} />
             <AutonomyPanel />
+            <BackupsPanel version={saved} onRestored={changed} />
           </div>
           <div className="stack">
             {config.data ? <PendingPanel config={config.data} /> : null}
             <Panel title={t("config.parameters")} testId="parameters">
               {config.error && !config.data ? <ErrorState error={config.error} what="/api/v1/config/runtime" /> : null}
-              {config.data ? <Params config={config.data} onChanged={() => void config.reload()} /> : null}
+              {config.data ? <Params config={config.data} onChanged={changed} /> : null}
             </Panel>
           </div>
         </div>

@@ -5,8 +5,10 @@ import { usePrefs } from "@/components/providers/Preferences";
 import { useToast } from "@/components/providers/Toast";
 import { Badge } from "@/components/ui/Badge";
 import { Panel } from "@/components/ui/Panel";
+import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ErrorState } from "@/components/ui/States";
-import { apiPost } from "@/lib/api/client";
+import { apiGet, apiPost } from "@/lib/api/client";
+import { useResource } from "@/lib/hooks/useResource";
 
 /** `GET /api/v1/config/runtime`: effective values, where they come from, and saved-but-not-active ones. */
 export interface RuntimeConfig {
@@ -123,5 +125,47 @@ function ParamEditor({ name, value, fromFile, onDone }: { name: string; value: u
       </span>
       {error ? <ErrorState error={error} what={`POST /api/v1/config/runtime (${name})`} /> : null}
     </form>
+  );
+}
+
+interface Backup { filename: string; created_at: string; size_bytes: number }
+
+/** The env file's backups (one is made before every write); restoring one also applies at the next start. */
+export function BackupsPanel({ version, onRestored }: { version: number; onRestored: () => void }) {
+  const { t } = usePrefs();
+  const toast = useToast();
+  const list = useResource(() => apiGet("/api/v1/config/backups", { query: { limit: 10 } }) as unknown as Promise<{ backups: Backup[] }>, [version]);
+  const [asking, setAsking] = useState<Backup | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const restore = async (filename: string) => {
+    setAsking(null);
+    setError(null);
+    try {
+      const res = (await apiPost("/api/v1/config/restore", { body: { backup_filename: filename } })) as { message?: string };
+      toast(res.message ?? t("config.applied"), "success");
+      onRestored();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const items = list.data?.backups ?? [];
+  return (
+    <Panel title={t("config.backups")} testId="config-backups">
+      {list.error && !list.data ? <ErrorState error={list.error} what="/api/v1/config/backups" /> : null}
+      {list.data && !items.length ? <p className="empty">{t("config.noBackups")}</p> : null}
+      <ul className="list">
+        {items.map((b) => (
+          <li key={b.filename} className="list__row" data-testid="config-backup">
+            <span className="row">
+              <span className="mono small">{b.created_at}</span>
+              <span className="spacer" />
+              <button type="button" className="btn btn--ghost btn--sm" onClick={() => setAsking(b)} data-testid="config-restore">{t("config.restore")}</button>
+            </span>
+          </li>
+        ))}
+      </ul>
+      {error ? <ErrorState error={error} what="POST /api/v1/config/restore" /> : null}
+      <ConfirmDialog open={asking !== null} message={t("config.confirmRestore", { when: asking?.created_at ?? "" })} onConfirm={() => void (asking && restore(asking.filename))} onCancel={() => setAsking(null)} />
+    </Panel>
   );
 }
