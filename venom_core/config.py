@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     VENOM_MEMORY_EMBED_BACKEND: Literal["auto", "onnx-int8", "onnx-fp32", "torch"] = "auto"
     # Where the ONNX export is cached; unset = $XDG_CACHE_HOME/venom/onnx (else VENOM_DATA_DIR/memory/onnx).
     VENOM_MEMORY_MODEL_CACHE: Path | None = None
+    # Opt-in: a background loop asks the LLM (JSON-schema output) for each entry's graph entities.
+    VENOM_MEMORY_LLM_ENTITIES: bool = False
+    VENOM_MEMORY_LLM_ENTITIES_PROVIDER: str | None = None  # forced provider for it; unset = the routing policy
 
     # --- Orchestrator and agents (issue 4: venom_core/orchestrator, venom_core/agents) --------
     # Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40).

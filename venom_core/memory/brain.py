@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from venom_core.memory.code_graph import load_scan, save_scan, scan_workspace
+from venom_core.memory.entities import extract_entities, normalize_entity
 from venom_core.memory.entity_store import EntityStore
 from venom_core.memory.graph import (
     Graph,
@@ -26,6 +27,9 @@ from venom_core.memory.graph import (
     to_cytoscape,
 )
 from venom_core.memory.service import MemoryService
+
+if TYPE_CHECKING:
+    from venom_core.memory.enrichment import EntityEnricher
 
 Source = Literal["all", "code", "memory"]
 
@@ -40,6 +44,8 @@ class Brain:
         self._scan_loaded = False
         self._scan_lock = asyncio.Lock()
         self._entity_store = EntityStore(data_root / "graph_entities.jsonl")
+        self._entity_version = 0  # bumped when the LLM enrichment adds entities to an entry
+        self.enricher: EntityEnricher | None = None  # set by wiring when VENOM_MEMORY_LLM_ENTITIES is on
         self._cache: tuple[tuple[Any, ...], Graph] | None = None
         self._merged: tuple[tuple[Any, ...], Graph] | None = None
         # Finished views by (data version, parameters): the Brain screen polls the same views.
@@ -84,6 +90,7 @@ class Brain:
     async def summary(self) -> dict[str, Any]:
         code = self._scan_summary(await self.code_scan())
         memory: dict[str, Any] = await asyncio.to_thread(self.memory.describe)
+        memory["llm_entities"] = self.enricher.describe() if self.enricher else {"enabled": False}
         return {"status": "success", "workspace": str(self.workspace), "code": code, "memory": memory,
                 "nodes": code["nodes"], "edges": code["edges"]}
 
@@ -93,7 +100,8 @@ class Brain:
         and reuses it, instead of building the same graph a second time."""
         store, lessons = self.memory.store(), self.memory.lessons()
         with self._entity_store.lock:
-            key = (store.t.version, lessons.t.version, session_id, only_pinned, include_lessons)
+            key = (store.t.version, lessons.t.version, self._entity_version, session_id, only_pinned,
+                   include_lessons)
             if self._cache is not None and self._cache[0] == key:
                 return self._cache[1]
             entries = [e for e in store.graph_rows() if (session_id is None or e["session_id"] == session_id)
@@ -106,6 +114,28 @@ class Brain:
             self._cache = (key, graph)
         return graph
 
+    # -- LLM entity enrichment (enrichment.py) --------------------------------------------------
+    def needs_llm_entities(self, entry_ids: Sequence[str]) -> list[str]:
+        """The ids the enrichment has not handled yet (blocking: reads the entity file once)."""
+        with self._entity_store.lock:
+            self._entity_store.load()
+            return [i for i in entry_ids if i not in self._entity_store.llm_done]
+
+    def add_llm_entities(self, entry_id: str, text: str, names: Sequence[str]) -> list[tuple[str, str]]:
+        """Merge the model's entities into an entry's heuristic ones, persist, invalidate views."""
+        with self._entity_store.lock:
+            cache = self._entity_store.load()
+            merged = list(cache.get(entry_id) or [(n, f"ent:{normalize_entity(n)}") for n in extract_entities(text)])
+            known = {eid for _, eid in merged}
+            for name in names:
+                eid = f"ent:{normalize_entity(name)}"
+                if eid not in known:
+                    known.add(eid)
+                    merged.append((name, eid))
+            self._entity_store.record(entry_id, merged)
+            self._entity_version += 1
+        return merged
+
     def _vectors(self, ids: Sequence[str]) -> dict[str, Sequence[float]]:
         found: dict[str, Sequence[float]] = dict(self.memory.store().vectors(ids))
         rest = [i for i in ids if i not in found]
@@ -116,7 +146,7 @@ class Brain:
         scanned = self._scan["scanned_at"] if self._scan else None
         if not self.memory.available:
             return (self.memory.status.value, scanned)
-        return (self.memory.store().t.version, self.memory.lessons().t.version, scanned)
+        return (self.memory.store().t.version, self.memory.lessons().t.version, self._entity_version, scanned)
 
     def _cached_view(self, params: tuple[Any, ...], build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         version = self._data_version()

@@ -32,6 +32,7 @@ class EntityStore:
         self._loaded = False
         self._persisted = 0  # the first `_persisted` keys of `cache` (insertion order) are on disk
         self._lines = 0
+        self.llm_done: set[str] = set()  # ids the LLM enrichment has handled (its entities are in `cache`)
 
     def load(self) -> EntityCache:
         """The cache, read from disk on the first call (blocking: call it off the event loop)."""
@@ -45,6 +46,8 @@ class EntityStore:
                     try:
                         item = json.loads(line)
                         self.cache[str(item["k"])] = [(str(n), str(e)) for n, e in item["e"]]
+                        if item.get("llm"):
+                            self.llm_done.add(str(item["k"]))
                     except (ValueError, TypeError, KeyError):
                         continue  # a torn last line after a crash: that id is extracted again
         except FileNotFoundError:
@@ -61,24 +64,42 @@ class EntityStore:
             if self._lines > 2 * len(live) + 100:
                 self._rewrite(live)
                 return
-            fresh = list(islice(self.cache.items(), self._persisted, None))
+            # Ids that `record` added are on disk already.
+            fresh = [(k, v) for k, v in islice(self.cache.items(), self._persisted, None) if k not in self.llm_done]
+            self._persisted = len(self.cache)
             if not fresh:
                 return
             with self.path.open("a") as fh:
                 fh.write("".join(_line(k, v) for k, v in fresh))
-            self._persisted += len(fresh)
             self._lines += len(fresh)
+        except OSError as exc:
+            logger.warning("could not save {} ({})", self.path, exc)
+
+    def record(self, key: str, names: list[tuple[str, str]]) -> None:
+        """Replace one id's entities (the LLM enrichment) and append them at once: on load a
+        later line wins, so the file needs no rewrite."""
+        self.cache[key] = names
+        self.llm_done.add(key)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a") as fh:
+                fh.write(_line(key, names, llm=True))
+            self._lines += 1
         except OSError as exc:
             logger.warning("could not save {} ({})", self.path, exc)
 
     def _rewrite(self, live: Collection[str]) -> None:
         for key in [k for k in self.cache if k not in live]:
             del self.cache[key]
+        self.llm_done &= set(self.cache)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.write_text("".join(_line(k, v) for k, v in self.cache.items()))
+        tmp.write_text("".join(_line(k, v, llm=k in self.llm_done) for k, v in self.cache.items()))
         os.replace(tmp, self.path)
         self._persisted = self._lines = len(self.cache)
 
 
-def _line(key: str, names: list[tuple[str, str]]) -> str:
-    return json.dumps({"k": key, "e": names}, separators=(",", ":")) + "\n"
+def _line(key: str, names: list[tuple[str, str]], llm: bool = False) -> str:
+    item: dict[str, object] = {"k": key, "e": names}
+    if llm:
+        item["llm"] = True
+    return json.dumps(item, separators=(",", ":")) + "\n"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from venom_core.config import Settings
 from venom_core.memory.brain import Brain
+from venom_core.memory.enrichment import EntityEnricher
 from venom_core.memory.listener import start_learning
 from venom_core.memory.service import MemoryService
 
@@ -34,3 +35,7 @@ def start_memory(s: Services) -> None:
     s.background.append(asyncio.create_task(s.brain.scan_if_missing(), name="code-graph-scan"))
     s.background.append(asyncio.create_task(s.brain.warm(), name="graph-warm-up"))
     s.health_checks.append(s.memory.health)
+    if s.settings.VENOM_MEMORY_LLM_ENTITIES and s.runtimes is not None:
+        enricher = EntityEnricher(s.memory, s.brain, s.runtimes, provider=s.settings.VENOM_MEMORY_LLM_ENTITIES_PROVIDER)
+        s.brain.enricher = enricher
+        s.background.append(asyncio.create_task(enricher.run(), name="llm-entity-enrichment"))
