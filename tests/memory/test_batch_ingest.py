@@ -61,6 +61,12 @@ def test_a_batch_larger_than_one_encoding_slice_is_stored_in_order(mem: httpx.Cl
     assert [r["ids"][0] for r in again.json()["results"]] == ids
 
 
+def test_the_default_encoder_is_onnx_int8(mem: httpx.Client) -> None:
+    checks = mem.get("/api/v1/system/services").json()
+    detail = next(c for c in checks if c["name"] == "memory")["detail"]
+    assert detail["backend"] == "onnx-int8"  # onnxruntime is part of the memory profile
+
+
 def test_batch_limits_and_bad_items(mem: httpx.Client) -> None:
     too_many = mem.post(BATCH, json={"items": [{"text": f"x{i}"} for i in range(1001)]})
     assert too_many.status_code == 413
