@@ -58,12 +58,17 @@ class EntityEnricher:
         if not await self.memory.wait_ready():
             return
         while True:
-            entry = await self._next()
-            if entry is None:
-                await asyncio.sleep(max(self.pause, 5.0))
-                continue
-            await self.enrich(entry)
-            await asyncio.sleep(self.pause)
+            entry: dict[str, Any] | None = None
+            try:
+                entry = await self._next()
+                if entry is not None:
+                    await self.enrich(entry)
+            except Exception as exc:  # a bug here must not end the loop silently
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                logger.opt(exception=exc).warning("LLM entity enrichment failed; skipping the entry")
+                if entry is not None:
+                    self.failed.add(str(entry["id"]))
+            await asyncio.sleep(self.pause if entry is not None else max(self.pause, 5.0))
 
     async def _next(self) -> dict[str, Any] | None:
         rows = await asyncio.to_thread(self.memory.store().graph_rows)
