@@ -55,8 +55,9 @@ def report(name: str, values_ms: list[float]) -> None:
           f"mean {statistics.fmean(values_ms):.1f} ms (n={len(values_ms)})")
 
 
-async def bench_ingest_and_search(root: Path, entries: int, real: int, backend: str) -> None:
-    memory = MemoryService(root / "memory", backend=backend)
+async def bench_ingest_and_search(root: Path, entries: int, real: int, backend: str,
+                                  batch_threads: int | None) -> None:
+    memory = MemoryService(root / "memory", backend=backend, batch_threads=batch_threads)
     t0 = time.perf_counter()
     await memory.start()
     assert memory.available, memory.error
@@ -313,6 +314,7 @@ def main() -> None:
     parser.add_argument("--real", type=int, default=2000, help="entries embedded with the real model")
     parser.add_argument("--graph-nodes", type=int, default=10_000)
     parser.add_argument("--backend", default="auto", choices=["auto", "onnx-int8", "onnx-fp32", "torch"])
+    parser.add_argument("--batch-threads", type=int, help="ONNX threads for batches (VENOM_MEMORY_BATCH_THREADS)")
     parser.add_argument("--base-url", help="measure the HTTP API of this running server only")
     parser.add_argument("--token", help="API token for --base-url (sent as a Bearer token)")
     parser.add_argument("--http-items", type=int, default=2000, help="texts sent to /memory/ingest/batch")
@@ -324,7 +326,8 @@ def main() -> None:
         print(f"load average at the end: {os.getloadavg()[0]:.1f}")
         return
     with tempfile.TemporaryDirectory(prefix="venom-memory-bench-") as tmp:
-        asyncio.run(bench_ingest_and_search(Path(tmp) / "search", args.entries, args.real, args.backend))
+        asyncio.run(bench_ingest_and_search(Path(tmp) / "search", args.entries, args.real, args.backend,
+                                            args.batch_threads))
         bench_server(Path(tmp) / "search", f"{args.entries} entries", args.http_items, ("ingest",))
         graph_root = Path(tmp) / "graph"
         total = asyncio.run(build_graph_data(graph_root, args.graph_nodes, args.backend))

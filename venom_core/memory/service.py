@@ -72,8 +72,9 @@ class MemoryUnavailable(Exception):
 
 class MemoryService:
     def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25, threads: int = 1,
-                 backend: str = "auto", model_cache: Path | None = None):
+                 backend: str = "auto", model_cache: Path | None = None, batch_threads: int | None = None):
         self.root = root
+        self.batch_threads = batch_threads
         self.model_cache = model_cache
         self.threads = threads
         self.backend = backend
@@ -117,7 +118,7 @@ class MemoryService:
 
     def _load(self) -> None:
         modules = import_profile()
-        embedder = load_encoder(modules, self.backend, self._model_cache(), self.threads)
+        embedder = load_encoder(modules, self.backend, self._model_cache(), self.threads, self.batch_threads)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)

@@ -21,7 +21,8 @@ def build_memory(settings: Settings) -> tuple[MemoryService, Brain]:
                            recall_min_score=settings.VENOM_MEMORY_RECALL_MIN_SCORE,
                            threads=settings.VENOM_MEMORY_EMBED_THREADS,
                            backend=settings.VENOM_MEMORY_EMBED_BACKEND,
-                           model_cache=settings.VENOM_MEMORY_MODEL_CACHE)
+                           model_cache=settings.VENOM_MEMORY_MODEL_CACHE,
+                           batch_threads=settings.VENOM_MEMORY_BATCH_THREADS)
     brain = Brain(memory, settings.VENOM_WORKSPACE, root, settings.VENOM_MEMORY_SIMILARITY_THRESHOLD)
     return memory, brain
 
