@@ -108,9 +108,6 @@ class MemoryStore:
     def count(self) -> int:
         return len(self.mirror)
 
-    def find_duplicates(self, chunks: Sequence[str], session_id: str | None, type_: str) -> list[str | None]:
-        return [self._hashes.get(content_hash(c, dedupe_scope(session_id, type_))) for c in chunks]
-
     def known(self, entry: NewEntry) -> str | None:
         """The id of a stored entry with the same (session, type, normalised text), if any."""
         return self._hashes.get(content_hash(entry.text, entry.scope))
