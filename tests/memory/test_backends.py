@@ -1,15 +1,20 @@
-"""The PyTorch encoder still works (it is what `auto` falls back to without onnxruntime)."""
+"""Without onnxruntime, `auto` falls back to the PyTorch encoder, which still works end to end."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 
-from tests.conftest import ServerFactory
+from tests.conftest import ROOT, ServerFactory
 from tests.memory.conftest import wait_for_memory
 
 
-def test_torch_backend_ingests_and_searches(server_factory: ServerFactory) -> None:
-    srv = server_factory(VENOM_MEMORY_EMBED_BACKEND="torch")
+def test_without_onnxruntime_auto_uses_torch(server_factory: ServerFactory, tmp_path: Path) -> None:
+    shim = tmp_path / "shim" / "onnxruntime"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text('raise ModuleNotFoundError("no onnxruntime here", name="onnxruntime")\n')
+    srv = server_factory(PYTHONPATH=f"{shim.parent}:{ROOT}")
     state = wait_for_memory(srv.url)
     assert state["status"] == "online" and state["detail"]["backend"] == "torch"
     with httpx.Client(base_url=srv.url, timeout=60) as client:
