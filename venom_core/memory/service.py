@@ -181,6 +181,11 @@ class MemoryService:
         graph builds and LanceDB reads."""
         return await asyncio.get_running_loop().run_in_executor(self._embed_pool, fn)
 
+    def _query_vector(self, embedder: Encoder, text: str) -> Any:
+        """One text's embedding, from the cache of recent queries when it was asked before
+        (recall, lesson lookup and lesson recording embed the same prompt). Embedding thread only."""
+        return self._queries.get_or_compute(text, lambda: embedder.encode([text])[0])
+
     # -- vector memory -------------------------------------------------------------------------
     async def ingest(self, text: str, *, session_id: str | None, type: str = "fact", pinned: bool = False,
                      topic: str | None = None, source: str = "api", task_id: str | None = None) -> dict[str, Any]:
@@ -262,7 +267,7 @@ class MemoryService:
         flt = filters or Filters()
 
         def work() -> list[dict[str, Any]]:
-            vector = self._queries.get_or_compute(query, lambda: embedder.encode([query])[0])
+            vector = self._query_vector(embedder, query)
             hits = store.search(vector, limit if not hybrid else limit * 2, flt)
             if hybrid:
                 hits = _fuse(hits, store.text_search(query, limit * 2, flt), limit)
@@ -325,8 +330,7 @@ class MemoryService:
         embedder, _, lessons = self._parts()
 
         def work() -> str:
-            text = situation[:2000]
-            vector = self._queries.get_or_compute(text, lambda: embedder.encode([text])[0])
+            vector = self._query_vector(embedder, situation[:2000])
             return lessons.record(task_id=task_id, session_id=session_id, situation=situation, action=action,
                                   result=result, success=success, tags=tags, vector=vector)
 
@@ -334,8 +338,7 @@ class MemoryService:
 
     async def relevant_lessons(self, query: str, limit: int = 3) -> list[dict[str, Any]]:
         embedder, _, lessons = self._parts()
-        return await self._embed(lambda: lessons.relevant(
-            self._queries.get_or_compute(query, lambda: embedder.encode([query])[0]), limit))
+        return await self._embed(lambda: lessons.relevant(self._query_vector(embedder, query), limit))
 
     def lessons(self) -> LessonStore:
         return self._parts()[2]
