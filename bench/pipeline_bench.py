@@ -4,8 +4,8 @@
     python bench/pipeline_bench.py --spawn            # start a Venom server here (also cold start + RSS)
 
 Each run also starts the bare ceiling app (`bench/ceiling_app.py`) and measures it with the same
-client, printing Venom's figures as ratios to it. The server under test should run with
-VENOM_RATE_LIMIT_ENABLED=false: the benchmark is faster than the default per-client rate limit.
+client, printing Venom's figures as ratios to it. The spawned server runs at default settings, as a
+user gets them (rate limits on): `--env KEY=VALUE` changes one.
 """
 
 from __future__ import annotations
@@ -125,7 +125,7 @@ def start_ceiling() -> tuple[subprocess.Popen[bytes], str, float]:
 def start_venom(data_dir: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str, float]:
     port = free_port()
     env = {**os.environ, **extra_env, "VENOM_PORT": str(port), "VENOM_DATA_DIR": str(data_dir / "data"),
-           "VENOM_LOG_DIR": str(data_dir / "logs"), "VENOM_RATE_LIMIT_ENABLED": "false",
+           "VENOM_LOG_DIR": str(data_dir / "logs"),
            "PYTHONPATH": str(ROOT), "ENV_FILE": str(data_dir / "none.env")}
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "venom_core"], env=env, cwd=data_dir,

@@ -7,8 +7,8 @@
 # Environment: LOCUST_HOST (http://127.0.0.1:8000), LOCUST_USERS (50), LOCUST_SPAWN_RATE (10),
 # LOCUST_RUN_TIME (60s), LOCUST_WEB_PORT (8089), LOCUST_OUT (results folder), LOCUST_FORCED_INTENT,
 # LOCUST_TIMEOUT, VENOM_API_TOKEN.
-# Start the server with VENOM_RATE_LIMIT_ENABLED=false for a load test: 50 users from one address
-# exceed the default per-client bucket (200, refill 20/s) by design.
+# The server runs at default settings: the local owner is not rate limited, so 50 users on loopback
+# measure the server, not the limiter.
 # Locust runs as its own process: it must never share one with lancedb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
