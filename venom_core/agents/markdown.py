@@ -13,4 +13,5 @@ def fenced(text: str, info: str = "") -> str:
     close the block early and have the rest read as markdown by the UI or as instructions by the model."""
     longest = max((len(m.group(0)) for m in _BACKTICKS.finditer(text)), default=0)
     fence = "`" * max(3, longest + 1)
-    return f"{fence}{info}\n{text}\n{fence}"
+    body = text if text.endswith("\n") else text + "\n"
+    return f"{fence}{info}\n{body}{fence}"

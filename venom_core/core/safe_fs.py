@@ -82,7 +82,7 @@ class Walk:
         for reason, count in sorted(self.skipped.items()):
             names = ", ".join(f"`{n}`" for n in self.examples.get(reason, []))
             more = "…" if count > len(self.examples.get(reason, [])) else ""
-            parts.append(f"{count} {reason} ({names}{more})")
+            parts.append(f"{reason}: {count} ({names}{more})")
         if self.truncated:
             parts.append("the walk stopped at its limit")
         return "Skipped: " + "; ".join(parts) + "." if parts else ""

@@ -128,7 +128,7 @@ class OutboundFetcher:
         current = self._target(url)
         async with httpx.AsyncClient(timeout=timeout, limits=limits, trust_env=False, follow_redirects=False) as client:
             while True:
-                address = await self._checked_address(current)
+                address = await self._checked_address(current, redirects)
                 response = await self._send(client, current, address, method, data)
                 location = response.headers.get("location")
                 if response.status_code not in REDIRECTS or not location:
@@ -164,16 +164,19 @@ class OutboundFetcher:
             raise OutboundError("outbound_bad_url", f"'{_short(url)}' has no host name.")
         return _Target(parsed, host, parsed.port or DEFAULT_PORTS[parsed.scheme])
 
-    async def _checked_address(self, target: _Target) -> IPAddress:
+    async def _checked_address(self, target: _Target, redirects: list[str]) -> IPAddress:
         """The address to connect to: every address of the host must pass the policy."""
         addresses = await self._resolve(target)
         for ip in addresses:
             reason = self.policy.refusal(target.host, ip, target.port)
             if reason is not None:
                 shown = target.host if target.host == str(ip) else f"{target.host} ({ip})"
+                article = "an" if reason[0] in "aeiou" else "a"
+                via = " (reached by a redirect)" if redirects else ""
                 raise OutboundError(
                     "outbound_address_refused",
-                    f"Venom does not fetch {_short(str(target.url))}: {shown} is a {reason} address. Web fetches "
+                    f"Venom does not fetch {_short(str(target.url))}{via}: {shown} is {article} {reason} address. "
+                    "Web fetches "
                     "go only to public addresses, so a task cannot reach this machine's own services, the local "
                     "network or a cloud metadata endpoint. The owner can allow a host with "
                     "VENOM_OUTBOUND_ALLOW_HOSTS.")
