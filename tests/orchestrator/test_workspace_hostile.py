@@ -7,6 +7,7 @@ workspace. The model is off (`llm_off`): the answers are the tools' output, whic
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -46,13 +47,29 @@ def hostile_workspace(root: Path) -> Path:
         f.write(HEAD_TEXT.encode())
         f.truncate(GIB)  # sparse: costs no disk
     (ws / "fence.md").write_text(FENCED)
+    (ws / "ring-a.txt").symlink_to("ring-b.txt")  # a symlink loop
+    (ws / "ring-b.txt").symlink_to("ring-a.txt")
+    deep = ws.joinpath(*["deep"] * 40)  # deeper than any walk goes
+    deep.mkdir(parents=True)
+    (deep / "bottom.txt").write_text("the bottom\n")
     return ws
+
+
+def stale_scan(root: Path) -> None:
+    """A code graph saved by an older scanner, holding a node from outside the workspace."""
+    node = {"id": "code:fn:leak.leaked_before_upgrade", "label": "leaked_before_upgrade", "type": "function",
+            "qualname": "leak.leaked_before_upgrade", "path": "leak.py", "line": 1}
+    scan = {"root": str(root / "workspace"), "scanned_at": 0, "duration_ms": 0, "files": 1, "errors": [],
+            "nodes": [node], "edges": []}
+    (root / "data" / "memory").mkdir(parents=True)
+    (root / "data" / "memory" / "code_graph.json").write_text(json.dumps(scan))
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Path]]:
     root = tmp_path_factory.mktemp("hostile")
     ws = hostile_workspace(root)
+    stale_scan(root)
     server = LiveServer(data_dir=root, env={"VENOM_RUNTIME_PROFILE": "llm_off", "VENOM_MEMORY_ENABLED": "false",
                                             "VENOM_RATE_LIMIT_ENABLED": "false", "VENOM_WORKSPACE": str(ws)})
     server.start()
@@ -88,7 +105,9 @@ def test_listing_answers_and_says_what_was_skipped(hostile: tuple[LiveServer, Pa
     assert "loop-a/" not in result  # the symlinked folders were not walked into
     for skipped in ("`loop-a`", "`loop-b`", "`pipe.py`", "`zero.py`", "`leak.py`"):
         assert skipped in result.split("Skipped:")[1], skipped
+    assert "bottom.txt" not in result and "the walk stopped at its limit" in result
     details = tool_details(task, "list_files")
+    assert details["truncated"] is True
     assert details["skipped"]["special files"] == 1
     assert details["skipped"]["symlinked folders (not followed)"] == 2
 
@@ -111,7 +130,7 @@ def test_reading_a_huge_file_reads_only_what_is_shown(hostile: tuple[LiveServer,
 
 
 @pytest.mark.parametrize(("name", "code"), [("pipe.py", "not_a_regular_file"), ("zero.py", "path_outside_workspace"),
-                                            ("leak.py", "path_outside_workspace")])
+                                            ("leak.py", "path_outside_workspace"), ("ring-a.txt", "path_unreadable")])
 def test_special_files_and_links_out_are_refused_clearly(hostile: tuple[LiveServer, Path], name: str,
                                                          code: str) -> None:
     server, _ws = hostile
@@ -147,6 +166,7 @@ def test_the_code_graph_holds_nothing_from_outside(hostile: tuple[LiveServer, Pa
     labels = {e["data"].get("label") for e in graph["elements"]["nodes"]}
     assert "inside_function" in labels  # the scan did run
     assert "leaked_function" not in labels
+    assert "leaked_before_upgrade" not in labels  # an older saved scan is not trusted: the start-up scan ran
     assert not any(str(e["data"].get("path", "")).startswith(("leak", "zero", "pipe"))
                    for e in graph["elements"]["nodes"])
     assert {e["path"] for e in summary["errors"]} >= {"leak.py", "zero.py", "pipe.py"}

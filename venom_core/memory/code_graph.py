@@ -19,6 +19,9 @@ SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "
                        "build", "dist", ".next"})
 MAX_FILES = 5000
 MAX_FILE_BYTES = 1_000_000
+# Bumped when a saved scan may hold what a new scan would not: version 2 walks with core.safe_fs
+# (no symlinked folders, no links out of the workspace), so an older saved scan is rescanned.
+SCAN_VERSION = 2
 
 
 def _module_name(root: Path, path: Path) -> str:
@@ -91,6 +94,7 @@ def scan_workspace(root: Path) -> dict[str, Any]:
                     edges.append({"source": mod_id, "target": target_id, "type": "imports"})
     unique = {(e["source"], e["target"], e["type"]): e for e in edges}
     return {
+        "version": SCAN_VERSION,
         "root": str(root),
         "scanned_at": time.time(),
         "duration_ms": round((time.perf_counter() - t0) * 1000, 1),
@@ -131,4 +135,6 @@ def load_scan(path: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and "nodes" in data else None
+    if not isinstance(data, dict) or "nodes" not in data or data.get("version") != SCAN_VERSION:
+        return None  # missing, damaged or from an older scanner: the start-up scan runs again
+    return data
