@@ -96,6 +96,13 @@ class Workspace:
         # O_NONBLOCK: opening a FIFO for writing would wait for a reader forever; it fails at once instead
         # and the fstat check refuses it. O_NOFOLLOW: `path` is a real path, a symlink now is a swap.
         try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            mode = stat.S_IFREG
+        if not stat.S_ISREG(mode):
+            raise TaskFailure("not_a_regular_file", f"'{self.relative(path)}' is {safe_fs.kind_of(mode)}; "
+                              "Venom writes only regular files.", stage="tool")
+        try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise TaskFailure("file_unwritable", f"'{self.relative(path)}' cannot be written "
