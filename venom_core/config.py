@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from venom_core.net.addresses import parse_allow_list
+
 RuntimeProfile = Literal["light", "llm_off", "full"]
 OllamaProfileName = Literal["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"]
 AiMode = Literal["LOCAL", "HYBRID", "CLOUD"]
@@ -157,8 +159,20 @@ class Settings(BaseSettings):
     VENOM_MAX_CONTEXT_CHARS: int = Field(default=8000, ge=500)  # MAX_CONTEXT_CHARS of the reference
     VENOM_SEARCH_URL: str = "https://html.duckduckgo.com/html/"  # Researcher's search endpoint
     VENOM_WEB_CONNECT_TIMEOUT: float = Field(default=3.0, gt=0, le=60)  # offline -> network_unavailable fast
+    # Fetches of task-chosen URLs (net/outbound.py): public addresses only, unless allowed here.
+    VENOM_OUTBOUND_ALLOW_PRIVATE: bool = False  # true: loopback, LAN and link-local addresses too
+    VENOM_OUTBOUND_ALLOW_HOSTS: str = ""  # comma-separated hosts, addresses or networks, each with an optional :port
+    VENOM_OUTBOUND_MAX_BYTES: int = Field(default=5_000_000, ge=1024, le=1_000_000_000)  # body cap per fetch
+    VENOM_OUTBOUND_MAX_REDIRECTS: int = Field(default=5, ge=0, le=20)
+    VENOM_OUTBOUND_TIMEOUT_SECONDS: float = Field(default=20.0, gt=0, le=600)  # one fetch, redirects included
     VENOM_ARCHITECT_RUN_STEPS: bool = True  # run each plan step as a sub-task
     VENOM_PLAN_STEP_TIMEOUT_SECONDS: float = Field(default=300.0, gt=0)
+
+    @field_validator("VENOM_OUTBOUND_ALLOW_HOSTS")
+    @classmethod
+    def _valid_allow_hosts(cls, value: str) -> str:
+        parse_allow_list(value)  # a ValueError names the bad entry
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -1,8 +1,8 @@
 """One Venom server shared by the orchestrator tests, with a real git repository as its workspace.
 
 The embedded SmolLM2 model answers every model call. Memory is off (it is tested on its own)
-and the Researcher's search endpoint is a closed loopback port, which is exactly what an
-offline machine gives: a refused connection.
+and the Researcher's search endpoint is a closed loopback port (allowed for outbound fetches),
+which is exactly what an offline machine gives: a refused connection.
 """
 
 from __future__ import annotations
@@ -92,10 +92,14 @@ def wait_model(client: httpx.Client) -> None:
 def venom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Venom]:
     root = tmp_path_factory.mktemp("orch")
     ws = make_workspace(root)
+    search_port = free_port()
     server = LiveServer(data_dir=root, env={
         "VENOM_RATE_LIMIT_ENABLED": "false",
         "VENOM_MEMORY_ENABLED": "false",
-        "VENOM_SEARCH_URL": f"http://127.0.0.1:{free_port()}/html/",
+        "VENOM_SEARCH_URL": f"http://127.0.0.1:{search_port}/html/",
+        # Loopback is refused to task fetches unless allowed; allowing only this closed port keeps
+        # the offline case (a refused connection) without opening any other local service.
+        "VENOM_OUTBOUND_ALLOW_HOSTS": f"127.0.0.1:{search_port}",
         "VENOM_WORKSPACE": str(ws),
     })
     server.start()

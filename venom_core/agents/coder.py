@@ -14,6 +14,7 @@ import re
 from typing import Any, ClassVar
 
 from venom_core.agents.base import LINE, AgentRun, Llm, tool_event
+from venom_core.agents.markdown import fenced
 from venom_core.agents.workspace import Workspace, path_tokens
 from venom_core.core.models import TaskFailure
 from venom_core.runtimes.base import ChatMessage
@@ -83,7 +84,7 @@ class CoderAgent:
         verdict = "approved by the Critic" if review.get("approved") else \
             "written with open Critic issues: " + "; ".join(review.get("issues") or ["none given"])
         lang = rel.rsplit(".", 1)[-1] if "." in rel else ""
-        text = f"Wrote `{rel}` in the workspace ({verdict}).\n\n```{lang}\n{draft}\n```\n"
+        text = f"Wrote `{rel}` in the workspace ({verdict}).\n\n{fenced(draft, lang)}\n"
         run.ctx.stream(text)
         return text
 

@@ -1,25 +1,23 @@
 """Git: read-only answers about the workspace repository, from real `git` output.
 
 Which commands run is decided from the question (status, log, diff, show, blame, branches);
-each runs with a timeout, `GIT_OPTIONAL_LOCKS=0` (a read never takes the index lock) and no
-pager. The model then summarises the output; the output itself is part of the answer, so the
-answer is grounded even when the model is small or absent.
+`git_runner.GitRunner` runs them so that the repository's own configuration can never make git
+run a program. The model then summarises the output; the output itself is part of the answer,
+so the answer is grounded even when the model is small or absent.
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import shutil
 from typing import ClassVar
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
+from venom_core.agents.git_runner import GitRunner
+from venom_core.agents.markdown import fenced
 from venom_core.agents.workspace import Workspace, path_tokens
 from venom_core.core.intents import normalize
-from venom_core.core.models import TaskFailure
 
-GIT_TIMEOUT = 10.0
 MAX_OUTPUT = 6000
 _REV = re.compile(r"\b([0-9a-f]{7,40}|HEAD(?:~\d+|\^+)?)\b")
 
@@ -51,34 +49,6 @@ def plan_commands(question: str, workspace: Workspace) -> list[list[str]]:
     return cmds
 
 
-async def run_git(workspace: Workspace, args: list[str]) -> str:
-    git = shutil.which("git")
-    if git is None:
-        raise TaskFailure("tool_unavailable", "The git program is not installed on this machine.", stage="tool")
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0",
-           "LC_ALL": "C"}
-    proc = await asyncio.create_subprocess_exec(
-        git, "--no-pager", "-C", str(workspace.root), *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
-    try:
-        out, err = await asyncio.wait_for(proc.communicate(), GIT_TIMEOUT)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-        raise TaskFailure("tool_timeout", f"git {args[0]} took longer than {GIT_TIMEOUT:.0f} s.", stage="tool",
-                          retryable=True) from None
-    except asyncio.CancelledError:
-        proc.kill()
-        raise
-    if proc.returncode != 0:
-        message = err.decode(errors="replace").strip()
-        if "not a git repository" in message:
-            raise TaskFailure("not_a_git_repository",
-                              f"The workspace ({workspace.root}) is not a git repository.", stage="tool")
-        raise TaskFailure("git_error", f"git {args[0]} failed: {message[:300]}", stage="tool")
-    return out.decode(errors="replace")
-
-
 class GitAgent:
     name: ClassVar[str] = "GitAgent"
     permission: ClassVar[str] = "local_read"
@@ -90,9 +60,15 @@ class GitAgent:
 
     async def run(self, run: AgentRun) -> str:
         self.workspace.require()
+        runner = GitRunner(self.workspace.root)
+        neutralised = await runner.prepare()
+        if neutralised:
+            tool_event(run, self.name, "git_config", "the repository's config names programs; git runs without them",
+                       neutralised_keys=neutralised[:50])
         sections: list[str] = []
-        for args in plan_commands(run.question, self.workspace):
-            output = await run_git(self.workspace, args)
+        plan = await asyncio.to_thread(plan_commands, run.question, self.workspace)  # stats files: off the loop
+        for args in plan:
+            output = await runner.run(args)
             shown = output if len(output) <= MAX_OUTPUT else output[:MAX_OUTPUT] + "\n… (truncated)"
             command = "git " + " ".join(args)
             tool_event(run, self.name, "git", command, command=command, output_preview=shown[:500],
@@ -100,6 +76,6 @@ class GitAgent:
             sections.append(f"$ {command}\n{shown.rstrip() or '(no output)'}")
         evidence = "\n\n".join(sections)
         summary = await grounded_answer(self.llm, run, "git assistant (read-only repository facts)", evidence)
-        tail = f"**Repository output**\n```text\n{evidence}\n```"
+        tail = f"**Repository output**\n{fenced(evidence, 'text')}"
         run.ctx.stream(tail)
         return summary + tail

@@ -7,17 +7,22 @@ listed. Every path goes through the workspace jail first, so an escape is refuse
 
 from __future__ import annotations
 
+import asyncio
 import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
+from venom_core.agents.markdown import fenced
 from venom_core.agents.workspace import Workspace, path_tokens
+from venom_core.core import safe_fs
 from venom_core.core.models import TaskFailure
 
 MAX_LIST = 200
 MAX_HITS = 50
-MAX_SEARCH_BYTES = 1_000_000
+MAX_SEARCH_BYTES = 1_000_000  # larger files are not searched
+MAX_SEARCH_TOTAL = 50_000_000  # bytes read by one search
 _QUOTED = re.compile(r"[\"'`“„]([^\"'`”]{2,80})[\"'`”]")
 _SEARCH = re.compile(r"\b(?:search|find|grep|look) (?:for )?(\S+)|\b(?:szukaj|znajdz|wyszukaj) (\S+)|"
                      r"\b(?:suche?|finde?) (?:nach )?(\S+)", re.IGNORECASE)
@@ -36,6 +41,16 @@ def search_term(question: str) -> str | None:
     return None
 
 
+@dataclass(slots=True)
+class _Result:
+    """What a filesystem operation found (computed off the loop) and the tool event that reports it."""
+
+    evidence: str
+    tool: str
+    message: str
+    data: dict[str, Any]
+
+
 class LibrarianAgent:
     name: ClassVar[str] = "LibrarianAgent"
     permission: ClassVar[str] = "local_read"
@@ -47,61 +62,73 @@ class LibrarianAgent:
 
     async def run(self, run: AgentRun) -> str:
         self.workspace.require()
-        question = run.question
+        # Every filesystem step blocks (and a hostile workspace can make it slow): off the event loop.
+        result = await asyncio.to_thread(self.answer, run.question)
+        tool_event(run, self.name, result.tool, result.message, **result.data)
+        summary = await grounded_answer(self.llm, run, "librarian (workspace files)", result.evidence)
+        run.ctx.stream(result.evidence)
+        return summary + result.evidence
+
+    def answer(self, question: str) -> _Result:
         tokens = path_tokens(question)
         # Resolve every mentioned path first: any escape attempt is refused before any read.
         resolved = [self.workspace.resolve(t) for t in tokens]
         targets = [t for t in resolved if t.exists()]
         term = search_term(question)
-        if term and not (targets and targets[0].is_file()):
+        first = targets[0] if targets else None
+        if first is not None and not first.is_dir() and not first.is_file():
+            self.workspace.read_head(first)  # raises `not_a_regular_file`, naming what it is
+        if term and not (first is not None and first.is_file()):
             base = next((t for t in targets if t.is_dir()), self.workspace.root)
-            evidence = self.search(run, base, term)
-        elif targets and targets[0].is_file():
-            evidence = self.read(run, targets[0])
-        elif targets and targets[0].is_dir():
-            evidence = self.list(run, targets[0])
-        elif tokens and _READ_VERB.search(question):
+            return self.search(base, term)
+        if first is not None and first.is_file():
+            return self.read(first)
+        if first is not None and first.is_dir():
+            return self.list(first)
+        if tokens and _READ_VERB.search(question):
             raise TaskFailure("file_not_found", f"There is no '{tokens[0]}' in the workspace.", stage="tool")
-        else:
-            evidence = self.list(run, self.workspace.root)
-        summary = await grounded_answer(self.llm, run, "librarian (workspace files)", evidence)
-        run.ctx.stream(evidence)
-        return summary + evidence
+        return self.list(self.workspace.root)
 
-    def list(self, run: AgentRun, folder: Path) -> str:
-        files = self.workspace.files(folder, limit=MAX_LIST)
-        rel = [self.workspace.relative(f) for f in files]
-        tool_event(run, self.name, "list_files", f"list {self.workspace.relative(folder)}",
-                   path=self.workspace.relative(folder), count=len(rel))
+    def list(self, folder: Path) -> _Result:
+        walk = self.workspace.files(folder, limit=MAX_LIST)
+        rel = [self.workspace.relative(f) for f in walk.files]
+        where = self.workspace.relative(folder)
         body = "\n".join(f"- `{r}`" for r in rel) or "(the folder is empty)"
-        return f"**Files in `{self.workspace.relative(folder)}`** ({len(rel)})\n{body}\n"
+        note = f"\n_{walk.note()}_\n" if walk.note() else ""
+        return _Result(f"**Files in `{where}`** ({len(rel)})\n{body}\n{note}", "list_files", f"list {where}",
+                       {"path": where, "count": len(rel), "skipped": walk.skipped, "truncated": walk.truncated})
 
-    def read(self, run: AgentRun, path: Path) -> str:
-        text = self.workspace.read_text(path)
+    def read(self, path: Path) -> _Result:
+        text, head = self.workspace.text_head(path)
         rel = self.workspace.relative(path)
-        tool_event(run, self.name, "read_file", f"read {rel}", path=rel, chars=len(text))
-        return f"**`{rel}`**\n```\n{text}\n```\n"
+        note = f"\n_(showing the first {len(head.data):,} of {head.size:,} bytes)_\n" if head.truncated else ""
+        return _Result(f"**`{rel}`**\n{fenced(text)}\n{note}", "read_file", f"read {rel}",
+                       {"path": rel, "chars": len(text), "size": head.size, "truncated": head.truncated})
 
-    def search(self, run: AgentRun, base: Path, term: str) -> str:
+    def search(self, base: Path, term: str) -> _Result:
         needle = term.lower()
         hits: list[str] = []
-        for path in self.workspace.files(base):
-            if len(hits) >= MAX_HITS:
+        walk = self.workspace.files(base)
+        budget = MAX_SEARCH_TOTAL
+        for path in walk.files:
+            if len(hits) >= MAX_HITS or budget <= 0:
                 break
             try:
-                if path.stat().st_size > MAX_SEARCH_BYTES:
-                    continue
-                data = path.read_bytes()
+                head = safe_fs.read_head(self.workspace.root, path, MAX_SEARCH_BYTES)
             except OSError:
                 continue
-            if b"\x00" in data[:4096]:
-                continue
-            for lineno, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
+            budget -= len(head.data)
+            if head.truncated or b"\x00" in head.data[:4096]:
+                continue  # too big to search, or binary
+            for lineno, line in enumerate(head.data.decode("utf-8", errors="replace").splitlines(), 1):
                 if needle in line.lower():
                     hits.append(f"- `{self.workspace.relative(path)}:{lineno}`: {line.strip()[:160]}")
                     if len(hits) >= MAX_HITS:
                         break
-        tool_event(run, self.name, "search_files", f"search '{term}'", term=term,
-                   path=self.workspace.relative(base), hits=len(hits))
         body = "\n".join(hits) or "(no matches)"
-        return f"**Search for `{term}`** ({len(hits)} match{'es' if len(hits) != 1 else ''})\n{body}\n"
+        note = f"\n_{walk.note()}_\n" if walk.note() else ""
+        evidence = f"**Search for `{term}`** ({len(hits)} match{'es' if len(hits) != 1 else ''})\n{body}\n{note}"
+        return _Result(evidence, "search_files", f"search '{term}'",
+                       {"term": term, "path": self.workspace.relative(base), "hits": len(hits),
+                        "skipped": walk.skipped})
+

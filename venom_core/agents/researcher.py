@@ -2,28 +2,26 @@
 
 Search uses DuckDuckGo's HTML endpoint (no key needed; `VENOM_SEARCH_URL` points elsewhere) and
 pages are reduced to text with the standard-library HTML parser, so no heavy dependency is added.
-Offline, the short connect timeout turns into a clear `network_unavailable` error within
-seconds instead of a hang.
+Every fetch, the search included, goes through `net.outbound.OutboundFetcher`: public addresses
+only (unless the owner allows more), each redirect re-checked, the body capped. Offline, the short
+connect timeout turns into a clear `network_unavailable` error within seconds instead of a hang.
 """
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlparse
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
 from venom_core.core.models import TaskFailure
-
-if TYPE_CHECKING:
-    import httpx
+from venom_core.net.outbound import OutboundError, OutboundFetcher
 
 MAX_RESULTS = 5
 MAX_PAGES = 2
 PAGE_CHARS = 1500
 _URL = re.compile(r"https?://[^\s<>\"')]+")
-USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) Venom-Researcher/1.0"
 
 
 class _Text(HTMLParser):
@@ -72,39 +70,28 @@ def _real_url(href: str) -> str:
     return unquote(target[0]) if target else href
 
 
-def network_unavailable(detail: str) -> TaskFailure:
-    return TaskFailure("network_unavailable",
-                       f"The web cannot be reached from this machine ({detail}), so I cannot search or read pages "
-                       "now. Try again when the network is available.", stage="tool", retryable=True)
-
-
 class ResearcherAgent:
     name: ClassVar[str] = "ResearcherAgent"
     permission: ClassVar[str] = "network"
     tool: ClassVar[str | None] = "web"
 
-    def __init__(self, llm: Llm, search_url: str, connect_timeout: float, read_timeout: float = 10.0):
+    def __init__(self, llm: Llm, search_url: str, fetcher: OutboundFetcher):
         self.llm = llm
         self.search_url = search_url
-        self.read_timeout = read_timeout
-        self.connect_timeout = connect_timeout
+        self.fetcher = fetcher
 
     async def run(self, run: AgentRun) -> str:
-        import httpx  # here: start-up need not load an HTTP client for a rarely used agent
-
         query = run.question
-        timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=True,
-                                     headers={"User-Agent": USER_AGENT}) as client:
-            urls = _URL.findall(query)
-            if urls:
-                results = [(u, u) for u in urls[:MAX_PAGES]]
-            else:
-                results = await self.search(run, client, query)
-            pages = []
-            for url, title in results[:MAX_PAGES]:
-                text = await self.fetch(run, client, url)
-                pages.append(f"[{title}]({url})\n{text[:PAGE_CHARS]}")
+        urls = _URL.findall(query)
+        if urls:
+            results = [(u, u) for u in urls[:MAX_PAGES]]
+        else:
+            results = await self.search(run, query)
+        pages = []
+        for url, title in results[:MAX_PAGES]:
+            # A page the user named must be readable; a search hit that cannot be read is skipped.
+            text = await self.fetch(run, url, required=bool(urls))
+            pages.append(f"[{title}]({url})\n{text[:PAGE_CHARS]}")
         sources = "\n".join(f"- [{t or u}]({u})" for u, t in results)
         evidence = "\n\n".join(pages) or "(no pages could be read)"
         summary = await grounded_answer(self.llm, run, "researcher (web pages)", evidence, max_tokens=256)
@@ -112,39 +99,32 @@ class ResearcherAgent:
         run.ctx.stream(tail)
         return summary + tail
 
-    async def search(self, run: AgentRun, client: httpx.AsyncClient, query: str) -> list[tuple[str, str]]:
-        import httpx
-
-        try:
-            resp = await client.post(self.search_url, data={"q": query})
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
-            raise network_unavailable(type(exc).__name__) from None
-        except httpx.HTTPError as exc:
-            raise network_unavailable(type(exc).__name__) from None
+    async def search(self, run: AgentRun, query: str) -> list[tuple[str, str]]:
+        resp = await self.fetcher.fetch(self.search_url, method="POST", data={"q": query})
         if resp.status_code >= 400:
             raise TaskFailure("search_failed", f"The web search answered HTTP {resp.status_code}.", stage="tool",
                               retryable=resp.status_code >= 500 or resp.status_code == 429)
         parser = _Text()
-        parser.feed(resp.text)
+        parser.feed(resp.text())
         links = [(u, t) for u, t in parser.links if u.startswith("http")][:MAX_RESULTS]
-        tool_event(run, self.name, "web_search", f"search '{query[:80]}'", query=query, results=len(links))
+        tool_event(run, self.name, "web_search", f"search '{query[:80]}'", query=query, results=len(links),
+                   truncated=resp.truncated)
         return links
 
-    async def fetch(self, run: AgentRun, client: httpx.AsyncClient, url: str) -> str:
-        import httpx
-
+    async def fetch(self, run: AgentRun, url: str, *, required: bool) -> str:
         try:
-            resp = await client.get(url)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ProxyError) as exc:
-            raise network_unavailable(type(exc).__name__) from None
-        except httpx.HTTPError as exc:
-            tool_event(run, self.name, "read_page", f"read {url} failed", url=url, error=type(exc).__name__)
+            resp = await self.fetcher.fetch(url)
+        except OutboundError as exc:
+            if required or exc.code == "network_unavailable":
+                raise
+            tool_event(run, self.name, "read_page", f"read {url} failed", url=url, error=exc.code)
             return ""
         parser = _Text()
-        if "html" in resp.headers.get("content-type", "html"):
-            parser.feed(resp.text[:500_000])
+        if "html" in (resp.content_type or "html"):
+            parser.feed(resp.text()[:500_000])
             text = parser.text()
         else:
-            text = resp.text[:PAGE_CHARS]
-        tool_event(run, self.name, "read_page", f"read {url}", url=url, status=resp.status_code, chars=len(text))
+            text = resp.text()[:PAGE_CHARS]
+        tool_event(run, self.name, "read_page", f"read {url}", url=url, status=resp.status_code, chars=len(text),
+                   bytes=len(resp.body), truncated=resp.truncated, redirects=len(resp.redirects))
         return text

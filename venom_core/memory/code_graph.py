@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import time
 from pathlib import Path
 from typing import Any
+
+from venom_core.core import safe_fs
 
 SKIP_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".ruff_cache",
                        "build", "dist", ".next"})
 MAX_FILES = 5000
 MAX_FILE_BYTES = 1_000_000
+# Bumped when a saved scan may hold what a new scan would not: version 2 walks with core.safe_fs
+# (no symlinked folders, no links out of the workspace), so an older saved scan is rescanned.
+SCAN_VERSION = 2
 
 
 def _module_name(root: Path, path: Path) -> str:
@@ -28,16 +32,10 @@ def _module_name(root: Path, path: Path) -> str:
     return ".".join(parts)
 
 
-def _walk(root: Path) -> list[Path]:
-    files: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                files.append(Path(dirpath) / name)
-                if len(files) >= MAX_FILES:
-                    return files
-    return files
+def _walk(root: Path) -> safe_fs.Walk:
+    """The `.py` files under `root`: bounded, no symlinked folders, no FIFOs or devices, no links out."""
+    return safe_fs.walk(root, root, limit=MAX_FILES, skip_dirs=SKIP_DIRS, skip_hidden_dirs=True,
+                        want=lambda name: name.endswith(".py"))
 
 
 def _resolve_import(module: str, node: ast.ImportFrom) -> str:
@@ -54,17 +52,22 @@ def scan_workspace(root: Path) -> dict[str, Any]:
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, str]] = []
     errors: list[dict[str, str]] = []
-    files = _walk(root) if root.is_dir() else []
+    root = root.resolve()
+    walk = _walk(root) if root.is_dir() else safe_fs.Walk()
+    files = walk.files
+    for reason, paths in walk.examples.items():
+        errors += [{"path": p, "error": f"skipped: {reason}"} for p in paths]
     modules = {_module_name(root, p): p for p in files}
     for module, path in modules.items():
         rel = str(path.relative_to(root))
         mod_id = f"code:mod:{module}"
         nodes[mod_id] = {"id": mod_id, "label": module, "type": "module", "path": rel}
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
+            head = safe_fs.read_head(root, path, MAX_FILE_BYTES)  # never a FIFO, a device or a link out
+            if head.truncated:
                 raise ValueError("file too large to scan")
-            tree = ast.parse(path.read_text(encoding="utf-8", errors="replace"), filename=rel)
-        except (SyntaxError, ValueError, OSError) as exc:
+            tree = ast.parse(head.data.decode("utf-8", errors="replace"), filename=rel)
+        except (SyntaxError, ValueError, OSError, RecursionError) as exc:
             errors.append({"path": rel, "error": f"{type(exc).__name__}: {exc}"})
             continue
         for stmt in tree.body:
@@ -91,6 +94,7 @@ def scan_workspace(root: Path) -> dict[str, Any]:
                     edges.append({"source": mod_id, "target": target_id, "type": "imports"})
     unique = {(e["source"], e["target"], e["type"]): e for e in edges}
     return {
+        "version": SCAN_VERSION,
         "root": str(root),
         "scanned_at": time.time(),
         "duration_ms": round((time.perf_counter() - t0) * 1000, 1),
@@ -131,4 +135,6 @@ def load_scan(path: Path) -> dict[str, Any] | None:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and "nodes" in data else None
+    if not isinstance(data, dict) or "nodes" not in data or data.get("version") != SCAN_VERSION:
+        return None  # missing, damaged or from an older scanner: the start-up scan runs again
+    return data

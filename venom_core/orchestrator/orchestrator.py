@@ -26,6 +26,7 @@ from venom_core.core.fast_paths import StatusProvider, answer_static
 from venom_core.core.intents import normalize
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
+from venom_core.net.outbound import outbound_fetcher
 from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.classifier import refine
 from venom_core.orchestrator.routing import Route, classify, is_static
@@ -69,7 +70,7 @@ class VenomOrchestrator:
             "DOCUMENTATION": librarian,
             "CODE_GENERATION": CoderAgent(self.llm, self.workspace),
             "CODE_REVIEW": CriticAgent(self.llm, self.workspace),
-            "RESEARCH": ResearcherAgent(self.llm, s.VENOM_SEARCH_URL, s.VENOM_WEB_CONNECT_TIMEOUT),
+            "RESEARCH": ResearcherAgent(self.llm, s.VENOM_SEARCH_URL, outbound_fetcher(s)),
             "COMPLEX_PLANNING": ArchitectAgent(self.llm, services, s.VENOM_ARCHITECT_RUN_STEPS,
                                                s.VENOM_PLAN_STEP_TIMEOUT_SECONDS),
             "VERSION_CONTROL": GitAgent(self.llm, self.workspace),
