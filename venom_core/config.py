@@ -16,6 +16,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from venom_core.core.masking import mask_settings
+
 RuntimeProfile = Literal["light", "llm_off", "full"]
 OllamaProfileName = Literal["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"]
 AiMode = Literal["LOCAL", "HYBRID", "CLOUD"]
@@ -183,12 +185,4 @@ class Settings(BaseSettings):
 
     def masked(self) -> dict[str, object]:
         """The effective settings, JSON-friendly, with every secret masked."""
-        out: dict[str, object] = {}
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            if isinstance(value, Path):
-                value = str(value)
-            if any(m in name for m in SECRET_MARKERS) and value:
-                value = "********"
-            out[name] = value
-        return out
+        return mask_settings({name: getattr(self, name) for name in type(self).model_fields})

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from venom_core.core.masking import mask_url
 from venom_core.runtimes import ollama_profiles, providers
 from venom_core.runtimes.base import ModelInfo, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
@@ -35,7 +36,7 @@ async def _models_of(reg: RuntimeRegistry, name: str) -> tuple[list[ModelInfo], 
     try:
         return await asyncio.wait_for(reg.provider(name, autoload=False).list_models(), LIST_TIMEOUT_S), ""
     except RuntimeError_ as exc:
-        return [], exc.message
+        return [], reg.mask(exc.message)
     except TimeoutError:
         return [], f"{name} did not list its models within {LIST_TIMEOUT_S}s"
 
@@ -138,7 +139,7 @@ def options(reg: RuntimeRegistry) -> dict[str, Any]:
                      "reason": None if usable else (
                          "VENOM_RUNTIME_PROFILE=llm_off" if local else reg.policy.cloud_blocker(name)),
                      "error": error or None, "model": reg.models[name],
-                     "endpoint": providers.endpoint(reg.settings, name),
+                     "endpoint": mask_url(providers.endpoint(reg.settings, name)),
                      "active": name == reg.active})
     s = reg.settings
     return {"active": reg.runtime_info(), "runtimes": rows, "ai_mode": s.AI_MODE, "paid_mode": reg.policy.paid_mode,

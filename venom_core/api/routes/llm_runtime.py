@@ -28,6 +28,7 @@ STATUS_BY_CODE = {
     "provider_not_allowed": 400,
     "sensitive_local_only": 400,
     "no_runtime": 503,
+    "autonomy_denied": 403,
     "model_load_failed": 500,
 }
 

@@ -114,7 +114,7 @@ async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_i
 
 
 @router.post("/simple/stream", response_class=StreamingResponse,
-             responses={**SSE_RESPONSE, **error_responses(400, 404, 422, 503)})
+             responses={**SSE_RESPONSE, **error_responses(400, 403, 404, 422, 503)})
 async def simple_stream(body: SimpleStreamRequest, registry: RuntimesDep) -> StreamingResponse:
     """Direct chat as SSE. 503 when no runtime may answer, 400 when the forced runtime is not allowed."""
     try:
