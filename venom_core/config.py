@@ -162,6 +162,12 @@ class Settings(BaseSettings):
     VENOM_ARCHITECT_RUN_STEPS: bool = True  # run each plan step as a sub-task
     VENOM_PLAN_STEP_TIMEOUT_SECONDS: float = Field(default=300.0, gt=0)
 
+    @field_validator("VENOM_AUTONOMY_LEVEL", mode="before")
+    @classmethod
+    def _level_from_text(cls, v: object) -> object:
+        """The environment gives text; a Literal of ints accepts only ints."""
+        return int(v) if isinstance(v, str) and v.strip().isdigit() else v
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
         if not is_loopback_host(self.VENOM_HOST) and not self.VENOM_API_TOKEN:
