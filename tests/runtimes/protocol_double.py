@@ -10,7 +10,8 @@ against this server. It follows the documented formats:
   `x-api-key` required.
 
 Faults are queued with `POST /_control/faults` and consumed one per chat request:
-`{"kind": "status", "status": 429}` (add `"echo_key": true` for a body quoting the key), `{"kind": "hang", "seconds": 30}` (before any byte),
+`{"kind": "status", "status": 429}` (with `"echo_key": true` the body quotes the key it was sent),
+`{"kind": "hang", "seconds": 30}` (before any byte),
 `{"kind": "drop_after", "chunks": 2}` (cut the connection mid-stream), and
 `{"kind": "slow", "pieces": 400, "delay": 0.05}` (a long, slow answer). `GET /_control/log`
 lists every chat request with its body and whether the client hung up before the end.
