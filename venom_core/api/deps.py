@@ -82,7 +82,7 @@ async def require_admin(request: Request) -> AsyncIterator[None]:
     async def note(outcome: Outcome, status: int, error_code: str | None = None) -> None:
         audit.record(services.log, action, operation=operation, actor=actor, outcome=outcome, status_code=status,
                      details=await _audit_details(request), error_code=error_code)
-        await services.log.commit()
+        await audit.settle(services.log)
 
     if not is_admin_request(request, settings):
         if audited:

@@ -12,6 +12,8 @@ Reads go through the storage's unit of work (`SqlStorage.run`), newest first by 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Literal
@@ -30,6 +32,7 @@ Outcome = Literal["success", "failed", "denied"]
 MAX_TEXT = 200
 MAX_ITEMS = 20
 MAX_DEPTH = 3
+COMMIT_WAIT_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,13 @@ def summarize(value: Any, key: str = "", depth: int = 0) -> Any:
         masked = mask_text(masked)
         return masked if len(masked) <= MAX_TEXT else masked[: MAX_TEXT - 1] + "…"
     return masked
+
+
+async def settle(log: EventLog) -> None:
+    """Wait until what was recorded is stored, but never long: an admin action (an emergency stop)
+    must answer even when the disk is failing; the entry is then written when the log recovers."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(log.commit(), COMMIT_WAIT_S)
 
 
 def record(log: EventLog, action: str, *, operation: str, actor: Actor, outcome: Outcome,
@@ -96,7 +106,7 @@ async def page(log: EventLog, storage: SqlStorage, *, limit: int, cursor: str | 
     before = int(cursor) if cursor else None
     if before is not None and before < 1:
         raise ValueError("cursor out of range")
-    await log.commit()  # what was recorded before this read is in the answer
+    await settle(log)  # what was recorded before this read is in the answer
     query = sa.select(events).where(events.c.type == EventType.AUDIT_ACTION.value)
     if before is not None:
         query = query.where(events.c.gseq < before)
