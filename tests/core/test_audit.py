@@ -113,7 +113,13 @@ def test_every_admin_action_is_audited_with_who_and_where_and_survives_restart(
         first = c.get("/api/v1/audit", params={"limit": 3}).json()
         second = c.get("/api/v1/audit", params={"limit": 3, "cursor": first["next_cursor"]}).json()
         assert [i["id"] for i in first["items"] + second["items"]] == [i["id"] for i in before[:6]]
-        assert c.get("/api/v1/audit", params={"cursor": "0"}).json()["error"]["code"] == "invalid_cursor"
+        for bad in ("0", "9" * 20):
+            assert c.get("/api/v1/audit", params={"cursor": bad}).json()["error"]["code"] == "invalid_cursor"
+        # The reference's view of the same trail.
+        ref = c.get("/api/v1/audit/stream", params={"limit": 2}).json()
+        assert ref["status"] == "success" and ref["count"] == 2
+        assert [e["action"] for e in ref["entries"]] == [i["action"] for i in before[:2]]
+        assert ref["entries"][0]["api_channel"] == before[0]["action"].split(".")[0]
 
     srv.restart()
     with httpx.Client(base_url=srv.url, timeout=60) as c:

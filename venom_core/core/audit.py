@@ -82,6 +82,11 @@ def record(log: EventLog, action: str, *, operation: str, actor: Actor, outcome:
                       data=data)
 
 
+def _event(row: sa.Row[Any]) -> Event:
+    return Event(gseq=row.gseq, task_id=row.task_id, seq=row.seq, type=row.type,
+                 timestamp=row.ts.replace(tzinfo=UTC), agent=row.agent, message=row.message or "", data=row.data or {})
+
+
 def entry(event: Event) -> dict[str, Any]:
     """The read shape of one entry (`AuditEntry` in the API)."""
     d = event.data
@@ -104,7 +109,7 @@ async def page(log: EventLog, storage: SqlStorage, *, limit: int, cursor: str | 
                action: str | None = None, outcome: str | None = None) -> AuditPage:
     """Newest first. `cursor` is the `next_cursor` of the previous page (a gseq); ValueError if bad."""
     before = int(cursor) if cursor else None
-    if before is not None and before < 1:
+    if before is not None and not 1 <= before < 2**63:
         raise ValueError("cursor out of range")
     await settle(log)  # what was recorded before this read is in the answer
     query = sa.select(events).where(events.c.type == EventType.AUDIT_ACTION.value)
@@ -112,25 +117,25 @@ async def page(log: EventLog, storage: SqlStorage, *, limit: int, cursor: str | 
         query = query.where(events.c.gseq < before)
     query = query.order_by(events.c.gseq.desc())
 
+    filtered = action is not None or outcome is not None
+    # Without filters one query of limit+1 rows answers; with them (fields of the JSON payload,
+    # matched here so any database works) the newest entries are scanned in batches.
+    batch = 500 if filtered else limit + 1
+
+    def wanted(ev: Event) -> bool:
+        return (action is None or ev.data.get("action") == action) and (
+            outcome is None or ev.data.get("outcome") == outcome)
+
     def unit(conn: Connection) -> list[Event]:
         found: list[Event] = []
-        # Filters on the JSON payload are applied here, scanning in pages, so they work on any database.
         offset = 0
         while len(found) <= limit:
-            rows = conn.execute(query.limit(500).offset(offset)).all()
-            for row in rows:
-                ev = Event(gseq=row.gseq, task_id=row.task_id, seq=row.seq, type=row.type,
-                           timestamp=row.ts.replace(tzinfo=UTC), agent=row.agent, message=row.message or "",
-                           data=row.data or {})
-                if (action is None or ev.data.get("action") == action) and (
-                        outcome is None or ev.data.get("outcome") == outcome):
-                    found.append(ev)
-                    if len(found) > limit:
-                        break
-            if len(rows) < 500:
+            rows = conn.execute(query.limit(batch).offset(offset)).all()
+            found += [ev for ev in map(_event, rows) if wanted(ev)]
+            if len(rows) < batch:
                 break
-            offset += 500
-        return found
+            offset += batch
+        return found[: limit + 1]
 
     found = await storage.run(unit)
     more = len(found) > limit
