@@ -74,7 +74,7 @@ class RuntimeRegistry:
                     self._status[name] = ("ready" if health.status == "ready" else "error", "" if
                                           health.status == "ready" else health.detail)
             except RuntimeError_ as exc:
-                logger.warning("runtime {} is not usable: {}", name, exc.message)
+                logger.warning("runtime {} is not usable: {}", name, self.mask(exc.message))
             except Exception:
                 logger.exception("preparing runtime {} failed", name)
 
@@ -117,6 +117,11 @@ class RuntimeRegistry:
             await inst.load()
 
     def status_of(self, name: str) -> tuple[str, str]:
+        """`(status, error)` of one runtime; the error is masked (it is shown by several endpoints)."""
+        status, error = self._raw_status(name)
+        return status, self.mask(error) if error else error
+
+    def _raw_status(self, name: str) -> tuple[str, str]:
         inst = self._instances.get(name)
         if isinstance(inst, EmbeddedProvider):
             return inst.status, inst.error
@@ -133,7 +138,7 @@ class RuntimeRegistry:
         info: dict[str, Any] = {"provider": name, "model": model, "endpoint": endpoint, "status": status,
                                 "config_hash": config_hash(name, endpoint, model), "runtime_id": f"{name}@{endpoint}"}
         if error:
-            info["error"] = self.mask(error)
+            info["error"] = error
         inst = self._instances.get(name)
         if isinstance(inst, EmbeddedProvider):
             info["generating"] = inst.active_generations  # 0 once an aborted generation has really stopped
