@@ -55,6 +55,8 @@ def test_level_0_refuses_every_paid_entry_point_and_level_20_allows_them(
             status, text = _direct(c, **extra)
             assert status == 403, text
             assert '"autonomy_denied"' in text
+        switch = c.post("/api/v1/system/llm-runtime/active", json={"provider": "openai"})
+        assert switch.status_code == 403 and switch.json()["error"]["code"] == "autonomy_denied"
         row = {r["provider"]: r for r in c.get("/api/v1/system/llm-runtime/options").json()["runtimes"]}["openai"]
         assert row["available"] is False and "autonomy" in row["reason"]
         assert ctl.get("/_control/log").json() == [], "no request may reach the paid cloud at level 0"

@@ -112,8 +112,10 @@ async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = No
                             f"{', '.join(providers.ALL_PROVIDERS)}.")
     if providers.is_local(provider) and not reg.policy.local_allowed(provider):
         raise RuntimeError_("provider_unavailable", f"{provider} is a local runtime and VENOM_RUNTIME_PROFILE=llm_off.")
-    if not providers.is_local(provider) and not reg.policy.cloud_allowed(provider):
+    if not providers.is_local(provider) and not reg.policy.cloud_configured(provider):
         raise RuntimeError_("provider_not_allowed", f"{provider} cannot be used: {reg.policy.cloud_blocker(provider)}.")
+    if not providers.is_local(provider):
+        reg.policy.require_paid(provider)  # autonomy_denied (403) below level 20
     inst = reg.provider(provider, autoload=False)
     if model and providers.is_local(provider):
         infos, error = await _models_of(reg, provider)
