@@ -5,6 +5,7 @@ test.describe("Audit trail", () => {
     expect((await api.post("/api/v1/queue/pause")).ok()).toBe(true);
     try {
       await page.goto("/config");
+      await expect(page.getByTestId("pill-connection")).toHaveAttribute("data-state", "online");
       const pause = page.getByTestId("audit-row").and(page.locator("[data-action='queue.pause']")).first();
       await expect(pause).toHaveAttribute("data-outcome", "success");
       await expect(pause.getByTestId("audit-who")).toContainText("local owner");
