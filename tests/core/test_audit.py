@@ -107,6 +107,7 @@ def test_every_admin_action_is_audited_with_who_and_where_and_survives_restart(
         assert denied[0]["action"] == "queue.emergency_stop" and denied[0]["status_code"] == 403
         assert denied[0]["actor"] == {"kind": "remote", "address": "192.0.2.10", "user_agent": "audit-test/1.0"}
         assert c.get("/api/v1/audit", headers=REMOTE).status_code == 403, "reading the trail is admin-only"
+        assert audit(c, outcome="denied")[0]["operation"] == "GET /api/v1/audit", "refused reads are recorded too"
 
         before = audit(c)
         check_trail(before, expected)

@@ -66,7 +66,7 @@ async def require_admin(request: Request) -> AsyncIterator[None]:
     """Admin actions: loopback clients, or any client with the API token (SPEC §9).
 
     Also the one place that records the audit trail (core.audit): every admin action that changes
-    something (any method but GET/HEAD) is recorded with its outcome, and so is every refusal.
+    something (any method but GET/HEAD) is recorded with its outcome, and every refusal, reads included.
     It runs as a function-scoped dependency, so the entry is durable before the answer is sent.
     """
     services = services_of(request)
@@ -85,8 +85,7 @@ async def require_admin(request: Request) -> AsyncIterator[None]:
         await audit.settle(services.log)
 
     if not is_admin_request(request, settings):
-        if audited:
-            await note("denied", 403, "permission_denied")
+        await note("denied", 403, "permission_denied")  # refused reads too: someone tried
         denied = f"{request.method} {request.url.path}"
         raise ApiError(
             403,
