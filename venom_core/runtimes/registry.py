@@ -28,6 +28,8 @@ from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, LLMPr
 from venom_core.runtimes.embedded import EmbeddedProvider
 from venom_core.runtimes.policy import Decision, Policy
 
+MAX_ERROR_CHARS = 500  # a runtime error is a sentence, never a copied upstream body
+
 
 def config_hash(provider: str, endpoint: str, model: str) -> str:
     return hashlib.sha256(f"{provider}|{endpoint}|{model}".encode()).hexdigest()[:12]
@@ -178,7 +180,8 @@ class RuntimeRegistry:
 
     def sanitize(self, exc: RuntimeError_) -> RuntimeError_:
         """Mask a runtime error's message in place: it becomes a task error, a trace step, an SSE frame."""
-        exc.message = self.mask(exc.message)
+        message = self.mask(exc.message)
+        exc.message = message if len(message) <= MAX_ERROR_CHARS else message[: MAX_ERROR_CHARS - 1] + "…"
         exc.args = (exc.message,)
         return exc
 
