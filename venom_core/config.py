@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from venom_core.core.masking import mask_settings
 from venom_core.net.addresses import parse_allow_list
 
 RuntimeProfile = Literal["light", "llm_off", "full"]
@@ -174,6 +175,12 @@ class Settings(BaseSettings):
         parse_allow_list(value)  # a ValueError names the bad entry
         return value
 
+    @field_validator("VENOM_AUTONOMY_LEVEL", mode="before")
+    @classmethod
+    def _level_from_text(cls, v: object) -> object:
+        """The environment gives text; a Literal of ints accepts only ints."""
+        return int(v) if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit() else v
+
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:
         if not is_loopback_host(self.VENOM_HOST) and not self.VENOM_API_TOKEN:
@@ -197,12 +204,4 @@ class Settings(BaseSettings):
 
     def masked(self) -> dict[str, object]:
         """The effective settings, JSON-friendly, with every secret masked."""
-        out: dict[str, object] = {}
-        for name in type(self).model_fields:
-            value = getattr(self, name)
-            if isinstance(value, Path):
-                value = str(value)
-            if any(m in name for m in SECRET_MARKERS) and value:
-                value = "********"
-            out[name] = value
-        return out
+        return mask_settings({name: getattr(self, name) for name in type(self).model_fields})

@@ -25,6 +25,7 @@ from venom_core.core.work_queue import AsyncioWorkerPool
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService
 from venom_core.memory.wiring import build_memory, start_memory
+from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.storage.sql import SqlStorage
@@ -62,8 +63,10 @@ def build_services(settings: Settings) -> Services:
     async def system_status() -> dict[str, Any]:
         return await collect_status(services_ref["s"])
 
-    runtimes = RuntimeRegistry(settings)
-    orchestrator = VenomOrchestrator(settings, system_status)  # looks up services.runtimes per call
+    # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
+    autonomy = AutonomyGate(storage, settings.VENOM_AUTONOMY_LEVEL)
+    runtimes = RuntimeRegistry(settings, autonomy)
+    orchestrator = VenomOrchestrator(settings, system_status, autonomy)  # looks up services.runtimes per call
     runner = TaskRunner(log, orchestrator)
     queue = AsyncioWorkerPool(runner.run, settings.MAX_CONCURRENT_TASKS)
     runner.queue = queue

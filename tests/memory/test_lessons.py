@@ -109,3 +109,27 @@ def test_prune_by_tag_and_purge(mem: httpx.Client) -> None:
     purged = mem.delete("/api/v1/lessons/purge").json()
     assert purged["deleted"] >= 1 and purged["remaining"] == 0
     assert mem.get("/api/v1/lessons/stats").json()["stats"]["total"] == 0
+
+
+def test_prune_ttl_zero_days_is_refused_and_deletes_nothing(mem: httpx.Client) -> None:
+    wait_lesson(mem, run_help(mem, "help me once more", session_id="ttl-zero"))
+    before = mem.get("/api/v1/lessons/stats").json()["stats"]["total"]
+    assert before >= 1
+    for days in ("0", "0.5", "-0"):
+        r = mem.delete("/api/v1/lessons/prune/ttl", params={"days": days})
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "validation_error" and "days" in r.json()["error"]["message"]
+    assert mem.get("/api/v1/lessons/stats").json()["stats"]["total"] == before, "nothing was deleted"
+
+
+def test_lesson_deletions_are_admin_actions(mem: httpx.Client) -> None:
+    remote = {"X-Forwarded-For": "192.0.2.10"}  # a LAN client behind a local proxy
+    before = mem.get("/api/v1/lessons/stats").json()["stats"]["total"]
+    calls = [("DELETE", "/api/v1/lessons/prune/ttl", {"days": 1}), ("DELETE", "/api/v1/lessons/prune/tag",
+             {"tag": "help_request"}), ("DELETE", "/api/v1/lessons/prune/latest", {"count": 1}),
+             ("DELETE", "/api/v1/lessons/prune/range", {"from_date": "2000-01-01T00:00:00"}),
+             ("POST", "/api/v1/lessons/dedupe", {}), ("DELETE", "/api/v1/lessons/purge", {})]
+    for method, path, params in calls:
+        r = mem.request(method, path, params=params, headers=remote)
+        assert r.status_code == 403 and r.json()["error"]["code"] == "permission_denied", (path, r.text)
+    assert mem.get("/api/v1/lessons/stats").json()["stats"]["total"] == before

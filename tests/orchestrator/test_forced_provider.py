@@ -51,6 +51,7 @@ def openai_like(tmp_path: Path) -> Iterator[str]:
 
 def test_gpt_command_generates_with_the_openai_provider(server_factory: ServerFactory, openai_like: str) -> None:
     srv = server_factory(VENOM_MEMORY_ENABLED="false", AI_MODE="HYBRID", PAID_MODE_ENABLED="true",
+                         VENOM_AUTONOMY_LEVEL="20",  # level 20 (FUNDED) grants paid APIs
                          OPENAI_API_KEY="sk-test-not-a-real-key", OPENAI_API_BASE=openai_like, OPENAI_MODEL=ALIAS)
     with httpx.Client(base_url=srv.url, timeout=300) as client:
         wait_model(client)

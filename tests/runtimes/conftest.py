@@ -111,7 +111,7 @@ def wait_runtime(url: str, timeout: float = 120) -> dict[str, Any]:
 
 def cloud_env(double: str) -> dict[str, str]:
     return {
-        "AI_MODE": "HYBRID", "PAID_MODE_ENABLED": "true",
+        "AI_MODE": "HYBRID", "PAID_MODE_ENABLED": "true", "VENOM_AUTONOMY_LEVEL": "20",  # 20 grants paid APIs
         "OPENAI_API_KEY": "test-key", "OPENAI_API_BASE": f"{double}/v1", "OPENAI_MODEL": "gpt-double",
         "GOOGLE_API_KEY": "test-key", "GOOGLE_API_BASE": f"{double}/v1beta/openai", "GOOGLE_MODEL": "gemini-double",
         "ANTHROPIC_API_KEY": "test-key", "ANTHROPIC_API_BASE": double, "ANTHROPIC_MODEL": "claude-double",

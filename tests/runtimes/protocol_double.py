@@ -10,7 +10,8 @@ against this server. It follows the documented formats:
   `x-api-key` required.
 
 Faults are queued with `POST /_control/faults` and consumed one per chat request:
-`{"kind": "status", "status": 429}`, `{"kind": "hang", "seconds": 30}` (before any byte),
+`{"kind": "status", "status": 429}` (with `"echo_key": true` the body quotes the key it was sent),
+`{"kind": "hang", "seconds": 30}` (before any byte),
 `{"kind": "drop_after", "chunks": 2}` (cut the connection mid-stream), and
 `{"kind": "slow", "pieces": 400, "delay": 0.05}` (a long, slow answer). `GET /_control/log`
 lists every chat request with its body and whether the client hung up before the end.
@@ -113,6 +114,10 @@ def make_app(double: Double) -> FastAPI:
             await asyncio.sleep(float(fault.get("seconds", 30)))
         if fault.get("kind") == "status":
             status = int(fault["status"])
+            if fault.get("echo_key"):  # like a real 401: the body quotes the credentials it was sent
+                sent = " ".join(entry["headers"].values())
+                return entry, fault, JSONResponse({"error": {"message": f"Incorrect API key provided: {sent}"},
+                                                   "request_headers": entry["headers"]}, status_code=status)
             return entry, fault, JSONResponse({"error": {"message": f"injected {status}"}}, status_code=status)
         return entry, fault, None
 

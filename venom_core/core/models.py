@@ -61,6 +61,7 @@ class EventType(enum.StrEnum):
     SYSTEM_LOG = "SYSTEM_LOG"
     SERVICE_STATUS_UPDATE = "SERVICE_STATUS_UPDATE"
     RENDER_WIDGET = "RENDER_WIDGET"
+    AUDIT_ACTION = "AUDIT_ACTION"  # an admin action (or a refused attempt): who, from where, what, outcome
 
 
 TERMINAL_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.TASK_FAILED, EventType.TASK_ABORTED})

@@ -1,8 +1,14 @@
-"""Autonomy levels (reference §6.3/§7): what the agents may do, checked before a tool runs.
+"""Autonomy levels (reference §6.3/§7): what Venom may do on its own, checked in one place.
+
+`AutonomyGate.require(permission, actor)` is the only check of a permission: the orchestrator
+calls it for the agent it is about to run (network, file writes, shell...), and the runtime
+policy calls it before any paid cloud runtime is used, which every path to a model shares (task
+chat, slash commands, forced providers, the direct stream). A refusal is `AutonomyDenied`, a
+runtime error with the stable code `autonomy_denied`: it becomes the task's error (or a 403 on
+the direct stream) with a sentence that says which level is needed and how to raise it.
 
 The level is persisted in the settings table, so it survives restarts; the in-memory copy makes
-the check free on the hot path. A tool above the level is refused before it runs: the refusal is
-written to the trace and explained to the user in the task's error.
+the check free on the hot path.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from venom_core.core.models import TaskFailure
+from venom_core.runtimes.base import RuntimeError_
 from venom_core.storage.sql import SqlStorage
 
 SETTING_KEY = "autonomy.level"
@@ -49,12 +56,38 @@ def level_info(level: int) -> dict[str, Any]:
             "description": lv.description, "permissions": lv.permissions}
 
 
+class AutonomyDenied(RuntimeError_):
+    """A permission the current autonomy level does not grant (code `autonomy_denied`)."""
+
+    def __init__(self, permission: str, level: int, actor: str):
+        need = REQUIRED[permission]
+        have, wanted = LEVELS_BY_ID[level], LEVELS_BY_ID[need]
+        super().__init__(
+            "autonomy_denied",
+            f"{actor} needs permission for '{permission.replace('_', ' ')}', which requires autonomy level {need} "
+            f"({wanted.name}); the current level is {have.id} ({have.name}). An admin can raise it in the "
+            f"Config screen or with POST /api/v1/system/autonomy.",
+        )
+        self.permission, self.level, self.required, self.actor = permission, level, need, actor
+
+    def as_failure(self) -> TaskFailure:
+        return TaskFailure(self.code, self.message, stage="autonomy_enforcement")
+
+    def details(self) -> dict[str, Any]:
+        return {"permission": self.permission, "level": self.level, "required_level": self.required,
+                "actor": self.actor}
+
+
 class AutonomyGate:
-    def __init__(self, storage: SqlStorage, default_level: int = 0):
+    """The current level and the one check of every permission. `storage` None = not persisted."""
+
+    def __init__(self, storage: SqlStorage | None, default_level: int = 0):
         self.storage = storage
         self.level = default_level if default_level in LEVELS_BY_ID else 0
 
     async def load(self) -> None:
+        if self.storage is None:
+            return
         stored = await self.storage.get_setting(SETTING_KEY)
         if isinstance(stored, int) and stored in LEVELS_BY_ID:
             self.level = stored
@@ -62,24 +95,22 @@ class AutonomyGate:
     async def set_level(self, level: int) -> dict[str, Any]:
         if level not in LEVELS_BY_ID:
             raise ValueError(f"unknown autonomy level {level}; allowed: {sorted(LEVELS_BY_ID)}")
-        await self.storage.set_setting(SETTING_KEY, level)
+        if self.storage is not None:
+            await self.storage.set_setting(SETTING_KEY, level)
         self.level = level
         return level_info(level)
 
     def info(self) -> dict[str, Any]:
         return level_info(self.level)
 
-    def allows(self, action: str) -> bool:
-        return self.level >= REQUIRED[action]
+    def allows(self, permission: str) -> bool:
+        if permission not in REQUIRED:  # an unknown permission is never granted by accident
+            return False
+        return self.level >= REQUIRED[permission]
 
-    def refusal(self, action: str, agent: str) -> TaskFailure:
-        need = REQUIRED[action]
-        have = LEVELS_BY_ID[self.level]
-        wanted = LEVELS_BY_ID[need]
-        return TaskFailure(
-            "autonomy_denied",
-            f"{agent} needs permission for '{action.replace('_', ' ')}', which requires autonomy level {need} "
-            f"({wanted.name}); the current level is {have.id} ({have.name}). An admin can raise it in the "
-            f"Config screen or with POST /api/v1/system/autonomy.",
-            stage="autonomy_enforcement",
-        )
+    def require(self, permission: str, actor: str) -> None:
+        """Raise `AutonomyDenied` unless the current level grants `permission`."""
+        if permission not in REQUIRED:
+            raise ValueError(f"unknown permission {permission!r}; known: {', '.join(REQUIRED)}")
+        if not self.allows(permission):
+            raise AutonomyDenied(permission, self.level, actor)

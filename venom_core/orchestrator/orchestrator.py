@@ -27,7 +27,7 @@ from venom_core.core.intents import normalize
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
 from venom_core.net.outbound import outbound_fetcher
-from venom_core.orchestrator.autonomy import AutonomyGate
+from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
 from venom_core.orchestrator.classifier import refine
 from venom_core.orchestrator.routing import Route, classify, is_static
 from venom_core.sessions.store import SessionStore
@@ -44,9 +44,10 @@ UNSUPPORTED = frozenset({"TOOL_CREATION", "E2E_TESTING", "RELEASE_PROJECT", "STA
 
 
 class VenomOrchestrator:
-    def __init__(self, settings: Settings, status: StatusProvider):
+    def __init__(self, settings: Settings, status: StatusProvider, autonomy: AutonomyGate | None = None):
         self.settings = settings
         self.status = status
+        self._autonomy = autonomy  # shared with the runtime policy (paid cloud use); one gate per app
         self.services: Services | None = None
         self.llm = Llm(self)
         self.workspace = Workspace(settings.VENOM_WORKSPACE)
@@ -59,7 +60,7 @@ class VenomOrchestrator:
         self.services = services
         self.sessions = SessionStore(services.storage, window=s.VENOM_SESSION_HISTORY_TURNS)
         self.roadmap = RoadmapStore(services.storage, services.log.load_task)
-        self.autonomy = AutonomyGate(services.storage, s.VENOM_AUTONOMY_LEVEL)
+        self.autonomy = self._autonomy or AutonomyGate(services.storage, s.VENOM_AUTONOMY_LEVEL)
         chat = ChatAgent(self.llm, s.VENOM_MAX_CONTEXT_CHARS)
         librarian = LibrarianAgent(self.llm, self.workspace)
         unsupported = UnsupportedAgent()
@@ -121,15 +122,13 @@ class VenomOrchestrator:
         level = self.autonomy.level
         ctx.trace("DecisionGate", "tool_requirement", intent=route.intent, tool_required=agent.tool is not None,
                   tool=agent.tool, permission=agent.permission, autonomy_level=level)
-        if self.autonomy.allows(agent.permission):
-            return
-        refusal = self.autonomy.refusal(agent.permission, agent.name)
-        ctx.trace("Autonomy", "gate", status="blocked", agent=agent.name, permission=agent.permission,
-                  level=level, required=refusal.error.message)
-        ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
-                        user_message=refusal.error.message,
-                        technical_context={"permission": agent.permission, "level": level, "agent": agent.name})
-        raise refusal
+        try:
+            self.autonomy.require(agent.permission, agent.name)
+        except AutonomyDenied as denied:
+            ctx.trace("Autonomy", "gate", status="blocked", **denied.details())
+            ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW", user_message=denied.message,
+                            technical_context=denied.details())
+            raise denied.as_failure() from None
 
     async def _context(self, ctx: TaskContext, route: Route) -> AgentRun:
         run = AgentRun(ctx, route)

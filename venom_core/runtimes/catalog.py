@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from venom_core.core.masking import mask_url
 from venom_core.runtimes import ollama_profiles, providers
 from venom_core.runtimes.base import ModelInfo, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
@@ -35,7 +36,7 @@ async def _models_of(reg: RuntimeRegistry, name: str) -> tuple[list[ModelInfo], 
     try:
         return await asyncio.wait_for(reg.provider(name, autoload=False).list_models(), LIST_TIMEOUT_S), ""
     except RuntimeError_ as exc:
-        return [], exc.message
+        return [], reg.mask(exc.message)
     except TimeoutError:
         return [], f"{name} did not list its models within {LIST_TIMEOUT_S}s"
 
@@ -111,8 +112,10 @@ async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = No
                             f"{', '.join(providers.ALL_PROVIDERS)}.")
     if providers.is_local(provider) and not reg.policy.local_allowed(provider):
         raise RuntimeError_("provider_unavailable", f"{provider} is a local runtime and VENOM_RUNTIME_PROFILE=llm_off.")
-    if not providers.is_local(provider) and not reg.policy.cloud_allowed(provider):
+    if not providers.is_local(provider) and not reg.policy.cloud_configured(provider):
         raise RuntimeError_("provider_not_allowed", f"{provider} cannot be used: {reg.policy.cloud_blocker(provider)}.")
+    if not providers.is_local(provider):
+        reg.policy.require_paid(provider)  # autonomy_denied (403) below level 20
     inst = reg.provider(provider, autoload=False)
     if model and providers.is_local(provider):
         infos, error = await _models_of(reg, provider)
@@ -138,7 +141,7 @@ def options(reg: RuntimeRegistry) -> dict[str, Any]:
                      "reason": None if usable else (
                          "VENOM_RUNTIME_PROFILE=llm_off" if local else reg.policy.cloud_blocker(name)),
                      "error": error or None, "model": reg.models[name],
-                     "endpoint": providers.endpoint(reg.settings, name),
+                     "endpoint": mask_url(providers.endpoint(reg.settings, name)),
                      "active": name == reg.active})
     s = reg.settings
     return {"active": reg.runtime_info(), "runtimes": rows, "ai_mode": s.AI_MODE, "paid_mode": reg.policy.paid_mode,

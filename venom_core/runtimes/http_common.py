@@ -15,6 +15,7 @@ from typing import Any, cast
 
 import httpx
 
+from venom_core.core.masking import mask_text, mask_url
 from venom_core.runtimes.base import RuntimeError_
 
 # HTTP statuses worth retrying (before the first chunk only): rate limits and overloads.
@@ -26,9 +27,31 @@ def timeout(connect: float, first_chunk: float) -> httpx.Timeout:
     return httpx.Timeout(connect=connect, read=first_chunk, write=connect, pool=connect)
 
 
+def upstream_reason(body: str, limit: int = 160) -> str:
+    """A short, secret-masked reason from an upstream error body, never the body itself.
+
+    Upstream bodies can echo what was sent (a 401 may quote the API key), so only the error's own
+    message field is kept (`error.message`, `message`, `detail` or a string `error`), trimmed to
+    `limit` characters; a body that is not JSON gives at most its first line, trimmed the same way.
+    """
+    reason = ""
+    try:
+        value: Any = json.loads(body)
+    except (json.JSONDecodeError, ValueError):
+        value = None
+    if isinstance(value, dict):
+        err = value.get("error")
+        candidates = [err.get("message") if isinstance(err, dict) else err, value.get("message"), value.get("detail")]
+        reason = next((c for c in candidates if isinstance(c, str) and c.strip()), "")
+    elif value is None and body.strip() and not body.lstrip().startswith("<"):  # skip HTML error pages
+        reason = body.strip().splitlines()[0]
+    reason = mask_text(" ".join(reason.split()))
+    return reason if len(reason) <= limit else reason[: limit - 1].rstrip() + "…"
+
+
 def status_error(provider: str, status: int, body: str) -> RuntimeError_:
-    snippet = body.strip().replace("\n", " ")[:300]
-    message = f"{provider} answered HTTP {status}" + (f": {snippet}" if snippet else ".")
+    reason = upstream_reason(body)
+    message = f"{provider} answered HTTP {status}" + (f": {reason}" if reason else ".")
     if status in (401, 403):
         message += " Check the API key for this provider."
     elif status == 404:
@@ -37,6 +60,7 @@ def status_error(provider: str, status: int, body: str) -> RuntimeError_:
 
 
 def transport_error(provider: str, endpoint: str, exc: Exception) -> RuntimeError_:
+    endpoint = mask_url(endpoint)
     if isinstance(exc, httpx.TimeoutException | asyncio.TimeoutError):
         return RuntimeError_(
             "llm_timeout",
@@ -45,7 +69,7 @@ def transport_error(provider: str, endpoint: str, exc: Exception) -> RuntimeErro
         )
     return RuntimeError_(
         "llm_connection_error",
-        f"Cannot reach {provider} at {endpoint} ({type(exc).__name__}: {exc}). "
+        f"Cannot reach {provider} at {endpoint} ({type(exc).__name__}: {mask_text(str(exc))[:200]}). "
         "Start that server or change its endpoint in the settings.",
         retryable=True,
     )

@@ -1,11 +1,16 @@
 """Routing policy: which runtime answers, and which ones back it up.
 
-Inputs: AI_MODE (LOCAL/HYBRID/CLOUD), paid mode, the cloud keys, VENOM_RUNTIME_PROFILE
-(`llm_off` disables every local runtime), the active runtime, a forced provider, and whether
-the content is sensitive (sensitive content never leaves the machine). Output: a `Decision`
+Inputs: AI_MODE (LOCAL/HYBRID/CLOUD), paid mode, the cloud keys, the autonomy level's `paid_api`
+permission, VENOM_RUNTIME_PROFILE (`llm_off` disables every local runtime), the active runtime, a
+forced provider, and whether the content is sensitive (sensitive content never leaves the machine). Output: a `Decision`
 with a chain of `(provider, model)` pairs, each with its own model name, and a reason code
 that is recorded in the task's trace. A request that no runtime may serve raises
 `RuntimeError_` with an actionable message instead of silently doing something else.
+
+Paid cloud use is checked here because every path to a model asks this policy first: a cloud
+runtime the autonomy level does not grant is never chosen automatically, and asking for one
+explicitly (a forced provider, `@gpt`, the direct stream's `provider`), or needing one because
+no local runtime may answer (llm_off), raises `AutonomyDenied` from `AutonomyGate.require`.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from venom_core.config import Settings
+from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import RuntimeError_
 
@@ -76,9 +82,10 @@ class Decision:
 
 
 class Policy:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, autonomy: AutonomyGate | None = None):
         self.settings = settings
         self.paid_mode = settings.PAID_MODE_ENABLED
+        self.autonomy = autonomy or AutonomyGate(None, settings.VENOM_AUTONOMY_LEVEL)
 
     @property
     def llm_off(self) -> bool:
@@ -87,11 +94,19 @@ class Policy:
     def local_allowed(self, name: str) -> bool:
         return providers.is_local(name) and not self.llm_off
 
-    def cloud_allowed(self, name: str, *, sensitive: bool = False) -> bool:
+    def cloud_configured(self, name: str, *, sensitive: bool = False) -> bool:
+        """Keys, paid mode and AI_MODE allow this cloud runtime (autonomy not yet asked)."""
         if name not in providers.CLOUD_PROVIDERS or sensitive:
             return False
         mode_ok = self.settings.AI_MODE != "LOCAL" or self.llm_off
         return bool(providers.api_key(self.settings, name)) and self.paid_mode and mode_ok
+
+    def cloud_allowed(self, name: str, *, sensitive: bool = False) -> bool:
+        return self.cloud_configured(name, sensitive=sensitive) and self.autonomy.allows("paid_api")
+
+    def require_paid(self, name: str) -> None:
+        """The autonomy check of paid cloud use (raises `AutonomyDenied`)."""
+        self.autonomy.require("paid_api", f"The cloud runtime {name}")
 
     def cloud_blocker(self, name: str) -> str:
         """Why a cloud runtime may not be used, as an instruction a person can follow."""
@@ -102,6 +117,9 @@ class Policy:
             return "paid mode is off (set PAID_MODE_ENABLED=true)"
         if self.settings.AI_MODE == "LOCAL" and not self.llm_off:
             return "AI_MODE=LOCAL keeps every request on this machine (set AI_MODE=HYBRID or CLOUD)"
+        if not self.autonomy.allows("paid_api"):
+            return (f"the autonomy level {self.autonomy.level} does not grant paid APIs (level 20 FUNDED or "
+                    "higher is needed; POST /api/v1/system/autonomy)")
         return "it is not allowed"
 
     def preferred_cloud(self, sensitive: bool) -> str | None:
@@ -147,9 +165,10 @@ class Policy:
                 return local_default, "SENSITIVE_CONTENT_OVERRIDE"
             if sensitive:
                 raise self._sensitive_error()
-            if not self.cloud_allowed(forced):
+            if not self.cloud_configured(forced):
                 raise RuntimeError_("provider_not_allowed",
                                     f"The cloud runtime {forced} cannot be used: {self.cloud_blocker(forced)}.")
+            self.require_paid(forced)
             return forced, "USER_PREFERENCE"
         if not providers.is_local(active) and self.cloud_allowed(active, sensitive=sensitive):
             return active, "ACTIVE_RUNTIME"
@@ -168,6 +187,9 @@ class Policy:
             return cloud, "RUNTIME_PROFILE_LLM_OFF"
         if sensitive:
             raise self._sensitive_error()
+        configured = next((p for p in providers.CLOUD_PROVIDERS if self.cloud_configured(p)), None)
+        if configured is not None:
+            self.require_paid(configured)  # the cloud is the only runtime left and autonomy withholds it
         raise RuntimeError_(
             "no_runtime",
             "No language model is available: VENOM_RUNTIME_PROFILE=llm_off turns off local models and no cloud "

@@ -20,11 +20,15 @@ from typing import Any, cast
 from loguru import logger
 
 from venom_core.config import Settings
+from venom_core.core.masking import known_secrets, mask_text, mask_url
 from venom_core.core.orchestration import TaskContext
+from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, LLMProvider, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
 from venom_core.runtimes.policy import Decision, Policy
+
+MAX_ERROR_CHARS = 500  # a runtime error is a sentence, never a copied upstream body
 
 
 def config_hash(provider: str, endpoint: str, model: str) -> str:
@@ -32,9 +36,11 @@ def config_hash(provider: str, endpoint: str, model: str) -> str:
 
 
 class RuntimeRegistry:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, autonomy: AutonomyGate | None = None):
         self.settings = settings
-        self.policy = Policy(settings)
+        self.policy = Policy(settings, autonomy)
+        # Values that must never leave in an error or a status line (keys, URL passwords).
+        self._secrets = known_secrets(settings)
         known = settings.LLM_PROVIDER in providers.ALL_PROVIDERS
         self.active = settings.LLM_PROVIDER if known else "embedded"
         self.config_error = "" if known else (
@@ -70,7 +76,7 @@ class RuntimeRegistry:
                     self._status[name] = ("ready" if health.status == "ready" else "error", "" if
                                           health.status == "ready" else health.detail)
             except RuntimeError_ as exc:
-                logger.warning("runtime {} is not usable: {}", name, exc.message)
+                logger.warning("runtime {} is not usable: {}", name, self.mask(exc.message))
             except Exception:
                 logger.exception("preparing runtime {} failed", name)
 
@@ -113,6 +119,11 @@ class RuntimeRegistry:
             await inst.load()
 
     def status_of(self, name: str) -> tuple[str, str]:
+        """`(status, error)` of one runtime; the error is masked (it is shown by several endpoints)."""
+        status, error = self._raw_status(name)
+        return status, self.mask(error) if error else error
+
+    def _raw_status(self, name: str) -> tuple[str, str]:
         inst = self._instances.get(name)
         if isinstance(inst, EmbeddedProvider):
             return inst.status, inst.error
@@ -124,7 +135,7 @@ class RuntimeRegistry:
 
     def snapshot(self, name: str, model: str | None = None) -> dict[str, Any]:
         model = model or self.models[name]
-        endpoint = providers.endpoint(self.settings, name)
+        endpoint = mask_url(providers.endpoint(self.settings, name))
         status, error = self.status_of(name)
         info: dict[str, Any] = {"provider": name, "model": model, "endpoint": endpoint, "status": status,
                                 "config_hash": config_hash(name, endpoint, model), "runtime_id": f"{name}@{endpoint}"}
@@ -159,8 +170,20 @@ class RuntimeRegistry:
             self._status[name] = ("ready", "") if health.status == "ready" else ("error", health.detail)
             info = self.runtime_info()
         status = {"ready": "online", "loading": "degraded"}.get(str(info["status"]), "offline")
+        detail = info.get("error") or f"{info.get('provider')} {info.get('model')} ({info['status']})"
         return {"name": "llm_runtime", "type": "llm", "status": status, "is_critical": False, "latency_ms": latency,
-                "detail": info.get("error") or f"{info.get('provider')} {info.get('model')} ({info['status']})"}
+                "detail": self.mask(str(detail))}
+
+    def mask(self, text: str) -> str:
+        """`text` without this process's secrets or anything credential-like (see core.masking)."""
+        return mask_text(text, self._secrets)
+
+    def sanitize(self, exc: RuntimeError_) -> RuntimeError_:
+        """Mask a runtime error's message in place: it becomes a task error, a trace step, an SSE frame."""
+        message = self.mask(exc.message)
+        exc.message = message if len(message) <= MAX_ERROR_CHARS else message[: MAX_ERROR_CHARS - 1] + "…"
+        exc.args = (exc.message,)
+        return exc
 
     def decide(self, content: str, *, forced_provider: str | None = None, sensitive: bool = False) -> Decision:
         return self.policy.decide(content, active=self.active, models=self.models, forced=forced_provider,
@@ -174,7 +197,14 @@ class RuntimeRegistry:
         """Stream from the policy's chain (see the module doc). `model` overrides the first runtime's
         model only; fallbacks keep their own."""
         content = "\n".join(m.content for m in messages if m.role == "user")
-        decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
+        try:
+            decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
+        except AutonomyDenied as denied:
+            if ctx is not None:
+                ctx.trace("Autonomy", "gate", status="blocked", **denied.details())
+                ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
+                                user_message=denied.message, technical_context=denied.details())
+            raise
         if model:
             decision.chain[0] = (decision.chain[0][0], model)
         if ctx is not None:
@@ -196,7 +226,7 @@ class RuntimeRegistry:
             try:
                 provider = self.provider(name)
             except RuntimeError_ as exc:
-                last = exc
+                last = self.sanitize(exc)
                 continue
             attempts = 1 if isinstance(provider, EmbeddedProvider) else self.settings.OLLAMA_RETRY_MAX_ATTEMPTS
             for attempt in range(1, attempts + 1):
@@ -217,6 +247,7 @@ class RuntimeRegistry:
                                               elapsed_ms=round(ctx.elapsed_ms, 3))
                             yield chunk
                 except RuntimeError_ as exc:
+                    self.sanitize(exc)
                     self._note_failure(name, exc)
                     if started:
                         if ctx is not None:

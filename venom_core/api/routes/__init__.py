@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from venom_core.api.routes import (
+    audit,
     autonomy,
     config_runtime,
     feedback,
@@ -47,4 +48,5 @@ ROUTERS: list[APIRouter] = [
     llm_simple.router,
     models.router,
     llm_runtime.router,
+    audit.router,
 ]

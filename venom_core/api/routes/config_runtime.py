@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from venom_core.api.deps import AdminDep, SettingsDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.config_store import ConfigError, ConfigStore, UpdateValue
+from venom_core.core.masking import mask_settings
 
 router = APIRouter(prefix="/api/v1/config", tags=["config"])
 
@@ -54,7 +55,7 @@ async def runtime_config(settings: SettingsDep) -> dict[str, Any]:
         "status": "success",
         "config": settings.masked(),
         "config_sources": store.sources(),
-        "pending": pending,
+        "pending": mask_settings(pending),
         "pending_error": pending_error,
         "restart_required": bool(pending),
         "env_file": str(store.path),

@@ -1,4 +1,8 @@
-"""`/api/v1/lessons`: list, stats, prune (ttl, tag, range, latest), dedupe and purge."""
+"""`/api/v1/lessons`: list, stats, prune (ttl, tag, range, latest), dedupe and purge.
+
+Every deletion is an admin action (audited by the admin guard). Each prune names what it deletes
+and refuses a parameter that would silently delete everything (`days=0`, an empty range).
+"""
 
 from __future__ import annotations
 
@@ -35,15 +39,19 @@ async def stats(memory: MemoryDep) -> dict[str, Any]:
     return {"status": "success", "stats": await memory.call(memory.lessons().stats)}
 
 
-@router.delete("/prune/ttl", responses=error_responses(422, 503))
-async def prune_ttl(memory: MemoryDep, days: Annotated[float, Query(ge=0, le=36_500)]) -> dict[str, Any]:
-    """Delete lessons older than `days` days."""
+@router.delete("/prune/ttl", responses=error_responses(403, 422, 503))
+async def prune_ttl(_: AdminDep, memory: MemoryDep, days: Annotated[float, Query(
+        ge=1, le=36_500, description="At least 1: lessons older than this many days are deleted.")]) -> dict[str, Any]:
+    """Admin: delete lessons older than `days` days (1 or more; `DELETE /lessons/purge` deletes all)."""
     cutoff = time.time() - days * 86_400
     return {"status": "success", **await memory.call(memory.lessons().prune, lambda _, r: r["created_at"] < cutoff)}
 
 
-@router.delete("/prune/tag", responses=error_responses(422, 503))
-async def prune_tag(memory: MemoryDep, tag: Tag) -> dict[str, Any]:
+@router.delete("/prune/tag", responses=error_responses(403, 422, 503))
+async def prune_tag(_: AdminDep, memory: MemoryDep, tag: Tag) -> dict[str, Any]:
+    """Admin: delete the lessons with this tag."""
+    if not tag.strip():
+        raise ApiError(422, "invalid_tag", "`tag` must contain a non-space character.")
     return {"status": "success", **await memory.call(memory.lessons().prune, lambda _, r: tag in (r["tags"] or []))}
 
 
@@ -53,10 +61,10 @@ def _epoch(value: datetime | None, default: float) -> float:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
 
 
-@router.delete("/prune/range", responses=error_responses(422, 503))
-async def prune_range(memory: MemoryDep, from_date: datetime | None = None, to: datetime | None = None
-                      ) -> dict[str, Any]:
-    """Delete lessons created in [from_date, to] (ISO 8601; naive times are UTC)."""
+@router.delete("/prune/range", responses=error_responses(403, 422, 503))
+async def prune_range(_: AdminDep, memory: MemoryDep, from_date: datetime | None = None,
+                      to: datetime | None = None) -> dict[str, Any]:
+    """Admin: delete lessons created in [from_date, to] (ISO 8601; naive times are UTC)."""
     if from_date is None and to is None:
         raise ApiError(422, "range_required", "Give `from_date`, `to`, or both (ISO 8601).")
     start, end = _epoch(from_date, float("-inf")), _epoch(to, float("inf"))
@@ -66,15 +74,16 @@ async def prune_range(memory: MemoryDep, from_date: datetime | None = None, to: 
             **await memory.call(memory.lessons().prune, lambda _, r: start <= r["created_at"] <= end)}
 
 
-@router.delete("/prune/latest", responses=error_responses(422, 503))
-async def prune_latest(memory: MemoryDep, count: Annotated[int, Query(ge=1, le=100_000)]) -> dict[str, Any]:
-    """Delete the `count` newest lessons."""
+@router.delete("/prune/latest", responses=error_responses(403, 422, 503))
+async def prune_latest(_: AdminDep, memory: MemoryDep, count: Annotated[int, Query(ge=1, le=100_000)]
+                       ) -> dict[str, Any]:
+    """Admin: delete the `count` newest lessons."""
     return {"status": "success", **await memory.call(memory.lessons().prune, lambda rank, _: rank < count)}
 
 
-@router.post("/dedupe", responses=error_responses(503))
-async def dedupe(memory: MemoryDep) -> dict[str, Any]:
-    """Keep only the newest of identical lessons."""
+@router.post("/dedupe", responses=error_responses(403, 503))
+async def dedupe(_: AdminDep, memory: MemoryDep) -> dict[str, Any]:
+    """Admin: keep only the newest of identical lessons."""
     return {"status": "success", **await memory.call(memory.lessons().dedupe)}
 
 

@@ -28,6 +28,7 @@ STATUS_BY_CODE = {
     "provider_not_allowed": 400,
     "sensitive_local_only": 400,
     "no_runtime": 503,
+    "autonomy_denied": 403,
     "model_load_failed": 500,
 }
 
@@ -67,7 +68,8 @@ async def active_runtime(runtimes: RuntimesDep) -> dict[str, Any]:
 
 @router.post("/active", responses=error_responses(400, 403, 404, 422))
 async def set_active_runtime(body: ActiveRuntimeRequest, runtimes: RuntimesDep, _: AdminDep) -> dict[str, Any]:
-    """Switch the active runtime (admin). 404 for an unknown runtime or model, 400 if not allowed."""
+    """Switch the active runtime (admin). 404 for an unknown runtime or model, 400 if not allowed,
+    403 `autonomy_denied` for a cloud runtime the autonomy level does not grant."""
     try:
         info = await catalog.set_active(runtimes, body.provider.strip().lower(), body.model)
     except RuntimeError_ as exc:

@@ -114,9 +114,10 @@ async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_i
 
 
 @router.post("/simple/stream", response_class=StreamingResponse,
-             responses={**SSE_RESPONSE, **error_responses(400, 404, 422, 503)})
+             responses={**SSE_RESPONSE, **error_responses(400, 403, 404, 422, 503)})
 async def simple_stream(body: SimpleStreamRequest, registry: RuntimesDep) -> StreamingResponse:
-    """Direct chat as SSE. 503 when no runtime may answer, 400 when the forced runtime is not allowed."""
+    """Direct chat as SSE. 503 when no runtime may answer, 400 when the forced runtime is not allowed,
+    403 `autonomy_denied` when the autonomy level does not grant the paid cloud it needs."""
     try:
         decision = registry.decide(body.content, forced_provider=body.provider, sensitive=body.sensitive)
     except RuntimeError_ as exc:

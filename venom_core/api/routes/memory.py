@@ -111,8 +111,9 @@ async def pin(entry_id: EntryId, memory: MemoryDep, body: PinRequest | None = No
     return {"status": "success", "id": entry_id, "pinned": pinned}
 
 
-@router.delete("/entry/{entry_id}", responses=error_responses(404, 503))
-async def delete_entry(entry_id: EntryId, memory: MemoryDep) -> dict[str, Any]:
+@router.delete("/entry/{entry_id}", responses=error_responses(403, 404, 503))
+async def delete_entry(entry_id: EntryId, memory: MemoryDep, _: AdminDep) -> dict[str, Any]:
+    """Admin: delete one entry."""
     if not await memory.delete_entry(entry_id):
         raise _missing(entry_id)
     return {"status": "success", "id": entry_id, "deleted": 1}

@@ -28,14 +28,15 @@ async def status(tasks: TasksDep) -> dict[str, Any]:
     return tasks.status()
 
 
-@router.post("/pause", response_model=QueueStatus)
-async def pause(tasks: TasksDep) -> dict[str, Any]:
-    """Running tasks go on; new and pending tasks wait until resume."""
+@router.post("/pause", response_model=QueueStatus, responses=error_responses(403))
+async def pause(tasks: TasksDep, _: AdminDep) -> dict[str, Any]:
+    """Admin: running tasks go on; new and pending tasks wait until resume."""
     return await tasks.pause()
 
 
-@router.post("/resume")
-async def resume(tasks: TasksDep) -> dict[str, Any]:
+@router.post("/resume", responses=error_responses(403))
+async def resume(tasks: TasksDep, _: AdminDep) -> dict[str, Any]:
+    """Admin (like emergency stop, which it undoes): pending tasks start again."""
     return {"status": "resumed", **await tasks.resume()}
 
 

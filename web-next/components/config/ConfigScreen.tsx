@@ -10,6 +10,7 @@ import { ErrorState } from "@/components/ui/States";
 import { apiGet, request } from "@/lib/api/client";
 import type { ServiceHealth } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
+import { AuditPanel } from "./AuditPanel";
 import { BackupsPanel, PendingPanel, Params, saveConfig, type RuntimeConfig } from "./ParamsPanel";
 
 const PROFILES = ["light", "llm_off", "full"] as const;
@@ -62,6 +63,7 @@ export function ConfigScreen() {
             <ProfilePanel config={config.data} onChanged={changed} />
             <AutonomyPanel />
             <BackupsPanel version={saved} onRestored={changed} />
+            <AuditPanel />
           </div>
           <div className="stack">
             {config.data ? <PendingPanel config={config.data} /> : null}

@@ -8,6 +8,8 @@ export type TaskView = Schemas["TaskView"];
 export type TaskCreated = Schemas["TaskCreated"];
 export type QueueStatus = Schemas["QueueStatus"];
 export type TaskRequest = Schemas["TaskRequest"];
+export type AuditEntry = Schemas["AuditEntry"];
+export type AuditPage = Schemas["AuditPage"];
 
 export interface LlmRuntime {
   provider: string | null;

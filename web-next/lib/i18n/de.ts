@@ -217,5 +217,12 @@ export const de: Dictionary = {
     save: "Speichern",
     reset: "Standard",
     newSecret: "neuer Wert (wird nie angezeigt)",
+    audit: "Audit-Protokoll",
+    auditEmpty: "Noch keine Admin-Aktionen.",
+    auditFrom: "von",
+    auditMore: "Ältere Einträge",
+    actorToken: "Token-Inhaber",
+    actorLoopback: "lokaler Besitzer",
+    actorRemote: "entfernter Client",
   },
 };

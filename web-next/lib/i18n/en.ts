@@ -215,6 +215,13 @@ export const en = {
     save: "Save",
     reset: "Default",
     newSecret: "new value (never shown)",
+    audit: "Audit trail",
+    auditEmpty: "No admin actions yet.",
+    auditFrom: "from",
+    auditMore: "Older entries",
+    actorToken: "token holder",
+    actorLoopback: "local owner",
+    actorRemote: "remote client",
   },
 } as const;
 

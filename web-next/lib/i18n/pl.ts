@@ -217,5 +217,12 @@ export const pl: Dictionary = {
     save: "Zapisz",
     reset: "Domyślne",
     newSecret: "nowa wartość (nigdy nie pokazywana)",
+    audit: "Dziennik audytu",
+    auditEmpty: "Brak działań administracyjnych.",
+    auditFrom: "z",
+    auditMore: "Starsze wpisy",
+    actorToken: "posiadacz tokenu",
+    actorLoopback: "lokalny właściciel",
+    actorRemote: "zdalny klient",
   },
 };
