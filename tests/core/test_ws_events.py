@@ -14,11 +14,12 @@ from tests.conftest import LiveServer
 from tests.sse import read_stream
 
 
-def recv_json(ws, timeout: float = 10) -> dict:  # type: ignore[no-untyped-def]
+# Deadlines only end a hung test; they are generous so a loaded machine never fails a test.
+def recv_json(ws, timeout: float = 30) -> dict:  # type: ignore[no-untyped-def]
     return json.loads(ws.recv(timeout=timeout))
 
 
-def until(ws, pred, timeout: float = 15) -> list[dict]:  # type: ignore[no-untyped-def]
+def until(ws, pred, timeout: float = 60) -> list[dict]:  # type: ignore[no-untyped-def]
     out: list[dict] = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -97,12 +98,12 @@ def test_slow_client_is_dropped_and_does_not_stall_others(server_factory) -> Non
         ids = [c.post("/api/v1/tasks", json={"content": big, "forced_intent": "HELP_REQUEST"}).json()["task_id"]
                for _ in range(150)]
         done = set()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300
         while len(done) < len(ids) and time.monotonic() < deadline:
             m = recv_json(fast, timeout=30)
             done.add(m["data"]["task_id"])
         assert done == set(ids), "the fast client got every completion despite the stuck one"
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while "dropping a slow /ws/events client" not in srv.log_text() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert "dropping a slow /ws/events client" in srv.log_text()

@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.model_output import CITIES, CITY_QUESTION, CITY_SCHEMA, assert_answer_in_enum, response_format
 from tests.runtimes.conftest import QUESTION, cloud_env, direct, start_venom, text_of, wait_runtime, wait_task
 
 
@@ -54,8 +55,9 @@ def test_llm_off_with_cloud_keys_uses_the_cloud_but_keeps_sensitive_data_local(
         with httpx.Client(base_url=srv.url, timeout=120) as c:
             info = wait_runtime(srv.url)
             assert (info["provider"], info["model"], info["status"]) == ("openai", "gpt-double", "ready")
-            fs = direct(c)
-            assert fs[0].data["provider"] == "openai" and "Paris" in text_of(fs)
+            fs = direct(c, CITY_QUESTION, max_tokens=40, response_format=response_format(CITY_SCHEMA))
+            assert fs[0].data["provider"] == "openai" and fs[-1].event == "done", fs[-1]
+            assert_answer_in_enum(text_of(fs), "city", CITIES)
             tid = c.post("/api/v1/tasks", json={"content": "My password is hunter2, keep it safe."}).json()["task_id"]
             task = wait_task(c, tid)
             assert task["status"] == "FAILED" and task["error"]["code"] == "sensitive_local_only"

@@ -42,15 +42,10 @@ export async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
 
-/** The first words of a Markdown text as they read once rendered (markers and symbols dropped). */
-export function plainStart(markdown: string, words = 5): string {
-  return markdown
-    .replace(/^\s*(\d+\.|[-*+>#]+)\s+/gm, "")
-    .replace(/[*_`#>[\]()]/g, "")
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, words)
-    .join(" ");
+/** Text without Markdown markers and with single spaces, for comparing a rendered prefix with the
+ *  rendered whole: markers of an element still being written render literally until it is complete. */
+export function plainWords(text: string): string {
+  return text.replace(/[*_`#>|~[\]()\\]/g, "").replace(/\s+/g, " ").trim();
 }
 
 export async function renderedText(locator: import("@playwright/test").Locator): Promise<string> {
