@@ -15,7 +15,7 @@ from venom_core import __version__
 from venom_core.api.browser_guard import BrowserGuard
 from venom_core.api.errors import ERROR_SCHEMA, install_error_handlers
 from venom_core.api.middleware import AuthMiddleware, BodyLimitMiddleware
-from venom_core.api.rate_limit import TrafficLimits, stream_route_patterns
+from venom_core.api.rate_limit import TrafficLimits
 from venom_core.api.routes import ROUTERS
 from venom_core.config import SECRET_MARKERS, Settings
 from venom_core.logging_setup import add_event_sink, configure_logging
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # counted too), auth, then the body limit.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.VENOM_MAX_BODY_BYTES)
     app.add_middleware(AuthMiddleware, settings=settings)
-    app.add_middleware(TrafficLimits, settings=settings, stream_patterns=stream_route_patterns(app.routes))
+    app.add_middleware(TrafficLimits, settings=settings, openapi=lambda: app.openapi())
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.ui_origins, allow_credentials=True, allow_methods=["*"],
         allow_headers=["*"], expose_headers=["x-request-id", "x-session-id"],

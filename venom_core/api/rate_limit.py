@@ -14,11 +14,11 @@ import math
 import re
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.requests import HTTPConnection
-from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from venom_core.api.client_address import client_of
@@ -73,21 +73,25 @@ class TokenBuckets:
         return wait
 
 
-def stream_route_patterns(routes: Iterable[BaseRoute]) -> list[re.Pattern[str]]:
-    """Path patterns of the routes that answer `text/event-stream` (every SSE route declares it)."""
+def stream_path_patterns(openapi: dict[str, Any]) -> list[re.Pattern[str]]:
+    """Path patterns of the operations that answer `text/event-stream` (every SSE route declares it
+    in the OpenAPI document, so this list cannot drift from the routes)."""
     out = []
-    for route in routes:
-        responses = getattr(route, "responses", None) or {}
-        if any("text/event-stream" in (r.get("content") or {}) for r in responses.values()):
-            out.append(route.path_regex)  # type: ignore[attr-defined]
+    for path, item in openapi.get("paths", {}).items():
+        for op in item.values():
+            responses = op.get("responses", {}) if isinstance(op, dict) else {}
+            if any("text/event-stream" in (r.get("content") or {}) for r in responses.values()):
+                out.append(re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"))
+                break
     return out
 
 
 class TrafficLimits:
-    def __init__(self, app: ASGIApp, settings: Settings, stream_patterns: list[re.Pattern[str]]) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, openapi: Callable[[], dict[str, Any]]) -> None:
         self.app = app
         self.settings = settings
-        self.stream_patterns = stream_patterns
+        self._openapi = openapi
+        self._stream_patterns: list[re.Pattern[str]] | None = None
         self.buckets = TokenBuckets() if settings.VENOM_RATE_LIMIT_ENABLED else None
         self.open_ws: Counter[str] = Counter()
         self.open_streams: Counter[str] = Counter()
@@ -123,7 +127,9 @@ class TrafficLimits:
                                   {"retry_after_seconds": retry_after, "group": group})
                 await send_json(send, 429, body, {"retry-after": str(retry_after)})
                 return
-        if any(p.match(path) for p in self.stream_patterns):
+        if self._stream_patterns is None:  # on first use: the document is built after create_app
+            self._stream_patterns = stream_path_patterns(self._openapi())
+        if any(p.match(path) for p in self._stream_patterns):
             cap = self.settings.VENOM_SSE_MAX_LOOPBACK if owner else self.settings.VENOM_SSE_MAX_PER_CLIENT
             await self._capped(self.open_streams, key, cap, scope, receive, send)
             return
