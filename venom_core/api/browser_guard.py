@@ -139,37 +139,38 @@ class BrowserGuard:
                        "so it refuses to serve an unauthenticated API. Set VENOM_API_TOKEN or bind to 127.0.0.1.")
             return
 
-        headers: dict[bytes, str] = {}
+        headers: dict[bytes, list[str]] = {}
         for k, v in scope.get("headers", ()):
-            if k in (b"host", b"origin", b"sec-fetch-site", b"x-forwarded-host") and k not in headers:
-                headers[k] = v.decode("latin-1")
-        host = headers.get(b"host")
-        if not self.policy.host_ok(host):
+            if k in (b"host", b"origin", b"sec-fetch-site", b"x-forwarded-host"):
+                headers.setdefault(k, []).append(v.decode("latin-1"))
+        hosts = headers.get(b"host", [])
+        host = hosts[0] if hosts else None
+        if len(hosts) > 1 or not self.policy.host_ok(host):  # two Host headers: which one would a proxy use?
             await deny(scope, receive, send, 400, "host_not_allowed",
-                       f"The Host header {host!r} is not a name of this server (a DNS-rebinding page looks like "
-                       "this). Use localhost or an IP address, or add the name to VENOM_ALLOWED_HOSTS.",
-                       {"host": host})
+                       f"The Host header {', '.join(hosts)!r} is not a name of this server (a DNS-rebinding page "
+                       "looks like this). Use localhost or an IP address, or add the name to VENOM_ALLOWED_HOSTS.",
+                       {"host": hosts})
             return
 
-        origin = headers.get(b"origin")
-        if origin is not None:
+        origins = headers.get(b"origin", [])
+        if origins:
             authorities = [host] if host else []
             forwarded_host = headers.get(b"x-forwarded-host")
             if forwarded_host and self._peer_trusted(client.peer):  # the Host the proxy was asked for
-                authorities.append(forwarded_host.split(",")[0])
-            if not self.policy.origin_ok(origin, authorities):
+                authorities.append(forwarded_host[0].split(",")[0])
+            foreign = [o for o in origins if not self.policy.origin_ok(o, authorities)]
+            if foreign:
                 await deny(scope, receive, send, 403, "origin_not_allowed",
-                           f"Requests from pages on {origin} are not allowed. Only the Venom UI "
+                           f"Requests from pages on {foreign[0]} are not allowed. Only the Venom UI "
                            "(VENOM_UI_ORIGINS) and the API's own pages may call it from a browser.",
-                           {"origin": origin})
+                           {"origin": foreign[0]})
                 return
-        elif scope["type"] == "http" and scope.get("method", "GET") not in SAFE_METHODS and (
-            headers.get(b"sec-fetch-site", "").strip().lower() in ("cross-site", "same-site")
-        ):
-            await deny(scope, receive, send, 403, "cross_site_request",
-                       "A page from another site may not change anything here (Sec-Fetch-Site: "
-                       f"{headers[b'sec-fetch-site']}).")
-            return
+        elif scope["type"] == "http" and scope.get("method", "GET") not in SAFE_METHODS:
+            site = (headers.get(b"sec-fetch-site") or [""])[0].strip().lower()
+            if site in ("cross-site", "same-site"):
+                await deny(scope, receive, send, 403, "cross_site_request",
+                           f"A page from another site may not change anything here (Sec-Fetch-Site: {site}).")
+                return
         await self.app(scope, receive, send)
 
     def _peer_trusted(self, peer: str) -> bool:
