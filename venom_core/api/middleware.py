@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from venom_core.api.edge_responses import send_json
+from venom_core.api.edge_responses import deny, send_json
 from venom_core.api.errors import error_body
 from venom_core.api.security import token_ok
 from venom_core.config import Settings
@@ -36,12 +36,12 @@ class AuthMiddleware:
             and not token_ok(HTTPConnection(scope), self.settings)
         ):
             if scope["type"] == "websocket":
-                await send({"type": "websocket.close", "code": 1008, "reason": "missing or invalid token"})
-                return
-            message = "A valid API token is required (Authorization: Bearer <token>)."
-            if b"token=" in scope.get("query_string", b""):
-                message += " ?token= is accepted only on WebSocket paths."
-            await send_json(send, 401, error_body("unauthorized", message), {"www-authenticate": "Bearer"})
+                message = "A valid API token is required (?token=<token> or Authorization: Bearer <token>)."
+            else:
+                message = "A valid API token is required (Authorization: Bearer <token>)."
+                if b"token=" in scope.get("query_string", b""):
+                    message += " ?token= is accepted only on WebSocket paths."
+            await deny(scope, receive, send, 401, "unauthorized", message, headers={"www-authenticate": "Bearer"})
             return
         await self.app(scope, receive, send)
 
