@@ -40,13 +40,16 @@ def parse_networks(spec: str) -> tuple[IPNetwork, ...]:
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and `localhost`."""
+    """True for 127.0.0.0/8 (also IPv4-mapped), ::1 and `localhost`."""
     if host in {"localhost", ""}:
         return host == "localhost"
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1, as Node proxies report an IPv4 client
+    return ip.is_loopback
 
 
 class Settings(BaseSettings):

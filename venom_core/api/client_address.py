@@ -3,8 +3,8 @@
 Forwarding headers (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`) are written by whoever sends
 the request, so they are believed only when the connection comes from a configured proxy
 (VENOM_TRUSTED_PROXIES). From anyone else they can only take privilege away: a loopback peer
-that forwards for a non-loopback address (a local reverse proxy nobody configured) is not the
-local owner, but its header is never used as a key, so a fresh value per request evades nothing.
+that forwards for anyone (a local reverse proxy nobody configured) is not the local owner, and
+its header is never used as a key, so a fresh value per request evades nothing.
 """
 
 from __future__ import annotations
@@ -51,19 +51,25 @@ def _in(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: Iterable[
     return any(addr.version == n.version and addr in n for n in networks)
 
 
-def _header(scope: Scope, name: bytes) -> list[str]:
-    return [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == name]
+_FORWARDING = (b"forwarded", b"x-forwarded-for", b"x-real-ip")
 
 
 def forwarded_chain(scope: Scope) -> list[str]:
-    """Addresses the request says it was forwarded for, nearest hop last (unparseable ones kept as text)."""
-    forwarded = [m.group(1).strip('"') for v in _header(scope, b"forwarded") for m in _FORWARDED_FOR.finditer(v)]
+    """Addresses the request says it was forwarded for, nearest hop last (unparseable ones kept as text).
+    `Forwarded` (RFC 7239) wins over `X-Forwarded-For`, which wins over `X-Real-IP`."""
+    found: dict[bytes, list[str]] = {}
+    for k, v in scope.get("headers", ()):
+        if k in _FORWARDING:
+            found.setdefault(k, []).append(v.decode("latin-1"))
+    if not found:
+        return []
+    forwarded = [m.group(1).strip('"') for v in found.get(b"forwarded", []) for m in _FORWARDED_FOR.finditer(v)]
     if forwarded:
         return forwarded
-    xff = [p.strip() for v in _header(scope, b"x-forwarded-for") for p in v.split(",") if p.strip()]
+    xff = [p.strip() for v in found.get(b"x-forwarded-for", []) for p in v.split(",") if p.strip()]
     if xff:
         return xff
-    return [v.strip() for v in _header(scope, b"x-real-ip") if v.strip()][-1:]
+    return [v.strip() for v in found.get(b"x-real-ip", []) if v.strip()][-1:]
 
 
 def resolve(scope: Scope, trusted: tuple[IPNetwork, ...]) -> ClientAddress:
@@ -83,11 +89,10 @@ def resolve(scope: Scope, trusted: tuple[IPNetwork, ...]) -> ClientAddress:
             if not _in(hop_ip, trusted):
                 break
         return ClientAddress(address=address, owner=is_loopback_host(address), peer=peer)
-    # Untrusted peer: its forwarding headers are ignored as identity, but a loopback peer that says
-    # it forwards for another machine is a local proxy and must not pass as the owner.
-    nearest = _ip(chain[-1]) if chain else None
-    forwards_for_other = bool(chain) and (nearest is None or not nearest.is_loopback)
-    return ClientAddress(address=peer, owner=is_loopback_host(peer) and not forwards_for_other, peer=peer)
+    # Untrusted peer: its forwarding headers are ignored as identity, but a loopback peer that forwards
+    # at all is a local proxy, and whoever it forwards for is not the owner. Even a claim of 127.0.0.1:
+    # Next's rewrite proxy keeps a client's own X-Forwarded-For instead of appending to it.
+    return ClientAddress(address=peer, owner=is_loopback_host(peer) and not chain, peer=peer)
 
 
 def client_of(scope: Scope, trusted: tuple[IPNetwork, ...] = ()) -> ClientAddress:
