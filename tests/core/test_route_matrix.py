@@ -32,6 +32,7 @@ from venom_core.api.routes import ROUTERS
 TOKEN = "matrix-token-0123456789-abcdef"
 WRONG = "matrix-token-0123456789-zzzzzz"
 REMOTE = {"X-Forwarded-For": "192.0.2.77"}
+NEEDS_A_MODEL = {"POST /api/v1/roadmap/create", "POST /api/v1/llm/simple/stream"}  # 503 no_runtime on llm_off
 WS_PATHS = ["/ws/events"]  # WebSocket routes are not in the OpenAPI document
 # Run after everything else: they stop, purge or wipe what the other calls use.
 LAST = ("/api/v1/queue/emergency-stop", "/api/v1/queue/purge", "/api/v1/queue/pause", "/api/v1/memory/global",
@@ -124,8 +125,13 @@ def call(c: httpx.Client, op: Op, headers: dict[str, str]) -> httpx.Response:
         with c.stream(op.method, op.url, **kwargs) as r:
             if r.status_code != 200:
                 r.read()
-            return r
-    return c.request(op.method, op.url, **kwargs)
+    else:
+        r = c.request(op.method, op.url, **kwargs)
+    if r.status_code >= 500:
+        assert "Traceback" not in r.text and r.json()["error"]["code"], (op.name, r.text)
+        if op.name in NEEDS_A_MODEL:
+            assert r.status_code == 503 and r.json()["error"]["code"] == "no_runtime", (op.name, r.text)
+    return r
 
 
 def ws_status(srv: LiveServer, query: str = "", headers: dict[str, str] | None = None) -> int:
@@ -180,9 +186,6 @@ def token_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
 def doc(open_server: LiveServer) -> dict[str, Any]:
     got: dict[str, Any] = httpx.get(f"{open_server.url}/openapi.json", timeout=30).json()
     return got
-
-
-NEEDS_A_MODEL = {"POST /api/v1/roadmap/create", "POST /api/v1/llm/simple/stream"}
 
 
 def no_5xx(seen: dict[str, int]) -> None:
