@@ -21,8 +21,13 @@ from venom_core.config import SECRET_MARKERS, Settings
 from venom_core.logging_setup import add_event_sink, configure_logging
 from venom_core.services import build_services, start_services, stop_services
 
-COMMON_ERRORS = {"401": "Missing or invalid API token", "413": "Request body too large",
-                 "429": "Rate limit exceeded", "500": "Unexpected server error"}
+# What the edge layers can answer on any route (a route's own, more precise entry wins).
+COMMON_ERRORS = {"400": "Bad request, or a Host that is not this server (host_not_allowed)",
+                 "401": "Missing or invalid API token",
+                 "403": "A browser page from a foreign origin (origin_not_allowed, cross_site_request)",
+                 "413": "Request body too large",
+                 "429": "Rate limit exceeded, or too many open streams", "500": "Unexpected server error",
+                 "503": "Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind)"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -15,12 +15,13 @@ import psutil
 from venom_core.config import is_loopback_host
 
 
-def exposed_listen_addresses() -> list[str]:
-    """`host:port` of each listening TCP socket of this process that is not on loopback."""
+def exposed_listen_addresses() -> list[str] | None:
+    """`host:port` of each listening TCP socket of this process that is not on loopback; None when
+    the kernel will not say (then the caller can only warn)."""
     try:
         conns = psutil.Process().net_connections(kind="inet")
     except (psutil.Error, OSError):
-        return []
+        return None
     out = []
     for c in conns:
         if c.status == psutil.CONN_LISTEN and c.laddr and not is_loopback_host(str(c.laddr.ip)):

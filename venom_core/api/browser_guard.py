@@ -115,7 +115,10 @@ class BrowserGuard:
         if self.settings.VENOM_API_TOKEN:
             return []
         if self._exposed is None:
-            self._exposed = exposed_listen_addresses()
+            found = exposed_listen_addresses()
+            if found is None:
+                logger.warning("Could not list this process's listening sockets; the unsafe-bind check is off.")
+            self._exposed = found or []
             if self._exposed:
                 logger.error(
                     "Refusing to serve: listening on {} (not loopback) and VENOM_API_TOKEN is empty. "
