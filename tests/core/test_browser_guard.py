@@ -114,3 +114,14 @@ def test_clients_without_origin_are_untouched(c: httpx.Client) -> None:
     assert c.post("/api/v1/queue/pause").status_code == 200
     assert c.post("/api/v1/queue/resume").status_code == 200
     assert c.post("/api/v1/tasks", json={"content": "help"}).status_code == 201
+
+
+def test_same_origin_through_a_trusted_proxy(server_factory: ServerFactory) -> None:
+    """The UI served by a proxy at http://venom.lan:3000 that forwards /api here: the page's origin is
+    the Host the proxy was asked for (X-Forwarded-Host), believed only from a trusted proxy."""
+    via_proxy = {"Origin": "http://venom.lan:3000", "X-Forwarded-Host": "venom.lan:3000"}
+    trusted = server_factory(VENOM_TRUSTED_PROXIES="127.0.0.1")
+    untrusted = server_factory()
+    assert httpx.get(f"{trusted.url}/api/v1/queue/status", headers=via_proxy).status_code == 200
+    refused = httpx.get(f"{untrusted.url}/api/v1/queue/status", headers=via_proxy)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "origin_not_allowed"

@@ -24,7 +24,7 @@ from loguru import logger
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from venom_core.api.bind_check import exposed_listen_addresses
-from venom_core.api.client_address import SCOPE_KEY, resolve
+from venom_core.api.client_address import SCOPE_KEY, is_trusted, resolve
 from venom_core.api.edge_responses import deny
 from venom_core.config import Settings
 
@@ -150,23 +150,24 @@ class BrowserGuard:
         host = hosts[0] if hosts else None
         if len(hosts) > 1 or not self.policy.host_ok(host):  # two Host headers: which one would a proxy use?
             await deny(scope, receive, send, 400, "host_not_allowed",
-                       f"The Host header {', '.join(hosts)!r} is not a name of this server (a DNS-rebinding page "
+                       f"The Host header {', '.join(hosts)[:200]!r} is not a name of this server (a DNS-rebinding page "
                        "looks like this). Use localhost or an IP address, or add the name to VENOM_ALLOWED_HOSTS.",
-                       {"host": hosts})
+                       {"host": [h[:200] for h in hosts]})
             return
 
         origins = headers.get(b"origin", [])
         if origins:
             authorities = [host] if host else []
             forwarded_host = headers.get(b"x-forwarded-host")
-            if forwarded_host and self._peer_trusted(client.peer):  # the Host the proxy was asked for
+            if forwarded_host and is_trusted(client.peer, self.settings.trusted_proxies):
+                # The Host the trusted proxy itself was asked for (Next and nginx pass it on).
                 authorities.append(forwarded_host[0].split(",")[0])
             foreign = [o for o in origins if not self.policy.origin_ok(o, authorities)]
             if foreign:
                 await deny(scope, receive, send, 403, "origin_not_allowed",
-                           f"Requests from pages on {foreign[0]} are not allowed. Only the Venom UI "
+                           f"Requests from pages on {foreign[0][:200]} are not allowed. Only the Venom UI "
                            "(VENOM_UI_ORIGINS) and the API's own pages may call it from a browser.",
-                           {"origin": foreign[0]})
+                           {"origin": foreign[0][:200]})
                 return
         elif scope["type"] == "http" and scope.get("method", "GET") not in SAFE_METHODS:
             site = (headers.get(b"sec-fetch-site") or [""])[0].strip().lower()
@@ -175,11 +176,3 @@ class BrowserGuard:
                            f"A page from another site may not change anything here (Sec-Fetch-Site: {site}).")
                 return
         await self.app(scope, receive, send)
-
-    def _peer_trusted(self, peer: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(peer)
-        except ValueError:
-            return False
-        return any(ip.version == n.version and ip in n for n in self.settings.trusted_proxies)
-

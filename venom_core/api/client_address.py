@@ -45,6 +45,12 @@ def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
+def is_trusted(peer: str, trusted: Iterable[IPNetwork]) -> bool:
+    """True when `peer` (an address as text) is one of the configured proxies."""
+    ip = _ip(peer)
+    return ip is not None and _in(ip, trusted)
+
+
 def _in(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, networks: Iterable[IPNetwork]) -> bool:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
         addr = addr.ipv4_mapped
