@@ -21,6 +21,8 @@ def main() -> int:
     uvicorn.run(
         "venom_core.main:app", host=settings.VENOM_HOST, port=settings.VENOM_PORT, reload=reload,
         server_header=False, log_config=None, timeout_graceful_shutdown=5,
+        # Forwarding headers are judged by the app (VENOM_TRUSTED_PROXIES), not by uvicorn.
+        proxy_headers=False,
     )
     return 0
 

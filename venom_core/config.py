@@ -24,16 +24,35 @@ OllamaProfileName = Literal["balanced-12-24gb", "low-vram-8-12gb", "max-context-
 AiMode = Literal["LOCAL", "HYBRID", "CLOUD"]
 
 SECRET_MARKERS = ("KEY", "TOKEN", "SECRET", "PASSWORD")
+MIN_TOKEN_CHARS = 16
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(spec: str) -> tuple[IPNetwork, ...]:
+    """`"127.0.0.1, 10.0.0.0/8"` -> networks; raises ValueError naming the bad entry."""
+    out: list[IPNetwork] = []
+    for item in (p.strip() for p in spec.split(",")):
+        if not item:
+            continue
+        try:
+            out.append(ipaddress.ip_network(item.strip("[]"), strict=False))
+        except ValueError as exc:
+            raise ValueError(f"VENOM_TRUSTED_PROXIES: {item!r} is not an IP address or CIDR network") from exc
+    return tuple(out)
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and `localhost`."""
+    """True for 127.0.0.0/8 (also IPv4-mapped), ::1 and `localhost`."""
     if host in {"localhost", ""}:
         return host == "localhost"
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1, as Node proxies report an IPv4 client
+    return ip.is_loopback
 
 
 class Settings(BaseSettings):
@@ -70,6 +89,16 @@ class Settings(BaseSettings):
     VENOM_UI_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
     VENOM_RATE_LIMIT_ENABLED: bool = True
     VENOM_MAX_BODY_BYTES: int = Field(default=1_048_576, ge=1024)
+    # The edge (api/browser_guard.py, api/rate_limit.py): proxies whose forwarding headers are believed,
+    # extra Host names, and per-client limits. The local owner (loopback) is not throttled unless
+    # VENOM_RATE_LIMIT_LOOPBACK is on.
+    VENOM_TRUSTED_PROXIES: str = ""
+    VENOM_ALLOWED_HOSTS: str = ""
+    VENOM_RATE_LIMIT_LOOPBACK: bool = False
+    VENOM_WS_MAX_PER_CLIENT: int = Field(default=16, ge=1, le=100_000)
+    VENOM_WS_MAX_LOOPBACK: int = Field(default=512, ge=1, le=100_000)
+    VENOM_SSE_MAX_PER_CLIENT: int = Field(default=16, ge=1, le=100_000)
+    VENOM_SSE_MAX_LOOPBACK: int = Field(default=512, ge=1, le=100_000)
 
     # --- Storage ----------------------------------------------------------------------------
     VENOM_DATA_DIR: Path = Path("./data")
@@ -188,9 +217,23 @@ class Settings(BaseSettings):
                 f"VENOM_HOST={self.VENOM_HOST} is not a loopback address and VENOM_API_TOKEN is empty. "
                 "Refusing to expose an unauthenticated API: set VENOM_API_TOKEN or bind to 127.0.0.1."
             )
-        if self.VENOM_API_TOKEN and len(self.VENOM_API_TOKEN) < 16:
-            raise ValueError("VENOM_API_TOKEN must be at least 16 characters long.")
+        token = self.VENOM_API_TOKEN
+        if token and (len(token) < MIN_TOKEN_CHARS or any(c.isspace() for c in token)):
+            # A bearer token is compared exactly; blanks would be trimmed off the header and never match.
+            raise ValueError(
+                f"VENOM_API_TOKEN must be at least {MIN_TOKEN_CHARS} characters long and contain no spaces "
+                "or other whitespace (generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+            )
+        parse_networks(self.VENOM_TRUSTED_PROXIES)
         return self
+
+    @cached_property
+    def trusted_proxies(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.VENOM_TRUSTED_PROXIES)
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        return [h.strip().lower() for h in self.VENOM_ALLOWED_HOSTS.split(",") if h.strip()]
 
     @cached_property
     def database_url(self) -> str:

@@ -12,15 +12,22 @@ from fastapi.middleware.cors import CORSMiddleware
 from loguru import logger
 
 from venom_core import __version__
+from venom_core.api.browser_guard import BrowserGuard
 from venom_core.api.errors import ERROR_SCHEMA, install_error_handlers
-from venom_core.api.middleware import AuthMiddleware, BodyLimitMiddleware, RateLimitMiddleware
+from venom_core.api.middleware import AuthMiddleware, BodyLimitMiddleware
+from venom_core.api.rate_limit import TrafficLimits
 from venom_core.api.routes import ROUTERS
-from venom_core.config import Settings
+from venom_core.config import SECRET_MARKERS, Settings
 from venom_core.logging_setup import add_event_sink, configure_logging
 from venom_core.services import build_services, start_services, stop_services
 
-COMMON_ERRORS = {"401": "Missing or invalid API token", "413": "Request body too large",
-                 "429": "Rate limit exceeded", "500": "Unexpected server error"}
+# What the edge layers can answer on any route (a route's own, more precise entry wins).
+COMMON_ERRORS = {"400": "Bad request, or a Host that is not this server (host_not_allowed)",
+                 "401": "Missing or invalid API token",
+                 "403": "A browser page from a foreign origin (origin_not_allowed, cross_site_request)",
+                 "413": "Request body too large",
+                 "429": "Rate limit exceeded, or too many open streams", "500": "Unexpected server error",
+                 "503": "Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind)"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,7 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        sink_ids = configure_logging(settings.VENOM_LOG_DIR)
+        sink_ids = configure_logging(settings.VENOM_LOG_DIR, secrets=_secret_values(settings))
         services = build_services(settings)
         app.state.services = services
         await start_services(services)
@@ -48,17 +55,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
-    # Outermost last: CORS sees every response, auth runs before rate limits and body reads.
-    if settings.VENOM_RATE_LIMIT_ENABLED:
-        app.add_middleware(RateLimitMiddleware)
+    # Added innermost first. From the outside: the browser guard (client address, bind, Host,
+    # Origin), CORS (sees every later answer), traffic limits (before auth, so wrong tokens are
+    # counted too), auth, then the body limit.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.VENOM_MAX_BODY_BYTES)
     app.add_middleware(AuthMiddleware, settings=settings)
+    app.add_middleware(TrafficLimits, settings=settings, openapi=lambda: app.openapi())
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.ui_origins, allow_credentials=True, allow_methods=["*"],
         allow_headers=["*"], expose_headers=["x-request-id", "x-session-id"],
     )
+    app.add_middleware(BrowserGuard, settings=settings)
     _document_errors(app)
     return app
+
+
+def _secret_values(settings: Settings) -> list[str]:
+    """The values the log must never show: the token and every key, password and secret."""
+    return [str(getattr(settings, name)) for name in type(settings).model_fields
+            if any(m in name for m in SECRET_MARKERS) and getattr(settings, name)]
 
 
 def _document_errors(app: FastAPI) -> None:

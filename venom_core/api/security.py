@@ -1,23 +1,33 @@
-"""Bearer-token checks, the loopback test and the admin rule, shared by middleware and routes."""
+"""Bearer-token checks and the admin rule, shared by middleware and routes.
+
+The token travels in `Authorization: Bearer`; only WebSocket handshakes (browsers cannot set
+headers on them) may pass it as `?token=`. A query token on a REST call is not read at all, so
+it cannot end up in a proxy's access log as a working credential.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 
 from starlette.requests import HTTPConnection
 
-from venom_core.config import Settings, is_loopback_host
+from venom_core.api.client_address import client_of
+from venom_core.config import Settings
 
 
 def client_host(conn: HTTPConnection) -> str:
-    return conn.client.host if conn.client else ""
+    """The real client address (behind trusted proxies), for keys and messages."""
+    return client_of(conn.scope).address
 
 
 def presented_token(conn: HTTPConnection) -> str | None:
     auth = conn.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
         return auth[7:].strip()
-    return conn.query_params.get("token")
+    if conn.scope.get("type") == "websocket":
+        return conn.query_params.get("token")
+    return None
 
 
 def token_ok(conn: HTTPConnection, settings: Settings) -> bool:
@@ -27,5 +37,10 @@ def token_ok(conn: HTTPConnection, settings: Settings) -> bool:
     )
 
 
+def token_fingerprint(token: str) -> str:
+    """A stable, non-reversible name for a token (rate-limit keys must not hold the secret)."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
 def is_admin_request(conn: HTTPConnection, settings: Settings) -> bool:
-    return is_loopback_host(client_host(conn)) or token_ok(conn, settings)
+    return client_of(conn.scope, settings.trusted_proxies).owner or token_ok(conn, settings)
