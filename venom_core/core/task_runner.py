@@ -16,6 +16,10 @@ CANCEL_ERRORS: dict[str, TaskError] = {
     "aborted": TaskError("aborted", "The task was stopped by the user.", "cancelled", False),
     "emergency_stop": TaskError("emergency_stop", "The task was cancelled by an emergency stop.", "cancelled", False),
     "purged": TaskError("purged", "The task was removed from the queue by a purge.", "cancelled", False),
+    "storage_unavailable": TaskError(
+        "storage_unavailable", "The task was not run: Venom could not save it when it was submitted.",
+        "submission", True,
+    ),
     "stalled": TaskError(
         "task_timeout",
         "The task made no progress for too long and was stopped by the watchdog.",
@@ -62,7 +66,7 @@ class TaskRunner:
                 agent="Orchestrator",
                 data={"result": result, "result_length": len(result)},
             )
-        await self.log.commit()
+        await self.log.commit(fail_fast=False)  # the slot is held until the events are safe
 
     def _fail(self, task_id: str, error: TaskError) -> None:
         self.log.append(
@@ -73,7 +77,7 @@ class TaskRunner:
     def finish_cancelled(self, task_id: str, reason: str) -> None:
         """Write the terminal event for a cancelled task (running or pending)."""
         error = CANCEL_ERRORS.get(reason, CANCEL_ERRORS["aborted"])
-        if error.code == "task_timeout":
+        if error.stage != "cancelled":  # stopped by a fault (watchdog, storage), not by a person
             self._fail(task_id, error)
             return
         self.log.append(
