@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, ServerFactory
+from tests.conftest import ServerFactory
 from tests.sse import read_stream
 
 

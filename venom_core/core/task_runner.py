@@ -10,6 +10,7 @@ from venom_core.core.event_log import EventLog
 from venom_core.core.models import EventType, TaskError, TaskFailure
 from venom_core.core.orchestration import Orchestrator, TaskContext
 from venom_core.core.work_queue import WorkQueue
+from venom_core.storage.base import StorageUnavailable
 
 # Why a running task was cancelled -> the terminal event written for it.
 CANCEL_ERRORS: dict[str, TaskError] = {
@@ -51,6 +52,8 @@ class TaskRunner:
             return
         except TaskFailure as failure:
             self._fail(task_id, failure.error)
+        except StorageUnavailable as fault:  # a store the task needed (sessions, roadmap) is failing
+            self._fail(task_id, TaskError("storage_unavailable", fault.reason, "storage", True))
         except Exception:
             logger.exception("task {} crashed", task_id)
             self._fail(
