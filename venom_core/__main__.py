@@ -8,6 +8,8 @@ import uvicorn
 from pydantic import ValidationError
 
 from venom_core.config import Settings
+from venom_core.storage import preflight
+from venom_core.storage.base import StorageUnavailable
 
 
 def main() -> int:
@@ -15,7 +17,14 @@ def main() -> int:
         settings = Settings()
     except ValidationError as exc:
         for err in exc.errors():
-            print(f"venom: refusing to start: {err['msg'].removeprefix('Value error, ')}", file=sys.stderr)  # noqa: T201
+            where = ".".join(str(p) for p in err.get("loc", ()))
+            msg = err["msg"].removeprefix("Value error, ")
+            print(f"venom: refusing to start: {f'{where}: ' if where else ''}{msg}", file=sys.stderr)  # noqa: T201
+        return 2
+    try:
+        preflight.check(settings.database_url, [settings.VENOM_DATA_DIR])
+    except StorageUnavailable as exc:
+        print(f"venom: refusing to start: {exc.reason}", file=sys.stderr)  # noqa: T201
         return 2
     reload = "--reload" in sys.argv
     uvicorn.run(

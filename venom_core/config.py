@@ -42,6 +42,15 @@ def parse_networks(spec: str) -> tuple[IPNetwork, ...]:
     return tuple(out)
 
 
+# (name suffix, lowest, highest, unit): the bounds of every numeric time and size setting.
+SANE_RANGES: tuple[tuple[str, float, float, str], ...] = (
+    ("_SECONDS", 0, 86_400, "seconds (up to one day)"),
+    ("_TIMEOUT", 0, 86_400, "seconds (up to one day)"),
+    ("_BYTES", 0, 2**32, "bytes (up to 4 GiB)"),
+    ("_SIZE", 0, 10_000_000, "entries"),
+)
+
+
 def is_loopback_host(host: str) -> bool:
     """True for 127.0.0.0/8 (also IPv4-mapped), ::1 and `localhost`."""
     if host in {"localhost", ""}:
@@ -61,6 +70,7 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         extra="ignore",
         case_sensitive=True,
+        allow_inf_nan=False,  # `inf` or `nan` as a time or size is never what the owner meant
     )
 
     # --- Deployment document (seed) table -------------------------------------------------
@@ -108,9 +118,9 @@ class Settings(BaseSettings):
 
     # --- Pipeline ---------------------------------------------------------------------------
     MAX_CONCURRENT_TASKS: int = Field(default=5, ge=1, le=256)
-    VENOM_SSE_HEARTBEAT_SECONDS: float = Field(default=10.0, gt=0)
+    VENOM_SSE_HEARTBEAT_SECONDS: float = Field(default=10.0, ge=0.05)  # shorter is a busy loop
     VENOM_TASK_STALL_SECONDS: float = Field(default=300.0, gt=0)
-    VENOM_WATCHDOG_INTERVAL_SECONDS: float = Field(default=5.0, gt=0)
+    VENOM_WATCHDOG_INTERVAL_SECONDS: float = Field(default=5.0, ge=0.05)
     # SQLite durability: NORMAL survives a process crash (WAL); FULL also survives power loss (fsync per commit).
     VENOM_SQLITE_SYNCHRONOUS: Literal["NORMAL", "FULL"] = "NORMAL"
     VENOM_WS_QUEUE_SIZE: int = Field(default=1000, ge=10)
@@ -209,6 +219,22 @@ class Settings(BaseSettings):
     def _level_from_text(cls, v: object) -> object:
         """The environment gives text; a Literal of ints accepts only ints."""
         return int(v) if isinstance(v, str) and v.strip().isascii() and v.strip().isdigit() else v
+
+    @model_validator(mode="after")
+    def _sane_times_and_sizes(self) -> Settings:
+        """Every time and size setting, found by its name, is finite (see `allow_inf_nan`) and
+        within `SANE_RANGES`, so a typo fails at start-up instead of disabling a timeout."""
+        problems: list[str] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            for suffix, low, high, unit in SANE_RANGES:
+                if name.endswith(suffix) and not low <= value <= high:
+                    problems.append(f"{name}={value} is outside {low}..{high} {unit}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_defaults(self) -> Settings:

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import time
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -27,6 +28,7 @@ Source = Literal["env", "env_file", "default"]
 UpdateValue = str | int | float | bool | None
 
 MASK = "********"
+MAX_VALUE_CHARS = 4096
 _LINE_KEY = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 BACKUP_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.\d{8}T\d{6}(?:\d{6})?Z\.bak$")
 
@@ -55,15 +57,30 @@ def _env_text(value: UpdateValue) -> str:
     return str(value)
 
 
-def _quote(key: str, text: str) -> str:
-    """Single quotes: python-dotenv neither unescapes nor interpolates inside them."""
-    if "'" not in text:
-        return f"'{text}'"
-    if "${" in text:
-        raise ConfigError(422, "invalid_config_value", f"{key}: a value may not contain both ' and ${{.",
-                          [{"key": key, "message": "unsupported characters"}])
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
+def _quote(text: str) -> str:
+    """Single quotes. Inside them python-dotenv reads `\\\\` as one backslash and `\\'` as a
+    quote (and nothing else), so escaping exactly those two makes every value `_unsafe` lets
+    through read back as written, a trailing backslash included."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _unsafe(value: str) -> str | None:
+    """Why `value` cannot be written to the env file unambiguously, or None.
+
+    Control characters (line breaks of any kind, form feed, NUL, ...) and the Unicode line and
+    paragraph separators would split or end the line for some reader of the file; `${` is
+    expanded by python-dotenv as a variable even inside quotes."""
+    for ch in value:
+        kind = unicodedata.category(ch)
+        if kind == "Cs":
+            return "the value is not valid Unicode text (a lone surrogate)"
+        if kind in ("Cc", "Zl", "Zp"):
+            return f"control characters and line separators are not allowed (found U+{ord(ch):04X})"
+    if "${" in value:
+        return "'${' is not allowed (the env file would expand it as a variable)"
+    if len(value) > MAX_VALUE_CHARS:
+        return f"a value may be at most {MAX_VALUE_CHARS} characters long"
+    return None
 
 
 @dataclass
@@ -122,15 +139,10 @@ class ConfigStore:
                               f"{', '.join(shadowed)} is set in the process environment, which wins over the "
                               "env file; change it there.", {"keys": shadowed})
         for key, value in updates.items():
-            if isinstance(value, str) and ("\n" in value or "\r" in value or "\0" in value):
-                raise ConfigError(422, "invalid_config_value", f"{key}: the value may not contain line breaks.",
-                                  [{"key": key, "message": "line breaks are not allowed"}])
-            if isinstance(value, str) and not value.isascii():
-                try:
-                    value.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise ConfigError(422, "invalid_config_value", f"{key}: the value is not valid Unicode text.",
-                                      [{"key": key, "message": "not valid UTF-8"}]) from None
+            problem = _unsafe(value) if isinstance(value, str) else None
+            if problem is not None:
+                raise ConfigError(422, "invalid_config_value", f"{key}: {problem}.",
+                                  [{"key": key, "message": problem}])
         file_vals = {k: v for k, v in self.file_values().items() if k in Settings.model_fields and v is not None}
         merged: dict[str, Any] = {**file_vals}
         for key, value in updates.items():
@@ -152,7 +164,10 @@ class ConfigStore:
         """Validate, back up the current file, then replace it atomically. Returns the backup name."""
         self.validate(updates)
         backup = self.backup()
-        lines = self.path.read_text(encoding="utf-8").splitlines() if self.path.is_file() else []
+        # Split on "\n" only: splitlines() also splits on form feeds and other separators that
+        # python-dotenv does not treat as line ends, so lines would shift.
+        text = self.path.read_text(encoding="utf-8") if self.path.is_file() else ""
+        lines = text.removesuffix("\n").split("\n") if text else []
         todo = dict(updates)
         out: list[str] = []
         for line in lines:
@@ -160,11 +175,11 @@ class ConfigStore:
             if m and m.group(1) in updates:
                 key = m.group(1)
                 if key in todo and todo[key] is not None:
-                    out.append(f"{key}={_quote(key, _env_text(todo[key]))}")
+                    out.append(f"{key}={_quote(_env_text(todo[key]))}")
                 todo.pop(key, None)  # later duplicates of the key are dropped
                 continue
             out.append(line)
-        out += [f"{k}={_quote(k, _env_text(v))}" for k, v in todo.items() if v is not None]
+        out += [f"{k}={_quote(_env_text(v))}" for k, v in todo.items() if v is not None]
         self._replace(self.path, "\n".join(out) + "\n")
         return backup
 

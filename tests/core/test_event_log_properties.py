@@ -24,6 +24,7 @@ ops = st.lists(
         st.tuples(st.just("append"), st.integers(0, 2), st.text(max_size=5)),
         st.tuples(st.just("yield"), st.integers(0, 3), st.just("")),
         st.tuples(st.just("read"), st.integers(0, 2), st.integers(0, 12).map(str)),
+        st.tuples(st.just("log"), st.integers(0, 2), st.text(max_size=5)),  # an unstored SYSTEM_LOG line
     ),
     min_size=1,
     max_size=60,
@@ -70,6 +71,9 @@ async def _scenario(steps: list[tuple[str, int, str]], cache_limit: int, threade
                     await log.commit()
                     # Published only once stored: everything committed is in the store already.
                     assert [e.gseq for e in await storage.read_task_events(tid)] == [e.gseq for e in expected[tid]]
+            elif op == "log":
+                line = log.append(None, EventType.SYSTEM_LOG, message=arg, persist=False)
+                assert line.gseq == 0 and line.envelope()["gseq"] is None
             else:
                 out: list[Event] = []
                 readers.append((tid, int(arg), out, asyncio.create_task(follow(tid, int(arg), out))))
@@ -92,6 +96,9 @@ async def _scenario(steps: list[tuple[str, int, str]], cache_limit: int, threade
             task = await storage.get_task(tid)
             assert task is not None and task.last_seq == len(stored)
             assert task.result == "".join(e.data.get("delta", "") for e in expected[tid])
+        # Unstored lines take no number: the stored gseqs are 1..n without a hole.
+        everything = await storage.read_events(0, 100_000)
+        assert [e.gseq for e in everything] == list(range(1, len(everything) + 1)) and log.last_gseq == len(everything)
         await log.stop()
         await storage.close()
 

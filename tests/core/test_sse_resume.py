@@ -18,16 +18,21 @@ def _logs(fs: list[Frame]) -> list[str]:
 def test_resume_from_every_point_of_a_finished_task(client: httpx.Client) -> None:
     tid = client.post("/api/v1/tasks", json={"content": "help"}).json()["task_id"]
     full = read_stream(client, tid)
-    last = full[-1].id
-    assert last is not None and last >= 5
+    ids = [f.id for f in full if f.id is not None]
+    assert ids == sorted(set(ids)), "every SSE id is unique and increasing"
+    assert full[-1].event == "task_finished" and full[-1].id is None
+    last = ids[-1]
+    assert last >= 5
     steps = client.get(f"/api/v1/history/requests/{tid}").json()["steps"]
     log_by_seq = {s["seq"]: s["details"]["message"] for s in steps if "message" in s["details"]}
     stream_seq = next(s["seq"] for s in steps if s["action"] == "first_token")
     result = full[-1].data["result"]
     for after in range(0, last + 1):
         part = read_stream(client, tid, headers={"Last-Event-ID": str(after)})
-        assert part[-1].event == "task_finished" and part[-1].id == last
+        assert part[-1].event == "task_finished" and part[-1].id is None
         assert all(f.id is not None and f.id > after for f in part[:-1])
+        part_ids = [f.id for f in part if f.id is not None]
+        assert part_ids == [i for i in ids if i > after], "a resume repeats no id and skips none"
         # Exactly the log lines and text of the events after `after`: nothing lost, nothing repeated.
         assert _logs(part) == [msg for seq, msg in sorted(log_by_seq.items()) if seq > after]
         assert _text(part) == (result if stream_seq > after else "")
@@ -59,7 +64,7 @@ def test_live_resume_after_disconnect_loses_nothing(client: httpx.Client) -> Non
     whole = read_stream(client, tid)
     assert _logs(first) + _logs(rest) == _logs(whole)
     assert _text(rest) == rest[-1].data["result"]
-    assert all(f.id is not None and f.id > last_id for f in rest)
+    assert all(f.id is not None and f.id > last_id for f in rest if f.event == "task_update")
 
 
 def test_unknown_task_gets_task_missing_and_bad_id_is_rejected(client: httpx.Client) -> None:
@@ -87,4 +92,5 @@ def test_heartbeat_on_silence(server_factory) -> None:  # type: ignore[no-untype
         fs = read_stream(c, tid, until="heartbeat")
         assert fs[-1].event == "heartbeat"
         assert fs[-1].data["status"] == "PENDING" and fs[-1].data["logs"] == []
-        assert fs[-1].id == fs[-2].id  # a heartbeat repeats the last seq, so resume stays exact
+        # A heartbeat has no id: the client's Last-Event-ID stays the last update's, so resume stays exact.
+        assert fs[-1].id is None and fs[-2].id is not None

@@ -10,6 +10,8 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from venom_core.storage.base import StorageUnavailable
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, details: Any = None,
@@ -35,6 +37,7 @@ def error_response(status: int, code: str, message: str, details: Any = None,
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
     409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "rate_limit_exceeded",
+    503: "service_unavailable",
 }
 
 
@@ -48,6 +51,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers, exc.extra)
+
+    @app.exception_handler(StorageUnavailable)
+    async def _storage(_: Request, exc: StorageUnavailable) -> JSONResponse:
+        # A fault of the disk or database (full, read-only, damaged): answered at once, never a hang.
+        return error_response(503, "storage_unavailable", exc.reason, headers={"Retry-After": "5"})
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

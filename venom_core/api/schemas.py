@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from loguru import logger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from venom_core.api.json_fields import JsonObject, ShortText
+from venom_core.core import json_safety
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
 from venom_core.core.models import Task, iso
 
@@ -25,10 +28,10 @@ FORCED_PROVIDERS: dict[str, str] = {
 
 class ExtraContext(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    files: list[str] = Field(default_factory=list, max_length=50)
-    links: list[str] = Field(default_factory=list, max_length=50)
-    paths: list[str] = Field(default_factory=list, max_length=50)
-    notes: list[str] = Field(default_factory=list, max_length=50)
+    files: list[ShortText] = Field(default_factory=list, max_length=50)
+    links: list[ShortText] = Field(default_factory=list, max_length=50)
+    paths: list[ShortText] = Field(default_factory=list, max_length=50)
+    notes: list[ShortText] = Field(default_factory=list, max_length=50)
 
 
 class TaskRequest(BaseModel):
@@ -43,7 +46,7 @@ class TaskRequest(BaseModel):
     forced_tool: str | None = Field(default=None, description=f"One of: {', '.join(sorted(TOOL_ALIASES))}.")
     forced_provider: str | None = Field(default=None, description=f"One of: {', '.join(FORCED_PROVIDERS)}.")
     forced_intent: str | None = Field(default=None, description=f"One of: {', '.join(INTENTS)}.")
-    generation_params: dict[str, Any] | None = None
+    generation_params: JsonObject | None = None
     store_knowledge: bool = True
     extra_context: ExtraContext | None = None
     expected_config_hash: str | None = Field(default=None, max_length=64)
@@ -132,6 +135,19 @@ def _ms(a: Any, b: Any) -> float | None:
 
 
 def task_view(t: Task) -> TaskView:
+    """The API view of a task. A record that cannot be shown whole (one stored by an older
+    version with a value nested too deep, say) is shown with its free-form parts left out and
+    an `error` saying so, rather than failing the read, or every list that contains it."""
+    try:
+        return _full_view(t)
+    except Exception as exc:
+        logger.bind(no_ws=True).warning("task {} cannot be shown whole ({}); serving a reduced view", t.id, exc)
+        return _reduced_view(t)
+
+
+def _full_view(t: Task) -> TaskView:
+    context = json_safety.clamp(t.context)
+    error = json_safety.clamp(t.error)
     return TaskView(
         id=t.id,
         task_id=t.id,
@@ -139,21 +155,42 @@ def task_view(t: Task) -> TaskView:
         status=t.status.value,
         result=t.result,
         logs=t.logs,
-        error=ErrorInfo(**t.error) if t.error else None,
+        error=ErrorInfo(**error) if error else None,
         session_id=t.session_id,
         created_at=iso(t.created_at),
         updated_at=iso(t.updated_at),
         started_at=iso(t.started_at) if t.started_at else None,
         finished_at=iso(t.finished_at) if t.finished_at else None,
-        timings={
-            "queue_ms": _ms(t.created_at, t.started_at),
-            "first_token_ms": _ms(t.started_at, t.first_token_at),
-            "run_ms": _ms(t.started_at, t.finished_at),
-            "total_ms": _ms(t.created_at, t.finished_at),
-        },
-        context_used=t.context.get("context_used") or {"lessons": [], "memory_entries": []},
-        routing_decision=t.context.get("routing_decision"),
-        llm_runtime=t.context.get("llm_runtime"),
-        context_history=t.context,
-        request=t.request,
+        timings=_timings(t),
+        context_used=context.get("context_used") or {"lessons": [], "memory_entries": []},
+        routing_decision=context.get("routing_decision"),
+        llm_runtime=context.get("llm_runtime"),
+        context_history=context,
+        request=json_safety.clamp(t.request),
     )
+
+
+def _timings(t: Task) -> dict[str, float | None]:
+    return {
+        "queue_ms": _ms(t.created_at, t.started_at),
+        "first_token_ms": _ms(t.started_at, t.first_token_at),
+        "run_ms": _ms(t.started_at, t.finished_at),
+        "total_ms": _ms(t.created_at, t.finished_at),
+    }
+
+
+def _reduced_view(t: Task) -> TaskView:
+    return TaskView(
+        id=t.id, task_id=t.id, content=str(t.content), status=t.status.value, result=str(t.result),
+        logs=[str(line) for line in t.logs] if isinstance(t.logs, list) else [],
+        error=ErrorInfo(code="record_unreadable", message=UNREADABLE, stage="storage", retryable=False),
+        session_id=t.session_id, created_at=iso(t.created_at), updated_at=iso(t.updated_at),
+        started_at=iso(t.started_at) if t.started_at else None,
+        finished_at=iso(t.finished_at) if t.finished_at else None,
+        timings=_timings(t), context_used={"lessons": [], "memory_entries": []}, routing_decision=None,
+        llm_runtime=None, context_history={}, request={},
+    )
+
+
+UNREADABLE = ("This task's stored record could not be shown whole, so its request and context are left out; "
+              "its id, status, text and dates are intact.")

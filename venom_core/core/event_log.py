@@ -6,8 +6,13 @@ task rows they changed, in one transaction per batch ("group commit": a batch is
 appended while the previous commit ran), and only then publishes them to listeners, in `gseq`
 order. So a client never sees an event that a crash could take back, and a `seq` it has seen is
 never reused. Events appended with `persist=False` (SYSTEM_LOG lines) ride in the same queue, so
-their order is kept, but are not stored. `commit()` waits until everything appended so far is
-durable.
+their order is kept, but are not stored and take no `gseq` (it stays 0): a number a client saw
+always names a stored event, also after a restart. `commit()` waits until everything appended
+so far is durable.
+
+When storage fails (disk full, read-only, damaged) the writer keeps the batch and retries until
+it succeeds; meanwhile `fault` says why, `commit()` raises `StorageUnavailable` at once instead
+of waiting, and new work is refused (`ensure_writable`). The first successful write clears it.
 """
 
 import asyncio
@@ -21,7 +26,10 @@ from venom_core.core import projection
 from venom_core.core.event_cache import EventCache
 from venom_core.core.fanout import EventBus
 from venom_core.core.models import Event, EventType, Task, utcnow
-from venom_core.storage.base import Storage
+from venom_core.storage.base import Storage, StorageUnavailable
+
+# Retry delays of a failing write: quick at first, so health comes back soon after the fault.
+RETRY_SECONDS = (0.25, 0.5, 1.0)
 
 
 def _snapshot(task: Task) -> Task:
@@ -39,12 +47,13 @@ class EventLog:
         self._durable_gseq = 0
         self._live: dict[str, Task] = {}
         self.cache = EventCache()
-        self._pending: list[tuple[Event, bool]] = []  # (event, persist)
+        self._pending: list[Event] = []  # stored ones have gseq > 0
         self._dirty: dict[str, Task] = {}
         self._wake = asyncio.Event()
-        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        self._waiters: list[tuple[int, asyncio.Future[None], bool]] = []  # (target, future, fail_fast)
         self._writer: asyncio.Task[None] | None = None
-        self.write_errors = 0
+        self.write_errors = 0  # failed write attempts since start (a counter for metrics)
+        self.fault: str | None = None  # why storage is failing now; None when writes succeed
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -54,7 +63,11 @@ class EventLog:
     async def stop(self) -> None:
         if self._writer is None:
             return
-        await self.commit()
+        try:
+            await self.commit()
+        except StorageUnavailable as exc:
+            stored = sum(1 for e in self._pending if e.stored)
+            logger.bind(no_ws=True).error("stopping with {} event(s) not stored: {}", stored, exc.reason)
         self._writer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._writer
@@ -63,6 +76,15 @@ class EventLog:
     @property
     def last_gseq(self) -> int:
         return self._gseq
+
+    @property
+    def healthy(self) -> bool:
+        return self.fault is None
+
+    def ensure_writable(self) -> None:
+        """Refuse new work while storage is failing, before anything is appended for it."""
+        if self.fault is not None:
+            raise StorageUnavailable(self.fault)
 
     # -- writing -----------------------------------------------------------------------------
     def append(
@@ -83,9 +105,10 @@ class EventLog:
             if task is None and type != EventType.TASK_CREATED:
                 raise KeyError(f"task {task_id} is not loaded")
             seq = (task.last_seq if task else 0) + 1
-        self._gseq += 1
+        if persist:
+            self._gseq += 1
         event = Event(
-            gseq=self._gseq,
+            gseq=self._gseq if persist else 0,
             task_id=task_id,
             seq=seq,
             type=type,
@@ -101,20 +124,27 @@ class EventLog:
             else:
                 projection.apply(task, event)
             self._dirty[task_id] = task
-        self._pending.append((event, persist))
+        self._pending.append(event)
         self._wake.set()
         return event
 
-    async def commit(self) -> None:
-        """Wait until every event appended so far is stored (and published)."""
+    async def commit(self, *, fail_fast: bool = True) -> None:
+        """Wait until every event appended so far is stored (and published).
+
+        While storage is failing this raises `StorageUnavailable` at once (a request must not
+        hang on a full disk); `fail_fast=False` waits through the fault instead (background
+        work that holds its slot until its events are safe)."""
         target = self._gseq
         if self._durable_gseq >= target:
             return
+        if fail_fast and self.fault is not None:
+            raise StorageUnavailable(self.fault)
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append((target, fut))
+        self._waiters.append((target, fut, fail_fast))
         await fut
 
     async def _write_loop(self) -> None:
+        failures = 0
         while True:
             await self._wake.wait()
             # One turn of the loop lets whatever is already runnable append too (a submitted
@@ -127,21 +157,26 @@ class EventLog:
             tasks = [_snapshot(t) for t in self._dirty.values()]
             self._dirty = {}
             try:
-                await self.storage.write_batch([e for e, persist in batch if persist], tasks)
-            except Exception:
-                self.write_errors += 1
-                logger.opt(exception=True).bind(no_ws=True).error("event log write failed; retrying")
+                await self.storage.write_batch([e for e in batch if e.stored], tasks)
+            except Exception as exc:
+                self._write_failed(exc, failures)
                 self._pending = batch + self._pending
                 for t in tasks:
                     self._dirty.setdefault(t.id, self._live.get(t.id, t))
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)])
+                failures += 1
                 self._wake.set()
                 continue
-            for event, persist in batch:
-                if persist:
+            if self.fault is not None:
+                logger.warning("storage works again after {} failed write(s); the kept events are stored",
+                               failures)
+                self.fault = None
+            failures = 0
+            for event in batch:
+                if event.stored:
                     self.cache.committed(event)
                 self.bus.publish(event)
-            self._settle(batch[-1][0].gseq)
+            self._settle(max(e.gseq for e in batch))
             # A finished task leaves the live set once its last event is stored; its final
             # record stays in the cache for the reads that usually follow.
             for t in tasks:
@@ -150,15 +185,37 @@ class EventLog:
                     del self._live[t.id]
                     self.cache.finished(t)
 
+    def _write_failed(self, exc: Exception, failures: int) -> None:
+        self.write_errors += 1
+        if isinstance(exc, StorageUnavailable):
+            self.fault = exc.reason
+        else:
+            self.fault = f"The database refused a write ({type(exc).__name__}); the details are in the server log."
+        # The first failure in full, then a reminder now and then: the log may be on the full disk.
+        if failures == 0:
+            logger.opt(exception=not isinstance(exc, StorageUnavailable)).bind(no_ws=True).error(
+                "event log write failed, retrying until it works: {}", self.fault)
+        elif failures % 100 == 0:
+            logger.bind(no_ws=True).error("event log writes still failing ({} attempts): {}", failures, self.fault)
+        # Requests waiting for this batch get their answer now, not when the disk is freed.
+        keep: list[tuple[int, asyncio.Future[None], bool]] = []
+        for target, fut, fail_fast in self._waiters:
+            if fail_fast:
+                if not fut.done():
+                    fut.set_exception(StorageUnavailable(self.fault))
+            else:
+                keep.append((target, fut, fail_fast))
+        self._waiters = keep
+
     def _settle(self, durable: int) -> None:
         self._durable_gseq = max(self._durable_gseq, durable)
-        keep: list[tuple[int, asyncio.Future[None]]] = []
-        for target, fut in self._waiters:
+        keep: list[tuple[int, asyncio.Future[None], bool]] = []
+        for target, fut, fail_fast in self._waiters:
             if target <= self._durable_gseq:
                 if not fut.done():
                     fut.set_result(None)
             else:
-                keep.append((target, fut))
+                keep.append((target, fut, fail_fast))
         self._waiters = keep
 
     # -- reading -----------------------------------------------------------------------------

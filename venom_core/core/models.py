@@ -71,8 +71,10 @@ TERMINAL_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.TASK_FAILED, Ev
 class Event:
     """One entry of the append-only log.
 
-    `seq` numbers the events of one task from 1; `gseq` numbers every event globally.
-    System events (no task) have `task_id=None` and `seq=0`.
+    `seq` numbers the events of one task from 1; `gseq` numbers every STORED event globally.
+    System events (no task) have `task_id=None` and `seq=0`. A broadcast that is never stored
+    (a SYSTEM_LOG line) has `gseq=0`: it takes no number, so every number names a stored event
+    and `?since=<gseq>` means the same thing before and after a restart.
     """
 
     gseq: int
@@ -84,8 +86,13 @@ class Event:
     message: str = ""
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def stored(self) -> bool:
+        return self.gseq > 0
+
     def envelope(self) -> dict[str, Any]:
-        """The WebSocket message shape: `{type, agent, message, timestamp, data, gseq}`."""
+        """The WebSocket message shape: `{type, agent, message, timestamp, data, gseq}`; `gseq` is
+        null for a message that is not stored (and so cannot be resumed from)."""
         data = dict(self.data)
         if self.task_id is not None:
             data.setdefault("task_id", self.task_id)
@@ -96,7 +103,7 @@ class Event:
             "message": self.message,
             "timestamp": iso(self.timestamp),
             "data": data,
-            "gseq": self.gseq,
+            "gseq": self.gseq if self.gseq > 0 else None,
         }
 
 

@@ -19,7 +19,7 @@ async def system_status(s: Services) -> dict[str, Any]:
     return {
         "status": "ok",
         "boot_id": s.boot_id,
-        "system_healthy": s.log.write_errors == 0,
+        "system_healthy": s.log.healthy,  # false while storage writes fail, true again once one works
         "uptime_seconds": round(time.time() - s.started_at, 3),
         "process_rss_mb": round(proc.memory_info().rss / 2**20, 1),
         "memory_usage_mb": round((vm.total - vm.available) / 2**20, 1),
@@ -32,5 +32,6 @@ async def system_status(s: Services) -> dict[str, Any]:
         "queue": s.tasks.status(),
         "llm_runtime": runtime or {"provider": None, "model": None, "status": "unavailable"},
         "event_log": {"last_gseq": s.log.last_gseq, "write_errors": s.log.write_errors,
-                      "subscribers": s.bus.subscriber_count},
+                      "subscribers": s.bus.subscriber_count, "storage_fault": s.log.fault},
+        "storage_warnings": list(s.storage.warnings),
     }

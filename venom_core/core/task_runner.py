@@ -10,12 +10,17 @@ from venom_core.core.event_log import EventLog
 from venom_core.core.models import EventType, TaskError, TaskFailure
 from venom_core.core.orchestration import Orchestrator, TaskContext
 from venom_core.core.work_queue import WorkQueue
+from venom_core.storage.base import StorageUnavailable
 
 # Why a running task was cancelled -> the terminal event written for it.
 CANCEL_ERRORS: dict[str, TaskError] = {
     "aborted": TaskError("aborted", "The task was stopped by the user.", "cancelled", False),
     "emergency_stop": TaskError("emergency_stop", "The task was cancelled by an emergency stop.", "cancelled", False),
     "purged": TaskError("purged", "The task was removed from the queue by a purge.", "cancelled", False),
+    "storage_unavailable": TaskError(
+        "storage_unavailable", "The task was not run: Venom could not save it when it was submitted.",
+        "submission", True,
+    ),
     "stalled": TaskError(
         "task_timeout",
         "The task made no progress for too long and was stopped by the watchdog.",
@@ -47,6 +52,8 @@ class TaskRunner:
             return
         except TaskFailure as failure:
             self._fail(task_id, failure.error)
+        except StorageUnavailable as fault:  # a store the task needed (sessions, roadmap) is failing
+            self._fail(task_id, TaskError("storage_unavailable", fault.reason, "storage", True))
         except Exception:
             logger.exception("task {} crashed", task_id)
             self._fail(
@@ -62,7 +69,7 @@ class TaskRunner:
                 agent="Orchestrator",
                 data={"result": result, "result_length": len(result)},
             )
-        await self.log.commit()
+        await self.log.commit(fail_fast=False)  # the slot is held until the events are safe
 
     def _fail(self, task_id: str, error: TaskError) -> None:
         self.log.append(
@@ -73,7 +80,7 @@ class TaskRunner:
     def finish_cancelled(self, task_id: str, reason: str) -> None:
         """Write the terminal event for a cancelled task (running or pending)."""
         error = CANCEL_ERRORS.get(reason, CANCEL_ERRORS["aborted"])
-        if error.code == "task_timeout":
+        if error.stage != "cancelled":  # stopped by a fault (watchdog, storage), not by a person
             self._fail(task_id, error)
             return
         self.log.append(

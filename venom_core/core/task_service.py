@@ -14,7 +14,7 @@ from venom_core.core.event_log import EventLog
 from venom_core.core.models import EventType, Task, TaskStatus
 from venom_core.core.task_runner import TaskRunner
 from venom_core.core.work_queue import WorkQueue
-from venom_core.storage.base import Storage
+from venom_core.storage.base import Storage, StorageUnavailable
 
 RuntimeInfo = Callable[[], dict[str, Any]]
 QUEUE_PAUSED_KEY = "queue.paused"
@@ -46,6 +46,7 @@ class TaskService:
 
     # -- submit and read ---------------------------------------------------------------------
     async def submit(self, content: str, request: dict[str, Any]) -> Task:
+        self.log.ensure_writable()  # a failing disk refuses new work at once (503), before it exists
         task_id = str(uuid.uuid4())
         runtime = self.runtime_info()
         self.log.append(
@@ -70,8 +71,21 @@ class TaskService:
         # Scheduling first lets the run overlap the commit: the writer stores events in order, so
         # the task's first events are durable before any later one, and before the 201 goes out.
         self.queue.submit(task_id)
-        await self.log.commit()
+        try:
+            await self.log.commit()
+        except StorageUnavailable:
+            await self._withdraw(task_id)
+            raise
         return accepted
+
+    async def _withdraw(self, task_id: str) -> None:
+        """Storage failed while the task was being accepted, so the client is told it was not:
+        make that true. It does not run, and its record, once stored, says why."""
+        if not self.queue.discard(task_id) and self.queue.cancel(task_id, "storage_unavailable"):
+            await self.queue.wait_stopped([task_id], within=10)
+        live = self.log.live_task(task_id)
+        if live is not None and not live.terminal:
+            self.runner.finish_cancelled(task_id, "storage_unavailable")
 
     async def get(self, task_id: str) -> Task:
         task = self.log.cached_task(task_id) or await self.storage.get_task(task_id)

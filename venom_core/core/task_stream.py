@@ -1,7 +1,11 @@
 """Turn one task's events into SSE frames, with resume and coalescing. Push-based: no polling.
 
 The listener subscribes BEFORE reading history, then drops live events it already replayed
-(by `seq`), so a frame's `id` is the last `seq` it covers and nothing is lost or repeated.
+(by `seq`), so nothing is lost or repeated. Only `task_update` frames carry an `id:`, the last
+`seq` they cover, so the ids a client sees are unique and increasing. `heartbeat` and
+`task_finished` carry none (a frame without `id:` leaves the client's Last-Event-ID as it was):
+the terminal event is folded into the last `task_update`, and a client that resumes after it
+gets just `task_finished` again.
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ def _update_frame(view: _View, events: list[Event]) -> str | None:
 
 
 def _finished_frame(view: _View) -> str:
-    return sse_frame("task_finished", {**view.payload(), "error": view.error, "seq": view.seq}, view.seq)
+    return sse_frame("task_finished", {**view.payload(), "error": view.error, "seq": view.seq})
 
 
 def missing_frame(task_id: str) -> str:
@@ -147,7 +151,7 @@ async def task_frames(
             try:
                 first = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
             except TimeoutError:
-                yield sse_frame("heartbeat", {**view.payload(), "logs": []}, view.seq)
+                yield sse_frame("heartbeat", {**view.payload(), "logs": []})
                 continue
             if first is None:  # this listener fell behind: resubscribe and resync from the log
                 log.bus.unsubscribe(sub)

@@ -1,4 +1,7 @@
-"""The storage interface the domain depends on. Implementations: `sql.SqlStorage`."""
+"""The storage interface the domain depends on. Implementations: `sql.SqlStorage`.
+
+Every operation either succeeds or raises `StorageUnavailable` for a fault of the disk or the
+database (anything else is a bug)."""
 
 from __future__ import annotations
 
@@ -43,3 +46,15 @@ class Storage(Protocol):
     async def get_setting(self, key: str) -> Any: ...
 
     async def set_setting(self, key: str, value: Any) -> None: ...
+
+
+class StorageUnavailable(Exception):
+    """Storage cannot do its work now: the disk is full, the database is read-only or damaged...
+
+    `reason` is a sentence a person understands; the API answers 503 `storage_unavailable` with
+    it. The condition may pass (space freed, permissions fixed): callers retry, never give up.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason

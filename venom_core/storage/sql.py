@@ -21,12 +21,20 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
+from loguru import logger
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection
 
+from venom_core.core import json_safety
 from venom_core.core.models import Event, Task, TaskStatus
-from venom_core.storage import migrate
+from venom_core.storage import migrate, preflight
+from venom_core.storage.base import StorageUnavailable
+from venom_core.storage.faults import as_storage_fault
 from venom_core.storage.schema import events, settings_kv, tasks
+
+# JSON columns: encoded and decoded so that no stored value can fail a write or a read (a value
+# too deep is clamped; see core/json_safety.py).
+JSON_CODECS: dict[str, Any] = {"json_serializer": json_safety.dumps, "json_deserializer": json_safety.loads}
 
 
 def _naive(ts: datetime | None) -> datetime | None:
@@ -46,8 +54,14 @@ def _event_from_row(row: sa.Row[Any]) -> Event:
         timestamp=row.ts.replace(tzinfo=UTC),
         agent=row.agent,
         message=row.message or "",
-        data=row.data or {},
+        data=_object(row.data),
     )
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A stored JSON object, clamped in depth so it can always be served."""
+    value = json_safety.clamp(value)
+    return value if isinstance(value, dict) else {}
 
 
 def _task_from_row(row: sa.Row[Any]) -> Task:
@@ -57,12 +71,12 @@ def _task_from_row(row: sa.Row[Any]) -> Task:
         status=TaskStatus(row.status),
         created_at=row.created_at.replace(tzinfo=UTC),
         updated_at=row.updated_at.replace(tzinfo=UTC),
-        request=row.request or {},
+        request=_object(row.request),
         session_id=row.session_id,
         result=row.result or "",
-        logs=list(row.logs or []),
-        error=row.error,
-        context=row.context or {},
+        logs=[str(line) for line in row.logs] if isinstance(row.logs, list) else [],
+        error=_object(row.error) or None,
+        context=_object(row.context),
         started_at=_aware(row.started_at),
         finished_at=_aware(row.finished_at),
         first_token_at=_aware(row.first_token_at),
@@ -145,6 +159,7 @@ class SqlStorage:
         self._reader: ThreadPoolExecutor | None = None
         self._upsert_task = upsert(tasks, self.dialect)
         self._upsert_setting = upsert(settings_kv, self.dialect)
+        self.warnings: list[str] = []  # found at start (`preflight.check`); shown with the service health
 
     @property
     def _engine(self) -> AsyncEngine:
@@ -153,9 +168,18 @@ class SqlStorage:
         return self.engine
 
     async def init(self) -> None:
-        await asyncio.to_thread(migrate.upgrade, self.url)
+        self.warnings = await asyncio.to_thread(preflight.check, self.url)
+        for warning in self.warnings:
+            logger.warning("storage: {}", warning)
+        try:
+            await asyncio.to_thread(migrate.upgrade, self.url)
+        except Exception as exc:
+            fault = as_storage_fault(exc, self.url)
+            if fault is None:
+                raise
+            raise fault from exc
         if self.threaded:
-            self._sync = sa.create_engine(migrate.sync_url(self.url))
+            self._sync = sa.create_engine(migrate.sync_url(self.url), **JSON_CODECS)
             if self.dialect == "sqlite":
                 sa_event.listen(self._sync, "connect", self._sqlite_pragmas)
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="venom-db-write")
@@ -163,7 +187,7 @@ class SqlStorage:
             return
         from sqlalchemy.ext.asyncio import create_async_engine  # only here: a heavy import
 
-        self.engine = create_async_engine(self.url)
+        self.engine = create_async_engine(self.url, **JSON_CODECS)
         if self.dialect == "sqlite":
             sa_event.listen(self.engine.sync_engine, "connect", self._sqlite_pragmas)
 
@@ -190,7 +214,19 @@ class SqlStorage:
         """Run one unit of work in a transaction (`write`) or on a read connection.
 
         A unit is a plain function of a SQLAlchemy `Connection`; it must not touch the event
-        loop (it runs on a storage thread)."""
+        loop (it runs on a storage thread). A fault of the disk or the database (full,
+        read-only, locked, damaged) raises `StorageUnavailable`."""
+        try:
+            return await self._run(unit, write)
+        except StorageUnavailable:
+            raise
+        except Exception as exc:
+            fault = as_storage_fault(exc, self.url)
+            if fault is None:
+                raise
+            raise fault from exc
+
+    async def _run(self, unit: Callable[[Connection], T], write: bool) -> T:
         sync = self._sync
         if sync is None:
             async with self._engine.begin() if write else self._engine.connect() as conn:

@@ -9,7 +9,8 @@ export interface VenomEvent {
   message: string;
   timestamp: string;
   data: Record<string, unknown>;
-  gseq: number;
+  /** The stored event's global number; null for a message that is not stored (SYSTEM_LOG). */
+  gseq: number | null;
   task_id?: string | null;
 }
 

@@ -22,6 +22,7 @@ from loguru import logger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from venom_core.api.errors import error_responses
+from venom_core.api.json_fields import LIMITS_TEXT, JsonObject, JsonObjectList, ShortText
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
 from venom_core.api.schemas import FORCED_PROVIDERS
 from venom_core.runtimes.base import ChatMessage, GenerationParams, RuntimeError_
@@ -51,12 +52,12 @@ class SimpleStreamRequest(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1, le=32_768)
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
-    response_format: dict[str, Any] | None = Field(
+    response_format: JsonObject | None = Field(
         default=None, description='`{"type": "json_schema", "json_schema": {"schema": {...}}}` or '
-                                  '`{"type": "json_object", "schema": {...}}`')
-    tools: list[dict[str, Any]] | None = Field(default=None, max_length=64,
-                                               description="OpenAI-style tool definitions (tool-call output).")
-    tool_choice: dict[str, Any] | str | None = None
+                                  f'`{{"type": "json_object", "schema": {{...}}}}`. {LIMITS_TEXT}')
+    tools: JsonObjectList | None = Field(default=None, max_length=64,
+                                         description=f"OpenAI-style tool definitions (tool-call output). {LIMITS_TEXT}")
+    tool_choice: JsonObject | ShortText | None = None
     session_id: str | None = Field(default=None, max_length=128)
     sensitive: bool = False
 

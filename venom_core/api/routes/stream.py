@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -19,7 +20,9 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
 SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`.",
+        "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`. "
+                       "Only `task_update` frames carry an `id:` (the last seq they cover), so ids are "
+                       "unique and increasing and `Last-Event-ID` resumes without repeats or gaps.",
         "content": {"text/event-stream": {"schema": {
             "type": "object",
             "required": ["event", "data"],
@@ -54,23 +57,31 @@ async def _resume(first: str, rest: AsyncIterator[str]) -> AsyncIterator[str]:
         yield chunk
 
 
+MAX_EVENT_ID = 10**12
+_EVENT_ID = re.compile(r"[0-9]{1,13}")  # ASCII digits only: str.isdigit() accepts "²" and "٣"
+
+
 def parse_last_event_id(header: str | None, query: int | None) -> int:
+    """The seq to resume after. A header that is not an id this stream sent (`id:` lines are
+    ASCII digits) is refused with 400 rather than ignored, so a client bug shows up at once."""
     if query is not None:
         return query
     if header is None or header.strip() == "":
         return 0
-    if not header.strip().isdigit():
-        raise ApiError(400, "invalid_last_event_id", "Last-Event-ID must be a non-negative integer (an event seq).")
-    return int(header.strip())
+    text = header.strip()
+    if not _EVENT_ID.fullmatch(text) or int(text) > MAX_EVENT_ID:
+        raise ApiError(400, "invalid_last_event_id",
+                       f"Last-Event-ID must be an event id this stream sent: ASCII digits, 0 to {MAX_EVENT_ID}.")
+    return int(text)
 
 
 @router.get("/tasks/{task_id}/stream", response_class=StreamingResponse,
-            responses={**SSE_RESPONSE, **error_responses(400, 422)})
+            responses={**SSE_RESPONSE, **error_responses(400, 422, 503)})
 async def stream_task(
     task_id: TaskId,
     services: ServicesDep,
-    last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=20)] = None,
-    last_event_id: Annotated[int | None, Query(ge=0, le=10**12)] = None,
+    last_event_id_header: Annotated[str | None, Header(alias="Last-Event-ID", max_length=64)] = None,
+    last_event_id: Annotated[int | None, Query(ge=0, le=MAX_EVENT_ID)] = None,
 ) -> Response:
     """Replays what the client has not seen, then streams live until the task finishes.
 

@@ -30,19 +30,23 @@ async def service_health(services: ServicesDep) -> list[dict[str, Any]]:
     """The health of each dependency Venom uses."""
     checks: list[dict[str, Any]] = []
     t0 = time.perf_counter()
+    detail = services.settings.database_url.split("://", 1)[0]
     try:
         await services.storage.max_gseq()
-        db_status = "online"
+        db_status = "online" if services.log.healthy else "degraded"
     except Exception:
         db_status = "offline"
+    warnings = list(services.storage.warnings)
     checks.append({
         "name": "database", "type": "storage", "status": db_status, "is_critical": True,
         "latency_ms": round((time.perf_counter() - t0) * 1000, 3),
-        "detail": services.settings.database_url.split("://", 1)[0],
+        "detail": services.log.fault or (f"{detail}; warning: {warnings[0]}" if warnings else detail),
+        "warnings": warnings,
     })
     checks.append({
-        "name": "event_log", "type": "core", "status": "online" if services.log.write_errors == 0 else "degraded",
-        "is_critical": True, "latency_ms": None, "detail": f"last gseq {services.log.last_gseq}",
+        "name": "event_log", "type": "core", "status": "online" if services.log.healthy else "degraded",
+        "is_critical": True, "latency_ms": None,
+        "detail": services.log.fault or f"last gseq {services.log.last_gseq}",
     })
     checks.append({
         "name": "work_queue", "type": "core", "status": "degraded" if services.queue.paused else "online",

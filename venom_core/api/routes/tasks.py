@@ -37,7 +37,7 @@ async def abort_task(tasks: TaskService, task_id: str) -> TaskView:
 
 
 @router.post("/tasks", status_code=201, response_model=TaskCreated,
-             responses=error_responses(400, 413, 422, 429))
+             responses=error_responses(400, 413, 422, 429, 503))
 async def create_task(body: TaskRequest, tasks: TasksDep) -> TaskCreated:
     """Accept a task. It is stored before the answer, so a 201 task is never lost."""
     request = body.model_dump(exclude_none=True, exclude={"content"})
@@ -55,7 +55,7 @@ async def create_task(body: TaskRequest, tasks: TasksDep) -> TaskCreated:
     )
 
 
-@router.get("/tasks", response_model=TaskList, responses=error_responses(400, 422))
+@router.get("/tasks", response_model=TaskList, responses=error_responses(400, 422, 503))
 async def list_tasks(
     tasks: TasksDep,
     status: TaskStatus | None = None,
@@ -71,12 +71,12 @@ async def list_tasks(
     return TaskList(items=[task_view(t) for t in page.items], next_cursor=page.next_cursor, count=len(page.items))
 
 
-@router.get("/tasks/{task_id}", response_model=TaskView, responses=error_responses(404))
+@router.get("/tasks/{task_id}", response_model=TaskView, responses=error_responses(404, 503))
 async def get_task(task_id: TaskId, tasks: TasksDep) -> TaskView:
     return await load(tasks, task_id)
 
 
-@router.post("/tasks/{task_id}/abort", response_model=TaskView, responses=error_responses(404, 409))
+@router.post("/tasks/{task_id}/abort", response_model=TaskView, responses=error_responses(404, 409, 503))
 async def abort(task_id: TaskId, tasks: TasksDep) -> TaskView:
     """Stop the task; a running model request is cancelled with it."""
     return await abort_task(tasks, task_id)

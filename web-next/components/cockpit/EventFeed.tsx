@@ -47,8 +47,8 @@ export function EventFeed() {
       </div>
       <ul className="feed" data-testid="events-list">
         {shown.length === 0 ? <li className="empty">{t("events.empty")}</li> : null}
-        {shown.map((e) => (
-          <li key={e.gseq} className="feed__item" data-type={e.type}>
+        {shown.map((e, i) => (
+          <li key={e.gseq ?? `log-${e.timestamp}-${i}`} className="feed__item" data-type={e.type}>
             <time className="muted mono small">{fmt.format(new Date(e.timestamp))}</time>
             <Badge tone={toneOf(e.type)}>{e.type}</Badge>
             <span className="feed__msg">{e.message}</span>
