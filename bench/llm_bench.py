@@ -185,8 +185,7 @@ def spawn(tmp: Path) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
         data = tmp / name
         data.mkdir()
         full_env = {**os.environ, "PYTHONPATH": str(ROOT), "ENV_FILE": str(data / "none.env"),
-                    "VENOM_DATA_DIR": str(data / "data"), "VENOM_LOG_DIR": str(data / "logs"),
-                    "VENOM_RATE_LIMIT_ENABLED": "false", **env}
+                    "VENOM_DATA_DIR": str(data / "data"), "VENOM_LOG_DIR": str(data / "logs"), **env}
         print(f"# {name}: {' '.join(f'{k}={v}' for k, v in env.items())} {' '.join(cmd)}")
         with open(data / "out.log", "ab") as out:
             procs.append(subprocess.Popen(cmd, env=full_env, stdout=out, stderr=subprocess.STDOUT, cwd=data,

@@ -215,7 +215,7 @@ async def build_graph_data(root: Path, nodes: int, backend: str) -> int:
 def start_server(root: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = 18000 + random.randint(0, 999)
     env = {**os.environ, "VENOM_DATA_DIR": str(root), "VENOM_LOG_DIR": str(root / "logs"),
-           "VENOM_WORKSPACE": str(ROOT / "venom_core"), "VENOM_PORT": str(port), "VENOM_RATE_LIMIT_ENABLED": "false",
+           "VENOM_WORKSPACE": str(ROOT / "venom_core"), "VENOM_PORT": str(port),
            "ENV_FILE": str(root / "none.env"), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "venom_core"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=root, start_new_session=True)
