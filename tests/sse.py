@@ -44,3 +44,15 @@ def read_stream(client: httpx.Client, task_id: str, *, headers: dict[str, str] |
             if f.event == until or len(out) >= limit:
                 break
     return out
+
+
+def run_with_steps(client: httpx.Client, content: str) -> dict[str, Any]:
+    """Submit `content`, follow its stream to `task_finished`, and return the task record with its
+    trace steps (`/api/v1/flow/{id}`) under `steps`."""
+    created = client.post("/api/v1/tasks", json={"content": content})
+    assert created.status_code == 201, created.text
+    task_id = created.json()["task_id"]
+    assert read_stream(client, task_id)[-1].event == "task_finished"
+    task = dict(client.get(f"/api/v1/tasks/{task_id}").json())
+    task["steps"] = client.get(f"/api/v1/flow/{task_id}").json()["steps"]
+    return task

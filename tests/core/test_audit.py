@@ -17,13 +17,13 @@ from websockets.sync.client import connect
 from tests.conftest import LiveServer, ServerFactory
 from tests.memory.conftest import wait_for_memory
 
-REMOTE = {"X-Forwarded-For": "192.0.2.10"}
+REMOTE = {"X-Forwarded-For": "192.0.2.10"}  # believed: the test servers trust loopback as their proxy
 AGENT = {"User-Agent": "audit-test/1.0"}
 TOKEN = "audit-token-for-tests-0123456789"
 SECRET = "sk-audit-secret-value-1234567890"
 # No model is needed: Ollama (not running) is the runtime, so nothing generates.
 QUIET = {"VENOM_RUNTIME_PROFILE": "light", "LLM_PROVIDER": "ollama", "LLM_LOCAL_ENDPOINT": "http://127.0.0.1:9",
-         "LLM_WARMUP_ON_STARTUP": "false", "OLLAMA_RETRY_MAX_ATTEMPTS": "1"}
+         "LLM_WARMUP_ON_STARTUP": "false", "OLLAMA_RETRY_MAX_ATTEMPTS": "1", "VENOM_TRUSTED_PROXIES": "127.0.0.1"}
 
 
 def audit(c: httpx.Client, **params: Any) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import LiveServer, ServerFactory
 from tests.local_web import SECRET, LocalWeb, local_web
-from tests.sse import read_stream
+from tests.sse import run_with_steps
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -31,12 +31,7 @@ def other_web() -> Iterator[LocalWeb]:
 def run_task(server: LiveServer, content: str) -> dict[str, Any]:
     with httpx.Client(base_url=server.url, timeout=120) as c:
         assert c.post("/api/v1/system/autonomy", json={"level": 10}).status_code == 200
-        created = c.post("/api/v1/tasks", json={"content": content})
-        assert created.status_code == 201, created.text
-        task_id = created.json()["task_id"]
-        assert read_stream(c, task_id)[-1].event == "task_finished"
-        task = dict(c.get(f"/api/v1/tasks/{task_id}").json())
-        task["steps"] = c.get(f"/api/v1/flow/{task_id}").json()["steps"]
+        task = run_with_steps(c, content)
         assert c.get("/healthz").status_code == 200
     return task
 

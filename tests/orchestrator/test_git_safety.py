@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.orchestrator.conftest import git
-from tests.sse import read_stream
+from tests.sse import run_with_steps
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -71,13 +71,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServ
 
 def run(server: LiveServer, content: str) -> dict[str, Any]:
     with httpx.Client(base_url=server.url, timeout=60) as c:
-        created = c.post("/api/v1/tasks", json={"content": content})
-        assert created.status_code == 201, created.text
-        task_id = created.json()["task_id"]
-        assert read_stream(c, task_id)[-1].event == "task_finished"
-        task = dict(c.get(f"/api/v1/tasks/{task_id}").json())
-        task["steps"] = c.get(f"/api/v1/flow/{task_id}").json()["steps"]
-    return task
+        return run_with_steps(c, content)
 
 
 def test_the_reference_check_is_real(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
-from tests.sse import read_stream
+from tests.sse import run_with_steps
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -81,14 +81,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServ
 
 def run(server: LiveServer, content: str) -> dict[str, Any]:
     with httpx.Client(base_url=server.url, timeout=60) as c:
-        created = c.post("/api/v1/tasks", json={"content": content})
-        assert created.status_code == 201, created.text
-        task_id = created.json()["task_id"]
-        assert c.get("/healthz").status_code == 200  # while the task runs
-        assert read_stream(c, task_id)[-1].event == "task_finished"
-        task = dict(c.get(f"/api/v1/tasks/{task_id}").json())
-        task["steps"] = c.get(f"/api/v1/flow/{task_id}").json()["steps"]
-        assert c.get("/healthz").status_code == 200  # and after
+        task = run_with_steps(c, content)
+        assert c.get("/healthz").status_code == 200  # the server still answers after the walk
     return task
 
 

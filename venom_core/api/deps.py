@@ -14,9 +14,10 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import HTTPConnection
 
+from venom_core.api.client_address import client_of
 from venom_core.api.errors import ApiError
-from venom_core.api.security import client_host, is_admin_request, token_ok
-from venom_core.config import Settings, is_loopback_host
+from venom_core.api.security import is_admin_request, token_ok
+from venom_core.config import Settings
 from venom_core.core import audit
 from venom_core.core.audit import Actor, ActorKind, Outcome, summarize
 from venom_core.core.task_service import TaskService
@@ -42,9 +43,9 @@ async def get_task_service(conn: HTTPConnection) -> TaskService:
 
 def actor_of(conn: HTTPConnection, settings: Settings) -> Actor:
     """Who is asking, for the audit trail: token holder, local owner, or a remote client."""
-    host = client_host(conn)
-    kind: ActorKind = "token" if token_ok(conn, settings) else "loopback" if is_loopback_host(host) else "remote"
-    return Actor(kind, host, conn.headers.get("user-agent", "")[:200])
+    client = client_of(conn.scope, settings.trusted_proxies)
+    kind: ActorKind = "token" if token_ok(conn, settings) else "loopback" if client.owner else "remote"
+    return Actor(kind, client.address, conn.headers.get("user-agent", "")[:200])
 
 
 async def _audit_details(request: Request) -> dict[str, Any]:
