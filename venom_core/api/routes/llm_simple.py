@@ -26,6 +26,8 @@ from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
 from venom_core.api.schemas import FORCED_PROVIDERS
 from venom_core.runtimes.base import ChatMessage, GenerationParams, RuntimeError_
 from venom_core.runtimes.registry import RuntimeRegistry
+from venom_core.runtimes.response_format import DESCRIPTION as RESPONSE_FORMAT_HELP
+from venom_core.runtimes.response_format import schema_of
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
 
@@ -51,9 +53,7 @@ class SimpleStreamRequest(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1, le=32_768)
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
-    response_format: dict[str, Any] | None = Field(
-        default=None, description='`{"type": "json_schema", "json_schema": {"schema": {...}}}` or '
-                                  '`{"type": "json_object", "schema": {...}}`')
+    response_format: dict[str, Any] | None = Field(default=None, description=RESPONSE_FORMAT_HELP)
     tools: list[dict[str, Any]] | None = Field(default=None, max_length=64,
                                                description="OpenAI-style tool definitions (tool-call output).")
     tool_choice: dict[str, Any] | str | None = None
@@ -70,11 +70,14 @@ class SimpleStreamRequest(BaseModel):
             raise ValueError(f"unknown provider '{v}'; allowed values: {', '.join(FORCED_PROVIDERS)}")
         return FORCED_PROVIDERS[key]
 
+    @field_validator("response_format")
+    @classmethod
+    def _valid_format(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        schema_of(v)
+        return v
+
     def json_schema(self) -> dict[str, Any] | None:
-        fmt = self.response_format or {}
-        wrapper = fmt.get("json_schema")
-        schema = fmt.get("schema") or (wrapper.get("schema") if isinstance(wrapper, dict) else None)
-        return schema if isinstance(schema, dict) else None
+        return schema_of(self.response_format)
 
 
 def frame(event: str, data: dict[str, Any]) -> bytes:
