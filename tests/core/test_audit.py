@@ -96,7 +96,7 @@ def test_every_admin_action_is_audited_with_who_and_where_and_survives_restart(
     with httpx.Client(base_url=srv.url, timeout=60) as c:
         with connect(f"{srv.ws_url}/ws/events?types=AUDIT_ACTION") as ws:
             expected = perform_every_admin_action(c)
-            live = [json.loads(ws.recv(timeout=10)) for _ in range(len(expected))]
+            live = [json.loads(ws.recv(timeout=60)) for _ in range(len(expected))]
         assert {m["type"] for m in live} == {"AUDIT_ACTION"}
         assert live[0]["data"]["action"] == "config.update_runtime_config"
         assert live[0]["data"]["actor"]["address"] == "127.0.0.1"

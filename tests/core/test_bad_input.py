@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.model_output import response_format as rf
+
 
 @pytest.mark.parametrize(
     ("body", "status", "code", "needle"),
@@ -19,6 +21,16 @@ import pytest
         ({"content": "hi", "forced_intent": "FLY"}, 422, "validation_error", "GENERAL_CHAT"),
         ({"content": "hi", "forced_provider": "skynet"}, 422, "validation_error", "gpt"),
         ({"content": "hi", "preferred_language": "fr"}, 422, "validation_error", "preferred_language"),
+        ({"content": "hi", "generation_params": {"response_format": rf({"type": "nonsense"})}}, 422,
+         "validation_error", "response_format schema is not a valid JSON Schema at type"),
+        ({"content": "hi", "generation_params": {"response_format": rf({"type": "array", "minItems": -1})}}, 422,
+         "validation_error", "at minItems: -1 is less than the minimum of 0"),
+        ({"content": "hi", "generation_params": {"response_format": {"type": "text"}}}, 422,
+         "validation_error", 'response_format.type must be "json_schema" or "json_object"'),
+        ({"content": "hi", "generation_params": {"response_format": {"type": "json_schema"}}}, 422,
+         "validation_error", "needs an object at json_schema.schema"),
+        ({"content": "hi", "generation_params": {"response_format": "json"}}, 422,
+         "validation_error", "response_format must be an object"),
     ],
 )
 def test_invalid_task_bodies(client: httpx.Client, body: dict, status: int, code: str, needle: str) -> None:
@@ -27,6 +39,20 @@ def test_invalid_task_bodies(client: httpx.Client, body: dict, status: int, code
     err = r.json()["error"]
     assert err["code"] == code
     assert needle in err["message"], err["message"]
+
+
+def test_response_format_is_checked_the_same_on_the_direct_route(client: httpx.Client) -> None:
+    before = client.get("/api/v1/tasks").json()["count"]
+    bad = client.post("/api/v1/llm/simple/stream", json={"content": "hi", "response_format": rf({"enum": "x"})})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_error"
+    assert "response_format schema is not a valid JSON Schema at enum" in bad.json()["error"]["message"]
+    # A valid schema is accepted and stored with the task as it was sent.
+    good = {"response_format": rf({"type": "object", "properties": {"ok": {"type": "boolean"}}}), "max_tokens": 8}
+    created = client.post("/api/v1/tasks", json={"content": "hi", "generation_params": good})
+    assert created.status_code == 201, created.text
+    stored = client.get(f"/api/v1/tasks/{created.json()['task_id']}").json()
+    assert stored["request"]["generation_params"] == good
+    assert client.get("/api/v1/tasks").json()["count"] == before + 1, "only the valid task was stored"
 
 
 def test_malformed_json_and_utf8_and_oversized(client: httpx.Client) -> None:

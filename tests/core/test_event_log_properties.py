@@ -81,7 +81,7 @@ async def _scenario(steps: list[tuple[str, int, str]], cache_limit: int, threade
         await log.commit()
         for tid, after, out, job in readers:
             want = [e.gseq for e in expected[tid] if e.seq > after]
-            for _ in range(500):  # a reader may still be reading history from storage
+            for _ in range(6000):  # a reader may still be reading history (a deadline for a hung reader)
                 if len(out) >= len(want):
                     break
                 await asyncio.sleep(0.01)

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.model_output import (
+    CITIES,
+    CITY_QUESTION,
+    CITY_SCHEMA,
+    ENDLESS_SCHEMA,
+    assert_answer_in_enum,
+    response_format,
+)
 from tests.sse import frames, read_stream
 
-LONG = {"content": "Write a very long story about a dragon and a knight.", "forced_intent": "GENERAL_CHAT",
-        "generation_params": {"max_tokens": 2000}, "store_knowledge": False}
+# A chat task whose answer the grammar cannot end before `max_tokens` (ENDLESS_SCHEMA), so it is
+# still generating when the test acts on it, whatever the model would say and however fast it is.
+LONG = {"content": "Write many words.", "forced_intent": "GENERAL_CHAT", "store_knowledge": False,
+        "generation_params": {"max_tokens": 4000, "temperature": 0, "response_format": response_format(ENDLESS_SCHEMA)}}
 
 
 @pytest.fixture
@@ -37,13 +50,27 @@ def test_abort_stops_a_running_generation(llm_server: LiveServer) -> None:
         final = read_stream(c, tid, headers={"Last-Event-ID": str(seen)})[-1]
         assert final.data["status"] == "CANCELLED"
         partial = c.get(f"/api/v1/tasks/{tid}").json()["result"]
-        # The generation really stopped: no more text is appended after the abort.
+        # The generation really stopped (the worker thread has ended) and no text came after the abort.
+        wait_until(lambda: c.get("/api/v1/system/status").json()["llm_runtime"].get("generating") == 0)
         again = c.get(f"/api/v1/tasks/{tid}").json()
         assert again["result"] == partial and again["status"] == "CANCELLED"
-        # The runtime is free again: a new task runs to completion.
-        ok = c.post("/api/v1/tasks", json={"content": "help"}).json()["task_id"]
+        # The model is free again: a task that needs it runs to completion.
+        ok = c.post("/api/v1/tasks", json={
+            "content": CITY_QUESTION, "forced_intent": "GENERAL_CHAT", "store_knowledge": False,
+            "generation_params": {"max_tokens": 40, "temperature": 0,
+                                  "response_format": response_format(CITY_SCHEMA)}}).json()["task_id"]
         assert read_stream(c, ok)[-1].data["status"] == "COMPLETED"
+        assert_answer_in_enum(c.get(f"/api/v1/tasks/{ok}").json()["result"], "city", CITIES)
         assert c.get("/api/v1/queue/status").json()["active"] == 0
+
+
+def wait_until(pred: Callable[[], bool]) -> None:
+    """Poll a status until it changes; the deadline (60 s) only ends a hung test."""
+    for _ in range(1200):
+        if pred():
+            return
+        time.sleep(0.05)
+    raise AssertionError("condition not reached")
 
 
 def test_emergency_stop_cancels_running_and_pending(llm_server: LiveServer) -> None:

@@ -7,7 +7,6 @@ import json
 import time
 
 import httpx
-import pytest
 
 from tests.conftest import LiveServer
 from tests.memory.conftest import wait_for_memory, wait_lesson, wait_task
@@ -17,8 +16,9 @@ def test_answers_become_session_facts(mem: httpx.Client) -> None:
     created = mem.post("/api/v1/tasks", json={"content": "Say hello to Ziggy the hamster.",
                                               "session_id": "fact-session", "forced_provider": "embedded"})
     task = wait_task(mem, created.json()["task_id"], timeout=180)
-    if task["status"] != "COMPLETED" or not task["result"].strip():
-        pytest.skip(f"no LLM runtime answered here ({task.get('error')})")
+    # The embedded model is part of the default profile the suite runs: no answer is a failure.
+    assert task["status"] == "COMPLETED" and task["result"].strip(), \
+        f"the embedded model gave no answer, so there is no fact to store: {task['status']} {task.get('error')}"
     deadline = time.monotonic() + 60
     facts: list[dict] = []
     while time.monotonic() < deadline and not facts:
@@ -42,8 +42,7 @@ def test_chat_recalls_a_fact_told_in_another_session(mem: httpx.Client) -> None:
     created = mem.post("/api/v1/tasks", json={"content": "Do you remember what my favourite colour is?",
                                               "session_id": "asked-here", "forced_provider": "embedded"})
     task = wait_task(mem, created.json()["task_id"], timeout=180)
-    if task["status"] != "COMPLETED":
-        pytest.skip(f"no LLM runtime answered here ({task.get('error')})")
+    assert task["status"] == "COMPLETED", f"the chat task did not complete: {task['status']} {task.get('error')}"
     assert told in task["context_used"]["memory_entries"]
 
 

@@ -98,7 +98,7 @@ def test_task_and_its_sse_stream_through_the_proxy(proxy: str) -> None:
 
 
 def test_websocket_upgrade_through_the_proxy(proxy: str) -> None:
-    with connect(f"ws://{proxy}/ws/events?types=TASK_*", open_timeout=10) as ws:
+    with connect(f"ws://{proxy}/ws/events?types=TASK_*", open_timeout=60) as ws:
         httpx.post(f"http://{proxy}/api/v1/tasks", json={"content": "help", "forced_intent": "HELP_REQUEST"})
-        message = json.loads(ws.recv(timeout=15))
+        message = json.loads(ws.recv(timeout=60))
     assert message["type"].startswith("TASK_") and "gseq" in message

@@ -9,11 +9,21 @@ from collections.abc import Callable
 import httpx
 
 from tests.conftest import LiveServer
-from tests.model_output import CITY_QUESTION, CITY_SCHEMA, ENDLESS_SCHEMA, response_format
+from tests.model_output import (
+    CITIES,
+    CITY_QUESTION,
+    CITY_SCHEMA,
+    ENDLESS_SCHEMA,
+    assert_answer_in_enum,
+    response_format,
+)
 from tests.runtimes.conftest import QUESTION, direct, inject, text_of, wait_task
 from tests.sse import frames
 
-LONG = "Write a very long story about a dragon, a knight and a village, with many chapters."
+# A chat task whose answer the grammar cannot end before `max_tokens` (ENDLESS_SCHEMA): it is still
+# generating when the test aborts it, however fast this machine is and whatever the model would say.
+HOLD = {"content": "Write many words.", "forced_intent": "GENERAL_CHAT", "store_knowledge": False,
+        "generation_params": {"max_tokens": 4000, "temperature": 0, "response_format": response_format(ENDLESS_SCHEMA)}}
 
 
 def first_delta(client: httpx.Client, task_id: str) -> str:
@@ -55,8 +65,19 @@ def test_task_answer_streams_as_deltas(api: httpx.Client) -> None:
     assert task["routing_decision"]["reason_code"] == "TASK_COMPLEXITY_LOW"  # AI_MODE=HYBRID, short prompt
 
 
+def test_task_response_format_constrains_the_answer(api: httpx.Client) -> None:
+    """`generation_params.response_format` reaches the runtime: the answer follows the schema."""
+    tid = api.post("/api/v1/tasks", json={"content": CITY_QUESTION, "forced_intent": "GENERAL_CHAT",
+                                          "store_knowledge": False, "generation_params": {
+                                              "max_tokens": 40, "temperature": 0,
+                                              "response_format": response_format(CITY_SCHEMA)}}).json()["task_id"]
+    task = wait_task(api, tid)
+    assert task["status"] == "COMPLETED", task["error"]
+    assert_answer_in_enum(task["result"], "city", CITIES)
+
+
 def test_abort_stops_the_embedded_model(api: httpx.Client) -> None:
-    tid = api.post("/api/v1/tasks", json={"content": LONG, "generation_params": {"max_tokens": 3000}}).json()["task_id"]
+    tid = api.post("/api/v1/tasks", json=HOLD).json()["task_id"]
     first_delta(api, tid)
     assert api.post(f"/api/v1/tasks/{tid}/abort").status_code == 200
     task = wait_task(api, tid)

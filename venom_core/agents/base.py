@@ -16,6 +16,7 @@ from venom_core.core.models import EventType, TaskFailure
 from venom_core.core.orchestration import TaskContext
 from venom_core.orchestrator.routing import Route
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, RuntimeError_
+from venom_core.runtimes.response_format import schema_of
 from venom_core.sessions.store import Turn
 
 if TYPE_CHECKING:
@@ -40,14 +41,27 @@ class AgentRun:
     def question(self) -> str:
         return self.route.content.strip() or self.ctx.content
 
-    def params(self, default_max_tokens: int | None = None) -> GenerationParams:
-        """Generation parameters of the request (`generation_params`), with an agent default."""
+    def params(self, default_max_tokens: int | None = None, *, answer: bool = True) -> GenerationParams:
+        """Generation parameters of the request (`generation_params`), with an agent default.
+
+        `answer` is off for model output that is not the task's answer (a file the coder writes):
+        the request's `response_format` shapes the answer only.
+        """
         gp = dict(self.ctx.request.get("generation_params") or {})
         return GenerationParams(
             max_tokens=_int(gp.get("max_tokens") or gp.get("num_predict")) or default_max_tokens,
             temperature=_float(gp.get("temperature")),
             top_p=_float(gp.get("top_p")),
+            json_schema=self.answer_schema() if answer else None,
         )
+
+    def answer_schema(self) -> dict[str, Any] | None:
+        """The JSON schema of `generation_params.response_format`, checked when the task was accepted."""
+        gp = self.ctx.request.get("generation_params") or {}
+        try:
+            return schema_of(gp.get("response_format"))
+        except ValueError as exc:  # stored before the check existed: fail the task with the reason
+            raise TaskFailure("invalid_response_format", str(exc), stage="agent") from None
 
     def language_hint(self) -> str:
         lang = self.ctx.request.get("preferred_language") or self.route.language

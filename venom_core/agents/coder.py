@@ -96,7 +96,7 @@ class CoderAgent:
             messages.append(ChatMessage("assistant", previous))
             messages.append(ChatMessage("user", "The reviewer found these issues; fix them and output the whole "
                                                 "file again:\n- " + "\n- ".join(issues)))
-        raw = await self.llm.stream(run, messages, run.params(400), echo=False)
+        raw = await self.llm.stream(run, messages, run.params(400, answer=False), echo=False)
         content = strip_fences(raw)
         run.ctx.trace("Coder", "draft", path=target, chars=len(content), repair=previous is not None)
         return content

@@ -11,6 +11,7 @@ from venom_core.api.json_fields import JsonObject, ShortText
 from venom_core.core import json_safety
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
 from venom_core.core.models import Task, iso
+from venom_core.runtimes.response_format import schema_of
 
 FORCED_PROVIDERS: dict[str, str] = {
     "gpt": "openai",
@@ -79,6 +80,14 @@ class TaskRequest(BaseModel):
         if v is not None and v.lstrip("@/").lower() not in FORCED_PROVIDERS:
             raise ValueError(f"unknown forced_provider '{v}'; allowed values: {', '.join(FORCED_PROVIDERS)}")
         return None if v is None else FORCED_PROVIDERS[v.lstrip("@/").lower()]
+
+    @field_validator("generation_params")
+    @classmethod
+    def _valid_response_format(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        # The same check as the direct route's: a bad schema is a 422 now, not a failed task later.
+        if v is not None:
+            schema_of(v.get("response_format"))
+        return v
 
 
 class ErrorInfo(BaseModel):

@@ -27,6 +27,8 @@ from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
 from venom_core.api.schemas import FORCED_PROVIDERS
 from venom_core.runtimes.base import ChatMessage, GenerationParams, RuntimeError_
 from venom_core.runtimes.registry import RuntimeRegistry
+from venom_core.runtimes.response_format import DESCRIPTION as RESPONSE_FORMAT_HELP
+from venom_core.runtimes.response_format import schema_of
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
 
@@ -52,9 +54,7 @@ class SimpleStreamRequest(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1, le=32_768)
     temperature: float | None = Field(default=None, ge=0, le=2)
     top_p: float | None = Field(default=None, gt=0, le=1)
-    response_format: JsonObject | None = Field(
-        default=None, description='`{"type": "json_schema", "json_schema": {"schema": {...}}}` or '
-                                  f'`{{"type": "json_object", "schema": {{...}}}}`. {LIMITS_TEXT}')
+    response_format: JsonObject | None = Field(default=None, description=f"{RESPONSE_FORMAT_HELP} {LIMITS_TEXT}")
     tools: JsonObjectList | None = Field(default=None, max_length=64,
                                          description=f"OpenAI-style tool definitions (tool-call output). {LIMITS_TEXT}")
     tool_choice: JsonObject | ShortText | None = None
@@ -71,11 +71,14 @@ class SimpleStreamRequest(BaseModel):
             raise ValueError(f"unknown provider '{v}'; allowed values: {', '.join(FORCED_PROVIDERS)}")
         return FORCED_PROVIDERS[key]
 
+    @field_validator("response_format")
+    @classmethod
+    def _valid_format(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
+        schema_of(v)
+        return v
+
     def json_schema(self) -> dict[str, Any] | None:
-        fmt = self.response_format or {}
-        wrapper = fmt.get("json_schema")
-        schema = fmt.get("schema") or (wrapper.get("schema") if isinstance(wrapper, dict) else None)
-        return schema if isinstance(schema, dict) else None
+        return schema_of(self.response_format)
 
 
 def frame(event: str, data: dict[str, Any]) -> bytes:
