@@ -35,6 +35,7 @@ ROUTERS: list[APIRouter] = [
     metrics.router,
     ws.router,
     sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
+    sessions.conversations,
     flow.router,
     strategy.router,
     strategy.alias,
