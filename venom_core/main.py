@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 logger.remove(sid)
             await logger.complete()
 
-    app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Local-first AI agent stack: tasks, live SSE/WebSocket streams, agents and memory.")
     install_error_handlers(app)
     for router in ROUTERS:

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from venom_core.api.routes import (
     autonomy,
     config_runtime,
+    docs,
     feedback,
     flow,
     history,
@@ -27,6 +28,7 @@ from venom_core.api.routes import (
 
 ROUTERS: list[APIRouter] = [
     system.router,
+    docs.router,
     config_runtime.router,
     tasks.router,
     stream.router,
