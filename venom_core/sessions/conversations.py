@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -54,7 +54,10 @@ def decode_cursor(cursor: str) -> tuple[bool, datetime, str]:
         pinned, updated, session_id = json.loads(raw)
         if pinned not in (0, 1) or not isinstance(session_id, str) or not isinstance(updated, str):
             raise InvalidCursor(cursor)
-        return bool(pinned), datetime.fromisoformat(updated), session_id
+        at = datetime.fromisoformat(updated)
+        if at.tzinfo is not None:  # the stored times are naive UTC; ours never carry a zone
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        return bool(pinned), at, session_id
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
         raise InvalidCursor(cursor) from exc
 

@@ -12,7 +12,7 @@ DELETE forgets the conversation like `DELETE /api/v1/sessions/{id}`.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Self
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
@@ -58,6 +58,21 @@ class SessionPatch(BaseModel):
         if self.title is None and self.pinned is None:
             raise ValueError("give `title`, `pinned` or both")
         return self
+
+
+class TurnView(BaseModel):
+    role: str
+    content: str
+    task_id: str | None
+    timestamp: str
+
+
+class SessionHistory(BaseModel):
+    status: str = "success"
+    session_id: str
+    history: list[TurnView] = Field(description="Oldest first.")
+    summary: str
+    count: int
 
 
 class SessionDeleted(BaseModel):
@@ -152,12 +167,12 @@ async def delete_conversation(session_id: SessionId, orch: OrchestratorDep,
     return await _forget(session_id, orch, services)
 
 
-@router.get("/{session_id}", responses=error_responses(422, 503))
-async def get_session(session_id: SessionId, orch: OrchestratorDep) -> dict[str, Any]:
+@router.get("/{session_id}", response_model=SessionHistory, responses=error_responses(422, 503))
+async def get_session(session_id: SessionId, orch: OrchestratorDep) -> SessionHistory:
     """History (oldest first) and summary. An unknown session is simply empty."""
     session = await orch.sessions.get(session_id)
-    return {"status": "success", "session_id": session_id, "history": [t.as_dict() for t in session.turns],
-            "summary": session.summary, "count": len(session.turns)}
+    return SessionHistory(session_id=session_id, history=[TurnView(**t.as_dict()) for t in session.turns],
+                          summary=session.summary, count=len(session.turns))
 
 
 @router.delete("/{session_id}", response_model=SessionDeleted, responses=error_responses(422, 503))
