@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AuthMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.ui_origins, allow_credentials=True, allow_methods=["*"],
-        allow_headers=["*"], expose_headers=["x-request-id", "x-session-id"],
+        allow_headers=["*"], expose_headers=["x-request-id", "x-session-id", "link"],
     )
     _document_errors(app)
     return app

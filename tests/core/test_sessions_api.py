@@ -101,6 +101,10 @@ def test_pages_follow_the_link_header_to_the_end_without_repeats(client: httpx.C
     # Filters ride along in the next link.
     first = client.get("/api/v1/sessions", params={"limit": 2, "q": "conversation"})
     assert "q=conversation" in first.headers["link"]
+    # The UI calls the API from its own origin: it may read the header.
+    ui = client.get("/api/v1/sessions", params={"limit": 2}, headers={"Origin": "http://localhost:3000"})
+    exposed = {h.strip().lower() for h in ui.headers["access-control-expose-headers"].split(",")}
+    assert "link" in exposed and ui.headers["access-control-allow-origin"] == "http://localhost:3000"
 
 
 def test_search_by_title_and_content(client: httpx.Client) -> None:
