@@ -18,6 +18,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 import click
 import httpx
@@ -102,9 +103,9 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def resolve_task(api: Api, given: str) -> str:
     """The full id of the task `given` names: its full id, or a unique prefix of it ("#3f2a9c1b")."""
     wanted = given.strip().lstrip("#").strip()
-    if not wanted or "/" in wanted:
+    if not wanted:
         fail(f"'{given}' is not a task id; `venom tasks` lists them.", code=2)
-    if api.find(f"/api/v1/tasks/{wanted}") is not None:
+    if api.find(f"/api/v1/tasks/{quote(wanted, safe='')}") is not None:
         return wanted
     matches: list[str] = []
     cursor: str | None = None

@@ -240,6 +240,9 @@ def test_short_ids_work_and_ambiguous_or_unknown_ones_are_clear(paused: LiveServ
     unknown = venom(paused, "logs", "zzzz")
     assert unknown.returncode == 1 and "task_not_found" in unknown.stderr
     assert venom(paused, "logs", "#").returncode == 2
+    for odd in ("a/b", "a?b=1", "../tasks"):  # never a different endpoint
+        odd_out = venom(paused, "logs", odd)
+        assert odd_out.returncode == 1 and "task_not_found" in odd_out.stderr, odd_out.stderr
     stopped = venom(paused, "abort", target[:8])
     assert stopped.returncode == 0 and "CANCELLED" in stopped.stdout
     with api(paused) as c:
