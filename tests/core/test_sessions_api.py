@@ -96,7 +96,7 @@ def test_pages_follow_the_link_header_to_the_end_without_repeats(client: httpx.C
         link = resp.headers.get("link")
         url = LINK.match(link).group(1) if link else None  # type: ignore[union-attr]
         if url is not None:
-            assert "limit=3" in url
+            assert url.startswith("/api/v1/sessions?") and "limit=3" in url
     assert pages == 3 and seen == expected and len(set(seen)) == len(seen)
     # Filters ride along in the next link.
     first = client.get("/api/v1/sessions", params={"limit": 2, "q": "conversation"})

@@ -131,7 +131,10 @@ async def list_sessions(
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned; start again "
                        "without it.") from None
     if page.next_cursor is not None:
-        response.headers["Link"] = f'<{request.url.include_query_params(cursor=page.next_cursor)}>; rel="next"'
+        # A relative reference (RFC 8288 allows it): right behind a proxy that serves the API under
+        # the UI's own origin, where the host this server sees is not the one the browser used.
+        following = request.url.include_query_params(cursor=page.next_cursor)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     return [summary(c) for c in page.items]
 
 
