@@ -1,9 +1,11 @@
-"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs).
+"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs, abort).
 
 It talks only HTTP/SSE to a running server, never imports the server's internals, so it works
 against any deployment. The token comes from VENOM_API_TOKEN and the address from VENOM_API_URL
-(default http://127.0.0.1:8000). Exit codes: 0 done, 1 the task or the API reported an error,
-2 the API could not be reached or the usage was wrong.
+(default http://127.0.0.1:8000). Task ids may be given in full or as the short id the UI and
+`venom tasks` show (any unique prefix, with or without the leading "#"). Exit codes: 0 done,
+1 the task or the API reported an error, 2 the API could not be reached or the usage was wrong
+(an ambiguous short id too), 130 interrupted with Ctrl-C.
 """
 
 from __future__ import annotations
@@ -16,12 +18,17 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
+from urllib.parse import quote
 
 import click
 import httpx
 
+from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
+PREFIX_PAGE = 500  # the tasks list's largest page
 
 
 class Api:
@@ -37,6 +44,18 @@ class Api:
             resp = self.http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             self.unreachable(exc)
+        if resp.status_code >= 400:
+            api_error(resp)
+        return resp.json()
+
+    def find(self, path: str) -> Any | None:
+        """GET `path`; None when the API answers 404."""
+        try:
+            resp = self.http.get(path)
+        except httpx.HTTPError as exc:
+            self.unreachable(exc)
+        if resp.status_code == 404:
+            return None
         if resp.status_code >= 400:
             api_error(resp)
         return resp.json()
@@ -79,6 +98,33 @@ def api_error(resp: httpx.Response) -> NoReturn:
 def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"venom: {message}", err=True)
     sys.exit(code)
+
+
+def resolve_task(api: Api, given: str) -> str:
+    """The full id of the task `given` names: its full id, or a unique prefix of it ("#3f2a9c1b")."""
+    wanted = given.strip().lstrip("#").strip()
+    if not wanted:
+        fail(f"'{given}' is not a task id; `venom tasks` lists them.", code=2)
+    if api.find(f"/api/v1/tasks/{quote(wanted, safe='')}") is not None:
+        return wanted
+    matches: list[str] = []
+    cursor: str | None = None
+    while True:  # newest first, so a recent task is found on the first page
+        params: dict[str, Any] = {"limit": PREFIX_PAGE, **({"cursor": cursor} if cursor else {})}
+        page = api.request("GET", "/api/v1/tasks", params=params)
+        matches += [str(t["task_id"]) for t in page.get("items", [])
+                    if str(t["task_id"]).lower().startswith(wanted.lower())]
+        cursor = page.get("next_cursor")
+        if not cursor or len(matches) > 1:
+            break
+    if not matches:
+        fail(f"[task_not_found] No task has the id, or an id starting with, '{wanted}'. "
+             "`venom tasks` lists the recent ones.")
+    if len(matches) > 1:
+        shown = ", ".join(matches[:5])
+        fail(f"[ambiguous_task_id] '{wanted}' is the start of more than one task id ({shown}); "
+             "give more characters.", code=2)
+    return matches[0]
 
 
 @dataclass
@@ -129,10 +175,15 @@ def cli(ctx: click.Context, url: str, timeout: float) -> None:
 @click.option("--intent", "forced_intent", help="Force an intent, e.g. HELP_REQUEST.")
 @click.option("--tool", "forced_tool", help="Force a tool, e.g. time.")
 @click.option("--spinner/--no-spinner", default=None, help="Show a spinner (default: when stderr is a terminal).")
+@click.option("--detach", is_flag=True, help="On Ctrl-C, leave the task running on the server (default: abort it).")
 @click.pass_obj
 def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent: str | None,
-        forced_tool: str | None, spinner: bool | None) -> None:
-    """Submit PROMPT as a task and stream the answer as it is generated."""
+        forced_tool: str | None, spinner: bool | None, detach: bool) -> None:
+    """Submit PROMPT as a task and stream the answer as it is generated.
+
+    Ctrl-C stops the task on the server too (in a terminal, after a confirm; a second Ctrl-C
+    confirms), unless --detach is given: then the task keeps running and `venom logs --follow`
+    shows it."""
     body: dict[str, Any] = {"content": " ".join(prompt)}
     for key, value in (("session_id", session_id), ("forced_intent", forced_intent), ("forced_tool", forced_tool)):
         if value:
@@ -140,10 +191,10 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
     created = api.request("POST", "/api/v1/tasks", json=body)
     task_id = str(created["task_id"])
     spin = Spinner(sys.stderr.isatty() if spinner is None else spinner)
-    spin.start()
     final: dict[str, Any] = {}
     printed = False
     try:
+        spin.start()
         for name, data in api.events(str(created.get("stream_url") or f"/api/v1/tasks/{task_id}/stream")):
             if name == "task_update" and data.get("delta"):
                 spin.stop()
@@ -153,6 +204,11 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
                 final = data
             elif name == "task_missing":
                 fail(f"task {task_id} disappeared: {data.get('detail', '')}")
+    except KeyboardInterrupt:
+        spin.stop()
+        if printed:
+            click.echo()
+        interrupted(api, task_id, detach)
     finally:
         spin.stop()
     if printed:
@@ -162,6 +218,28 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
         err = final.get("error") or {}
         detail = f" [{err.get('code')}] {err.get('message')}" if err else ""
         fail(f"task {task_id} ended {status}{detail}")
+
+
+def interrupted(api: Api, task_id: str, detach: bool) -> NoReturn:
+    """Ctrl-C during `ask`: abort the task on the server, or leave it running when asked to."""
+    short = short_id(task_id)
+    if not detach and sys.stdin.isatty():
+        try:
+            detach = not click.confirm(f"Abort task {short} on the server?", default=True, err=True)
+        except click.Abort:  # a second Ctrl-C (or end of input) while asked: yes, stop it
+            click.echo(err=True)
+    if detach:
+        fail(f"left task {short} running on the server. Follow it with `venom logs --follow {short}`, "
+             f"stop it with `venom abort {short}`.", code=INTERRUPTED)
+    try:
+        resp = api.http.post(f"/api/v1/tasks/{task_id}/abort")
+    except httpx.HTTPError as exc:
+        api.unreachable(exc)
+    if resp.status_code == 409:
+        fail(f"task {short} had already finished; nothing to abort.", code=INTERRUPTED)
+    if resp.status_code >= 400:
+        api_error(resp)
+    fail(f"aborted task {short} on the server ({resp.json().get('status', 'CANCELLED')}).", code=INTERRUPTED)
 
 
 @cli.command()
@@ -182,11 +260,7 @@ def tasks(api: Api, status_filter: str | None, limit: int, as_json: bool) -> Non
     if not items:
         click.echo("No tasks.")
         return
-    click.echo(f"{'TASK ID':<38} {'STATUS':<10} {'CREATED':<26} CONTENT")
-    for t in items:
-        content = " ".join(str(t.get("content", "")).split())
-        content = content if len(content) <= 50 else content[:49] + "…"
-        click.echo(f"{t['task_id']:<38} {t['status']:<10} {t.get('created_at', ''):<26} {content}")
+    click.echo(table(TASK_HEADERS, task_rows(items)))
 
 
 @cli.command()
@@ -198,13 +272,8 @@ def status(api: Api, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(st, indent=2, ensure_ascii=False))
         return
-    runtime = st.get("llm_runtime") or {}
-    click.echo(f"Venom at {api.url}: {st.get('status', '?')} (healthy: {st.get('system_healthy')}, "
-               f"up {st.get('uptime_seconds', 0):.0f} s, boot {st.get('boot_id', '?')})")
-    click.echo(f"  LLM runtime: {runtime.get('provider') or 'none'} {runtime.get('model') or ''} "
-               f"({runtime.get('status', 'unknown')})")
-    click.echo(f"  Queue: {json.dumps(st.get('queue', {}), ensure_ascii=False)}")
-    click.echo(f"  Memory: {st.get('process_rss_mb')} MB RSS; system {st.get('memory_usage_percent')} % used")
+    click.echo(f"Venom at {api.url}: {st.get('status', '?')}")
+    click.echo(pairs(status_rows(st)))
 
 
 @cli.command()
@@ -212,7 +281,8 @@ def status(api: Api, as_json: bool) -> None:
 @click.option("--follow", "-f", is_flag=True, help="Keep streaming new log lines until the task finishes.")
 @click.pass_obj
 def logs(api: Api, task_id: str, follow: bool) -> None:
-    """Print the log lines of TASK_ID."""
+    """Print the log lines of TASK_ID (the full id or its short form, e.g. 3f2a9c1b)."""
+    task_id = resolve_task(api, task_id)
     if not follow:
         task = api.request("GET", f"/api/v1/tasks/{task_id}")
         for line in task.get("logs", []):
@@ -226,6 +296,16 @@ def logs(api: Api, task_id: str, follow: bool) -> None:
             click.echo(line)
         if name == "task_finished":
             click.echo(f"-- {data.get('status')}", err=True)
+
+
+@cli.command()
+@click.argument("task_id")
+@click.pass_obj
+def abort(api: Api, task_id: str) -> None:
+    """Stop TASK_ID on the server (the full id or its short form)."""
+    task_id = resolve_task(api, task_id)
+    task = api.request("POST", f"/api/v1/tasks/{task_id}/abort")
+    click.echo(f"Task {short_id(task_id)}: {task.get('status')}")
 
 
 def main() -> None:

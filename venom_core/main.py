@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 logger.remove(sid)
             await logger.complete()
 
-    app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Local-first AI agent stack: tasks, live SSE/WebSocket streams, agents and memory.")
     install_error_handlers(app)
     for router in ROUTERS:
@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(TrafficLimits, settings=settings, openapi=lambda: app.openapi())
     app.add_middleware(
         CORSMiddleware, allow_origins=settings.ui_origins, allow_credentials=True, allow_methods=["*"],
-        allow_headers=["*"], expose_headers=["x-request-id", "x-session-id"],
+        allow_headers=["*"], expose_headers=["x-request-id", "x-session-id", "link"],
     )
     app.add_middleware(BrowserGuard, settings=settings)
     _document_errors(app)

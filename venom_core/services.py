@@ -17,6 +17,7 @@ from typing import Any
 from venom_core.config import Settings
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
+from venom_core.core.first_run import ensure_workspace
 from venom_core.core.system_info import system_status as collect_status
 from venom_core.core.task_runner import TaskRunner
 from venom_core.core.task_service import TaskService
@@ -84,6 +85,7 @@ def build_services(settings: Settings) -> Services:
 
 async def start_services(s: Services) -> None:
     s.settings.VENOM_DATA_DIR.mkdir(parents=True, exist_ok=True)
+    ensure_workspace(s.settings.VENOM_WORKSPACE)  # a first `/file list` must not fail on a fresh install
     await s.storage.init()
     await s.log.start()
     if s.orchestrator is not None:

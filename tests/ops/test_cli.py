@@ -1,12 +1,19 @@
-"""The `venom` console script against a real server: ask (streamed), tasks, status, logs, errors."""
+"""The `venom` console script against a real server: ask (streamed), tasks, status, logs, errors,
+Ctrl-C in a real terminal (a pty), short task ids."""
 
 from __future__ import annotations
 
+import collections
+import fcntl
 import os
+import select
 import subprocess
+import termios
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.conftest import LiveServer, free_port
@@ -25,14 +32,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     srv.stop()
 
 
-def venom(server: LiveServer | None, *args: str, token: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
+def cli_env(server: LiveServer | None, token: str | None = TOKEN) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("VENOM_API_TOKEN", "VENOM_API_URL")}
     env["VENOM_API_URL"] = server.url if server else f"http://127.0.0.1:{free_port()}"
     if token:
         env["VENOM_API_TOKEN"] = token
+    return env
+
+
+def cli_argv() -> list[str]:
     exe = VENV_BIN / "venom"
-    argv = [str(exe)] if exe.exists() else [str(VENV_BIN / "python"), "-m", "venom_core.cli"]
-    return subprocess.run([*argv, *args], env=env, capture_output=True, text=True, timeout=60, check=False)
+    return [str(exe)] if exe.exists() else [str(VENV_BIN / "python"), "-m", "venom_core.cli"]
+
+
+def venom(server: LiveServer | None, *args: str, token: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*cli_argv(), *args], env=cli_env(server, token), capture_output=True, text=True,
+                          timeout=60, check=False)
 
 
 def test_ask_streams_the_answer_with_a_spinner(server: LiveServer) -> None:
@@ -59,10 +74,27 @@ def test_tasks_status_and_logs(server: LiveServer) -> None:
     assert logs.returncode == 0 and logs.stdout.strip() and "COMPLETED" in logs.stderr
     follow = venom(server, "logs", "--follow", task_id)
     assert follow.returncode == 0 and follow.stdout == logs.stdout
-    status = venom(server, "status")
-    assert status.returncode == 0 and f"Venom at {server.url}: ok" in status.stdout and "Queue:" in status.stdout
     missing = venom(server, "logs", "no-such-task")
     assert missing.returncode == 1 and "task_not_found" in missing.stderr
+
+
+def test_status_and_tasks_are_tables_with_json_for_scripts(server: LiveServer) -> None:
+    venom(server, "ask", "--no-spinner", "--intent", "HELP_REQUEST", "table check")
+    status = venom(server, "status")
+    assert status.returncode == 0 and status.stdout.startswith(f"Venom at {server.url}: ok\n")
+    rows = dict(line.strip().split("  ", 1) for line in status.stdout.splitlines()[1:])
+    assert {"Healthy", "Uptime", "LLM runtime", "Queue", "Memory", "Workspace"} <= set(rows)
+    assert rows["Healthy"].strip() == "yes" and "pending" in rows["Queue"] and "{" not in status.stdout
+    assert rows["Workspace"].strip() == str((server.data_dir / "workspace").resolve())
+    raw = venom(server, "status", "--json")
+    assert raw.returncode == 0 and '"boot_id"' in raw.stdout
+
+    listing = venom(server, "tasks", "--limit", "3").stdout.splitlines()
+    assert listing[0].split() == ["ID", "STATUS", "CREATED", "TOOK", "CONTENT"]
+    first = listing[1].split()
+    assert len(first[0]) == 8 and first[1] == "COMPLETED" and "table check" in listing[1]
+    full = venom(server, "tasks", "--limit", "3", "--json")
+    assert full.returncode == 0 and '"items"' in full.stdout and first[0] in full.stdout
 
 
 def test_errors_are_clear(server: LiveServer, tmp_path: Path) -> None:
@@ -70,3 +102,148 @@ def test_errors_are_clear(server: LiveServer, tmp_path: Path) -> None:
     assert unreachable.returncode == 2 and "cannot reach the Venom API" in unreachable.stderr
     no_token = venom(server, "tasks", token=None)
     assert no_token.returncode != 0 and "API error 401" in no_token.stderr
+
+
+# -- Ctrl-C and short ids, against a server whose queue is paused (tasks stay PENDING) ----------
+
+
+@pytest.fixture(scope="module")
+def paused(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    srv = LiveServer(data_dir=tmp_path_factory.mktemp("cli-paused"),
+                     env={"VENOM_RATE_LIMIT_ENABLED": "false", "VENOM_API_TOKEN": TOKEN})
+    srv.start()
+    with api(srv) as c:
+        assert c.post("/api/v1/queue/pause").status_code == 200
+    yield srv
+    srv.stop()
+
+
+def api(server: LiveServer) -> httpx.Client:
+    return httpx.Client(base_url=server.url, timeout=30, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def task_with(server: LiveServer, content: str) -> dict[str, object]:
+    with api(server) as c:
+        items = c.get("/api/v1/tasks", params={"limit": 500}).json()["items"]
+    found = [t for t in items if t["content"] == content]
+    assert len(found) == 1, found
+    return dict(found[0])
+
+
+class Terminal:
+    """`venom` in a pseudo-terminal: Ctrl-C typed there reaches it as a terminal's SIGINT does."""
+
+    def __init__(self, server: LiveServer, *args: str, stdin_tty: bool = True) -> None:
+        self.master, slave = os.openpty()
+        ctty = 0 if stdin_tty else 1
+
+        def attach() -> None:  # a session of its own, with this pty as its controlling terminal
+            os.setsid()
+            fcntl.ioctl(ctty, termios.TIOCSCTTY, 0)
+
+        self.proc = subprocess.Popen([*cli_argv(), *args], env=cli_env(server), stdout=slave, stderr=slave,
+                                     stdin=slave if stdin_tty else subprocess.DEVNULL, preexec_fn=attach)
+        os.close(slave)
+        self.output = b""
+
+    def wait_for(self, text: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.output:
+            left = deadline - time.monotonic()
+            assert left > 0, f"no {text!r} in {self.output!r}"
+            if select.select([self.master], [], [], left)[0]:
+                try:
+                    self.output += os.read(self.master, 4096)
+                except OSError:  # the child closed the terminal
+                    assert text.encode() in self.output, f"no {text!r} in {self.output!r}"
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def finish(self) -> tuple[int, str]:
+        code = self.proc.wait(timeout=30)
+        while select.select([self.master], [], [], 0.2)[0]:  # what it wrote before exiting
+            try:
+                chunk = os.read(self.master, 4096)
+            except OSError:  # the terminal is closed and empty
+                break
+            if not chunk:
+                break
+            self.output += chunk
+        os.close(self.master)
+        return code, self.output.decode(errors="replace")
+
+
+def test_ctrl_c_in_ask_aborts_the_task_on_the_server_after_a_confirm(paused: LiveServer) -> None:
+    term = Terminal(paused, "ask", "--spinner", "--intent", "HELP_REQUEST", "interrupt me please")
+    term.wait_for("thinking")  # submitted, PENDING (the queue is paused), streaming
+    assert task_with(paused, "interrupt me please")["status"] == "PENDING"
+    term.type(b"\x03")
+    term.wait_for("Abort task")
+    term.type(b"\r")  # the default answer: yes
+    code, out = term.finish()
+    task = task_with(paused, "interrupt me please")
+    assert code == 130, out
+    assert task["status"] == "CANCELLED" and f"aborted task {str(task['task_id'])[:8]}" in out
+
+
+def test_a_second_ctrl_c_confirms_and_without_a_terminal_there_is_no_question(paused: LiveServer) -> None:
+    term = Terminal(paused, "ask", "--spinner", "--intent", "HELP_REQUEST", "twice")
+    term.wait_for("thinking")
+    term.type(b"\x03")
+    term.wait_for("Abort task")
+    term.type(b"\x03")
+    code, _ = term.finish()
+    assert code == 130 and task_with(paused, "twice")["status"] == "CANCELLED"
+
+    piped = Terminal(paused, "ask", "--spinner", "--intent", "HELP_REQUEST", "no questions", stdin_tty=False)
+    piped.wait_for("thinking")
+    piped.type(b"\x03")
+    code, out = piped.finish()
+    assert code == 130 and "Abort task" not in out
+    assert task_with(paused, "no questions")["status"] == "CANCELLED"
+
+
+@pytest.mark.parametrize(("args", "answer"), [(("--detach",), None), ((), b"n\r")])
+def test_detach_or_no_leaves_the_task_running(paused: LiveServer, args: tuple[str, ...],
+                                              answer: bytes | None) -> None:
+    content = f"leave me running {len(args)}"
+    term = Terminal(paused, "ask", *args, "--spinner", "--intent", "HELP_REQUEST", content)
+    term.wait_for("thinking")
+    term.type(b"\x03")
+    if answer is not None:
+        term.wait_for("Abort task")
+        term.type(answer)
+    code, out = term.finish()
+    task = task_with(paused, content)
+    short = str(task["task_id"])[:8]
+    assert code == 130 and task["status"] == "PENDING"
+    assert f"venom logs --follow {short}" in out
+    if answer is None:
+        assert "Abort task" not in out  # --detach asks nothing
+
+
+def test_short_ids_work_and_ambiguous_or_unknown_ones_are_clear(paused: LiveServer) -> None:
+    with api(paused) as c:
+        ids = [c.post("/api/v1/tasks", json={"content": f"short id {n}"}).json()["task_id"] for n in range(17)]
+    target = ids[0]
+    for given in (target[:8], f"#{target[:6]}", target.upper()[:8], target):
+        out = venom(paused, "logs", given)
+        assert out.returncode == 0, (given, out.stderr)
+        assert out.stderr.strip().endswith("PENDING")
+    # 17 ids, 16 hex digits: at least two share their first character.
+    firsts = collections.Counter(i[0] for i in ids)
+    shared = next(ch for ch, n in firsts.items() if n > 1)
+    ambiguous = venom(paused, "logs", shared)
+    assert ambiguous.returncode == 2 and "ambiguous_task_id" in ambiguous.stderr
+    assert "more characters" in ambiguous.stderr
+    unknown = venom(paused, "logs", "zzzz")
+    assert unknown.returncode == 1 and "task_not_found" in unknown.stderr
+    assert venom(paused, "logs", "#").returncode == 2
+    for odd in ("a/b", "a?b=1", "../tasks"):  # never a different endpoint
+        odd_out = venom(paused, "logs", odd)
+        assert odd_out.returncode == 1 and "task_not_found" in odd_out.stderr, odd_out.stderr
+    stopped = venom(paused, "abort", target[:8])
+    assert stopped.returncode == 0 and "CANCELLED" in stopped.stdout
+    with api(paused) as c:
+        assert c.get(f"/api/v1/tasks/{target}").json()["status"] == "CANCELLED"

@@ -6,6 +6,8 @@ import os
 import time
 from typing import TYPE_CHECKING, Any
 
+from venom_core.core.first_run import workspace_info
+
 if TYPE_CHECKING:
     from venom_core.services import Services
 
@@ -31,6 +33,7 @@ async def system_status(s: Services) -> dict[str, Any]:
         "vram_usage_percent": None,
         "queue": s.tasks.status(),
         "llm_runtime": runtime or {"provider": None, "model": None, "status": "unavailable"},
+        "workspace": workspace_info(s.settings.VENOM_WORKSPACE),
         "event_log": {"last_gseq": s.log.last_gseq, "write_errors": s.log.write_errors,
                       "subscribers": s.bus.subscriber_count, "storage_fault": s.log.fault},
         "storage_warnings": list(s.storage.warnings),

@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from venom_core.core.models import iso
-from venom_core.sessions.tables import session_messages, session_summaries
+from venom_core.sessions.conversations import Conversations, append_values, on_append
+from venom_core.sessions.tables import chat_sessions, session_messages, session_summaries
 from venom_core.storage.sql import SqlStorage, upsert
 
 CACHE_SESSIONS = 256
@@ -58,6 +59,8 @@ class SessionStore:
         # first token. None until `load_known()` ran: every miss reads the database.
         self._known: set[str] | None = None
         self._upsert_summary = upsert(session_summaries, storage.dialect)
+        self._upsert_conversation = on_append(storage.dialect)
+        self.conversations = Conversations(storage)
 
     async def load_known(self) -> None:
         """Read the ids of the sessions that have history (once, at start)."""
@@ -110,8 +113,11 @@ class SessionStore:
         if summary != session.summary:
             changed = {"session_id": session_id, "summary": summary, "updated_at": now}
 
+        conversation = append_values(session_id, turns, now)
+
         def write(conn: Connection) -> None:
             conn.execute(session_messages.insert(), rows)
+            conn.execute(self._upsert_conversation, conversation)
             if changed is not None:
                 conn.execute(self._upsert_summary, changed)
 
@@ -122,10 +128,25 @@ class SessionStore:
             self._known.add(session_id)
 
     async def clear(self, session_id: str) -> int:
-        """Delete the session's history and summary; returns how many turns were removed."""
+        """Delete the session's history and summary (`/clear`); returns how many turns were removed.
+
+        The conversation stays in the list, with its title and pin, and starts again from zero.
+        """
+        return await self._remove(session_id, keep_conversation=True)
+
+    async def delete(self, session_id: str) -> int:
+        """Delete the conversation: its history, summary and entry in the list. Tasks stay."""
+        return await self._remove(session_id, keep_conversation=False)
+
+    async def _remove(self, session_id: str, *, keep_conversation: bool) -> int:
         def delete(conn: Connection) -> int:
             deleted = conn.execute(session_messages.delete().where(session_messages.c.session_id == session_id))
             conn.execute(session_summaries.delete().where(session_summaries.c.session_id == session_id))
+            row = chat_sessions.c.session_id == session_id
+            if keep_conversation:
+                conn.execute(chat_sessions.update().where(row).values(message_count=0))
+            else:
+                conn.execute(chat_sessions.delete().where(row))
             return int(deleted.rowcount or 0)
 
         removed = await self.storage.run(delete, write=True)

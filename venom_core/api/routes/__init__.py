@@ -6,6 +6,7 @@ from venom_core.api.routes import (
     audit,
     autonomy,
     config_runtime,
+    docs,
     feedback,
     flow,
     history,
@@ -28,6 +29,7 @@ from venom_core.api.routes import (
 
 ROUTERS: list[APIRouter] = [
     system.router,
+    docs.router,
     config_runtime.router,
     tasks.router,
     stream.router,
@@ -36,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     metrics.router,
     ws.router,
     sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
+    sessions.conversations,
     flow.router,
     strategy.router,
     strategy.alias,
