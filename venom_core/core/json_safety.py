@@ -13,6 +13,7 @@ it is being checked.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from loguru import logger
 
 # What replaces a part of a stored value that is nested beyond what can be served.
 TOO_DEEP = "[value nested too deeply: dropped]"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Stored values are clamped to this depth when read back: far above what a request may send
 # (`JsonLimits.max_depth`), far below pydantic's serialiser limit (255).
 READ_MAX_DEPTH = 64
@@ -110,10 +112,13 @@ def dumps(value: Any) -> str:
     """JSON for a database column. Never fails on depth or odd types: a value that cannot be
     encoded as it is gets clamped and unknown types become strings, and that is logged."""
     try:
-        return json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError) as exc:
         logger.bind(no_ws=True).warning("storing a value that is not plain JSON ({}); it is stored cleaned", exc)
-        return json.dumps(clamp(value), ensure_ascii=False, default=str)
+        text = json.dumps(clamp(value), ensure_ascii=False, default=str)
+    # A lone surrogate (valid in a JSON string escape, not in UTF-8) would fail the database write
+    # and, read back, every response that contains it: it is stored as U+FFFD.
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def loads(text: str | bytes) -> Any:
