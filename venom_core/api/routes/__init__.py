@@ -13,6 +13,7 @@ from venom_core.api.routes import (
     lessons,
     llm_runtime,
     llm_simple,
+    mcp_servers,
     memory,
     memory_batch,
     metrics,
@@ -23,6 +24,7 @@ from venom_core.api.routes import (
     stream,
     system,
     tasks,
+    tools,
     ws,
 )
 
@@ -49,4 +51,6 @@ ROUTERS: list[APIRouter] = [
     models.router,
     llm_runtime.router,
     audit.router,
+    tools.router,
+    mcp_servers.router,
 ]
