@@ -1,0 +1,91 @@
+"""Fixtures for the tool registry and MCP tests: real MCP servers (the SDK's) and a Venom server
+configured to use them. Venom runs without a model and without memory, so it boots fast."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import LiveServer, ServerFactory, free_port
+
+DEMO = Path(__file__).resolve().parent / "servers" / "demo_server.py"
+TOKEN = "venom-test-token-0123456789"
+# Secrets in Venom's own environment that must never reach an MCP server process.
+SECRET_ENV = {"VENOM_API_TOKEN": TOKEN, "OPENAI_API_KEY": "sk-test-never-leak-000000",
+              "ANTHROPIC_API_KEY": "sk-ant-test-never-leak-00"}
+FAST_ENV = {"VENOM_RUNTIME_PROFILE": "llm_off", "VENOM_MEMORY_ENABLED": "false",
+            "VENOM_MCP_MAX_BACKOFF_SECONDS": "1"}
+
+
+def stdio_entry(*extra: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"command": sys.executable, "args": [str(DEMO), *extra], "env": env or {}}
+
+
+@pytest.fixture
+def http_mcp() -> Iterator[str]:
+    """The demo MCP server over streamable HTTP on a free loopback port; yields its URL."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(DEMO), "--http", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, "the HTTP MCP server exited"
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.1)
+    yield f"http://127.0.0.1:{port}/mcp"
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=15)
+
+
+VenomFactory = Callable[..., LiveServer]
+
+
+@pytest.fixture
+def venom(server_factory: ServerFactory, tmp_path: Path) -> VenomFactory:
+    """`venom({"name": entry, ...}, **env)`: a Venom server whose MCP config holds these servers."""
+
+    def make(servers: dict[str, Any], **env: str) -> LiveServer:
+        path = tmp_path / f"mcp-{len(list(tmp_path.glob('mcp-*.json')))}.json"
+        path.write_text(json.dumps({"mcpServers": servers}))
+        return server_factory(VENOM_MCP_CONFIG=str(path), **{**FAST_ENV, **SECRET_ENV, **env})
+
+    return make
+
+
+def api(server: LiveServer) -> httpx.Client:
+    return httpx.Client(base_url=server.url, timeout=60, headers={"Authorization": f"Bearer {TOKEN}"})
+
+
+def wait_status(client: httpx.Client, name: str, want: set[str], timeout: float = 60.0,
+                check: Callable[[dict[str, Any]], bool] | None = None) -> dict[str, Any]:
+    """Poll GET /api/v1/mcp/servers until server `name` has one of the `want` statuses."""
+    deadline = time.monotonic() + timeout
+    last: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        body = client.get("/api/v1/mcp/servers").json()
+        last = next((s for s in body["servers"] if s["name"] == name), {})
+        if last.get("status") in want and (check is None or check(last)):
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"server {name} never reached {want}: {last}")
+
+
+def invoke(client: httpx.Client, tool_id: str, arguments: dict[str, Any] | None = None) -> httpx.Response:
+    return client.post(f"/api/v1/tools/{tool_id}/invoke", json={"arguments": arguments or {}})
+
+
+def tools_by_id(client: httpx.Client) -> dict[str, dict[str, Any]]:
+    return {t["id"]: t for t in client.get("/api/v1/tools").json()["tools"]}
