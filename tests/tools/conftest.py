@@ -54,6 +54,21 @@ VenomFactory = Callable[..., LiveServer]
 
 
 @pytest.fixture
+def memory_venom(server_factory: ServerFactory) -> LiveServer:
+    """A Venom server with memory on (the embedding model loads; no LLM), memory ready."""
+    srv = server_factory(VENOM_RUNTIME_PROFILE="llm_off", **SECRET_ENV)
+    deadline = time.monotonic() + 300  # the model loads in ~5 s on an idle machine; CI machines are busy
+    with api(srv) as c:
+        while time.monotonic() < deadline:
+            memory = next(x for x in c.get("/api/v1/system/services").json() if x["name"] == "memory")
+            if memory["detail"]["status"] != "loading":
+                assert memory["status"] == "online", memory
+                return srv
+            time.sleep(0.2)
+    raise AssertionError("memory did not finish loading")
+
+
+@pytest.fixture
 def venom(server_factory: ServerFactory, tmp_path: Path) -> VenomFactory:
     """`venom({"name": entry, ...}, **env)`: a Venom server whose MCP config holds these servers."""
 

@@ -1,0 +1,28 @@
+"""MCP over streamable HTTP (a real SDK server on loopback) and the address rule for HTTP servers."""
+
+from __future__ import annotations
+
+from tests.tools.conftest import VenomFactory, api, invoke, tools_by_id, wait_status
+
+
+def test_http_server_tools_listed_and_invoked(venom: VenomFactory, http_mcp: str) -> None:
+    srv = venom({"web": {"url": http_mcp, "headers": {"Authorization": "Bearer not-a-real-secret-123"}}})
+    with api(srv) as c:
+        status = wait_status(c, "web", {"ready"})
+        assert status["transport"] == "http" and "mcp:web:add" in status["tools"]
+        tool = tools_by_id(c)["mcp:web:add"]
+        assert tool["source"] == "mcp:web" and tool["side_effect"] == "read"
+        assert tool["autonomy_level"] == 0  # a loopback server is not the network
+        body = invoke(c, "mcp:web:add", {"a": 20, "b": 22}).json()
+        assert body == {**body, "result": "42", "is_error": False}
+        # the header's value is masked in GET
+        shown = c.get("/api/v1/mcp/servers").json()["mcpServers"]["web"]["headers"]["Authorization"]
+        assert "not-a-real-secret" not in shown
+
+
+def test_http_server_on_a_private_address_is_refused(venom: VenomFactory) -> None:
+    srv = venom({"lan": {"url": "http://10.255.255.1:9/mcp"}, "meta": {"url": "http://169.254.169.254/mcp"}})
+    with api(srv) as c:
+        for name, kind in (("lan", "private"), ("meta", "link-local")):
+            status = wait_status(c, name, {"error"})
+            assert "not allowed" in status["error"] and kind in status["error"]
