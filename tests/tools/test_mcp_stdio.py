@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.tools.conftest import SECRET_ENV, VenomFactory, api, invoke, stdio_entry, tools_by_id, wait_status
+import sys
+
+from tests.tools.conftest import DEMO, SECRET_ENV, VenomFactory, api, invoke, stdio_entry, tools_by_id, wait_status
 
 
 def test_tools_listed_with_source_and_side_effects(venom: VenomFactory) -> None:
@@ -120,3 +122,14 @@ def test_description_cannot_raise_autonomy(venom: VenomFactory) -> None:
         assert tool["autonomy_level"] == 0 and tool["side_effect"] == "read"  # ...but it changes nothing
         assert invoke(c, "mcp:demo:persuasive", {"text": "x"}).json()["result"] == "x"
         assert c.get("/api/v1/system/autonomy").json()["current_level"] == 0
+
+
+def test_invalid_json_rpc_gives_an_error_status(venom: VenomFactory) -> None:
+    garbage = str(DEMO.parent / "garbage_server.py")
+    srv = venom({"garbage": {"command": sys.executable, "args": [garbage]}, "demo": stdio_entry()},
+                VENOM_MCP_START_TIMEOUT_SECONDS="3")
+    with api(srv) as c:
+        status = wait_status(c, "garbage", {"error"})
+        assert "could not read" in status["error"] and status["tools"] == []
+        assert invoke(c, "mcp:demo:echo", {"text": "ok"}).json()["result"] == "ok"
+        assert c.get("/healthz").status_code == 200

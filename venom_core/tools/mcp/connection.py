@@ -82,6 +82,8 @@ def describe(exc: BaseException) -> str:
     while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         exc = exc.exceptions[0]
     text = str(exc) or type(exc).__name__
+    if isinstance(exc, TimeoutError):
+        return f"the server did not finish starting (initialize and list its tools): {text}"
     if isinstance(exc, FileNotFoundError):
         return f"the command was not found ({text})"
     if isinstance(exc, OSError):
@@ -105,6 +107,7 @@ class McpServer:
         self._task: asyncio.Task[None] | None = None
         self._poke = asyncio.Event()
         self._log_start: int | None = None  # where this attempt's stderr starts in the log file
+        self._fault: str | None = None  # the last transport fault (output that is not JSON-RPC)
         self.log_path = limits.log_dir / f"mcp-{name}.log"
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -168,10 +171,15 @@ class McpServer:
                     raise RuntimeError(f"the URL is not allowed: {exc}") from None
                 level = NETWORK_LEVEL if needs_network(addresses) else None
                 read, write = await stack.enter_async_context(self._http(stack))
-            session = await stack.enter_async_context(ClientSession(read, write))
-            async with asyncio.timeout(self.limits.start_timeout):
-                init = await session.initialize()
-                listed = await self._list_tools(session)
+            session = await stack.enter_async_context(ClientSession(read, write, message_handler=self._on_message))
+            self._fault = None
+            try:
+                async with asyncio.timeout(self.limits.start_timeout):
+                    init = await session.initialize()
+                    listed = await self._list_tools(session)
+            except TimeoutError:
+                fault = f"; it sent what the SDK could not read ({self._fault})" if self._fault else ""
+                raise TimeoutError(f"no answer within {self.limits.start_timeout:g} s{fault}") from None
             info = getattr(init, "server_info", None)
             self.server_info = {"name": getattr(info, "name", None), "version": getattr(info, "version", None),
                                 "protocol_version": getattr(init, "protocol_version", None)}
@@ -226,6 +234,12 @@ class McpServer:
                 await asyncio.wait_for(session.send_ping(), PING_TIMEOUT)
             except Exception as exc:
                 raise RuntimeError(f"the server stopped answering ({describe(exc)})") from None
+
+    async def _on_message(self, message: Any) -> None:
+        """The SDK hands transport faults (a line that is not JSON-RPC) to this handler."""
+        if isinstance(message, Exception):
+            self._fault = " ".join(str(message).split())[:200] or type(message).__name__
+            logger.bind(no_ws=True).warning("MCP server {} sent unreadable output: {}", self.name, self._fault)
 
     # -- tools -----------------------------------------------------------------------------------
     def _register(self, listed: list[Any], level: int | None) -> None:
