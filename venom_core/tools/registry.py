@@ -32,6 +32,7 @@ from venom_core.tools.spec import (
     ToolSpec,
     ToolUnavailable,
     argument_errors,
+    compile_schema,
     schema_problem,
 )
 
@@ -45,6 +46,7 @@ class ToolRegistry:
         self.max_result_chars = max_result_chars
         self._by_id: dict[str, ToolSpec] = {}
         self._by_name: dict[str, ToolSpec] = {}
+        self._validators: dict[str, Any] = {}  # tool id -> compiled argument validator
 
     # -- registration --------------------------------------------------------------------------
     def register(self, spec: ToolSpec) -> ToolSpec:
@@ -63,6 +65,9 @@ class ToolRegistry:
         if problem is None and holder is not None:
             problem = f"the function name {spec.function_name!r} is already used by {holder.id}"
         spec.unavailable_reason = problem
+        self._validators.pop(spec.id, None)
+        if problem is None:
+            self._validators[spec.id] = compile_schema(spec.input_schema)
         self._by_id[spec.id] = spec
         if holder is None:
             self._by_name[spec.function_name] = spec
@@ -74,6 +79,7 @@ class ToolRegistry:
         gone = [spec for spec in self._by_id.values() if spec.source == source]
         for spec in gone:
             del self._by_id[spec.id]
+            self._validators.pop(spec.id, None)
             if self._by_name.get(spec.function_name) is spec:
                 del self._by_name[spec.function_name]
         return len(gone)
@@ -94,7 +100,7 @@ class ToolRegistry:
         if spec.unavailable_reason is not None:
             raise ToolUnavailable("tool_unavailable",
                                   f"The tool '{spec.id}' is unavailable: {spec.unavailable_reason}.")
-        errors = argument_errors(spec.input_schema, arguments)
+        errors = argument_errors(spec.input_schema, arguments, self._validators.get(spec.id))
         if errors:
             first = errors[0]
             where = ".".join(str(p) for p in first["loc"])

@@ -125,9 +125,14 @@ def schema_problem(schema: Any) -> str | None:
     return None
 
 
-def argument_errors(schema: dict[str, Any], arguments: dict[str, Any]) -> list[dict[str, Any]]:
+def compile_schema(schema: dict[str, Any]) -> Any:
+    """A validator for a checked schema (compiling is most of the cost, so the registry keeps it)."""
+    return validator_for(schema)(schema)
+
+
+def argument_errors(schema: dict[str, Any], arguments: dict[str, Any], validator: Any = None) -> list[dict[str, Any]]:
     """The ways `arguments` fail `schema` (empty when they pass), at most 10."""
-    validator = validator_for(schema)(schema)
+    validator = validator or compile_schema(schema)
     out: list[dict[str, Any]] = []
     for err in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
         out.append({"loc": ["arguments", *err.path], "msg": err.message[:300], "type": str(err.validator)})
