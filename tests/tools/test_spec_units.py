@@ -53,3 +53,14 @@ def test_masked_config_and_masked_values_sent_back() -> None:
     back = keep_masked(McpConfig.model_validate({"mcpServers": shown}), old)
     assert back.mcpServers["t"].env["MY_TOKEN"] == "secret-1"
     assert back.mcpServers["s"].headers["Authorization"] == "Bearer abcdef123"
+
+
+def test_masked_args_and_extra_fields() -> None:
+    secret = "sk-abcdefghijklmnop123456"
+    old = McpConfig.model_validate({"mcpServers": {"t": {"command": "x", "args": ["--key", secret],
+                                                          "type": "stdio", "apiKey": "plain-secret-1"}}})
+    shown = old.masked()["mcpServers"]["t"]
+    assert secret not in str(shown) and "plain-secret-1" not in str(shown) and shown["type"] == "stdio"
+    back = keep_masked(McpConfig.model_validate({"mcpServers": {"t": shown}}), old)
+    assert back.mcpServers["t"].args == ["--key", secret]
+    assert back.model_dump()["mcpServers"]["t"]["apiKey"] == "plain-secret-1"

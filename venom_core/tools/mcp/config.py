@@ -70,6 +70,8 @@ class McpServerConfig(BaseModel):
         if self.url is not None:
             out["url"] = mask_url(self.url)
         out["args"] = [mask_text(a) for a in self.args]
+        for key, value in (self.model_extra or {}).items():  # other clients' fields may hold keys too
+            out[key] = _mask_any(key, value)
         return out
 
 
@@ -96,6 +98,16 @@ def _mask_value(name: str, value: str) -> str:
     return MASK if is_secret_name(name) and value else mask_text(value)
 
 
+def _mask_any(name: str, value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_any(str(k), v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_any(name, v) for v in value]
+    if isinstance(value, str):
+        return _mask_value(name, value)
+    return value
+
+
 def keep_masked(new: McpConfig, old: McpConfig) -> McpConfig:
     """A PUT that sends back a masked value (`********`) keeps the stored secret."""
     for name, server in new.mcpServers.items():
@@ -108,6 +120,12 @@ def keep_masked(new: McpConfig, old: McpConfig) -> McpConfig:
                     mine[key] = theirs[key]
         if server.url and before.url and MASK in server.url:
             server.url = before.url
+        extra, old_extra = server.model_extra or {}, before.model_extra or {}
+        for key, value in list(extra.items()):
+            if MASK in json.dumps(value) and key in old_extra:
+                extra[key] = old_extra[key]
+        if len(server.args) == len(before.args):
+            server.args = [old if MASK in new else new for new, old in zip(server.args, before.args, strict=True)]
     return new
 
 
@@ -138,7 +156,7 @@ def load_config(path: Path) -> McpConfig:
 def save_config(path: Path, config: McpConfig) -> None:
     """Write atomically: a temporary file in the same folder, fsync, rename over the old one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(config.model_dump(mode="json", exclude_none=True, exclude_defaults=False), indent=2) + "\n"
+    text = json.dumps(config.model_dump(mode="json", exclude_none=True, exclude_defaults=True), indent=2) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".mcp-", suffix=".json", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
