@@ -50,11 +50,14 @@ def test_bad_arguments_unknown_tool_and_refused_level(venom: VenomFactory) -> No
 
 
 def test_server_that_fails_to_start_does_not_stop_the_others(venom: VenomFactory) -> None:
-    srv = venom({"broken": {"command": "/nonexistent/venom-no-such-mcp-server"}, "demo": stdio_entry()})
+    srv = venom({"broken": {"command": "/nonexistent/venom-no-such-mcp-server"}, "demo": stdio_entry(),
+                 "exits": {"command": sys.executable, "args": ["/nonexistent/venom-server.py"]}})
     with api(srv) as c:
         wait_status(c, "demo", {"ready"})
         broken = wait_status(c, "broken", {"error"})
         assert "not found" in broken["error"]
+        exits = wait_status(c, "exits", {"error"})
+        assert "venom-server.py" in exits["error"]  # the server's own stderr says what went wrong
         assert invoke(c, "mcp:demo:echo", {"text": "still here"}).json()["result"] == "still here"
         assert c.get("/healthz").status_code == 200
 

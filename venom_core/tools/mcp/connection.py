@@ -39,6 +39,7 @@ FIRST_BACKOFF = 0.5
 STABLE_SECONDS = 60.0  # a server that stayed up this long starts its backoff afresh
 MAX_TOOLS = 500
 NETWORK_LEVEL = 10
+MAX_LOG_BYTES = 1_000_000  # a stdio server's stderr log starts over past this size (checked at each start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +194,9 @@ class McpServer:
         from mcp.client.stdio import StdioServerParameters, stdio_client
 
         self.limits.log_dir.mkdir(parents=True, exist_ok=True)
-        errlog: TextIO = stack.enter_context(open(self.log_path, "a", encoding="utf-8"))  # noqa: SIM115
+        # A server restarted again and again must not fill the disk: the log starts over past the cap.
+        big = self.log_path.exists() and self.log_path.stat().st_size > MAX_LOG_BYTES
+        errlog: TextIO = stack.enter_context(open(self.log_path, "w" if big else "a", encoding="utf-8"))  # noqa: SIM115
         self._log_start = self.log_path.stat().st_size
         assert self.config.command is not None
         params = StdioServerParameters(command=self.config.command, args=self.config.args,
