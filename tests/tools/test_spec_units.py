@@ -64,3 +64,31 @@ def test_masked_args_and_extra_fields() -> None:
     back = keep_masked(McpConfig.model_validate({"mcpServers": {"t": shown}}), old)
     assert back.mcpServers["t"].args == ["--key", secret]
     assert back.model_dump()["mcpServers"]["t"]["apiKey"] == "plain-secret-1"
+
+
+def test_model_tools_follow_availability_and_autonomy() -> None:
+    import asyncio
+
+    from venom_core.orchestrator.autonomy import AutonomyGate
+    from venom_core.tools.events import CallEvents
+    from venom_core.tools.registry import ToolRegistry
+    from venom_core.tools.spec import ToolOutput, ToolSpec
+
+    async def noop(_: dict[str, object]) -> ToolOutput:
+        return ToolOutput("ok")
+
+    gate = AutonomyGate(None, 0)
+    reg = ToolRegistry(gate, CallEvents(None), timeout_seconds=5, max_result_chars=1000)
+    schema = {"type": "object", "properties": {}}
+    reg.register(ToolSpec("a", "a", "", schema, "builtin", "read", noop))
+    reg.register(ToolSpec("b", "b", "", schema, "mcp:r", "read", noop, autonomy_level=10))  # a remote server
+    reg.register(ToolSpec("c", "c", "", {"type": "object", "properties": {"x": {"type": 1}}}, "builtin", "read", noop))
+    reg.register(ToolSpec("d", "a", "", schema, "builtin", "read", noop))  # a function name already taken
+    assert [t["function"]["name"] for t in reg.model_tools()] == ["a"]
+    assert reg.get("d") is not None and "already used" in str(reg.get("d").unavailable_reason)  # type: ignore[union-attr]
+    refused = asyncio.run(reg.invoke("b", {}))
+    assert refused.error_code == "autonomy_denied" and "'network', which requires autonomy level 10" in refused.result
+    gate.level = 10
+    assert [t["function"]["name"] for t in reg.model_tools()] == ["a", "b"]
+    assert asyncio.run(reg.invoke("b", {})).result == "ok"
+    assert reg.unregister_source("mcp:r") == 1 and reg.get("b") is None

@@ -13,6 +13,7 @@ Autonomy is only read here, never set: no tool, description or result can change
 from __future__ import annotations
 
 import asyncio
+import builtins
 import time
 import uuid
 from typing import Any
@@ -20,7 +21,7 @@ from typing import Any
 from loguru import logger
 
 from venom_core.core.models import TaskFailure
-from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
+from venom_core.orchestrator.autonomy import REQUIRED, AutonomyDenied, AutonomyGate
 from venom_core.tools.events import CallEvents
 from venom_core.tools.spec import (
     FUNCTION_NAME,
@@ -91,6 +92,16 @@ class ToolRegistry:
         """A tool by id, else by function name."""
         return self._by_id.get(ref) or self._by_name.get(ref)
 
+    def model_tools(self) -> builtins.list[dict[str, Any]]:
+        """The tools a model may be offered now, as OpenAI-style function definitions: available ones
+        the current autonomy level allows (a refused tool is not worth a model's step)."""
+        level = self.autonomy.level if self.autonomy is not None else None
+        return [
+            {"type": "function", "function": {"name": s.function_name, "description": s.description,
+                                              "parameters": s.input_schema}}
+            for s in self.list() if s.available and (level is None or s.required_level <= level)
+        ]
+
     # -- calling -------------------------------------------------------------------------------
     def check(self, ref: str, arguments: dict[str, Any]) -> ToolSpec:
         """The tool `ref` names, if it exists, is available and `arguments` fit its schema."""
@@ -155,10 +166,9 @@ class ToolRegistry:
         need = spec.required_level
         if self.autonomy.level >= need:
             return None
-        denied = AutonomyDenied(spec.permission, self.autonomy.level, f"{actor} to '{spec.function_name}'")
-        if need > denied.required:  # a remote server asks for more than its side effect alone
-            return (f"{denied.message} This tool ({spec.source}) needs level {need}.")
-        return denied.message
+        # The permission whose level is needed: the side effect's, or `network` for a remote server's tool.
+        permission = next((p for p, lv in REQUIRED.items() if lv == need), spec.permission)
+        return AutonomyDenied(permission, self.autonomy.level, f"{actor} to '{spec.function_name}'").message
 
     def _capped(self, output: ToolOutput, start: float, call_id: str) -> ToolResult:
         text, cap = output.text, self.max_result_chars

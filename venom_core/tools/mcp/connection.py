@@ -205,7 +205,6 @@ class McpServer:
 
     def _http(self, stack: AsyncExitStack) -> Any:
         import httpx2
-
         from mcp.client.streamable_http import streamable_http_client
 
         self._log_start = None
