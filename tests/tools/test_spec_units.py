@@ -92,3 +92,16 @@ def test_model_tools_follow_availability_and_autonomy() -> None:
     assert [t["function"]["name"] for t in reg.model_tools()] == ["a", "b"]
     assert asyncio.run(reg.invoke("b", {})).result == "ok"
     assert reg.unregister_source("mcp:r") == 1 and reg.get("b") is None
+
+
+def test_builtin_schemas_are_valid() -> None:
+    """Built-in tools skip the schema check at start-up; this is where their schemas are checked."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from venom_core.tools.builtin import builtin_specs
+
+    deps = cast(Any, SimpleNamespace(librarian=SimpleNamespace(workspace=None)))
+    specs = builtin_specs(deps)
+    assert specs and all(schema_problem(s.input_schema) is None and FUNCTION_NAME.match(s.function_name)
+                         for s in specs)

@@ -50,25 +50,24 @@ class ToolRegistry:
         self._validators: dict[str, Any] = {}  # tool id -> compiled argument validator
 
     # -- registration --------------------------------------------------------------------------
-    def register(self, spec: ToolSpec) -> ToolSpec:
+    def register(self, spec: ToolSpec, *, trusted_schema: bool = False) -> ToolSpec:
         """Add `spec` (replacing a tool with the same id). A spec that cannot be offered to a model
         (a bad function name, an invalid schema, a name another tool holds) is kept but unavailable,
-        with the reason, so the admin sees why."""
+        with the reason, so the admin sees why. `trusted_schema`: Venom's own tools, whose schemas
+        the tests check, skip the schema check, so start-up does not import jsonschema."""
         old = self._by_id.pop(spec.id, None)
         if old is not None and self._by_name.get(old.function_name) is old:
             del self._by_name[old.function_name]
         problem = spec.unavailable_reason
         if problem is None and not FUNCTION_NAME.match(spec.function_name):
             problem = f"the function name {spec.function_name!r} does not match {FUNCTION_NAME.pattern}"
-        if problem is None:
+        if problem is None and not trusted_schema:
             problem = schema_problem(spec.input_schema)
         holder = self._by_name.get(spec.function_name)
         if problem is None and holder is not None:
             problem = f"the function name {spec.function_name!r} is already used by {holder.id}"
         spec.unavailable_reason = problem
         self._validators.pop(spec.id, None)
-        if problem is None:
-            self._validators[spec.id] = compile_schema(spec.input_schema)
         self._by_id[spec.id] = spec
         if holder is None:
             self._by_name[spec.function_name] = spec
@@ -111,7 +110,10 @@ class ToolRegistry:
         if spec.unavailable_reason is not None:
             raise ToolUnavailable("tool_unavailable",
                                   f"The tool '{spec.id}' is unavailable: {spec.unavailable_reason}.")
-        errors = argument_errors(spec.input_schema, arguments, self._validators.get(spec.id))
+        validator = self._validators.get(spec.id)
+        if validator is None:  # compiled on the first call, then kept
+            validator = self._validators[spec.id] = compile_schema(spec.input_schema)
+        errors = argument_errors(spec.input_schema, arguments, validator)
         if errors:
             first = errors[0]
             where = ".".join(str(p) for p in first["loc"])

@@ -35,7 +35,7 @@ def build_tools(s: Services, autonomy: AutonomyGate) -> None:
         roadmap=lambda: getattr(orch, "roadmap", None),
     )
     for spec in builtin_specs(deps):
-        registry.register(spec)
+        registry.register(spec, trusted_schema=True)
     policy = AddressPolicy(allow_private=settings.VENOM_OUTBOUND_ALLOW_PRIVATE,
                            allow=parse_allow_list(settings.VENOM_OUTBOUND_ALLOW_HOSTS))
     limits = Limits(start_timeout=settings.VENOM_MCP_START_TIMEOUT_SECONDS,
