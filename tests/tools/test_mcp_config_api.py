@@ -26,6 +26,7 @@ def test_put_bad_config_is_422_and_the_file_is_unchanged(venom: VenomFactory) ->
             {"mcpServers": {"x": {"url": "ftp://example.com/mcp"}}},
             {"mcpServers": {"x": {"command": "a", "args": "not-a-list"}}},
             {"mcpServers": []},
+            {"mcpServers": {f"s{i}": {"command": "a"} for i in range(51)}},  # more than 50 servers
         ]
         for body in bad:
             r = c.put("/api/v1/mcp/servers", json=body)

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from venom_core.core.masking import MASK, is_secret_name, mask_text, mask_url
 
 SERVER_NAME = r"^[a-zA-Z0-9_-]{1,32}$"
+MAX_SERVERS = 50  # each one is a process or a connection
 SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
@@ -78,7 +79,7 @@ class McpServerConfig(BaseModel):
 class McpConfig(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    mcpServers: dict[str, McpServerConfig] = Field(default_factory=dict)
+    mcpServers: dict[str, McpServerConfig] = Field(default_factory=dict, max_length=MAX_SERVERS)
 
     @field_validator("mcpServers")
     @classmethod
