@@ -32,22 +32,44 @@ def stdio_entry(*extra: str, env: dict[str, str] | None = None) -> dict[str, Any
     return {"command": sys.executable, "args": [str(DEMO), *extra], "env": env or {}}
 
 
+class HttpMcp:
+    """The demo MCP server over streamable HTTP on a free loopback port (stop and start keep the port)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/mcp"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([sys.executable, str(DEMO), "--http", str(self.port)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, "the HTTP MCP server exited"
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise AssertionError("the HTTP MCP server did not start")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            self.proc.wait(timeout=15)
+        self.proc = None
+
+
 @pytest.fixture
-def http_mcp() -> Iterator[str]:
-    """The demo MCP server over streamable HTTP on a free loopback port; yields its URL."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, str(DEMO), "--http", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, "the HTTP MCP server exited"
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}/mcp"
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=15)
+def http_server() -> Iterator[HttpMcp]:
+    srv = HttpMcp()
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def http_mcp(http_server: HttpMcp) -> str:
+    return http_server.url
 
 
 VenomFactory = Callable[..., LiveServer]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.tools.conftest import VenomFactory, api, invoke, tools_by_id, wait_status
+import signal
+
+from tests.tools.conftest import HttpMcp, VenomFactory, api, invoke, tools_by_id, wait_status
 
 
 def test_http_server_tools_listed_and_invoked(venom: VenomFactory, http_mcp: str) -> None:
@@ -26,3 +28,16 @@ def test_http_server_on_a_private_address_is_refused(venom: VenomFactory) -> Non
         for name, kind in (("lan", "private"), ("meta", "link-local")):
             status = wait_status(c, name, {"error"})
             assert "not allowed" in status["error"] and kind in status["error"]
+
+
+def test_http_server_that_dies_is_restarted_when_it_is_back(venom: VenomFactory, http_server: HttpMcp) -> None:
+    srv = venom({"web": {"url": http_server.url}})
+    with api(srv) as c:
+        wait_status(c, "web", {"ready"})
+        http_server.stop(signal.SIGKILL)
+        down = wait_status(c, "web", {"error"})
+        assert down["tools"] == [] and "mcp:web:add" not in tools_by_id(c)
+        assert invoke(c, "mcp:web:add", {"a": 1, "b": 1}).status_code == 404  # its tools left with it
+        http_server.start()
+        wait_status(c, "web", {"ready"}, check=lambda s: s["restarts"] >= 1)
+        assert invoke(c, "mcp:web:add", {"a": 1, "b": 1}).json()["result"] == "2"
