@@ -6,9 +6,9 @@ from mcp_types import ToolAnnotations
 
 from venom_core.core.masking import MASK
 from venom_core.tools.mcp.config import McpConfig, keep_masked
-from venom_core.tools.mcp.connection import side_effect_of
 from venom_core.tools.mcp.env import child_environment
 from venom_core.tools.mcp.naming import function_name, tool_id
+from venom_core.tools.mcp.translate import side_effect_of
 from venom_core.tools.spec import FUNCTION_NAME, argument_errors, schema_problem
 
 

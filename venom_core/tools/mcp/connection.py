@@ -1,9 +1,13 @@
 """One MCP server, supervised: connect, list its tools, watch it, restart it with backoff when it dies.
 
-The connection runs in its own background task, so a slow or broken server never delays Venom's
-start-up or another server. Its status is `starting`, `ready`, `error` (with the reason; a restart
-follows after a backoff of 0.5 s doubling up to the configured maximum) or `stopped`. Its tools are
-in the registry only while it is `ready`. A ping every few seconds (and at once after a failed
+Each server's connection runs on its own event loop in its own thread, so a slow or broken server
+never delays Venom's start-up or another server, and the SDK's work on a large answer (reading and
+parsing a 10 MB line) never stalls Venom's loop. Everything that touches the registry or the
+status runs on Venom's loop (`_on_main`); a call hops to the server's loop and back.
+
+Its status is `starting`, `ready`, `error` (with the reason; a restart follows after a backoff of
+0.5 s doubling up to the configured maximum) or `stopped`. Its tools are in the registry only while
+it is `ready`. A ping every few seconds (and at once after a failed
 call) notices a server that died between calls.
 
 Protocol work is the official SDK's (`stdio_client`, `streamable_http_client`, `ClientSession`);
@@ -13,8 +17,10 @@ this module only decides when to connect and what to do with the answers.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
-import json
+import functools
+import threading
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
@@ -29,8 +35,9 @@ from venom_core.tools.mcp.address import AddressRefused, check_url, needs_networ
 from venom_core.tools.mcp.config import McpServerConfig
 from venom_core.tools.mcp.env import child_environment
 from venom_core.tools.mcp.naming import function_name, tool_id
+from venom_core.tools.mcp.translate import describe, render, side_effect_of
 from venom_core.tools.registry import ToolRegistry
-from venom_core.tools.spec import SIDE_EFFECTS, Handler, SideEffect, ToolError, ToolOutput, ToolSpec
+from venom_core.tools.spec import SIDE_EFFECTS, Handler, ToolError, ToolOutput, ToolSpec
 
 Status = Literal["starting", "ready", "error", "stopped"]
 PING_SECONDS = 5.0
@@ -50,50 +57,6 @@ class Limits:
     log_dir: Path
 
 
-def side_effect_of(annotations: Any) -> SideEffect:
-    """readOnlyHint → read (network when openWorldHint is true too); anything else, or none, → write."""
-    if annotations is None or not getattr(annotations, "read_only_hint", None):
-        return "write"
-    return "network" if getattr(annotations, "open_world_hint", None) else "read"
-
-
-def render(result: Any) -> str:
-    """A `CallToolResult`'s content as text for a model."""
-    parts: list[str] = []
-    for item in getattr(result, "content", None) or []:
-        kind = getattr(item, "type", "")
-        if kind == "text":
-            parts.append(str(item.text))
-        elif kind in ("image", "audio"):
-            size = len(getattr(item, "data", "") or "")
-            parts.append(f"[{kind}: {getattr(item, 'mime_type', '')}, {size} bytes base64]")
-        elif kind == "resource":
-            res = item.resource
-            parts.append(str(getattr(res, "text", None) or f"[resource {getattr(res, 'uri', '')}]"))
-        elif kind == "resource_link":
-            parts.append(f"[link {getattr(item, 'uri', '')}]")
-    structured = getattr(result, "structured_content", None)
-    if not parts and structured is not None:
-        parts.append(json.dumps(structured, ensure_ascii=False))
-    return "\n".join(parts)
-
-
-def describe(exc: BaseException) -> str:
-    """One sentence for a failure, looking inside exception groups (anyio task groups raise them)."""
-    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-        exc = exc.exceptions[0]
-    text = str(exc) or type(exc).__name__
-    if isinstance(exc, TimeoutError):
-        return f"the server did not finish starting (initialize and list its tools): {text}"
-    if isinstance(exc, FileNotFoundError):
-        return f"the command was not found ({text})"
-    if isinstance(exc, OSError):
-        return f"the server could not be started ({text})"
-    if "Connection closed" in text:
-        return "the server closed the connection"
-    return text[:500]
-
-
 class McpServer:
     def __init__(self, name: str, config: McpServerConfig, registry: ToolRegistry, limits: Limits):
         self.name, self.config, self.registry, self.limits = name, config, registry, limits
@@ -105,26 +68,64 @@ class McpServer:
         self.tool_ids: list[str] = []
         self.server_info: dict[str, Any] = {}
         self._session: Any = None
-        self._task: asyncio.Task[None] | None = None
-        self._poke = asyncio.Event()
+        self._main: asyncio.AbstractEventLoop | None = None  # Venom's loop
+        self._loop: asyncio.AbstractEventLoop | None = None  # this server's loop, in `_thread`
+        self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None  # the supervisor, on this server's loop
+        self._poke: asyncio.Event | None = None  # set (on this server's loop) to ping at once
         self._log_start: int | None = None  # where this attempt's stderr starts in the log file
         self._fault: str | None = None  # the last transport fault (output that is not JSON-RPC)
         self.log_path = limits.log_dir / f"mcp-{name}.log"
 
-    # -- lifecycle -------------------------------------------------------------------------------
+    # -- lifecycle (called on Venom's loop) ------------------------------------------------------
     def start(self) -> None:
-        if self._task is None or self._task.done():
-            self.status, self.error = "starting", None
-            self._task = asyncio.create_task(self._supervise(), name=f"mcp-{self.name}")
+        if self._thread is not None:
+            return
+        self._main = asyncio.get_running_loop()
+        self.status, self.error = "starting", None
+        loop = self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=loop.run_forever, name=f"mcp-{self.name}", daemon=True)
+        self._thread.start()
+        loop.call_soon_threadsafe(self._spawn)
+
+    def _spawn(self) -> None:
+        self._poke = asyncio.Event()
+        self._task = asyncio.get_running_loop().create_task(self._supervise(), name=f"mcp-{self.name}")
 
     async def stop(self) -> None:
-        task, self._task = self._task, None
+        loop, thread = self._loop, self._thread
+        self._loop = self._thread = None
+        if loop is not None and thread is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self._cancel(), loop))
+            loop.call_soon_threadsafe(loop.stop)
+            await asyncio.to_thread(thread.join, 10)
+            if not thread.is_alive():
+                loop.close()
+        self._drop_tools()
+        self.status, self._session = "stopped", None
+
+    async def _cancel(self) -> None:
+        task = self._task
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
-        self._drop_tools()
-        self.status, self._session = "stopped", None
+
+    async def _on_main(self, fn: Callable[[], None]) -> None:
+        """Run `fn` on Venom's loop and wait for it (registry and status changes happen there)."""
+        assert self._main is not None
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                fn()
+                done.set_result(None)
+            except BaseException as exc:  # handed back to the waiting loop
+                done.set_exception(exc)
+
+        self._main.call_soon_threadsafe(run)
+        await asyncio.wrap_future(done)
 
     def view(self) -> dict[str, Any]:
         return {"name": self.name, "transport": self.config.transport, "status": self.status, "error": self.error,
@@ -144,16 +145,15 @@ class McpServer:
                 if isinstance(exc, KeyboardInterrupt | SystemExit):
                     raise
                 reason = describe(exc)
-            self._drop_tools()
             self._session = None
             if time.monotonic() - started > STABLE_SECONDS:
                 attempt = 0
             delay = min(self.limits.max_backoff, FIRST_BACKOFF * 2 ** attempt)
             attempt += 1
             tail = self._stderr_tail()
-            self.status = "error"
-            self.error = f"{reason}{f'; its last output: {tail}' if tail else ''} (restarting in {delay:g} s)"
-            logger.bind(no_ws=True).warning("MCP server {}: {}", self.name, self.error)
+            error = f"{reason}{f'; its last output: {tail}' if tail else ''} (restarting in {delay:g} s)"
+            await self._on_main(functools.partial(self._set_error, error))
+            logger.bind(no_ws=True).warning("MCP server {}: {}", self.name, error)
             await asyncio.sleep(delay)
             self.restarts += 1
 
@@ -185,8 +185,7 @@ class McpServer:
             self.server_info = {"name": getattr(info, "name", None), "version": getattr(info, "version", None),
                                 "protocol_version": getattr(init, "protocol_version", None)}
             self._session = session
-            self._register(listed, level)
-            self.status, self.error, self.ready_at = "ready", None, time.monotonic()
+            await self._on_main(lambda: self._set_ready(listed, level))
             logger.bind(no_ws=True).info("MCP server {} ready with {} tools", self.name, len(self.tool_ids))
             await self._watch(session)
 
@@ -228,10 +227,12 @@ class McpServer:
         return tools[:MAX_TOOLS]
 
     async def _watch(self, session: Any) -> None:
+        poke = self._poke
+        assert poke is not None
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._poke.wait(), PING_SECONDS)
-            self._poke.clear()
+                await asyncio.wait_for(poke.wait(), PING_SECONDS)
+            poke.clear()
             try:
                 await asyncio.wait_for(session.send_ping(), PING_TIMEOUT)
             except Exception as exc:
@@ -243,7 +244,15 @@ class McpServer:
             self._fault = " ".join(str(message).split())[:200] or type(message).__name__
             logger.bind(no_ws=True).warning("MCP server {} sent unreadable output: {}", self.name, self._fault)
 
-    # -- tools -----------------------------------------------------------------------------------
+    # -- status and tools (on Venom's loop) -------------------------------------------------------
+    def _set_ready(self, listed: list[Any], level: int | None) -> None:
+        self._register(listed, level)
+        self.status, self.error, self.ready_at = "ready", None, time.monotonic()
+
+    def _set_error(self, error: str) -> None:
+        self._drop_tools()
+        self.status, self.error = "error", error
+
     def _register(self, listed: list[Any], level: int | None) -> None:
         self._drop_tools()
         for tool in listed:
@@ -264,19 +273,25 @@ class McpServer:
         self.tool_ids = []
 
     def _caller(self, name: str) -> Handler:
+        async def on_server_loop(session: Any, arguments: dict[str, Any]) -> ToolOutput:
+            result = await session.call_tool(name, arguments)  # reading and parsing happen here, off Venom's loop
+            return ToolOutput(render(result), bool(getattr(result, "is_error", False)))
+
         async def call(arguments: dict[str, Any]) -> ToolOutput:
-            session = self._session
-            if session is None or self.status != "ready":
+            session, loop = self._session, self._loop
+            if session is None or loop is None or self.status != "ready":
                 raise ToolError("mcp_server_unavailable",
                                 f"The MCP server '{self.name}' is not ready ({self.status}"
                                 f"{': ' + self.error if self.error else ''}).")
+            # A cancelled wait (the registry's timeout) cancels the call on the server's loop too.
+            future = asyncio.run_coroutine_threadsafe(on_server_loop(session, arguments), loop)
             try:
-                result = await session.call_tool(name, arguments)
+                return await asyncio.wrap_future(future)
             except Exception as exc:
-                self._poke.set()  # check the connection now rather than at the next ping
+                if self._poke is not None and not loop.is_closed():
+                    loop.call_soon_threadsafe(self._poke.set)  # check the connection now, not at the next ping
                 raise ToolError("mcp_call_failed",
                                 f"The MCP server '{self.name}' failed the call: {describe(exc)}.") from None
-            return ToolOutput(render(result), bool(getattr(result, "is_error", False)))
         return call
 
     def _stderr_tail(self, limit: int = 400) -> str:
@@ -290,5 +305,3 @@ class McpServer:
         except OSError:
             return ""
 
-
-ServerFactory = Callable[[str, McpServerConfig], McpServer]
