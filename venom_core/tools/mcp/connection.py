@@ -242,7 +242,6 @@ class McpServer:
         """The SDK hands transport faults (a line that is not JSON-RPC) to this handler."""
         if isinstance(message, Exception):
             self._fault = " ".join(str(message).split())[:200] or type(message).__name__
-            logger.bind(no_ws=True).warning("MCP server {} sent unreadable output: {}", self.name, self._fault)
 
     # -- status and tools (on Venom's loop) -------------------------------------------------------
     def _set_ready(self, listed: list[Any], level: int | None) -> None:

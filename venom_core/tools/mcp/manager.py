@@ -15,6 +15,7 @@ from loguru import logger
 
 from venom_core.tools.mcp.config import ConfigFileError, McpConfig, McpServerConfig, load_config, save_config
 from venom_core.tools.mcp.connection import Limits, McpServer
+from venom_core.tools.mcp.quiet import quiet_sdk_tracebacks
 from venom_core.tools.registry import ToolRegistry
 
 
@@ -25,6 +26,7 @@ class McpManager:
         self.config_error: str | None = None  # the file on disk could not be used (shown by the API)
         self.servers: dict[str, McpServer] = {}
         self._lock = asyncio.Lock()
+        quiet_sdk_tracebacks()
 
     async def start(self) -> None:
         try:
