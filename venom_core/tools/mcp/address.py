@@ -51,8 +51,9 @@ async def check_url(url: str, policy: AddressPolicy) -> list[IPAddress]:
         if reason == "loopback":
             continue
         if reason in ALWAYS_REFUSED or policy.refusal(host, ip, port) is not None:
+            shown = host if host == str(ip) else f"{host} ({ip})"
             raise AddressRefused(
-                f"{host} ({ip}) is a {reason} address. MCP servers may be on this machine (loopback) or public; "
+                f"{shown} is a {reason} address. MCP servers may be on this machine (loopback) or public; "
                 "the owner can allow other addresses with VENOM_OUTBOUND_ALLOW_HOSTS.")
     return addresses
 

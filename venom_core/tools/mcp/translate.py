@@ -47,6 +47,8 @@ def describe(exc: BaseException) -> str:
         return f"the command was not found ({text})"
     if isinstance(exc, OSError):
         return f"the server could not be started ({text})"
+    if type(exc).__name__ in ("ConnectError", "ConnectTimeout"):
+        return f"could not connect to the server ({text})"
     if "Connection closed" in text:
         return "the server closed the connection"
     return text[:500]
