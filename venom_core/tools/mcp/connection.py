@@ -245,11 +245,15 @@ class McpServer:
 
     # -- status and tools (on Venom's loop) -------------------------------------------------------
     def _set_ready(self, listed: list[Any], level: int | None) -> None:
+        if self._loop is None:  # stopped meanwhile: a stopped server keeps no tools
+            return
         self._register(listed, level)
         self.status, self.error, self.ready_at = "ready", None, time.monotonic()
 
     def _set_error(self, error: str) -> None:
         self._drop_tools()
+        if self._loop is None:
+            return
         self.status, self.error = "error", error
 
     def _register(self, listed: list[Any], level: int | None) -> None:
