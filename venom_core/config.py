@@ -208,6 +208,13 @@ class Settings(BaseSettings):
     VENOM_ARCHITECT_RUN_STEPS: bool = True  # run each plan step as a sub-task
     VENOM_PLAN_STEP_TIMEOUT_SECONDS: float = Field(default=300.0, gt=0)
 
+    # --- Tools and MCP servers (issue 13: venom_core/tools) -------------------------------------
+    VENOM_MCP_CONFIG: Path | None = None  # the `mcpServers` JSON file; unset = VENOM_DATA_DIR/mcp.json
+    VENOM_TOOL_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=3600)  # one tool call
+    VENOM_TOOL_MAX_RESULT_CHARS: int = Field(default=100_000, ge=1000, le=50_000_000)  # longer results are cut
+    VENOM_MCP_START_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=600)  # connect + initialize + list tools
+    VENOM_MCP_MAX_BACKOFF_SECONDS: float = Field(default=60.0, ge=1, le=3600)  # longest wait between restarts
+
     @field_validator("VENOM_OUTBOUND_ALLOW_HOSTS")
     @classmethod
     def _valid_allow_hosts(cls, value: str) -> str:
@@ -266,6 +273,10 @@ class Settings(BaseSettings):
         if self.VENOM_DATABASE_URL:
             return self.VENOM_DATABASE_URL
         return f"sqlite+aiosqlite:///{(self.VENOM_DATA_DIR / 'venom.db').resolve()}"
+
+    @property
+    def mcp_config_path(self) -> Path:
+        return self.VENOM_MCP_CONFIG or self.VENOM_DATA_DIR / "mcp.json"
 
     @property
     def ui_origins(self) -> list[str]:

@@ -30,6 +30,9 @@ from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.storage.sql import SqlStorage
+from venom_core.tools.mcp.manager import McpManager
+from venom_core.tools.registry import ToolRegistry
+from venom_core.tools.wiring import build_tools, start_tools, stop_tools
 
 
 @dataclass
@@ -53,6 +56,9 @@ class Services:
     orchestrator: VenomOrchestrator | None = None
     # The LLM runtime registry (venom_core/runtimes): providers, routing policy, streaming.
     runtimes: RuntimeRegistry | None = None
+    # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
+    tools: ToolRegistry | None = None
+    mcp: McpManager | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -80,6 +86,7 @@ def build_services(settings: Settings) -> Services:
     services.runtimes = runtimes
     tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
     services.health_checks.append(runtimes.health_check)
+    build_tools(services, autonomy)
     return services
 
 
@@ -93,6 +100,7 @@ async def start_services(s: Services) -> None:
     start_memory(s)  # background load; subscribes to task events before recovery re-queues tasks
     if s.runtimes is not None:
         s.runtimes.start()  # the model loads in the background; startup does not wait for it
+    await start_tools(s)  # MCP servers connect in the background; startup does not wait for them
     await s.tasks.recover()
     s.background.append(
         asyncio.create_task(
@@ -110,6 +118,7 @@ async def stop_services(s: Services) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await job
     await s.queue.stop()
+    await stop_tools(s)
     if s.runtimes is not None:
         await s.runtimes.close()
     await s.log.stop()

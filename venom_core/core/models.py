@@ -62,6 +62,9 @@ class EventType(enum.StrEnum):
     SERVICE_STATUS_UPDATE = "SERVICE_STATUS_UPDATE"
     RENDER_WIDGET = "RENDER_WIDGET"
     AUDIT_ACTION = "AUDIT_ACTION"  # an admin action (or a refused attempt): who, from where, what, outcome
+    TOOL_CALL_STARTED = "TOOL_CALL_STARTED"  # a registry tool call began: tool, masked arguments
+    TOOL_CALL_FINISHED = "TOOL_CALL_FINISHED"  # it returned: duration, result preview
+    TOOL_CALL_FAILED = "TOOL_CALL_FAILED"  # it was refused, timed out, or the tool reported an error
 
 
 TERMINAL_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.TASK_FAILED, EventType.TASK_ABORTED})

@@ -14,6 +14,7 @@ from venom_core.api.routes import (
     lessons,
     llm_runtime,
     llm_simple,
+    mcp_servers,
     memory,
     memory_batch,
     metrics,
@@ -24,6 +25,7 @@ from venom_core.api.routes import (
     stream,
     system,
     tasks,
+    tools,
     ws,
 )
 
@@ -52,4 +54,6 @@ ROUTERS: list[APIRouter] = [
     models.router,
     llm_runtime.router,
     audit.router,
+    tools.router,
+    mcp_servers.router,
 ]

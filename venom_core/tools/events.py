@@ -1,0 +1,76 @@
+"""The events of one tool call: TOOL_CALL_STARTED, then TOOL_CALL_FINISHED or TOOL_CALL_FAILED.
+
+They go through the event log's public `append`, on the task's stream when the call belongs to a
+task and as system events otherwise (a call made with `POST /api/v1/tools/{id}/invoke`). The
+arguments are masked like the audit trail masks request bodies (secret names, credential-shaped
+values, known secret values) and the result is shown only as a bounded, masked preview.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from venom_core.core.audit import summarize
+from venom_core.core.masking import mask_text
+from venom_core.core.models import EventType
+from venom_core.tools.spec import ToolResult, ToolSpec
+
+PREVIEW_CHARS = 500
+
+
+class Appender(Protocol):
+    """The part of `core.event_log.EventLog` a tool call needs."""
+
+    def append(self, task_id: str | None, type: str, *, message: str = "", agent: str | None = None,
+               data: dict[str, Any] | None = None, persist: bool = True) -> Any: ...
+
+
+class CallEvents:
+    def __init__(self, log: Appender | None, secrets: Iterable[str] = ()):
+        self.log = log
+        self.secrets = [s for s in secrets if s]
+
+    def _append(self, task_id: str | None, type: str, message: str, data: dict[str, Any]) -> None:
+        if self.log is None:
+            return
+        try:
+            self.log.append(task_id, type, message=message, agent="Tools", data=data)
+        except KeyError:  # the task finished meanwhile: the call is still recorded, as a system event
+            self.log.append(None, type, message=message, agent="Tools", data={**data, "task_id_hint": task_id})
+
+    def preview(self, text: str) -> str:
+        return mask_text(text[:PREVIEW_CHARS], self.secrets)
+
+    def started(self, spec: ToolSpec, call_id: str, arguments: dict[str, Any], task_id: str | None) -> None:
+        masked = summarize(arguments)
+        if self.secrets:
+            masked = _mask_known(masked, self.secrets)
+        self._append(task_id, EventType.TOOL_CALL_STARTED, f"tool {spec.function_name} called",
+                     {"call_id": call_id, "tool_id": spec.id, "function_name": spec.function_name,
+                      "source": spec.source, "side_effect": spec.side_effect, "arguments": masked})
+
+    def finished(self, spec: ToolSpec, result: ToolResult, task_id: str | None) -> None:
+        data: dict[str, Any] = {
+            "call_id": result.call_id, "tool_id": spec.id, "function_name": spec.function_name,
+            "source": spec.source, "duration_ms": result.duration_ms, "is_error": result.is_error,
+            "result_preview": self.preview(result.result), "result_chars": len(result.result),
+            "truncated": result.truncated,
+        }
+        if result.error_code is None and not result.is_error:
+            self._append(task_id, EventType.TOOL_CALL_FINISHED,
+                         f"tool {spec.function_name} finished in {result.duration_ms:.0f} ms", data)
+        else:
+            data["error_code"] = result.error_code or "tool_error"
+            self._append(task_id, EventType.TOOL_CALL_FAILED,
+                         f"tool {spec.function_name} failed ({data['error_code']})", data)
+
+
+def _mask_known(value: Any, secrets: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {k: _mask_known(v, secrets) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask_known(v, secrets) for v in value]
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    return value
