@@ -7,12 +7,13 @@ import { Panel } from "@/components/ui/Panel";
 import { ApiError } from "@/lib/api/errors";
 import { Bubble } from "./Bubble";
 import { Composer } from "./Composer";
-import { useChat } from "./useChat";
+import type { useChat } from "./useChat";
 
-export function Chat() {
+/** The conversation itself; its state lives in the page, which shares it with the conversation list. */
+export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; onNewChat: () => void }) {
   const { t, lang } = usePrefs();
   const toast = useToast();
-  const { messages, send, abort, newChat, feedback, session, resets } = useChat();
+  const { messages, send, abort, feedback, session, resets } = chat;
   const end = useRef<HTMLDivElement>(null);
   const lastLen = messages.length ? (messages[messages.length - 1]?.content.length ?? 0) : 0;
 
@@ -47,10 +48,7 @@ export function Chat() {
       </div>
       <Composer
         busy={false}
-        onNewChat={() => {
-          newChat();
-          toast(t("cockpit.sessionCleared"));
-        }}
+        onNewChat={onNewChat}
         onSend={async (text, mode, storeKnowledge) => {
           const note = await send(text, { mode, storeKnowledge, lang });
           if (note === "emptyContent") {
