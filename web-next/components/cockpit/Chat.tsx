@@ -28,7 +28,7 @@ export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; on
   }, [resets, toast, t]);
 
   return (
-    <Panel title={t("cockpit.chat")} testId="chat" className="chat" actions={<span className="muted small mono" data-testid="session-id" title="session">{session ?? ""}</span>}>
+    <Panel title={t("cockpit.chat")} testId="chat" className="chat" actions={<span className="muted small mono session-tag" data-testid="session-id" title="session">{session ?? ""}</span>}>
       <div className="messages" data-testid="messages" aria-live="polite">
         {messages.length === 0 ? <p className="empty">{t("cockpit.emptyChat")}</p> : null}
         {messages.map((m) => (

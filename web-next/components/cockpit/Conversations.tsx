@@ -133,13 +133,10 @@ export function Conversations({ id, current, open, onClose, onOpen, onNew }: Pro
           ) : null}
         </div>
       </aside>
-      <ConfirmDialog
-        open={doomed !== null}
-        danger
-        message={t("conversations.confirmDelete", { title: doomed?.title ?? "" })}
-        onConfirm={() => void confirmDelete()}
-        onCancel={() => setDoomed(null)}
-      />
+      {/* Mounted only while asked: the Cockpit has one confirmation dialog at a time. */}
+      {doomed ? (
+        <ConfirmDialog open danger message={t("conversations.confirmDelete", { title: doomed.title })} onConfirm={() => void confirmDelete()} onCancel={() => setDoomed(null)} />
+      ) : null}
     </>
   );
 }
