@@ -45,9 +45,15 @@ export function Conversations({ id, current, open, onClose, onOpen, onNew }: Pro
     const tick = setInterval(() => setNow(Date.now()), 60_000);
     return () => clearInterval(tick);
   }, []);
+  const { items } = list;
+  useEffect(() => {
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- the clock the new rows are measured against
+    setNow(Date.now());
+  }, [items]);
   const rel = useMemo(() => new Intl.RelativeTimeFormat(lang, { numeric: "auto" }), [lang]);
   const ago = (iso: string) => {
-    const s = Math.round((Date.parse(iso) - now) / 1000);
+    // Never in the future: the server's clock may run a little ahead of this one.
+    const s = Math.min(0, Math.round((Date.parse(iso) - now) / 1000));
     const a = Math.abs(s);
     if (a < 60) return rel.format(s, "second");
     if (a < 3600) return rel.format(Math.round(s / 60), "minute");
@@ -81,11 +87,11 @@ export function Conversations({ id, current, open, onClose, onOpen, onNew }: Pro
         <header className="panel__head">
           <h2 className="panel__title">{t("conversations.title")}</h2>
           <div className="panel__actions">
-            <button type="button" className="btn btn--primary btn--sm" onClick={onNew} data-testid="conversation-new">+ {t("conversations.new")}</button>
             <button type="button" className="icon-btn conversations__close" onClick={onClose} aria-label={t("conversations.close")} title={t("conversations.close")} data-testid="conversations-close">✕</button>
           </div>
         </header>
         <div className="panel__body conversations__body">
+          <button type="button" className="btn btn--primary" onClick={onNew} data-testid="conversation-new">+ {t("conversations.new")}</button>
           <input
             ref={search}
             type="search"
