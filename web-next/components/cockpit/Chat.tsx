@@ -7,12 +7,13 @@ import { Panel } from "@/components/ui/Panel";
 import { ApiError } from "@/lib/api/errors";
 import { Bubble } from "./Bubble";
 import { Composer } from "./Composer";
-import { useChat } from "./useChat";
+import type { useChat } from "./useChat";
 
-export function Chat() {
+/** The conversation itself; its state lives in the page, which shares it with the conversation list. */
+export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; onNewChat: () => void }) {
   const { t, lang } = usePrefs();
   const toast = useToast();
-  const { messages, send, abort, newChat, feedback, session, resets } = useChat();
+  const { messages, send, abort, feedback, session, resets } = chat;
   const end = useRef<HTMLDivElement>(null);
   const lastLen = messages.length ? (messages[messages.length - 1]?.content.length ?? 0) : 0;
 
@@ -27,7 +28,7 @@ export function Chat() {
   }, [resets, toast, t]);
 
   return (
-    <Panel title={t("cockpit.chat")} testId="chat" className="chat" actions={<span className="muted small mono" data-testid="session-id" title="session">{session ?? ""}</span>}>
+    <Panel title={t("cockpit.chat")} testId="chat" className="chat" actions={<span className="muted small mono session-tag" data-testid="session-id" title="session">{session ?? ""}</span>}>
       <div className="messages" data-testid="messages" aria-live="polite">
         {messages.length === 0 ? <p className="empty">{t("cockpit.emptyChat")}</p> : null}
         {messages.map((m) => (
@@ -47,10 +48,7 @@ export function Chat() {
       </div>
       <Composer
         busy={false}
-        onNewChat={() => {
-          newChat();
-          toast(t("cockpit.sessionCleared"));
-        }}
+        onNewChat={onNewChat}
         onSend={async (text, mode, storeKnowledge) => {
           const note = await send(text, { mode, storeKnowledge, lang });
           if (note === "emptyContent") {

@@ -2,15 +2,17 @@
 
 /**
  * The Cockpit conversation: sending (task or Direct stream), following each answer over SSE,
- * resuming after a reload from the stored last event id, aborting, feedback and new sessions.
+ * resuming after a reload from the stored last event id, aborting, feedback, new sessions and
+ * reopening a stored one from the conversation list. A turn another tab adds to this session
+ * (seen on `/ws/events`) is read back from the server when its task ends, so both tabs agree.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLive } from "@/components/providers/Live";
-import { apiPost, request } from "@/lib/api/client";
+import { apiGet, apiPost, request } from "@/lib/api/client";
 import { ApiError } from "@/lib/api/errors";
 import type { TaskCreated } from "@/lib/api/types";
 import { parseInput } from "@/lib/chat/slash";
-import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, startSession, type ChatMessage, type Mode, type MsgStatus, type PlanStep } from "@/lib/chat/store";
+import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, selectSession, startSession, type ChatMessage, type Mode, type MsgStatus, type PlanStep } from "@/lib/chat/store";
 import { mergeHistory, sessionGone, type ServerSession } from "@/lib/chat/sync";
 import { apiUrl } from "@/lib/config";
 import type { Lang } from "@/lib/i18n";
@@ -32,6 +34,9 @@ const toError = (err: unknown) =>
   err instanceof ApiError ? { code: err.code, message: err.message } : { code: "client_error", message: err instanceof Error ? err.message : String(err) };
 
 const BOOT_KEY = "venom-boot-id";
+const FINISHED = /^TASK_(COMPLETED|FAILED|ABORTED)$/;
+
+const isRunning = (m: ChatMessage) => m.role === "assistant" && !!m.taskId && !!m.status && !TERMINAL.has(m.status);
 
 export interface SendOptions {
   mode: Mode;
@@ -116,26 +121,40 @@ export function useChat() {
     [patch],
   );
 
-  // Restore the conversation and resume every answer that was still running.
+  /** Show session `s` from its local copy and resume every answer that was still running. */
+  const show = useCallback(
+    (s: string): ChatMessage[] => {
+      for (const c of streams.current.values()) c.abort();
+      streams.current.clear();
+      sessionRef.current = s;
+      const stored = loadMessages(s);
+      setSession(s);
+      setMessages(stored.map((m) => (isRunning(m) ? { ...m, resumed: true } : m)));
+      for (const m of stored) {
+        if (isRunning(m) && m.taskId) follow(m.id, m.taskId, m.lastSeq);
+      }
+      return stored;
+    },
+    [follow],
+  );
+
+  // Restore the conversation of the last visit.
   useEffect(() => {
-    const s = loadSession();
-    sessionRef.current = s;
-    const stored = loadMessages(s);
     const active = streams.current;
-    setSession(s);
-    setMessages(stored.map((m) => (m.role === "assistant" && m.taskId && m.status && !TERMINAL.has(m.status) ? { ...m, resumed: true } : m)));
-    for (const m of stored) {
-      if (m.role === "assistant" && m.taskId && m.status && !TERMINAL.has(m.status)) follow(m.id, m.taskId, m.lastSeq);
-    }
+    show(loadSession());
     return () => {
       for (const c of active.values()) c.abort();
       active.clear();
     };
-  }, [follow]);
+  }, [show]);
+
+  /** Tasks of this session that another tab started: their turns are read back when they end. */
+  const foreign = useRef(new Set<string>());
 
   const newChat = useCallback(() => {
     for (const c of streams.current.values()) c.abort();
     streams.current.clear();
+    foreign.current.clear();
     const s = startSession();
     sessionRef.current = s;
     setSession(s);
@@ -148,7 +167,7 @@ export function useChat() {
     if (!s) return;
     let server: ServerSession;
     try {
-      server = await request<ServerSession>("get", "/api/v1/memory/session/{session_id}", { params: { session_id: s } });
+      server = await apiGet("/api/v1/memory/session/{session_id}", { params: { session_id: s } });
     } catch {
       return; // offline or no orchestrator: keep the local copy
     }
@@ -160,6 +179,18 @@ export function useChat() {
     }
     setMessages((prev) => mergeHistory(prev, server.history));
   }, [newChat]);
+
+  /** Continue a stored conversation: its local copy at once, then its whole history from the server. */
+  const openSession = useCallback(
+    (id: string) => {
+      if (id === sessionRef.current) return;
+      foreign.current.clear();
+      selectSession(id);
+      const stored = show(id);
+      void syncWithServer(stored);
+    },
+    [show, syncWithServer],
+  );
 
   // On mount (after the restore above): the stored copy is what the page shows.
   useEffect(() => {
@@ -175,6 +206,31 @@ export function useChat() {
     localStorage.setItem(BOOT_KEY, bootId);
     if (seen && seen !== bootId) void syncWithServer();
   }, [bootId, syncWithServer]);
+
+  // Other tabs: a conversation deleted elsewhere ends here too; a turn added elsewhere is read back.
+  useEffect(
+    () =>
+      subscribe((ev) => {
+        const current = sessionRef.current;
+        if (!current) return;
+        if (ev.type === "SESSION_DELETED") {
+          if (ev.data.session_id !== current) return;
+          newChat();
+          setResets((n) => n + 1);
+          return;
+        }
+        const taskId = ev.task_id ?? (typeof ev.data.task_id === "string" ? ev.data.task_id : null);
+        if (!taskId) return;
+        if (ev.type === "TASK_CREATED") {
+          const req = ev.data.request;
+          const sid = typeof req === "object" && req !== null && "session_id" in req ? req.session_id : null;
+          if (sid === current && !messagesRef.current.some((m) => m.taskId === taskId)) foreign.current.add(taskId);
+        } else if (FINISHED.test(ev.type) && foreign.current.delete(taskId)) {
+          void syncWithServer();
+        }
+      }),
+    [subscribe, newChat, syncWithServer],
+  );
 
   // Complex mode: plan steps arrive as PLAN_* events on the live feed.
   useEffect(
@@ -304,7 +360,7 @@ export function useChat() {
     [patch],
   );
 
-  return { session, messages, send, abort, newChat, feedback, resets };
+  return { session, messages, send, abort, newChat, openSession, feedback, resets };
 }
 
 function foldPlan(plan: PlanStep[], type: string, data: Record<string, unknown>, message: string): PlanStep[] {

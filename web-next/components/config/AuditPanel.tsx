@@ -27,9 +27,13 @@ export function AuditPanel() {
     setCursor(null);
     void reloadFirst();
   }, [reloadFirst]);
+  // Follow live entries only once the trail was readable: a client that is not admin is refused,
+  // and each refusal is itself an audited action, so reloading on it would loop (and every
+  // answer would arrive already superseded, leaving the refusal never shown).
+  const readable = first.data !== null;
   useEffect(() => subscribe((ev) => {
-    if (ev.type === "AUDIT_ACTION") refresh();
-  }), [subscribe, refresh]);
+    if (ev.type === "AUDIT_ACTION" && readable) refresh();
+  }), [subscribe, refresh, readable]);
   const next = cursor ?? (older.length ? null : first.data?.next_cursor ?? null);
   const more = async () => {
     if (!next) return;

@@ -10,7 +10,7 @@ import { reportReachable } from "./connectivity";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
-type Method = "get" | "post" | "delete";
+type Method = "get" | "post" | "patch" | "delete";
 
 type PathsWith<M extends Method> = {
   [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
@@ -52,7 +52,12 @@ function buildPath(path: string, params?: Record<string, string>, query?: object
 
 /** Untyped request; answers the parsed JSON body or throws ApiError with the API's sentence. */
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const url = apiUrl(buildPath(path, opts.params, opts.query));
+  return (await exchange<T>(method, buildPath(path, opts.params, opts.query), opts)).body;
+}
+
+/** One round trip to `target` (a path on the API, with its query); the parsed body and the headers. */
+async function exchange<T>(method: string, target: string, opts: RequestOptions): Promise<{ body: T; headers: Headers }> {
+  const url = apiUrl(target);
   const timeout = AbortSignal.timeout(opts.timeoutMs ?? 15_000);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   let res: Response;
@@ -71,9 +76,42 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   }
   reportReachable(res.status !== 502 && res.status !== 504);
   if (!res.ok) throw await errorFromResponse(res);
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { body: undefined as T, headers: res.headers };
   const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return { body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+}
+
+/** The target of `rel="next"` in an RFC 8288 `Link` header, or null on the last page. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(",")) {
+    const m = /^\s*<([^>]*)>\s*;(.*)$/.exec(part);
+    if (m?.[1] && /(^|;)\s*rel="?next"?\s*(;|$)/.test(m[2] ?? "")) return m[1];
+  }
+  return null;
+}
+
+/** An API path (with query) from a `Link` target: relative as the API sends it, or absolute. */
+function linkTarget(link: string): string {
+  if (link.startsWith("/")) return link;
+  const u = new URL(link);
+  return `${u.pathname}${u.search}`;
+}
+
+export interface Paged<T> {
+  items: T;
+  /** The next page's location from the `Link` header; pass it back as `next` to read that page. */
+  next: string | null;
+}
+
+/** A GET on a route paged by a `Link: <…>; rel="next"` header. With `next`, reads that page instead. */
+export async function apiGetPage<P extends PathsWith<"get">>(
+  path: P,
+  opts: RequestOptions<QueryOf<Op<P, "get">>> & { next?: string | null } = {},
+): Promise<Paged<Ok<Op<P, "get">>>> {
+  const target = opts.next ? linkTarget(opts.next) : buildPath(path, opts.params, opts.query ?? undefined);
+  const { body, headers } = await exchange<Ok<Op<P, "get">>>("get", target, opts as RequestOptions);
+  return { items: body, next: nextLink(headers.get("link")) };
 }
 
 export function apiGet<P extends PathsWith<"get">>(
@@ -88,6 +126,13 @@ export function apiPost<P extends PathsWith<"post">>(
   opts: RequestOptions<QueryOf<Op<P, "post">>, BodyOf<Op<P, "post">>> = {},
 ): Promise<Ok<Op<P, "post">>> {
   return request("post", path, opts as RequestOptions);
+}
+
+export function apiPatch<P extends PathsWith<"patch">>(
+  path: P,
+  opts: RequestOptions<QueryOf<Op<P, "patch">>, BodyOf<Op<P, "patch">>> = {},
+): Promise<Ok<Op<P, "patch">>> {
+  return request("patch", path, opts as RequestOptions);
 }
 
 export function apiDelete<P extends PathsWith<"delete">>(

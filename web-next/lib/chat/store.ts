@@ -58,6 +58,16 @@ export function startSession(): string {
   return id;
 }
 
+/** Make `id` the current session (a conversation reopened from the list); its local copy stays. */
+export function selectSession(id: string): void {
+  localStorage.setItem(SESSION_KEY, id);
+}
+
+/** Drop the local copy of a conversation that was deleted. */
+export function forgetMessages(session: string): void {
+  localStorage.removeItem(chatKey(session));
+}
+
 export function loadMessages(session: string): ChatMessage[] {
   try {
     const raw = localStorage.getItem(chatKey(session));

@@ -5,19 +5,12 @@
  * server does not keep: running answers (with their SSE resume id), failures, Direct-mode answers,
  * badges and feedback.
  */
+import type { Schemas } from "@/lib/api/client";
 import { TERMINAL, msgId, type ChatMessage } from "./store";
 
-export interface ServerTurn {
-  role: string;
-  content: string;
-  task_id?: string | null;
-  timestamp?: string | null;
-}
-
-export interface ServerSession {
-  history: ServerTurn[];
-  count: number;
-}
+/** A stored turn and a session's history, as `GET /api/v1/memory/session/{id}` answers them. */
+export type ServerTurn = Schemas["TurnView"];
+export type ServerSession = Pick<Schemas["SessionHistory"], "history" | "count">;
 
 const keyOf = (role: string, taskId: string) => `${role}:${taskId}`;
 
