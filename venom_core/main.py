@@ -27,7 +27,8 @@ COMMON_ERRORS = {"400": "Bad request, or a Host that is not this server (host_no
                  "403": "A browser page from a foreign origin (origin_not_allowed, cross_site_request)",
                  "413": "Request body too large",
                  "429": "Rate limit exceeded, or too many open streams", "500": "Unexpected server error",
-                 "503": "Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind)"}
+                 "503": "Storage unavailable (storage_unavailable, with Retry-After), or not serving: "
+                        "bound off loopback without VENOM_API_TOKEN (unsafe_bind)"}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

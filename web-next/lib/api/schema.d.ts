@@ -2220,7 +2220,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2365,7 +2365,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,7 +2509,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2647,7 +2647,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2808,7 +2808,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2935,7 +2935,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3096,7 +3096,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3425,7 +3425,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3826,7 +3826,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3979,7 +3979,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5537,7 +5537,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5681,7 +5681,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5832,7 +5832,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7602,7 +7602,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7729,7 +7729,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -7875,7 +7875,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8036,7 +8036,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8163,7 +8163,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8288,7 +8288,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8415,7 +8415,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8542,7 +8542,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8667,7 +8667,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -8833,7 +8833,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11111,7 +11111,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11238,7 +11238,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11399,7 +11399,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11526,7 +11526,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11653,7 +11653,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11780,7 +11780,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12662,7 +12662,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12838,7 +12838,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -12965,7 +12965,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13090,7 +13090,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
