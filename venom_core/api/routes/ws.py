@@ -70,16 +70,19 @@ def matches(event: Event, patterns: list[str], task_id: str | None) -> bool:
 async def events_feed(ws: WebSocket) -> None:
     services = services_of(ws)
     params = ws.query_params
-    await ws.accept()
     try:
         patterns, task_id = make_filter(params.get("types"), params.get("task_id"))
         since = parse_since(params.get("since"))
     except BadQuery as exc:
+        await ws.accept()
         await ws.close(code=1008, reason=str(exc))
         return
+    # Subscribed before the handshake completes: an event that a client causes as soon as it is
+    # connected must not fall between the accept and the subscription.
     sub = services.bus.subscribe(lambda e: matches(e, patterns, task_id), maxsize=services.settings.VENOM_WS_QUEUE_SIZE)
     last = 0
     try:
+        await ws.accept()
         if since is not None:
             try:
                 last = await _replay(ws, services.log, since, patterns, task_id)
