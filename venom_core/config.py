@@ -8,13 +8,14 @@ are refused when the settings are validated, so the server never starts in that 
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from venom_core.core.masking import mask_settings
 from venom_core.net.addresses import parse_allow_list
@@ -162,6 +163,16 @@ class Settings(BaseSettings):
     ANTHROPIC_MODEL: str = "claude-3-5-haiku-latest"
     VENOM_CLOUD_PROVIDER: str = ""  # openai|google|anthropic for AI_MODE=CLOUD/HYBRID; "" = first with a key
     VENOM_HYBRID_CLOUD_MIN_CHARS: int = Field(default=1000, ge=1)  # HYBRID: longer prompts go to cloud
+    # Estimated cost per model: JSON `{"provider/model" or "model": {"prompt": USD, "completion": USD}}`,
+    # prices per million tokens; {} = no cost shown (see docs/RUNTIMES.md, "Usage accounting").
+    VENOM_MODEL_PRICES: Annotated[dict[str, dict[str, float]], NoDecode] = Field(default_factory=dict)
+
+    @field_validator("VENOM_MODEL_PRICES", mode="before")
+    @classmethod
+    def _prices(cls, v: object) -> object:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return {}
+        return json.loads(v) if isinstance(v, str) else v  # bad JSON: a ValueError names the setting
 
     @field_validator("LLM_PROVIDER", "LLM_FALLBACK_PROVIDER", mode="before")
     @classmethod

@@ -21,6 +21,7 @@ from venom_core.core.first_run import ensure_workspace
 from venom_core.core.system_info import system_status as collect_status
 from venom_core.core.task_runner import TaskRunner
 from venom_core.core.task_service import TaskService
+from venom_core.core.usage_ledger import UsageLedger
 from venom_core.core.watchdog import watch_stalled_tasks
 from venom_core.core.work_queue import AsyncioWorkerPool
 from venom_core.memory.brain import Brain
@@ -59,6 +60,8 @@ class Services:
     # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
     tools: ToolRegistry | None = None
     mcp: McpManager | None = None
+    # Token usage per provider and model, summed from the log's LLM_USAGE events.
+    usage: UsageLedger | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -72,7 +75,8 @@ def build_services(settings: Settings) -> Services:
 
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
     autonomy = AutonomyGate(storage, settings.VENOM_AUTONOMY_LEVEL)
-    runtimes = RuntimeRegistry(settings, autonomy)
+    usage = UsageLedger(log, storage, settings.VENOM_MODEL_PRICES)
+    runtimes = RuntimeRegistry(settings, autonomy, usage_sink=usage.record)
     orchestrator = VenomOrchestrator(settings, system_status, autonomy)  # looks up services.runtimes per call
     runner = TaskRunner(log, orchestrator)
     queue = AsyncioWorkerPool(runner.run, settings.MAX_CONCURRENT_TASKS)
@@ -84,6 +88,7 @@ def build_services(settings: Settings) -> Services:
     orchestrator.bind(services)
     services.memory, services.brain = build_memory(settings)
     services.runtimes = runtimes
+    services.usage = usage
     tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
     services.health_checks.append(runtimes.health_check)
     build_tools(services, autonomy)
@@ -95,6 +100,8 @@ async def start_services(s: Services) -> None:
     ensure_workspace(s.settings.VENOM_WORKSPACE)  # a first `/file list` must not fail on a fresh install
     await s.storage.init()
     await s.log.start()
+    if s.usage is not None:
+        await s.usage.load()  # before any model call: a call is counted once, from the log or live
     if s.orchestrator is not None:
         await s.orchestrator.start()  # autonomy level from storage, before any task runs
     start_memory(s)  # background load; subscribes to task events before recovery re-queues tasks

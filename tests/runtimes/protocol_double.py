@@ -15,6 +15,8 @@ Faults are queued with `POST /_control/faults` and consumed one per chat request
 `{"kind": "drop_after", "chunks": 2}` (cut the connection mid-stream), and
 `{"kind": "slow", "pieces": 400, "delay": 0.05}` (a long, slow answer). `GET /_control/log`
 lists every chat request with its body and whether the client hung up before the end.
+`POST /_control/usage {"prompt_tokens": P, "completion_tokens": C}` makes every later answer report
+those counts in each protocol's own fields (until reset), so usage accounting can be checked exactly.
 
 Run: `python -m tests.runtimes.protocol_double --port N --model FILE.gguf`.
 """
@@ -68,6 +70,7 @@ class Double:
         self.faults: list[dict[str, Any]] = []
         self.log: list[dict[str, Any]] = []
         self.models = [CHAT_MODEL]
+        self.usage: dict[str, int] | None = None
 
     def take_fault(self) -> dict[str, Any]:
         return self.faults.pop(0) if self.faults else {}
@@ -132,6 +135,12 @@ def make_app(double: Double) -> FastAPI:
         double.faults.clear()
         double.log.clear()
         double.models = [CHAT_MODEL]
+        double.usage = None
+        return {"ok": True}
+
+    @app.post("/_control/usage")
+    async def set_usage(request: Request) -> dict[str, Any]:
+        double.usage = await request.json()
         return {"ok": True}
 
     @app.get("/_control/log")
@@ -188,7 +197,10 @@ def make_app(double: Double) -> FastAPI:
                                "done": False}).encode() + b"\n"
 
         final = json.dumps({"model": body["model"], "message": {"role": "assistant", "content": ""}, "done": True,
-                            "done_reason": "stop", "eval_count": len(pieces)}).encode() + b"\n"
+                            "done_reason": "stop", "eval_count": len(pieces),
+                            **({"prompt_eval_count": double.usage["prompt_tokens"],
+                                "eval_count": double.usage["completion_tokens"]} if double.usage else {})}
+                           ).encode() + b"\n"
         return StreamingResponse(double.stream(entry, fault, pieces, render, [final]),
                                  media_type="application/x-ndjson")
 
@@ -222,8 +234,13 @@ def make_app(double: Double) -> FastAPI:
 
         last = {"id": cid, "object": "chat.completion.chunk", "model": body["model"],
                 "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
-        return StreamingResponse(double.stream(entry, fault, pieces, render,
-                                               [f"data: {json.dumps(last)}\n\n".encode(), b"data: [DONE]\n\n"]),
+        trailer = [f"data: {json.dumps(last)}\n\n".encode()]
+        if double.usage and (body.get("stream_options") or {}).get("include_usage"):
+            u = double.usage
+            tail = {"id": cid, "object": "chat.completion.chunk", "choices": [],
+                    "usage": {**u, "total_tokens": u["prompt_tokens"] + u["completion_tokens"]}}
+            trailer.append(f"data: {json.dumps(tail)}\n\n".encode())
+        return StreamingResponse(double.stream(entry, fault, pieces, render, [*trailer, b"data: [DONE]\n\n"]),
                                  media_type="text/event-stream")
 
     for prefix in ("/v1", "/v1beta/openai"):
@@ -257,7 +274,9 @@ def make_app(double: Double) -> FastAPI:
         def ev(name: str, data: dict[str, Any]) -> bytes:
             return f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n".encode()
 
-        head = ev("message_start", {"message": {"id": "msg_double", "role": "assistant", "model": body["model"]}})
+        head = ev("message_start", {"message": {"id": "msg_double", "role": "assistant", "model": body["model"],
+                                                **({"usage": {"input_tokens": double.usage["prompt_tokens"],
+                                                              "output_tokens": 1}} if double.usage else {})}})
 
         def render(piece: str) -> bytes:
             prefix = head + ev("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}) \
@@ -267,7 +286,8 @@ def make_app(double: Double) -> FastAPI:
 
         render.first = True  # type: ignore[attr-defined]
         tail = [ev("content_block_stop", {"index": 0}),
-                ev("message_delta", {"delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": len(pieces)}}),
+                ev("message_delta", {"delta": {"stop_reason": "end_turn"}, "usage": {"output_tokens": double.usage[
+                    "completion_tokens"] if double.usage else len(pieces)}}),
                 ev("message_stop", {})]
         return StreamingResponse(double.stream(entry, fault, pieces, render, tail), media_type="text/event-stream")
 

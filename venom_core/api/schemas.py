@@ -8,6 +8,7 @@ from loguru import logger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from venom_core.api.json_fields import JsonObject, ShortText
+from venom_core.api.usage_models import UsageView
 from venom_core.core import json_safety
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
 from venom_core.core.models import Task, iso
@@ -131,6 +132,7 @@ class TaskView(BaseModel):
     llm_runtime: dict[str, Any] | None
     context_history: dict[str, Any]
     request: dict[str, Any]
+    usage: UsageView | None = None
 
 
 class TaskList(BaseModel):
@@ -176,6 +178,7 @@ def _full_view(t: Task) -> TaskView:
         llm_runtime=context.get("llm_runtime"),
         context_history=context,
         request=json_safety.clamp(t.request),
+        usage=UsageView.model_validate(context["usage"]) if isinstance(context.get("usage"), dict) else None,
     )
 
 

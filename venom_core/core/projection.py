@@ -15,7 +15,7 @@ _STATUS_BY_EVENT: dict[str, TaskStatus] = {
 }
 
 # Events whose `message` is not a human log line.
-_UNLOGGED = frozenset({EventType.TASK_STREAM, EventType.TRACE_STEP})
+_UNLOGGED = frozenset({EventType.TASK_STREAM, EventType.TRACE_STEP, EventType.LLM_USAGE})
 
 
 def new_task(event: Event) -> Task:
@@ -66,8 +66,22 @@ def apply(task: Task, event: Event) -> None:
     elif event.type in (EventType.TASK_FAILED, EventType.TASK_ABORTED):
         task.error = dict(data.get("error") or {})
         task.finished_at = event.timestamp
+    elif event.type == EventType.LLM_USAGE and isinstance(data.get("call"), dict):
+        _add_usage(task, data["call"])
     ctx = data.get("context")
     if isinstance(ctx, dict):
         task.context.update(ctx)
     if event.message and event.type not in _UNLOGGED:
         task.logs.append(event.message)
+
+
+def _add_usage(task: Task, call: dict[str, Any]) -> None:
+    """Sum one model call into `context.usage` (kept in the context so the stored row holds it)."""
+    usage = dict(task.context.get("usage") or {})
+    calls = [*(usage.get("calls") or []), {k: call.get(k) for k in ("provider", "model", "prompt_tokens",
+                                                                     "completion_tokens", "estimated")}]
+    prompt = sum(int(c.get("prompt_tokens") or 0) for c in calls)
+    completion = sum(int(c.get("completion_tokens") or 0) for c in calls)
+    task.context["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion,
+                             "total_tokens": prompt + completion,
+                             "estimated": any(bool(c.get("estimated")) for c in calls), "calls": calls}

@@ -70,7 +70,11 @@ class AnthropicProvider:
                         err = payload.get("error") or {}
                         raise RuntimeError_("llm_http_error", f"anthropic reported an error mid-stream: "
                                                               f"{err.get('message', data[:200])}")
-                    if kind == "content_block_delta":
+                    if kind == "message_start":  # input tokens come first, output tokens in message_delta
+                        usage = (payload.get("message") or {}).get("usage")
+                        if usage:
+                            yield Chunk(usage=usage)
+                    elif kind == "content_block_delta":
                         delta = payload.get("delta") or {}
                         text = delta.get("text") or delta.get("partial_json") or ""
                         if text:

@@ -160,10 +160,14 @@ class EmbeddedProvider:
 
         def worker() -> None:
             try:
+                text: list[str] = []
                 for part in self._generate(payload, params):
                     if stop.is_set():
                         break  # the consumer is gone: stop within one token
+                    text.append((part["choices"][0].get("delta") or {}).get("content") or "")
                     loop.call_soon_threadsafe(queue.put_nowait, part)
+                # llama.cpp's chat stream carries no usage: count with the model's own tokenizer.
+                loop.call_soon_threadsafe(queue.put_nowait, {"usage": self._count(payload, "".join(text))})
             except BaseException as exc:  # a failed generation ends the stream with a clear error
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
             finally:
@@ -198,12 +202,35 @@ class EmbeddedProvider:
                     return
                 if isinstance(part, BaseException):
                     raise RuntimeError_("llm_generation_error", f"The embedded model failed: {part}") from part
+                if "usage" in part:
+                    if part["usage"]:
+                        yield Chunk(usage=part["usage"])
+                    continue
                 choice = part["choices"][0]
                 delta = choice.get("delta") or {}
                 yield Chunk(text=delta.get("content") or "", tool_calls=delta.get("tool_calls"),
                             finish_reason=choice.get("finish_reason"))
         finally:
             stop.set()
+
+    def _count(self, messages: list[dict[str, str]], completion: str) -> dict[str, int] | None:
+        """Prompt tokens as llama.cpp's chat handler tokenizes them (the model's chat template,
+        rendered the same way), completion tokens as the tokenizer splits the answer."""
+        try:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            llm = self._llm
+            eos, bos = llm.token_eos(), llm.token_bos()
+            formatter = Jinja2ChatFormatter(
+                template=str(llm.metadata["tokenizer.chat_template"]),
+                eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llm._model.token_get_text(bos) if bos != -1 else "", stop_token_ids=[eos])
+            rendered = formatter(messages=messages)  # type: ignore[arg-type]  # the same dicts llama.cpp takes
+            prompt = llm.tokenize(rendered.prompt.encode(), add_bos=not rendered.added_special, special=True)
+            answer = llm.tokenize(completion.encode(), add_bos=False, special=True) if completion else []
+            return {"prompt_tokens": len(prompt), "completion_tokens": len(answer)}
+        except Exception:  # a model without a chat template: the registry estimates instead
+            return None
 
     async def complete(
         self, messages: list[ChatMessage], params: GenerationParams, *, model: str | None = None

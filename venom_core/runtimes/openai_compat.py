@@ -36,6 +36,9 @@ def request_body(
         "model": model,
         "messages": [{"role": m.role, "content": m.content} for m in messages],
         "stream": True,
+        # Ask for the token counts as a last chunk (OpenAI, vLLM, llama.cpp's server); a server
+        # that ignores it leaves the counts to be estimated (see runtimes/usage.py).
+        "stream_options": {"include_usage": True},
     }
     for key in ("max_tokens", "temperature", "top_p", "stop"):
         value = getattr(params, key)

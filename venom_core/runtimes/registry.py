@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, cast
 
 from loguru import logger
@@ -27,6 +27,10 @@ from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, LLMProvider, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
 from venom_core.runtimes.policy import Decision, Policy
+from venom_core.runtimes.usage import CallUsage, UsageMeter
+
+# Where each call's usage goes (the usage ledger): `(task_id or None, usage)`.
+UsageSink = Callable[[str | None, CallUsage], None]
 
 MAX_ERROR_CHARS = 500  # a runtime error is a sentence, never a copied upstream body
 
@@ -36,8 +40,10 @@ def config_hash(provider: str, endpoint: str, model: str) -> str:
 
 
 class RuntimeRegistry:
-    def __init__(self, settings: Settings, autonomy: AutonomyGate | None = None):
+    def __init__(self, settings: Settings, autonomy: AutonomyGate | None = None,
+                 usage_sink: UsageSink | None = None):
         self.settings = settings
+        self.usage_sink = usage_sink
         self.policy = Policy(settings, autonomy)
         # Values that must never leave in an error or a status line (keys, URL passwords).
         self._secrets = known_secrets(settings)
@@ -193,10 +199,13 @@ class RuntimeRegistry:
     async def stream_chat(
         self, messages: list[ChatMessage], params: GenerationParams, *, ctx: TaskContext | None = None,
         forced_provider: str | None = None, sensitive: bool = False, model: str | None = None,
+        on_usage: Callable[[CallUsage], None] | None = None,
     ) -> AsyncIterator[Chunk]:
         """Stream from the policy's chain (see the module doc). `model` overrides the first runtime's
-        model only; fallbacks keep their own."""
+        model only; fallbacks keep their own. Every call that produced output (or reported usage) is
+        metered: its `CallUsage` goes to the usage sink and to `on_usage`."""
         content = "\n".join(m.content for m in messages if m.role == "user")
+        prompt_text = "\n".join(m.content for m in messages)
         try:
             decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
         except AutonomyDenied as denied:
@@ -231,6 +240,7 @@ class RuntimeRegistry:
             attempts = 1 if isinstance(provider, EmbeddedProvider) else self.settings.OLLAMA_RETRY_MAX_ATTEMPTS
             for attempt in range(1, attempts + 1):
                 started = False
+                meter = UsageMeter(name, model, prompt_text)
                 if ctx is not None:
                     ctx.trace("LLM", "request_sent", provider=name, model=model, attempt=attempt)
                 try:
@@ -240,6 +250,7 @@ class RuntimeRegistry:
                         async for chunk in stream:
                             if not (chunk.text or chunk.tool_calls or chunk.finish_reason or chunk.usage):
                                 continue
+                            meter.feed(chunk.text, chunk.usage)
                             if not started and (chunk.text or chunk.tool_calls):
                                 started = True
                                 if ctx is not None:
@@ -271,8 +282,22 @@ class RuntimeRegistry:
                     if ctx is not None:
                         ctx.trace("LLM", "completed", provider=name, model=model)
                     return
+                finally:
+                    # Also an aborted or broken call is metered once it produced output: it was paid for.
+                    if started or meter.reported:
+                        self._record_usage(meter.result(), ctx, on_usage)
         assert last is not None
         raise last
+
+    def _record_usage(self, usage: CallUsage, ctx: TaskContext | None,
+                      on_usage: Callable[[CallUsage], None] | None) -> None:
+        try:
+            if self.usage_sink is not None:
+                self.usage_sink(ctx.task_id if ctx is not None else None, usage)
+            if on_usage is not None:
+                on_usage(usage)
+        except Exception:  # accounting must never fail the answer it accounts for
+            logger.exception("recording the usage of a {} call failed", usage.provider)
 
     def _note_failure(self, name: str, exc: RuntimeError_) -> None:
         if not isinstance(self._instances.get(name), EmbeddedProvider) and exc.code in (

@@ -26,6 +26,7 @@ from venom_core.api.routes import (
     system,
     tasks,
     tools,
+    usage,
     ws,
 )
 
@@ -38,6 +39,7 @@ ROUTERS: list[APIRouter] = [
     queue.router,
     history.router,
     metrics.router,
+    usage.router,  # before models.router: /models/usage is not a model name
     ws.router,
     sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
     sessions.conversations,

@@ -1,7 +1,8 @@
 """`POST /api/v1/llm/simple/stream`: direct chat with the model, no orchestrator, as SSE.
 
 Events: `start {request_id, provider, model}`, then `content {text}` per chunk (and
-`tool_calls {tool_calls}` when tools were given), then `done` or `error {code, message}`.
+`tool_calls {tool_calls}` when tools were given), then `done` (with the call's token `usage`) or
+`error {code, message}`.
 It adds as little as possible on top of the runtime: the routing decision is computed once,
 and each chunk is written as soon as it arrives. A client that disconnects cancels the
 generator, which closes the upstream request or stops the model.
@@ -25,10 +26,12 @@ from venom_core.api.errors import error_responses
 from venom_core.api.json_fields import LIMITS_TEXT, JsonObject, JsonObjectList, ShortText
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
 from venom_core.api.schemas import FORCED_PROVIDERS
+from venom_core.api.usage_models import CallUsageView, usage_view
 from venom_core.runtimes.base import ChatMessage, GenerationParams, RuntimeError_
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.runtimes.response_format import DESCRIPTION as RESPONSE_FORMAT_HELP
 from venom_core.runtimes.response_format import schema_of
+from venom_core.runtimes.usage import CallUsage
 
 router = APIRouter(prefix="/api/v1/llm", tags=["llm"])
 
@@ -94,10 +97,11 @@ async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_i
                           "session_id": body.session_id})
     first_ms: float | None = None
     chunks = 0
+    calls: list[CallUsage] = []
     try:
         async for chunk in registry.stream_chat([ChatMessage("user", body.content)], params,
                                                 forced_provider=body.provider, sensitive=body.sensitive,
-                                                model=body.model):
+                                                model=body.model, on_usage=calls.append):
             if chunk.text:
                 if first_ms is None:
                     first_ms = round((time.perf_counter() - t0) * 1000, 3)
@@ -114,7 +118,8 @@ async def frames(registry: RuntimeRegistry, body: SimpleStreamRequest, request_i
                               "message": "Venom hit an unexpected error; see the server log."})
         return
     yield frame("done", {"request_id": request_id, "chunks": chunks, "first_token_ms": first_ms,
-                         "elapsed_ms": round((time.perf_counter() - t0) * 1000, 3)})
+                         "elapsed_ms": round((time.perf_counter() - t0) * 1000, 3),
+                         "usage": usage_view([CallUsageView(**c.as_dict()) for c in calls]).model_dump()})
 
 
 @router.post("/simple/stream", response_class=StreamingResponse,

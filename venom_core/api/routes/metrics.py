@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
 from venom_core.api.deps import ServicesDep
+from venom_core.core.usage_ledger import UsageLedger
 from venom_core.services import Services
 
 router = APIRouter(tags=["system"])
@@ -76,4 +77,27 @@ async def metrics_prometheus(services: ServicesDep) -> PlainTextResponse:
         value = m["latency"].get(key)
         if value is not None:
             lines += [f"# TYPE venom_task_{key} gauge", f"venom_task_{key} {value:.3f}"]
+    if services.usage is not None:
+        lines += await token_lines(services.usage)
     return PlainTextResponse("\n".join(lines) + "\n", media_type="text/plain; version=0.0.4")
+
+
+def _label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+async def token_lines(ledger: UsageLedger) -> list[str]:
+    """Token counters per provider and model (the same sums as `/api/v1/metrics/tokens`)."""
+    totals = await ledger.totals()
+    lines: list[str] = []
+    for kind in ("prompt", "completion"):
+        lines += [f"# HELP venom_llm_{kind}_tokens_total {kind.capitalize()} tokens of model calls.",
+                  f"# TYPE venom_llm_{kind}_tokens_total counter"]
+        for t in totals:
+            value = t.prompt_tokens if kind == "prompt" else t.completion_tokens
+            lines.append(f'venom_llm_{kind}_tokens_total{{provider="{_label(t.provider)}",model="{_label(t.model)}"}} '
+                         f"{value}")
+    lines += ["# HELP venom_llm_calls_total Model calls.", "# TYPE venom_llm_calls_total counter"]
+    lines += [f'venom_llm_calls_total{{provider="{_label(t.provider)}",model="{_label(t.model)}"}} {t.calls}'
+              for t in totals]
+    return lines
