@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from venom_core.core.event_log import EventLog
-from venom_core.core.models import EventType, iso, utcnow
+from venom_core.core.models import EventType, iso
 from venom_core.runtimes.usage import CallUsage
 from venom_core.storage.schema import events
 from venom_core.storage.sql import SqlStorage
@@ -53,8 +53,8 @@ class UsageLedger:
     def record(self, task_id: str | None, usage: CallUsage) -> None:
         """Append the call's `LLM_USAGE` event (it folds into the task's `usage`) and count it."""
         call = usage.as_dict()
-        self._log.append(task_id, EventType.LLM_USAGE, agent="LLM", data={"call": call})
-        self._add(call, utcnow())
+        event = self._log.append(task_id, EventType.LLM_USAGE, agent="LLM", data={"call": call})
+        self._add(call, event.timestamp)
 
     def _add(self, call: dict[str, Any], at: datetime) -> None:
         key = (str(call.get("provider")), str(call.get("model")))
@@ -75,7 +75,7 @@ class UsageLedger:
             for data, ts in rows:
                 call = data.get("call") if isinstance(data, dict) else None
                 if isinstance(call, dict):
-                    self._add(call, ts.replace(tzinfo=utcnow().tzinfo))
+                    self._add(call, ts.replace(tzinfo=UTC))
         finally:
             self._loaded.set()
 
