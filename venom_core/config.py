@@ -165,6 +165,7 @@ class Settings(BaseSettings):
     VENOM_HYBRID_CLOUD_MIN_CHARS: int = Field(default=1000, ge=1)  # HYBRID: longer prompts go to cloud
     # Estimated cost per model: JSON `{"provider/model" or "model": {"prompt": USD, "completion": USD}}`,
     # prices per million tokens; {} = no cost shown (see docs/RUNTIMES.md, "Usage accounting").
+    VENOM_PROVIDER_PROBE_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0, le=30)  # per server, connect a model
     VENOM_MODEL_PRICES: Annotated[dict[str, dict[str, float]], NoDecode] = Field(default_factory=dict)
 
     @field_validator("VENOM_MODEL_PRICES", mode="before")

@@ -119,6 +119,17 @@ class RuntimeRegistry:
                 self.spawn(self._load_quietly(inst), f"llm-load-{name}")
         return inst
 
+    async def repoint(self, name: str, endpoint: str) -> None:
+        """Point an HTTP runtime at another endpoint now (connect a model): the next use builds a
+        provider for it; the old one is closed."""
+        field = {"ollama": "VENOM_OLLAMA_ENDPOINT", "openai_compatible": "VENOM_OPENAI_COMPATIBLE_ENDPOINT"}[name]
+        setattr(self.settings, field, endpoint)
+        old = self._instances.pop(name, None)
+        self._status.pop(name, None)
+        if old is not None:
+            with contextlib.suppress(Exception):
+                await old.close()
+
     @staticmethod
     async def _load_quietly(inst: EmbeddedProvider) -> None:
         with contextlib.suppress(RuntimeError_):
