@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import LiveServer
 from tests.runtimes.conftest import OAI_ALIAS, OLLAMA_MODEL, QUESTION, cloud_env, direct, start_venom, wait_task
+from tests.sse import frames
 
 PRICES = {"openai/gpt-double": {"prompt": 1.5, "completion": 2.0}}
 
@@ -69,6 +70,9 @@ def test_task_usage_is_what_ollama_reported(uapi: httpx.Client, ctl: httpx.Clien
     n = len(usage["calls"])
     assert (usage["prompt_tokens"], usage["completion_tokens"], usage["total_tokens"]) == (17 * n, 5 * n, 22 * n)
     assert usage["estimated"] is False
+    with uapi.stream("GET", f"/api/v1/tasks/{tid}/stream") as r:  # the finished frame carries it too
+        finished = [f for f in frames(r) if f.event == "task_finished"]
+    assert finished and finished[-1].data["usage"] == usage
 
 
 @pytest.mark.parametrize(("provider", "model", "counts"),

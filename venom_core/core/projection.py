@@ -76,12 +76,15 @@ def apply(task: Task, event: Event) -> None:
 
 
 def _add_usage(task: Task, call: dict[str, Any]) -> None:
-    """Sum one model call into `context.usage` (kept in the context so the stored row holds it)."""
-    usage = dict(task.context.get("usage") or {})
-    calls = [*(usage.get("calls") or []), {k: call.get(k) for k in ("provider", "model", "prompt_tokens",
-                                                                     "completion_tokens", "estimated")}]
+    # Kept in the context, so the stored task row holds it with no new column.
+    task.context["usage"] = sum_usage(task.context.get("usage"), call)
+
+
+def sum_usage(usage: dict[str, Any] | None, call: dict[str, Any]) -> dict[str, Any]:
+    """`usage` (the task's so far, or None) with one more model call added."""
+    calls = [*((usage or {}).get("calls") or []),
+             {k: call.get(k) for k in ("provider", "model", "prompt_tokens", "completion_tokens", "estimated")}]
     prompt = sum(int(c.get("prompt_tokens") or 0) for c in calls)
     completion = sum(int(c.get("completion_tokens") or 0) for c in calls)
-    task.context["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion,
-                             "total_tokens": prompt + completion,
-                             "estimated": any(bool(c.get("estimated")) for c in calls), "calls": calls}
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion,
+            "estimated": any(bool(c.get("estimated")) for c in calls), "calls": calls}

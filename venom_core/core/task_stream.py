@@ -18,6 +18,7 @@ from typing import Any
 
 from venom_core.core.event_log import EventLog
 from venom_core.core.models import TERMINAL_EVENTS, Event, EventType, TaskStatus, iso, utcnow
+from venom_core.core.projection import sum_usage
 
 _STATUS = {
     EventType.TASK_CREATED: TaskStatus.PENDING,
@@ -40,6 +41,7 @@ class _View:
     seq: int = 0
     error: dict[str, Any] | None = None
     runtime: dict[str, Any] = field(default_factory=dict)
+    usage: dict[str, Any] | None = None  # the tokens of the task's model calls so far
     finished: bool = False
 
     def fold(self, event: Event) -> tuple[list[str], str, bool]:
@@ -64,6 +66,8 @@ class _View:
             self.result = final
         if event.type in (EventType.TASK_FAILED, EventType.TASK_ABORTED):
             self.error = event.data.get("error")
+        elif event.type == EventType.LLM_USAGE and isinstance(event.data.get("call"), dict):
+            self.usage = sum_usage(self.usage, event.data["call"])
         ctx = event.data.get("context")
         if isinstance(ctx, dict) and isinstance(ctx.get("llm_runtime"), dict):
             self.runtime = ctx["llm_runtime"]
@@ -106,7 +110,8 @@ def _update_frame(view: _View, events: list[Event]) -> str | None:
 
 
 def _finished_frame(view: _View) -> str:
-    return sse_frame("task_finished", {**view.payload(), "error": view.error, "seq": view.seq})
+    return sse_frame("task_finished", {**view.payload(), "error": view.error, "usage": view.usage,
+                                       "seq": view.seq})
 
 
 def missing_frame(task_id: str) -> str:
