@@ -36,8 +36,11 @@ def _not_a_path(name: str) -> str:
 
 
 ModelName = Annotated[str, Field(min_length=1, max_length=256, pattern=MODEL_PATTERN), AfterValidator(_not_a_path)]
-STATUS_BY_CODE = {"invalid_url": 422, "address_refused": 400, "unreachable": 502, "timeout": 504,
-                  "not_llm_server": 502, "auth_failed": 502, "model_missing": 404}
+# Refusals of the request itself; what the target server did (unreachable, timeout, not an LLM
+# server, auth failed) is not a fault of this server, so `/test` reports it as its result and
+# `/connect` answers 409: the target is not in a state Venom can connect to.
+BAD_INPUT = {"invalid_url": 422, "address_refused": 400}
+STATUS_BY_CODE = {**BAD_INPUT, "model_missing": 404}
 HTTP_PROVIDERS = ("ollama", "openai_compatible")
 ENDPOINT_KEY = {"ollama": "VENOM_OLLAMA_ENDPOINT", "openai_compatible": "VENOM_OPENAI_COMPATIBLE_ENDPOINT"}
 MODEL_KEY = {"ollama": "VENOM_OLLAMA_MODEL", "openai_compatible": "VENOM_OPENAI_COMPATIBLE_MODEL"}
@@ -86,8 +89,10 @@ class TestResult(BaseModel):
     endpoint: str
     protocol: Literal["ollama", "openai"] | None = None
     model: str | None = None
-    models: list[str]
+    models: list[str] = []
     message: str
+    error_code: str | None = Field(default=None, description="When `ok` is false: `unreachable`, `timeout`, "
+                                   "`not_llm_server`, `auth_failed`, `model_missing` or `wrong_protocol`.")
 
 
 class ConnectResult(BaseModel):
@@ -108,7 +113,7 @@ def _view(found: discovery.Found) -> ProbedServer:
 
 
 def _probe_error(exc: discovery.ProbeError) -> ApiError:
-    return ApiError(STATUS_BY_CODE.get(exc.code, 502), exc.code, exc.message)
+    return ApiError(STATUS_BY_CODE.get(exc.code, 409), exc.code, exc.message)
 
 
 @router.get("/probe")
@@ -148,11 +153,12 @@ async def _identify(url: str, model: str | None, timeout: float,  # noqa: ASYNC1
     return protocol, models
 
 
-@router.post("/{name}/test", responses=error_responses(400, 403, 404, 422, 502, 504))
+@router.post("/{name}/test", responses=error_responses(400, 403, 404, 422))
 async def test_connection(body: TestBody, runtimes: RuntimesDep, settings: SettingsDep, _: AdminDep,
                           name: str = Path(max_length=64)) -> TestResult:
-    """Test a runtime's connection (admin: it may fetch a typed endpoint). Errors carry a stable code:
-    `unreachable`, `timeout`, `not_llm_server`, `auth_failed`, `model_missing`, `address_refused`."""
+    """Test a runtime's connection (admin: it may fetch a typed endpoint). A failed test is `ok: false`
+    with a stable `error_code` (`unreachable`, `timeout`, `not_llm_server`, `auth_failed`,
+    `model_missing`, `wrong_protocol`) and a sentence; a refused URL is 400/422, an unknown runtime 404."""
     if name not in providers.ALL_PROVIDERS:
         raise ApiError(404, "unknown_provider", f"There is no runtime named {name!r}; known: "
                        f"{', '.join(providers.ALL_PROVIDERS)}.")
@@ -164,31 +170,39 @@ async def test_connection(body: TestBody, runtimes: RuntimesDep, settings: Setti
             raise api_error(runtimes.sanitize(exc)) from None
         names = [m.name for m in infos]
         if body.model and body.model not in names:
-            raise ApiError(404, "model_missing", f"{name} has no model named {body.model!r}.")
+            return TestResult(ok=False, provider=name, endpoint=providers.endpoint(settings, name), model=model,
+                              models=names, error_code="model_missing",
+                              message=f"{name} has no model named {body.model!r}.")
         return TestResult(ok=True, provider=name, endpoint=providers.endpoint(settings, name), model=model,
                           models=names, message=f"{name} answers and lists {len(names)} model(s).")
     try:
         url = await discovery.check_url(body.endpoint or providers.endpoint(settings, name))
-        protocol, models = await _identify(url, model, settings.VENOM_PROVIDER_PROBE_TIMEOUT_SECONDS)
     except discovery.ProbeError as exc:
         raise _probe_error(exc) from None
+    try:
+        protocol, models = await _identify(url, model, settings.VENOM_PROVIDER_PROBE_TIMEOUT_SECONDS)
+    except discovery.ProbeError as exc:
+        return TestResult(ok=False, provider=name, endpoint=url, model=model, message=exc.message,
+                          error_code=exc.code)
     if discovery.PROVIDER_OF[protocol] != name:
-        raise ApiError(400, "wrong_protocol", f"{url} is an {protocol} server; test it as "
-                       f"{discovery.PROVIDER_OF[protocol]} instead of {name}.")
+        return TestResult(ok=False, provider=name, endpoint=url, protocol=protocol, model=model, models=models,
+                          error_code="wrong_protocol", message=f"{url} is an {protocol} server; test it as "
+                          f"{discovery.PROVIDER_OF[protocol]} instead of {name}.")
     return TestResult(ok=True, provider=name, endpoint=url, protocol=protocol, model=model, models=models,
                       message=f"{url} speaks the {protocol} protocol and serves {len(models)} model(s).")
 
 
-@router.post("/connect", responses=error_responses(400, 403, 404, 409, 422, 500, 502, 504))
+@router.post("/connect", responses=error_responses(400, 403, 404, 409, 422, 500))
 async def connect(body: ConnectBody, runtimes: RuntimesDep, settings: SettingsDep, _: AdminDep) -> ConnectResult:
-    """Test the server, save provider, endpoint and model to the config file, and switch to it now."""
+    """Test the server, save provider, endpoint and model to the config file, and switch to it now.
+    409 with the test's code when the server cannot be used (`unreachable`, `timeout`, ...)."""
     try:
         url = await discovery.check_url(body.endpoint)
         protocol, _models = await _identify(url, body.model, settings.VENOM_PROVIDER_PROBE_TIMEOUT_SECONDS)
     except discovery.ProbeError as exc:
         raise _probe_error(exc) from None
     if discovery.PROVIDER_OF[protocol] != body.provider:
-        raise ApiError(400, "wrong_protocol", f"{url} is an {protocol} server, not {body.provider}.")
+        raise ApiError(409, "wrong_protocol", f"{url} is an {protocol} server, not {body.provider}.")
     updates: dict[str, str | int | float | bool | None] = {
         "LLM_PROVIDER": body.provider, ENDPOINT_KEY[body.provider]: url, MODEL_KEY[body.provider]: body.model}
     store = ConfigStore.for_settings(settings)
