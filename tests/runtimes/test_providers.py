@@ -79,7 +79,8 @@ def test_probe_of_the_usual_ports_completes(papi: httpx.Client) -> None:
 
 def test_probe_finds_llama_cpp_server_and_ollama_double(papi: httpx.Client, llama_server: str, double: str) -> None:
     closed = f"http://127.0.0.1:{free_port()}"
-    r = papi.post("/api/v1/providers/probe", json={"urls": [llama_server, f"{double}/", closed]})
+    metadata = "http://169.254.169.254/latest"
+    r = papi.post("/api/v1/providers/probe", json={"urls": [llama_server, f"{double}/", closed, metadata]})
     assert r.status_code == 200, r.text
     custom = {s["url"]: s for s in r.json()["servers"] if s["name"] == "custom"}
     oai = custom[llama_server]
@@ -90,6 +91,7 @@ def test_probe_finds_llama_cpp_server_and_ollama_double(papi: httpx.Client, llam
     assert (oll["status"], oll["protocol"], oll["provider"]) == ("found", "ollama", "ollama")
     assert oll["connect"] == [{"provider": "ollama", "endpoint": double, "model": OLLAMA_MODEL}]
     assert custom[closed]["error_code"] == "unreachable" and "Nothing answers" in custom[closed]["error"]
+    assert custom[metadata]["error_code"] == "address_refused"  # listed, never fetched
 
 
 def test_connection_errors_are_clear(papi: httpx.Client, silent_port: int, double: str) -> None:

@@ -31,6 +31,7 @@ PROVIDER_OF: dict[str, str] = {"ollama": "ollama", "openai": "openai_compatible"
 DEFAULT_TARGETS: tuple[tuple[str, int], ...] = (
     ("ollama", 11434), ("lm_studio", 1234), ("llama_cpp", 8080), ("vllm", 8001), ("jan", 1337))
 ALLOWED_INTERNAL = frozenset({"loopback", "private"})
+RESOLVE_SECONDS = 5.0
 
 
 class ProbeError(Exception):
@@ -70,8 +71,9 @@ async def check_url(url: str) -> str:
     except ValueError:
         raise ProbeError("invalid_url", f"{url!r} has an invalid port.") from None
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-    except OSError:
+        async with asyncio.timeout(RESOLVE_SECONDS):  # a resolver with no network can stall for long
+            infos = await asyncio.get_running_loop().getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, TimeoutError):
         raise ProbeError("unreachable", f"The host {parts.hostname!r} does not resolve; check the name.") from None
     for info in infos:
         ip: IPAddress = ipaddress.ip_address(str(info[4][0]).split("%")[0])

@@ -9,6 +9,7 @@ file (through `ConfigStore`, backed up first) and switches the running registry 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
@@ -131,11 +132,15 @@ async def probe_urls(body: ProbeRequest, settings: SettingsDep, _: AdminDep) -> 
     refuse is listed with `error_code: address_refused` rather than fetched."""
     timeout = settings.VENOM_PROVIDER_PROBE_TIMEOUT_SECONDS
     targets, refused = discovery.default_urls(), []
-    for url in dict.fromkeys(body.urls):
-        try:
-            targets.append(("custom", await discovery.check_url(url)))
-        except discovery.ProbeError as exc:
-            refused.append(discovery.Found("custom", url, "error", error_code=exc.code, error=exc.message))
+    urls = list(dict.fromkeys(body.urls))
+    checked = await asyncio.gather(*(discovery.check_url(u) for u in urls), return_exceptions=True)
+    for url, result in zip(urls, checked, strict=True):
+        if isinstance(result, discovery.ProbeError):
+            refused.append(discovery.Found("custom", url, "error", error_code=result.code, error=result.message))
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            targets.append(("custom", result))
     found = await discovery.probe(targets, timeout)
     return ProbeResult(servers=[_view(f) for f in [*found, *refused]], timeout_seconds=timeout)
 
