@@ -13,17 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.storage_backends import fresh_pg_database
 from venom_core.core.event_cache import EventCache
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.models import Event, EventType
 from venom_core.storage.sql import SqlStorage
-
-from tests.storage_backends import fresh_pg_database
 
 # An operation: append to task k / let the writer run / read task k from seq n with a live listener.
 ops = st.lists(

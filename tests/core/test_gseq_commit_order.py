@@ -14,10 +14,9 @@ import asyncio
 import multiprocessing
 import sys
 
+from tests.storage_backends import fresh_pg_database
 from venom_core.core.models import Event, utcnow
 from venom_core.storage.sql import SqlStorage
-
-from tests.storage_backends import fresh_pg_database
 
 BATCHES = 150
 

@@ -12,9 +12,8 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
-from venom_core.storage import migrate
-
 from tests.storage_backends import fresh_pg_database
+from venom_core.storage import migrate
 
 
 def _schema(db: Path | str) -> dict[str, Any]:

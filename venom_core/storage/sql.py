@@ -7,16 +7,15 @@ Every operation is one unit of work: a plain function of a SQLAlchemy `Connectio
 depends on the database. SQLite is an in-process library, so its units run whole on a dedicated
 thread (one writer, one reader): one thread round trip per operation. aiosqlite, by contrast,
 makes a round trip per DB-API call, 8 for a batch commit and 5 for a point read, and that made
-each commit 2.5 times slower on a busy 2-core machine. A server database (PostgreSQL with an
-async driver) runs the same units through the async engine's `run_sync`. Subsystems' own stores
-(sessions, roadmap) use the same `run`, so every query shares one path per database.
+each commit 2.5 times slower on a busy 2-core machine. `threaded=False` runs the same units
+through the asyncio engine's `run_sync` instead; the property tests run both. Subsystems' own
+stores (sessions, roadmap) use the same `run`, so every query shares one path per database.
 
 PostgreSQL (`postgresql+psycopg://`) takes the same thread path with psycopg 3's sync driver,
 and a few reader threads so that one slow read does not hold up the others. Measured here, a
 batch commit took 0.72 ms that way and 1.05 ms through the asyncio engine (`run_sync` adds a
-greenlet switch per statement), and a point read 0.75 ms against 1.05 ms; `threaded=False`
-keeps the asyncio path, which the property tests run too. Several processes may write, so there `gseq` is allocated by the database, inside the
-writing transaction, under a transaction-level advisory lock: commits happen in allocation
+greenlet switch per statement), and a point read 0.75 ms against 1.05 ms. Several processes may
+write, so there `gseq` is allocated by the database, inside the writing transaction, under a transaction-level advisory lock: commits happen in allocation
 order, and a reader polling "after gseq N" can never skip an event that commits late (see
 `_allocate_gseq`). SQLite has one writing process, whose event log numbers the events.
 """
