@@ -15,9 +15,10 @@ PostgreSQL (`postgresql+psycopg://`) takes the same thread path with psycopg 3's
 and a few reader threads so that one slow read does not hold up the others. Measured here, a
 batch commit took 0.72 ms that way and 1.05 ms through the asyncio engine (`run_sync` adds a
 greenlet switch per statement), and a point read 0.75 ms against 1.05 ms. Several processes may
-write, so there `gseq` is allocated by the database, inside the writing transaction, under a transaction-level advisory lock: commits happen in allocation
-order, and a reader polling "after gseq N" can never skip an event that commits late (see
-`_allocate_gseq`). SQLite has one writing process, whose event log numbers the events.
+write, so there `gseq` is allocated by the database, inside the writing transaction, under a
+transaction-level advisory lock: commits happen in allocation order, and a reader polling "after
+gseq N" can never skip an event that commits late (see `_allocate_gseq`). SQLite has one writing
+process, whose event log numbers the events.
 """
 
 from __future__ import annotations
