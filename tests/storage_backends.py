@@ -20,7 +20,9 @@ import stat
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,9 +50,15 @@ def _as_server_user(pg_ctl: str, workdir: Path) -> str:
     return str(wrapper)
 
 
+@dataclass
+class ThrowawayServer:
+    url: str  # the admin URL (user postgres, database postgres)
+    executor: Any  # pytest-postgresql's PostgreSQLExecutor: `stop()` and `start()` it to restart
+
+
 @contextlib.contextmanager
-def throwaway_server() -> Iterator[str]:
-    """Start a PostgreSQL server on a free port; yield its admin URL; remove it afterwards."""
+def throwaway_server() -> Iterator[ThrowawayServer]:
+    """Start a PostgreSQL server on a free port; yield it; remove it afterwards."""
     pg_ctl = _pg_ctl()
     if pg_ctl is None:
         pytest.skip("PostgreSQL server binaries are not installed (`make system-deps`)")
@@ -76,9 +84,10 @@ def throwaway_server() -> Iterator[str]:
     )
     executor.start()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield ThrowawayServer(f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", executor)
     finally:
-        executor.stop()
+        if executor.running():
+            executor.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -89,8 +98,8 @@ def pg_admin_url() -> Iterator[str]:
     if given:
         yield given
         return
-    with throwaway_server() as url:
-        yield url
+    with throwaway_server() as server:
+        yield server.url
 
 
 def _with_database(url: str, name: str) -> str:

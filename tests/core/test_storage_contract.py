@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import free_port
+from tests.storage_backends import ThrowawayServer, fresh_pg_database, throwaway_server
 from venom_core.core.models import Event, Task, TaskStatus, utcnow
 from venom_core.storage.base import StorageUnavailable
 from venom_core.storage.sql import SqlStorage
@@ -79,3 +80,24 @@ def test_an_unreachable_postgres_is_storage_unavailable() -> None:
     with pytest.raises(StorageUnavailable) as info:
         asyncio.run(storage.init())
     assert "postgresql database" in info.value.reason
+
+
+async def _through_a_restart(server: ThrowawayServer) -> None:
+    with fresh_pg_database(server.url) as url:
+        storage = SqlStorage(url)
+        await storage.init()
+        await storage.set_setting("before", 1)
+        server.executor.stop()
+        with pytest.raises(StorageUnavailable) as info:
+            await storage.set_setting("while_down", 2)
+        assert "postgresql database" in info.value.reason
+        server.executor.start()
+        # The pool's dead connections are noticed before use: the next operations just work.
+        await storage.set_setting("after", 3)
+        assert [await storage.get_setting(k) for k in ("before", "while_down", "after")] == [1, None, 3]
+        await storage.close()
+
+
+def test_a_postgres_restart_is_reconnected_to() -> None:
+    with throwaway_server() as server:  # its own server: this test stops it
+        asyncio.run(_through_a_restart(server))
