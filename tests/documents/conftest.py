@@ -112,11 +112,11 @@ def make_zip_bomb() -> bytes:
 
 
 HTML_PAGE = (
-    "<html><head><title>t</title><style>p{color:red}</style></head><body>"
-    "<h1>Garden guide</h1><p>Plant bulbs in autumn.</p>"
-    "<h2>Roses</h2><p>Prune roses in late winter with sharp secateurs near the saffron fence.</p>"
-    "<script>var hidden = 'never indexed';</script></body></html>"
-).encode()
+    b"<html><head><title>t</title><style>p{color:red}</style></head><body>"
+    b"<h1>Garden guide</h1><p>Plant bulbs in autumn.</p>"
+    b"<h2>Roses</h2><p>Prune roses in late winter with sharp secateurs near the saffron fence.</p>"
+    b"<script>var hidden = 'never indexed';</script></body></html>"
+)
 
 CODE_FILE = b'def fibonacci(n: int) -> int:\n    """Return the nth Fibonacci number."""\n' \
             b"    return n if n < 2 else fibonacci(n - 1) + fibonacci(n - 2)\n"

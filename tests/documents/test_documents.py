@@ -65,7 +65,8 @@ def test_download_gives_the_original_and_delete_removes_everything(docs: httpx.C
     assert got.headers["content-disposition"].startswith('attachment; filename="zebra _.pdf"')
     assert "filename*=UTF-8''zebra%20%C3%BC.pdf" in got.headers["content-disposition"]
     query = {"query": "zebra migration Mara river"}
-    assert any(h["document_id"] == doc["id"] for h in docs.post("/api/v1/documents/search", json=query).json()["results"])
+    found = docs.post("/api/v1/documents/search", json=query).json()["results"]
+    assert any(h["document_id"] == doc["id"] for h in found)
     assert docs.delete(f"/api/v1/documents/{doc['id']}").json() == {"id": doc["id"], "deleted": True}
     assert docs.get(f"/api/v1/documents/{doc['id']}").status_code == 404
     assert docs.get(f"/api/v1/documents/{doc['id']}/file").status_code == 404
@@ -76,8 +77,8 @@ def test_download_gives_the_original_and_delete_removes_everything(docs: httpx.C
 
 def test_a_restart_keeps_documents_chunks_and_the_index(docs_server: LiveServer) -> None:
     with httpx.Client(base_url=docs_server.url, timeout=60) as client:
-        doc = upload(client, ("keep.pdf", make_pdf({1: "Intro.", 2: "Nothing.",
-                                                    3: "The obsidian kettle whistles at dawn."}))).json()["documents"][0]
+        pdf = make_pdf({1: "Intro.", 2: "Nothing.", 3: "The obsidian kettle whistles at dawn."})
+        doc = upload(client, ("keep.pdf", pdf)).json()["documents"][0]
         before = wait_ready(client, doc["id"])
     docs_server.stop()
     docs_server.start()

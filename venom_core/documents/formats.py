@@ -89,7 +89,7 @@ def _check_zip(path: Path, name: str, kind: str, size: int) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except zipfile.BadZipFile:
+    except Exception:  # BadZipFile, and the OSError/ValueError/EOFError of a truncated archive
         raise _mismatch(name, f"a {kind.upper()} file") from None
     if OFFICE_PART[kind] not in {m.filename for m in members}:
         raise _mismatch(name, f"a {kind.upper()} file (it has no {OFFICE_PART[kind]})")

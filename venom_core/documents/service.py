@@ -35,7 +35,7 @@ from venom_core.documents.formats import MEDIA_TYPES, check_content, check_name,
 from venom_core.documents.index import ChunkIndex
 from venom_core.documents.store import DocumentStore, NewDocument, chunk_id
 from venom_core.memory.embedder import DIM
-from venom_core.memory.service import ENCODE_SLICE, MemoryService, MemoryUnavailable
+from venom_core.memory.service import ENCODE_SLICE, MemoryService, MemoryStatus, MemoryUnavailable
 from venom_core.storage.sql import SqlStorage
 
 
@@ -96,8 +96,12 @@ class DocumentService:
 
     # -- upload --------------------------------------------------------------------------------
     async def add_files(self, files: Sequence[Incoming]) -> list[dict[str, Any]]:
-        """Check every file first, keep them all or none; the new documents, `queued`."""
+        """Check every file first, keep them all or none; the new documents, `queued`.
+
+        While the embedding model loads, uploads are accepted and wait in the queue; with memory
+        off or not installed they are refused (503), since they could never be indexed."""
         try:
+            self._check_memory()
             checked = [await asyncio.to_thread(self._check, f) for f in files]
             for doc, incoming in zip(checked, files, strict=True):
                 target = self.original(doc.id)
@@ -114,6 +118,15 @@ class DocumentService:
             self._emit(doc.id, "queued", message=f"{doc.name} queued")
             out.append({"id": doc.id, "name": doc.name, "status": "queued"})
         return out
+
+    def _check_memory(self) -> None:
+        if self.memory is None:
+            raise DocumentError(503, "memory_unavailable", "Memory is not configured: documents cannot be indexed.")
+        if self.memory.status in (MemoryStatus.DISABLED, MemoryStatus.UNAVAILABLE, MemoryStatus.FAILED):
+            try:
+                self.memory.lance()
+            except MemoryUnavailable as exc:
+                raise DocumentError(503, exc.code, f"Documents need memory to be indexed: {exc.message}") from None
 
     def _check(self, f: Incoming) -> NewDocument:
         name = check_name(f.name)
