@@ -109,7 +109,9 @@ def _pptx(path: Path) -> Converted:
 def _xlsx(path: Path) -> Converted:
     import openpyxl  # type: ignore[import-untyped]
 
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # A file object: openpyxl refuses a path whose suffix is not .xlsx (originals are `<id>.bin`).
+    fh = path.open("rb")
+    book = openpyxl.load_workbook(fh, read_only=True, data_only=True)
     sections: list[Section] = []
     cells = 0
     try:
@@ -125,6 +127,7 @@ def _xlsx(path: Path) -> Converted:
             sections.append(Section("\n".join(lines), None, (sheet.title,)))
     finally:
         book.close()
+        fh.close()
     return Converted(sections, None)
 
 
