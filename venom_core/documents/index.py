@@ -51,13 +51,13 @@ class ChunkIndex:
         query = self.t.table.search(vector, vector_column_name="vector").distance_type("cosine")
         if where:
             query = query.where(where, prefilter=True)
-        vector_rows = query.select(COLUMNS).limit(depth).to_list()
+        vector_rows = query.select([*COLUMNS, "_distance"]).limit(depth).to_list()
         text_rows: list[dict[str, Any]] = []
         if self.t.fts_ready and text.strip():
             fts = self.t.table.search(text, query_type="fts", fts_columns="text")
             if where:
                 fts = fts.where(where, prefilter=True)
-            text_rows = fts.select(COLUMNS).limit(depth).to_list()
+            text_rows = fts.select([*COLUMNS, "_score"]).limit(depth).to_list()
         return fuse(vector_rows, text_rows, limit, threshold)
 
 

@@ -192,7 +192,7 @@ class DocumentService:
                        chunks_total=total)
         if doc_id in self._deleted or not await self.store.set_status(doc_id, "ready", pages=converted.pages,
                                                                       chunks=total):
-            await asyncio.to_thread(index.delete_document, doc_id)  # deleted while indexing
+            await self._discard(doc_id, index)  # deleted while it was indexing: what it wrote goes too
             return
         self._emit(doc_id, "ready", message=f"{doc['name']} ready", pages=converted.pages, chunks_done=total,
                    chunks_total=total)
@@ -257,15 +257,23 @@ class DocumentService:
         if not await self.store.delete(doc_id):
             return False
         self._deleted.add(doc_id)
-        if self._index is not None:
-            await asyncio.to_thread(self._index.delete_document, doc_id)
-        elif self.memory is not None and self.memory.available:
+        index = self._index
+        if index is None and self.memory is not None and self.memory.available:
             index = await self._index_ready()
-            await asyncio.to_thread(index.delete_document, doc_id)
-        for path in (self.original(doc_id), self.text_path(doc_id)):
-            path.unlink(missing_ok=True)
+        await self._discard(doc_id, index)
         return True
 
+    async def _discard(self, doc_id: str, index: ChunkIndex | None) -> None:
+        """Chunks, vectors and files of a document whose row is gone."""
+        await self.store.delete(doc_id)
+        if index is not None:
+            await asyncio.to_thread(index.delete_document, doc_id)
+
+        def unlink() -> None:
+            for path in (self.original(doc_id), self.text_path(doc_id)):
+                path.unlink(missing_ok=True)
+
+        await asyncio.to_thread(unlink)
 
 def _embed_rows(index: ChunkIndex, embedder: Any, rows: list[dict[str, Any]], texts: list[str]) -> None:
     index.add(rows, embedder.encode(texts))

@@ -7,6 +7,7 @@ Folders (`/documents/folders`) are a later change: they add documents through th
 
 from __future__ import annotations
 
+import asyncio
 import urllib.parse
 from typing import Annotated, Any, Literal
 
@@ -180,7 +181,7 @@ async def get_file(request: Request, doc_id: DocId) -> FileResponse:
     """The original file, as uploaded."""
     doc = await _get(request, doc_id)
     path = _service(request).original(doc_id)
-    if not path.exists():
+    if not await asyncio.to_thread(path.exists):
         raise ApiError(404, "document_file_missing", f"The original file of {doc['name']} is missing.")
     return FileResponse(path, media_type=doc["media_type"], headers={"Content-Disposition": disposition(doc["name"])})
 
