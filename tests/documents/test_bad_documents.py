@@ -5,7 +5,13 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.conftest import LiveServer
 from tests.documents.conftest import DOC_LIMIT, make_encrypted_pdf, make_pdf, make_zip_bomb, upload, wait_ready
+
+
+def leftovers(srv: LiveServer) -> list[str]:
+    incoming = srv.data_dir / "data" / "documents" / "incoming"
+    return [p.name for p in incoming.iterdir()] if incoming.exists() else []
 
 
 @pytest.fixture
@@ -27,7 +33,8 @@ def baseline(docs: httpx.Client) -> list[dict[str, object]]:
     ("program.exe", b"MZ", 415, "unsupported_document_type"),
 ])
 def test_bad_upload_is_refused_and_nothing_changes(docs: httpx.Client, baseline: list[dict[str, object]],
-                                                   name: str, data: bytes | None, status: int, code: str) -> None:
+                                                   docs_server: LiveServer, name: str, data: bytes | None,
+                                                   status: int, code: str) -> None:
     if data is None:
         data = make_encrypted_pdf() if name == "locked.pdf" else make_zip_bomb()
     r = upload(docs, (name, data))
@@ -35,12 +42,14 @@ def test_bad_upload_is_refused_and_nothing_changes(docs: httpx.Client, baseline:
     error = r.json()["error"]
     assert error["code"] == code and len(error["message"]) > 10
     assert docs.get("/api/v1/documents").json()["documents"] == baseline
+    assert not leftovers(docs_server), "a refused upload leaves no temporary file"
 
 
-def test_a_file_over_the_limit_is_refused_while_it_streams(docs: httpx.Client,
+def test_a_file_over_the_limit_is_refused_while_it_streams(docs: httpx.Client, docs_server: LiveServer,
                                                            baseline: list[dict[str, object]]) -> None:
     r = upload(docs, ("big.txt", b"a" * (DOC_LIMIT + 1)))
     assert r.status_code == 413 and r.json()["error"]["code"] == "document_too_large"
+    assert not leftovers(docs_server)
     assert docs.get("/api/v1/documents").json()["documents"] == baseline
 
 
