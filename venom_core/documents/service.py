@@ -28,8 +28,8 @@ from loguru import logger
 
 from venom_core.core.event_log import EventLog
 from venom_core.core.models import EventType
-from venom_core.documents.chunking import chunk_sections, full_text
-from venom_core.documents.convert import convert, pdf_is_locked
+from venom_core.documents.chunking import Chunk, chunk_sections, full_text
+from venom_core.documents.convert import Converted, convert, pdf_is_locked
 from venom_core.documents.errors import DocumentError
 from venom_core.documents.formats import MEDIA_TYPES, check_content, check_name, kind_of
 from venom_core.documents.index import ChunkIndex
@@ -166,13 +166,10 @@ class DocumentService:
         await self.store.set_status(doc_id, "indexing")
         self._emit(doc_id, "indexing", message=f"{doc['name']} indexing")
         try:
-            converted = await asyncio.to_thread(convert, self.original(doc_id), doc["type"], doc["name"])
+            converted, chunks = await asyncio.to_thread(self._prepare, doc_id, doc["type"], doc["name"])
         except DocumentError as exc:
             await self._fail(doc_id, exc)
             return
-        chunks = chunk_sections(converted.sections)
-        text, _ = full_text(converted.sections)
-        await asyncio.to_thread(self._write_text, doc_id, text)
         await self.store.replace_chunks(doc_id, chunks)
         await asyncio.to_thread(index.delete_document, doc_id)  # a re-run after a restart starts clean
         total = len(chunks)
@@ -196,6 +193,13 @@ class DocumentService:
             return
         self._emit(doc_id, "ready", message=f"{doc['name']} ready", pages=converted.pages, chunks_done=total,
                    chunks_total=total)
+
+    def _prepare(self, doc_id: str, kind: str, name: str) -> tuple[Converted, list[Chunk]]:
+        """Convert, chunk and keep the converted text (worker thread: a large file takes a while)."""
+        converted = convert(self.original(doc_id), kind, name)
+        text, _ = full_text(converted.sections)
+        self._write_text(doc_id, text)
+        return converted, chunk_sections(converted.sections)
 
     def _write_text(self, doc_id: str, text: str) -> None:
         path = self.text_path(doc_id)
