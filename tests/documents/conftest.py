@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import LiveServer
 from tests.memory.conftest import wait_for_memory
 
-DOC_LIMIT = 300_000  # VENOM_DOCUMENT_MAX_BYTES of the test server; the body limit is above it
+DOC_LIMIT = 300_000  # VENOM_DOCUMENT_MAX_BYTES of the test server (VENOM_MAX_BODY_BYTES stays at its 1 MiB)
 
 
 @pytest.fixture(scope="session")
@@ -22,8 +22,7 @@ def docs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     root = tmp_path_factory.mktemp("docs-server")
     (root / "workspace").mkdir()
     srv = LiveServer(data_dir=root, env={"VENOM_RATE_LIMIT_ENABLED": "false", "VENOM_MEMORY_ENABLED": "true",
-                                         "VENOM_DOCUMENT_MAX_BYTES": str(DOC_LIMIT),
-                                         "VENOM_MAX_BODY_BYTES": str(DOC_LIMIT * 4)})
+                                         "VENOM_DOCUMENT_MAX_BYTES": str(DOC_LIMIT)})
     srv.start()
     try:
         status = wait_for_memory(srv.url)

@@ -49,6 +49,10 @@ def test_a_file_over_the_limit_is_refused_while_it_streams(docs: httpx.Client, d
                                                            baseline: list[dict[str, object]]) -> None:
     r = upload(docs, ("big.txt", b"a" * (DOC_LIMIT + 1)))
     assert r.status_code == 413 and r.json()["error"]["code"] == "document_too_large"
+    # Larger than the general body limit (1 MiB): still the upload route's own answer, so a
+    # document may be as large as VENOM_DOCUMENT_MAX_BYTES whatever VENOM_MAX_BODY_BYTES says.
+    r = upload(docs, ("bigger.txt", b"a" * (2 * 1024 * 1024)))
+    assert r.status_code == 413 and r.json()["error"]["code"] == "document_too_large"
     assert not leftovers(docs_server)
     assert docs.get("/api/v1/documents").json()["documents"] == baseline
 
