@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 WEB_PORT ?= 3000
 # Python requirement files installed into .venv (profiles add themselves here).
-PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt
+PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt requirements-profile-postgres.txt
 
 .DEFAULT_GOAL := help
 .PHONY: help install test lint test-python
@@ -75,7 +75,7 @@ restart: stop start ## stop, then start (dev)
 status: ## Running / stale / not running, with PID and port, for the backend and the UI
 	@$(STACK) status
 
-system-deps: ## Debian packages the tests need (nginx), installed only when missing
+system-deps: ## Debian packages the tests need (nginx, postgresql, redis-server), installed only when missing
 	@scripts/install-system-deps.sh
 
 docker-validate: install system-deps ## Validate compose, Dockerfiles (hadolint), nginx config and workflows offline

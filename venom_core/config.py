@@ -202,6 +202,11 @@ class Settings(BaseSettings):
     VENOM_MEMORY_LLM_ENTITIES: bool = False
     VENOM_MEMORY_LLM_ENTITIES_PROVIDER: str | None = None  # forced provider for it; unset = the routing policy
 
+    # --- Documents (issue 14: venom_core/documents, docs/MEMORY.md) ---------------------------
+    # Largest accepted upload, per file; refused with 413 while it streams in. The whole body of
+    # POST /api/v1/documents is bounded by this times the files one request may carry.
+    VENOM_DOCUMENT_MAX_BYTES: int = Field(default=52_428_800, ge=1024)
+
     # --- Orchestrator and agents (issue 4: venom_core/orchestrator, venom_core/agents) --------
     # Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40).
     VENOM_AUTONOMY_LEVEL: Literal[0, 10, 20, 30, 40] = 0

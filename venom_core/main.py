@@ -18,6 +18,7 @@ from venom_core.api.middleware import AuthMiddleware, BodyLimitMiddleware
 from venom_core.api.rate_limit import TrafficLimits
 from venom_core.api.routes import ROUTERS
 from venom_core.config import SECRET_MARKERS, Settings
+from venom_core.documents.upload import MAX_FILES
 from venom_core.logging_setup import add_event_sink, configure_logging
 from venom_core.services import build_services, start_services, stop_services
 
@@ -59,7 +60,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first. From the outside: the browser guard (client address, bind, Host,
     # Origin), CORS (sees every later answer), traffic limits (before auth, so wrong tokens are
     # counted too), auth, then the body limit.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.VENOM_MAX_BODY_BYTES)
+    uploads = {("POST", "/api/v1/documents"): settings.VENOM_DOCUMENT_MAX_BYTES * MAX_FILES}
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.VENOM_MAX_BODY_BYTES, per_route=uploads)
     app.add_middleware(AuthMiddleware, settings=settings)
     app.add_middleware(TrafficLimits, settings=settings, openapi=lambda: app.openapi())
     app.add_middleware(

@@ -24,6 +24,7 @@ from venom_core.core.task_service import TaskService
 from venom_core.core.usage_ledger import UsageLedger
 from venom_core.core.watchdog import watch_stalled_tasks
 from venom_core.core.work_queue import AsyncioWorkerPool
+from venom_core.documents.service import DocumentService
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService
 from venom_core.memory.wiring import build_memory, start_memory
@@ -60,6 +61,8 @@ class Services:
     # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
     tools: ToolRegistry | None = None
     mcp: McpManager | None = None
+    # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
+    documents: DocumentService | None = None
     # Token usage per provider and model, summed from the log's LLM_USAGE events.
     usage: UsageLedger | None = None
 
@@ -92,6 +95,8 @@ def build_services(settings: Settings) -> Services:
     tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
     services.health_checks.append(runtimes.health_check)
     build_tools(services, autonomy)
+    services.documents = DocumentService(storage, log, services.memory, settings.VENOM_DATA_DIR / "documents",
+                                         settings.VENOM_DOCUMENT_MAX_BYTES)
     return services
 
 
@@ -109,6 +114,8 @@ async def start_services(s: Services) -> None:
         s.runtimes.start()  # the model loads in the background; startup does not wait for it
     await start_tools(s)  # MCP servers connect in the background; startup does not wait for them
     await s.tasks.recover()
+    if s.documents is not None:  # indexes in the background; re-queues what a stop interrupted
+        s.background.append(asyncio.create_task(s.documents.run(), name="document-ingest"))
     s.background.append(
         asyncio.create_task(
             watch_stalled_tasks(s.tasks, s.settings.VENOM_TASK_STALL_SECONDS,

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import LiveServer, ServerFactory
+from tests.storage_backends import database_url, pg_admin_url  # noqa: F401  (fixtures: every storage backend)
 
 CORE_ENV = {"VENOM_RUNTIME_PROFILE": "llm_off", "VENOM_MEMORY_ENABLED": "false"}
 

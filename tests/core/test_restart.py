@@ -7,11 +7,17 @@ import sqlite3
 import httpx
 
 from tests.conftest import LiveServer
-from tests.sse import read_stream
+from tests.sse import Frame, read_stream
 
 
-def test_crash_keeps_accepted_tasks_and_the_paused_queue(server_factory) -> None:  # type: ignore[no-untyped-def]
-    srv: LiveServer = server_factory()
+def _stored(frame: Frame) -> tuple[object, ...]:
+    """What a stream frame shows of the stored task (not the clock-derived fields)."""
+    return frame.event, frame.id, frame.data.get("status"), frame.data.get("result"), frame.data.get("seq")
+
+
+def test_crash_keeps_accepted_tasks_and_the_paused_queue(server_factory, database_url: str) -> None:  # type: ignore[no-untyped-def]
+    # On each storage backend: SQLite (the default) and a PostgreSQL server.
+    srv: LiveServer = server_factory(VENOM_DATABASE_URL=database_url)
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         c.post("/api/v1/queue/pause")
         ids = [c.post("/api/v1/tasks", json={"content": "help", "session_id": "dur"}).json()["task_id"]
@@ -26,6 +32,15 @@ def test_crash_keeps_accepted_tasks_and_the_paused_queue(server_factory) -> None
         c.post("/api/v1/queue/resume")
         for tid in ids:
             assert read_stream(c, tid)[-1].data["status"] == "COMPLETED"
+        before = {tid: read_stream(c, tid, headers={"Last-Event-ID": "0"}) for tid in ids}
+    srv.restart()  # the finished tasks, their whole streams and the session survive too
+    with httpx.Client(base_url=srv.url, timeout=30) as c:
+        listed = c.get("/api/v1/tasks", params={"session_id": "dur"}).json()
+        assert {t["id"] for t in listed["items"]} == set(ids)
+        for tid in ids:
+            replay = read_stream(c, tid, headers={"Last-Event-ID": "0"})
+            assert [_stored(f) for f in replay] == [_stored(f) for f in before[tid]]
+            assert replay[-1].data["status"] == "COMPLETED"
 
 
 def test_interrupted_processing_tasks_are_rerun_or_failed(server_factory) -> None:  # type: ignore[no-untyped-def]

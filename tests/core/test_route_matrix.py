@@ -113,7 +113,10 @@ def admin_operations() -> set[str]:
             yield dep.call
             yield from calls(dep)
 
-    return {f"{m} {route.path}" for router in ROUTERS for route in router.routes
+    def documented(path: str) -> str:  # `{tool_id:path}` is `{tool_id}` in the OpenAPI document
+        return re.sub(r"\{(\w+):\w+\}", r"{\1}", path)
+
+    return {f"{m} {documented(route.path)}" for router in ROUTERS for route in router.routes
             if isinstance(route, APIRoute) and require_admin in set(calls(route.dependant)) for m in route.methods}
 
 

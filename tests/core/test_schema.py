@@ -1,5 +1,7 @@
 """The schema a new database gets without Alembic (tables from their definitions, heads stamped)
-is exactly the schema the migrations build, and Alembic agrees the result is up to date."""
+is exactly the schema the migrations build, and Alembic agrees the result is up to date. On
+PostgreSQL, where start-up always runs Alembic, the migrations build exactly the tables the
+definitions describe."""
 
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 
+from tests.storage_backends import fresh_pg_database
 from venom_core.storage import migrate
 
 
-def _schema(db: Path) -> dict[str, Any]:
-    engine = sa.create_engine(f"sqlite:///{db}")
+def _schema(db: Path | str) -> dict[str, Any]:
+    engine = sa.create_engine(db if isinstance(db, str) else f"sqlite:///{db}")
     try:
         insp = sa.inspect(engine)
         return {
@@ -66,3 +69,25 @@ def test_an_older_database_is_upgraded_by_alembic(tmp_path: Path) -> None:
     migrate.upgrade(f"sqlite:///{db}")
     assert _versions(db) == migrate.heads()
     assert "session_messages" in _schema(db)
+
+
+def test_postgres_migrations_build_the_defined_schema(pg_admin_url: str) -> None:
+    with fresh_pg_database(pg_admin_url) as migrated, fresh_pg_database(pg_admin_url) as created:
+        migrate.upgrade(migrated)  # an empty PostgreSQL database: Alembic, as at start-up
+        engine = sa.create_engine(created)
+        try:
+            with engine.begin() as conn:
+                for md in migrate.metadatas():
+                    md.create_all(conn)
+        finally:
+            engine.dispose()
+        schema = _schema(migrated)
+        del schema[migrate.VERSION_TABLE]
+        assert schema == _schema(created)
+        engine = sa.create_engine(migrated)
+        try:
+            with engine.connect() as conn:
+                stamped = {row[0] for row in conn.execute(sa.text("SELECT version_num FROM alembic_version"))}
+        finally:
+            engine.dispose()
+        assert stamped == migrate.heads()

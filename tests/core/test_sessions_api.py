@@ -2,19 +2,18 @@
 the `Link` header, search, rename, pin, delete, restarts, an older database, bad input.
 
 The chats are help fast-path tasks (`forced_intent=HELP_REQUEST`): real tasks that record session
-history without a model.
+history without a model. Every test runs on both storage backends (SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from websockets.sync.client import connect
 
@@ -23,6 +22,11 @@ from tests.sse import read_stream
 from venom_core.storage import migrate
 
 LINK = re.compile(r'^<([^>]+)>; rel="next"$')
+
+
+@pytest.fixture
+def server(server_factory: ServerFactory, database_url: str) -> LiveServer:
+    return server_factory(VENOM_DATABASE_URL=database_url)
 
 
 def chat(client: httpx.Client, session_id: str, content: str) -> str:
@@ -191,8 +195,8 @@ def test_clear_keeps_the_conversation_in_the_list(client: httpx.Client) -> None:
     assert item["message_count"] == 0 and item["pinned"] is True and item["title"] == "remember the name"
 
 
-def test_the_list_survives_a_restart(server_factory: ServerFactory) -> None:
-    srv = server_factory()
+def test_the_list_survives_a_restart(server_factory: ServerFactory, database_url: str) -> None:
+    srv = server_factory(VENOM_DATABASE_URL=database_url)
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         chat(c, "one", "first of all")
         chat(c, "two", "second")
@@ -206,18 +210,21 @@ def test_the_list_survives_a_restart(server_factory: ServerFactory) -> None:
         assert ids(after) == ["one", "two"] and after[1]["message_count"] == 4
 
 
-def test_an_older_database_gets_its_conversations_listed(server_factory: ServerFactory) -> None:
-    srv = server_factory(start=False)
-    db = Path(srv.data_dir) / "data" / "venom.db"
-    db.parent.mkdir(parents=True)
-    command.upgrade(migrate.alembic_config(f"sqlite:///{db}"), "orch_0001")  # before the list existed
-    with sqlite3.connect(db) as conn:
-        conn.executemany(
-            "INSERT INTO session_messages (session_id, role, content, task_id, created_at) VALUES (?, ?, ?, ?, ?)",
-            [("legacy", "user", "an old\nquestion", None, "2026-11-01 10:00:00.000000"),
-             ("legacy", "assistant", "an old answer", None, "2026-11-01 10:00:01.000000"),
-             ("legacy-2", "user", "newer question", None, "2026-11-02 10:00:00.000000"),
-             ("legacy-2", "assistant", "newer answer", None, "2026-11-02 10:00:01.000000")])
+def test_an_older_database_gets_its_conversations_listed(server_factory: ServerFactory, database_url: str) -> None:
+    srv = server_factory(start=False, VENOM_DATABASE_URL=database_url)
+    command.upgrade(migrate.alembic_config(database_url), "orch_0001")  # before the list existed
+    engine = sa.create_engine(migrate.sync_url(database_url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text("INSERT INTO session_messages (session_id, role, content, task_id, created_at) "
+                        "VALUES (:s, :r, :c, NULL, :t)"),
+                [{"s": "legacy", "r": "user", "c": "an old\nquestion", "t": "2026-11-01 10:00:00.000000"},
+                 {"s": "legacy", "r": "assistant", "c": "an old answer", "t": "2026-11-01 10:00:01.000000"},
+                 {"s": "legacy-2", "r": "user", "c": "newer question", "t": "2026-11-02 10:00:00.000000"},
+                 {"s": "legacy-2", "r": "assistant", "c": "newer answer", "t": "2026-11-02 10:00:01.000000"}])
+    finally:
+        engine.dispose()
     srv.start()
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         items = listing(c)

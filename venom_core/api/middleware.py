@@ -47,19 +47,23 @@ class AuthMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuse request bodies above VENOM_MAX_BODY_BYTES with 413, before reading them whole."""
+    """Refuse request bodies above VENOM_MAX_BODY_BYTES with 413, before reading them whole.
+    `per_route` raises the limit for one (method, path): an upload route checks each file itself
+    while it streams, so only the whole request needs this outer bound."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int):
+    def __init__(self, app: ASGIApp, max_bytes: int, per_route: dict[tuple[str, str], int] | None = None):
         self.app = app
         self.max_bytes = max_bytes
+        self.per_route = per_route or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = max(self.max_bytes, self.per_route.get((scope["method"], scope["path"].rstrip("/")), 0))
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(send, limit)
             return
         received = 0
 
@@ -68,19 +72,19 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await self._reject(send)
+            await self._reject(send, limit)
 
-    async def _reject(self, send: Send) -> None:
+    async def _reject(self, send: Send, limit: int) -> None:
         await send_json(
             send, 413,
-            error_body("payload_too_large", f"The request body is larger than the limit of {self.max_bytes} bytes."),
+            error_body("payload_too_large", f"The request body is larger than the limit of {limit} bytes."),
         )
 
 

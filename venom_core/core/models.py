@@ -65,6 +65,7 @@ class EventType(enum.StrEnum):
     TOOL_CALL_STARTED = "TOOL_CALL_STARTED"  # a registry tool call began: tool, masked arguments
     TOOL_CALL_FINISHED = "TOOL_CALL_FINISHED"  # it returned: duration, result preview
     TOOL_CALL_FAILED = "TOOL_CALL_FAILED"  # it was refused, timed out, or the tool reported an error
+    DOCUMENT_INGEST_PROGRESS = "DOCUMENT_INGEST_PROGRESS"  # a document upload: status and chunk counts
     LLM_USAGE = "LLM_USAGE"  # one model call's tokens (`data.call`); folded into the task's `usage`
 
 

@@ -88,6 +88,8 @@ class MemoryService:
         self._queries = QueryCache(QUERY_CACHE_SIZE)
         self._store: MemoryStore | None = None
         self._lessons: LessonStore | None = None
+        self._db: Any = None  # the LanceDB connection, shared with the document index
+        self._pa: Any = None
 
     @property
     def available(self) -> bool:
@@ -123,6 +125,7 @@ class MemoryService:
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)
         self._lessons = LessonStore(db, modules["pyarrow"], DIM)
+        self._db, self._pa = db, modules["pyarrow"]
         self._embedder = embedder
 
     def _model_cache(self) -> Path:
@@ -350,6 +353,22 @@ class MemoryService:
         lessons = self.lessons()
         row = await self._run(lessons.by_task, task_id)
         return public_lesson(row) if row else None
+
+    # -- for other indexes (documents) --------------------------------------------------------
+    def lance(self) -> tuple[Encoder, Any, Any]:
+        """The encoder, the LanceDB connection and pyarrow, for an index of another kind
+        (document chunks) that keeps its own table beside the memories."""
+        embedder, _, _ = self._parts()
+        return embedder, self._db, self._pa
+
+    async def on_embed_thread(self, fn: Callable[[], T]) -> T:
+        """Run work that embeds on the embedding thread (one batch at a time, see `_embed`)."""
+        self._parts()
+        return await self._embed(fn)
+
+    def query_vector(self, text: str) -> Any:
+        """A query's embedding, cached; call it on the embedding thread only."""
+        return self._query_vector(self._parts()[0], text)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a blocking store operation off the event loop."""

@@ -18,7 +18,10 @@ class Storage(Protocol):
     async def close(self) -> None: ...
 
     async def write_batch(self, events: Sequence[Event], tasks: Sequence[Task]) -> None:
-        """Insert events and upsert task records in ONE transaction."""
+        """Insert events and upsert task records in ONE transaction.
+
+        A database several processes may write (PostgreSQL) numbers the events itself, in commit
+        order, and sets each event's `gseq` to the stored number."""
 
     async def max_gseq(self) -> int: ...
 

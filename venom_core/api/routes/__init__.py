@@ -7,6 +7,7 @@ from venom_core.api.routes import (
     autonomy,
     config_runtime,
     docs,
+    documents,
     feedback,
     flow,
     history,
@@ -60,4 +61,5 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     tools.router,
     mcp_servers.router,
+    documents.router,
 ]

@@ -1,0 +1,1 @@
+"""Documents: upload, convert, chunk by structure, index (vector + full text) and search."""
