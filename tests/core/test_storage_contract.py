@@ -72,6 +72,31 @@ def test_every_operation_reads_back_what_was_written(database_url: str) -> None:
     asyncio.run(_scenario(database_url))
 
 
+async def _nul_scenario(url: str, threaded: bool) -> tuple[Task | None, list[Event]]:
+    storage = SqlStorage(url, threaded=threaded)
+    await storage.init()
+    try:
+        task = _task(1, TaskStatus.COMPLETED, "s")
+        task.content, task.result, task.logs = "a\x00b", "r\x00", ["l\x00"]
+        event = Event(gseq=1, task_id="t1", seq=1, type="task.stream", timestamp=utcnow(), agent="chat",
+                      message="m\x00", data={"delta": "d\x00"})
+        await asyncio.wait_for(storage.write_batch([event], [task]), 30)  # a refused write retries forever
+        return await storage.get_task("t1"), await storage.read_task_events("t1")
+    finally:
+        await storage.close()
+
+
+@pytest.mark.parametrize("threaded", [True, False])
+def test_text_with_a_nul_character_is_stored(database_url: str, threaded: bool) -> None:
+    """Workspace files and tool output may hold NUL, which PostgreSQL text columns cannot: it is
+    stored as U+FFFD there (exactly on SQLite, and in JSON values on both), never refused."""
+    task, stored = asyncio.run(_nul_scenario(database_url, threaded))
+    kept = "\x00" if database_url.startswith("sqlite") else "\ufffd"
+    assert task is not None and (task.content, task.result) == (f"a{kept}b", f"r{kept}")
+    assert task.logs == ["l\x00"]
+    assert [(e.message, e.data["delta"]) for e in stored] == [(f"m{kept}", "d\x00")]
+
+
 def test_an_unreachable_postgres_is_storage_unavailable() -> None:
     port = free_port()
     with socket.socket() as probe:  # nothing listens there

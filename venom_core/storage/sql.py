@@ -223,6 +223,9 @@ class SqlStorage:
                 # A server may restart under us: a pooled connection is checked before use.
                 self._sync = sa.create_engine(migrate.sync_url(self.url), pool_pre_ping=True,
                                               pool_size=PG_READERS + 1, **JSON_CODECS)
+                from venom_core.storage import pg_text  # psycopg: only for a server database
+
+                sa_event.listen(self._sync, "connect", pg_text.on_connect)
                 readers = PG_READERS
             self._writer = ThreadPoolExecutor(1, thread_name_prefix="venom-db-write")
             self._reader = ThreadPoolExecutor(readers, thread_name_prefix="venom-db-read")
@@ -233,6 +236,10 @@ class SqlStorage:
         self.engine = create_async_engine(self.url, pool_pre_ping=self.dialect == "postgresql", **JSON_CODECS)
         if self.dialect == "sqlite":
             sa_event.listen(self.engine.sync_engine, "connect", self._sqlite_pragmas)
+        else:
+            from venom_core.storage import pg_text
+
+            sa_event.listen(self.engine.sync_engine, "connect", pg_text.on_connect)
 
     def _sqlite_pragmas(self, dbapi_conn: Any, _record: Any) -> None:
         cur = dbapi_conn.cursor()
