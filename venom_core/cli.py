@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import select
 import sys
 import threading
 from collections.abc import Iterator
@@ -220,14 +221,28 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
         fail(f"task {task_id} ended {status}{detail}")
 
 
+def confirm_abort(short: str) -> bool:
+    """Ask whether to abort; Enter, `y`, a second Ctrl-C or the end of input mean yes.
+
+    The answer is awaited with `select` in short steps rather than a blocking `input()`: a Ctrl-C
+    that lands between the prompt and the start of a blocking read would only be noticed after
+    Enter, so the second Ctrl-C would seem to do nothing."""
+    try:
+        click.echo(f"Abort task {short} on the server? [Y/n]: ", nl=False, err=True)
+        while not select.select([sys.stdin], [], [], 0.2)[0]:
+            pass
+        answer = sys.stdin.readline()
+    except KeyboardInterrupt:
+        click.echo(err=True)
+        return True
+    return answer.strip().lower() not in ("n", "no")
+
+
 def interrupted(api: Api, task_id: str, detach: bool) -> NoReturn:
     """Ctrl-C during `ask`: abort the task on the server, or leave it running when asked to."""
     short = short_id(task_id)
     if not detach and sys.stdin.isatty():
-        try:
-            detach = not click.confirm(f"Abort task {short} on the server?", default=True, err=True)
-        except click.Abort:  # a second Ctrl-C (or end of input) while asked: yes, stop it
-            click.echo(err=True)
+        detach = not confirm_abort(short)
     if detach:
         fail(f"left task {short} running on the server. Follow it with `venom logs --follow {short}`, "
              f"stop it with `venom abort {short}`.", code=INTERRUPTED)
