@@ -45,3 +45,11 @@ def assert_answer_in_enum(text: str, field: str, allowed: Sequence[str]) -> str:
     assert isinstance(value, dict) and field in value, f"no {field!r} in the constrained answer: {text!r}"
     assert value[field] in allowed, f"{value[field]!r} is not one of {list(allowed)}"
     return str(value[field])
+
+
+# A chat task whose answer the grammar cannot end before `max_tokens` (ENDLESS_SCHEMA), so it is
+# still generating when a test acts on it, whatever the model would say and however fast it is.
+ENDLESS_TASK: dict[str, Any] = {
+    "content": "Write many words.", "forced_intent": "GENERAL_CHAT", "store_knowledge": False,
+    "generation_params": {"max_tokens": 4000, "temperature": 0, "response_format": response_format(ENDLESS_SCHEMA)},
+}

@@ -13,16 +13,11 @@ from tests.model_output import (
     CITIES,
     CITY_QUESTION,
     CITY_SCHEMA,
-    ENDLESS_SCHEMA,
+    ENDLESS_TASK,
     assert_answer_in_enum,
     response_format,
 )
 from tests.sse import frames, read_stream
-
-# A chat task whose answer the grammar cannot end before `max_tokens` (ENDLESS_SCHEMA), so it is
-# still generating when the test acts on it, whatever the model would say and however fast it is.
-LONG = {"content": "Write many words.", "forced_intent": "GENERAL_CHAT", "store_knowledge": False,
-        "generation_params": {"max_tokens": 4000, "temperature": 0, "response_format": response_format(ENDLESS_SCHEMA)}}
 
 
 @pytest.fixture
@@ -43,7 +38,7 @@ def wait_first_delta(client: httpx.Client, task_id: str) -> int:
 
 def test_abort_stops_a_running_generation(llm_server: LiveServer) -> None:
     with httpx.Client(base_url=llm_server.url, timeout=120) as c:
-        tid = c.post("/api/v1/tasks", json=LONG).json()["task_id"]
+        tid = c.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
         seen = wait_first_delta(c, tid)
         aborted = c.post(f"/api/v1/tasks/{tid}/abort").json()
         assert aborted["status"] == "CANCELLED" and aborted["error"]["code"] == "aborted"
@@ -75,10 +70,10 @@ def wait_until(pred: Callable[[], bool]) -> None:
 
 def test_emergency_stop_cancels_running_and_pending(llm_server: LiveServer) -> None:
     with httpx.Client(base_url=llm_server.url, timeout=120) as c:
-        running = c.post("/api/v1/tasks", json=LONG).json()["task_id"]
+        running = c.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
         wait_first_delta(c, running)
         c.post("/api/v1/queue/pause")
-        pending = c.post("/api/v1/tasks", json=LONG).json()["task_id"]
+        pending = c.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
         stop = c.post("/api/v1/queue/emergency-stop").json()
         assert stop == {"status": "stopped", "cancelled": 1, "purged": 1, "paused": True}
         for tid in (running, pending):
@@ -88,7 +83,7 @@ def test_emergency_stop_cancels_running_and_pending(llm_server: LiveServer) -> N
 
 def test_crash_mid_stream_fails_the_task_as_interrupted(llm_server: LiveServer) -> None:
     with httpx.Client(base_url=llm_server.url, timeout=120) as c:
-        tid = c.post("/api/v1/tasks", json=LONG).json()["task_id"]
+        tid = c.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
         wait_first_delta(c, tid)
     llm_server.kill()
     llm_server.start()

@@ -14,16 +14,12 @@ from tests.model_output import (
     CITY_QUESTION,
     CITY_SCHEMA,
     ENDLESS_SCHEMA,
+    ENDLESS_TASK,
     assert_answer_in_enum,
     response_format,
 )
 from tests.runtimes.conftest import QUESTION, direct, inject, text_of, wait_task
 from tests.sse import frames
-
-# A chat task whose answer the grammar cannot end before `max_tokens` (ENDLESS_SCHEMA): it is still
-# generating when the test aborts it, however fast this machine is and whatever the model would say.
-HOLD = {"content": "Write many words.", "forced_intent": "GENERAL_CHAT", "store_knowledge": False,
-        "generation_params": {"max_tokens": 4000, "temperature": 0, "response_format": response_format(ENDLESS_SCHEMA)}}
 
 
 def first_delta(client: httpx.Client, task_id: str) -> str:
@@ -77,7 +73,7 @@ def test_task_response_format_constrains_the_answer(api: httpx.Client) -> None:
 
 
 def test_abort_stops_the_embedded_model(api: httpx.Client) -> None:
-    tid = api.post("/api/v1/tasks", json=HOLD).json()["task_id"]
+    tid = api.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
     first_delta(api, tid)
     assert api.post(f"/api/v1/tasks/{tid}/abort").status_code == 200
     task = wait_task(api, tid)
