@@ -1,24 +1,29 @@
 """The application's services, built once per app in the lifespan (no module-level state).
 
-Subsystems plug in here: the runtime registry, the orchestrator and memory each replace or fill
-one attribute of `Services` in `build_services` / `start_services`.
+`build_services` builds the object graph bottom-up: every object receives the collaborators it
+uses, already built, in its constructor, and nothing is attached afterwards. The one cycle of
+the domain (a running task may submit tasks to the queue that runs it) is cut by the queue's
+consumer loop: the queue is built first and receives the runner only as the argument of
+`serve`, started in `start_services`. docs/ARCHITECTURE.md draws the graph.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from venom_core.agents.base import Llm
+from venom_core.agents.librarian import LibrarianAgent
+from venom_core.agents.registry import AgentDeps, build_agents
+from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.first_run import ensure_workspace
-from venom_core.core.system_info import system_status as collect_status
+from venom_core.core.system_info import SystemInfo
 from venom_core.core.task_runner import TaskRunner
 from venom_core.core.task_service import TaskService
 from venom_core.core.usage_ledger import UsageLedger
@@ -26,78 +31,91 @@ from venom_core.core.watchdog import watch_stalled_tasks
 from venom_core.core.work_queue import AsyncioWorkerPool
 from venom_core.documents.service import DocumentService
 from venom_core.memory.brain import Brain
+from venom_core.memory.enrichment import EntityEnricher
 from venom_core.memory.service import MemoryService
 from venom_core.memory.wiring import build_memory, start_memory
+from venom_core.net.outbound import outbound_fetcher
 from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.registry import RuntimeRegistry
+from venom_core.sessions.store import SessionStore
 from venom_core.storage.sql import SqlStorage
+from venom_core.strategy.store import RoadmapStore
+from venom_core.tools.builtin import BuiltinDeps
 from venom_core.tools.mcp.manager import McpManager
 from venom_core.tools.registry import ToolRegistry
-from venom_core.tools.wiring import build_tools, start_tools, stop_tools
+from venom_core.tools.wiring import build_tools
+
+HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Services:
     settings: Settings
     storage: SqlStorage
     bus: InProcessBus
     log: EventLog
-    runner: TaskRunner
     queue: AsyncioWorkerPool
     tasks: TaskService
-    boot_id: str = field(default_factory=lambda: uuid.uuid4().hex)
-    started_at: float = field(default_factory=time.time)
-    background: list[asyncio.Task[Any]] = field(default_factory=list)
-    # Extra `/api/v1/system/services` probes registered by subsystems (runtimes, memory...).
-    health_checks: list[Callable[[], Awaitable[dict[str, Any]]]] = field(default_factory=list)
-    # Long-term memory and the knowledge graph (venom_core/memory); None when not built.
-    memory: MemoryService | None = None
-    brain: Brain | None = None
-    # The agent orchestrator (venom_core/orchestrator): sessions, roadmap and autonomy live on it.
-    orchestrator: VenomOrchestrator | None = None
+    runner: TaskRunner
+    # Boot id, start time and the readiness figures (`/api/v1/system/status`, INFRA_STATUS).
+    system: SystemInfo
     # The LLM runtime registry (venom_core/runtimes): providers, routing policy, streaming.
-    runtimes: RuntimeRegistry | None = None
-    # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
-    tools: ToolRegistry | None = None
-    mcp: McpManager | None = None
-    # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
-    documents: DocumentService | None = None
+    runtimes: RuntimeRegistry
     # Token usage per provider and model, summed from the log's LLM_USAGE events.
-    usage: UsageLedger | None = None
+    usage: UsageLedger
+    # Long-term memory, the knowledge graph and its (opt-in) LLM entity enricher (venom_core/memory).
+    memory: MemoryService
+    brain: Brain
+    enricher: EntityEnricher
+    # The agent orchestrator (venom_core/orchestrator): sessions, roadmap and autonomy live on it.
+    orchestrator: VenomOrchestrator
+    # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
+    tools: ToolRegistry
+    mcp: McpManager
+    # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
+    documents: DocumentService
+    # Extra `/api/v1/system/services` rows of the subsystems (runtimes, memory).
+    health_checks: tuple[HealthCheck, ...]
+    # The background jobs started by `start_services` (the one mutable part: it is the run's state).
+    background: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    @property
+    def boot_id(self) -> str:
+        return self.system.boot_id
+
+    @property
+    def started_at(self) -> float:
+        return self.system.started_at
 
 
 def build_services(settings: Settings) -> Services:
-    storage = SqlStorage(settings.database_url, sqlite_synchronous=settings.VENOM_SQLITE_SYNCHRONOUS)
+    s = settings
+    storage = SqlStorage(s.database_url, sqlite_synchronous=s.VENOM_SQLITE_SYNCHRONOUS)
     bus = InProcessBus()
     log = EventLog(storage, bus)
-    services_ref: dict[str, Services] = {}
-
-    async def system_status() -> dict[str, Any]:
-        return await collect_status(services_ref["s"])
-
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
-    autonomy = AutonomyGate(storage, settings.VENOM_AUTONOMY_LEVEL)
-    usage = UsageLedger(log, storage, settings.VENOM_MODEL_PRICES)
-    runtimes = RuntimeRegistry(settings, autonomy, usage_sink=usage.record)
-    orchestrator = VenomOrchestrator(settings, system_status, autonomy)  # looks up services.runtimes per call
-    runner = TaskRunner(log, orchestrator)
-    queue = AsyncioWorkerPool(runner.run, settings.MAX_CONCURRENT_TASKS)
-    runner.queue = queue
-    tasks = TaskService(log, storage, queue, runner)
-    services = Services(settings, storage, bus, log, runner, queue, tasks)
-    services_ref["s"] = services
-    services.orchestrator = orchestrator
-    orchestrator.bind(services)
-    services.memory, services.brain = build_memory(settings)
-    services.runtimes = runtimes
-    services.usage = usage
-    tasks.runtime_info = runtimes.runtime_info  # every task records the runtime it will use
-    services.health_checks.append(runtimes.health_check)
-    build_tools(services, autonomy)
-    services.documents = DocumentService(storage, log, services.memory, settings.VENOM_DATA_DIR / "documents",
-                                         settings.VENOM_DOCUMENT_MAX_BYTES)
-    return services
+    autonomy = AutonomyGate(storage, s.VENOM_AUTONOMY_LEVEL)
+    usage = UsageLedger(log, storage, s.VENOM_MODEL_PRICES)
+    runtimes = RuntimeRegistry(s, autonomy, usage_sink=usage.record)
+    memory, brain, enricher = build_memory(s, runtimes)
+    queue = AsyncioWorkerPool(s.MAX_CONCURRENT_TASKS)
+    tasks = TaskService(log, storage, queue, runtimes.runtime_info)  # every task records its runtime
+    system = SystemInfo(s, storage, bus, log, tasks)
+    sessions = SessionStore(storage, window=s.VENOM_SESSION_HISTORY_TURNS)
+    roadmap = RoadmapStore(storage, log.load_task)
+    llm = Llm(runtimes)
+    workspace = Workspace(s.VENOM_WORKSPACE)
+    fetcher = outbound_fetcher(s)
+    agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap))
+    orchestrator = VenomOrchestrator(s, agents, llm, autonomy, sessions, roadmap, memory, system.status)
+    runner = TaskRunner(log, orchestrator, queue)
+    tools, mcp = build_tools(s, log, autonomy, BuiltinDeps(
+        librarian=LibrarianAgent(llm, workspace), fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
+        memory=memory, status=system.status, roadmap=roadmap))
+    documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
+    return Services(s, storage, bus, log, queue, tasks, runner, system, runtimes, usage, memory, brain, enricher,
+                    orchestrator, tools, mcp, documents, health_checks=(runtimes.health_check, memory.health))
 
 
 async def start_services(s: Services) -> None:
@@ -105,17 +123,16 @@ async def start_services(s: Services) -> None:
     ensure_workspace(s.settings.VENOM_WORKSPACE)  # a first `/file list` must not fail on a fresh install
     await s.storage.init()
     await s.log.start()
-    if s.usage is not None:
-        await s.usage.load()  # before any model call: a call is counted once, from the log or live
-    if s.orchestrator is not None:
-        await s.orchestrator.start()  # autonomy level from storage, before any task runs
-    start_memory(s)  # background load; subscribes to task events before recovery re-queues tasks
-    if s.runtimes is not None:
-        s.runtimes.start()  # the model loads in the background; startup does not wait for it
-    await start_tools(s)  # MCP servers connect in the background; startup does not wait for them
+    await s.usage.load()  # before any model call: a call is counted once, from the log or live
+    await s.orchestrator.start()  # autonomy level from storage, before any task runs
+    # Background load; the lesson listener subscribes to task events before recovery re-queues tasks.
+    s.background.extend(start_memory(s.memory, s.brain, s.enricher, s.bus, s.tasks))
+    s.runtimes.start()  # the model loads in the background; startup does not wait for it
+    await s.mcp.start()  # reads the file; every server then connects in its own background task
+    s.background.append(asyncio.create_task(s.queue.serve(s.runner.run), name="work-queue"))
     await s.tasks.recover()
-    if s.documents is not None:  # indexes in the background; re-queues what a stop interrupted
-        s.background.append(asyncio.create_task(s.documents.run(), name="document-ingest"))
+    # Indexes in the background; re-queues what a stop interrupted.
+    s.background.append(asyncio.create_task(s.documents.run(), name="document-ingest"))
     s.background.append(
         asyncio.create_task(
             watch_stalled_tasks(s.tasks, s.settings.VENOM_TASK_STALL_SECONDS,
@@ -132,8 +149,7 @@ async def stop_services(s: Services) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await job
     await s.queue.stop()
-    await stop_tools(s)
-    if s.runtimes is not None:
-        await s.runtimes.close()
+    await s.mcp.stop()
+    await s.runtimes.close()
     await s.log.stop()
     await s.storage.close()

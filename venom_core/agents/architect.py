@@ -9,14 +9,13 @@ final status. It also drafts roadmap milestones for the Strategy screen.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from venom_core.agents.base import LINE, AgentRun, Llm
+from venom_core.core.fanout import InProcessBus
 from venom_core.core.models import TERMINAL_EVENTS, Event, EventType, Task
+from venom_core.core.task_service import TaskService
 from venom_core.runtimes.base import ChatMessage
-
-if TYPE_CHECKING:
-    from venom_core.services import Services
 
 # Small schemas on purpose: every field costs grammar-constrained tokens on a small local model.
 _STEPS = {"type": "array", "items": LINE, "minItems": 2, "maxItems": 3}
@@ -58,9 +57,10 @@ class ArchitectAgent:
     permission: ClassVar[str] = "local_read"
     tool: ClassVar[str | None] = None
 
-    def __init__(self, llm: Llm, services: Services, run_steps: bool, step_timeout: float):
+    def __init__(self, llm: Llm, tasks: TaskService, bus: InProcessBus, run_steps: bool, step_timeout: float):
         self.llm = llm
-        self.services = services
+        self.tasks = tasks  # the steps are submitted as sub-tasks of the same queue
+        self.bus = bus
         self.run_steps = run_steps
         self.step_timeout = step_timeout
 
@@ -93,14 +93,14 @@ class ArchitectAgent:
         subs: list[Task] = []
         done: dict[str, Event] = {}
         ids: set[str] = set()
-        sub = self.services.bus.subscribe(lambda e: e.type in TERMINAL_EVENTS and e.task_id in ids)
+        sub = self.bus.subscribe(lambda e: e.type in TERMINAL_EVENTS and e.task_id in ids)
         try:
             for i, step in enumerate(steps):
                 request = {"forced_intent": "GENERAL_CHAT", "parent_task_id": run.ctx.task_id, "plan_step": i + 1}
                 for key in ("generation_params", "preferred_language"):
                     if run.ctx.request.get(key):
                         request[key] = run.ctx.request[key]
-                task = await self.services.tasks.submit(step["title"], request)
+                task = await self.tasks.submit(step["title"], request)
                 ids.add(task.id)
                 subs.append(task)
                 run.ctx.emit(EventType.PLAN_STEP_STARTED, f"Step {i + 1}: {step['title']}", agent=self.name,
@@ -115,21 +115,21 @@ class ArchitectAgent:
 
             # A step may already have finished before we started listening.
             for task in subs:
-                live = self.services.log.live_task(task.id)
+                live = self.tasks.live_task(task.id)
                 if live is not None and live.terminal:
                     done.setdefault(task.id, Event(0, task.id, 0, "", live.updated_at))
             # With a single worker slot (held by this task) the steps cannot start before the plan
             # returns: waiting would only deadlock until the timeout, so report them as queued.
-            timeout = self.step_timeout if self.services.queue.limit > 1 else 0.0
+            timeout = self.step_timeout if self.tasks.limit > 1 else 0.0
             try:
                 await asyncio.wait_for(collect(), timeout)
             except TimeoutError:
                 run.ctx.trace("Architect", "steps_timeout", status="warning", waiting=len(ids) - len(done))
         finally:
-            self.services.bus.unsubscribe(sub)
+            self.bus.unsubscribe(sub)
         results: list[dict[str, Any]] = []
         for i, task in enumerate(subs):
-            final = await self.services.tasks.get(task.id)
+            final = await self.tasks.get(task.id)
             preview = final.result.strip().replace("\n", " ")[:160]
             results.append({"task_id": task.id, "status": final.status.value, "preview": preview})
             if final.terminal:

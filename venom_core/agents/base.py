@@ -3,24 +3,22 @@
 Agents are small classes registered by intent. They receive an `AgentRun` (the task context,
 the resolved route and the built context) and return the final text; anything they stream goes
 through `ctx.stream`, every tool call is a `TOOL_USAGE` event. Model calls go through the runtime
-registry (`services.runtimes`), looked up at call time so the registry may attach late.
+registry, which `Llm` receives when it is built.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from venom_core.core.models import EventType, TaskFailure
 from venom_core.core.orchestration import TaskContext
 from venom_core.orchestrator.routing import Route
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, RuntimeError_
+from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.runtimes.response_format import schema_of
 from venom_core.sessions.store import Turn
-
-if TYPE_CHECKING:
-    from venom_core.orchestrator.orchestrator import VenomOrchestrator
 
 # A one-line JSON string for constrained output: a raw newline inside a JSON string would make the
 # output invalid, and a bounded length keeps small models from rambling.
@@ -101,17 +99,8 @@ def llm_failure(exc: RuntimeError_) -> TaskFailure:
 class Llm:
     """The agents' handle on the runtime registry: streaming chat and constrained JSON."""
 
-    def __init__(self, orchestrator: VenomOrchestrator):
-        self._orch = orchestrator
-
-    def registry(self) -> Any:
-        services = self._orch.services
-        registry = getattr(services, "runtimes", None) if services is not None else None
-        if registry is None:
-            raise TaskFailure("no_runtime", "No language model runtime is available, so this task cannot be "
-                              "answered. Help, time and system-status questions still work.",
-                              stage="runtime_selection")
-        return registry
+    def __init__(self, registry: RuntimeRegistry):
+        self.registry = registry
 
     async def stream(self, run: AgentRun, messages: list[ChatMessage], params: GenerationParams,
                      *, echo: bool = True) -> str:
@@ -126,7 +115,7 @@ class Llm:
 
     async def _chunks(self, run: AgentRun, messages: list[ChatMessage],
                       params: GenerationParams) -> AsyncIterator[Chunk]:
-        registry = self.registry()
+        registry = self.registry
         try:
             async for chunk in registry.stream_chat(messages, params, ctx=run.ctx,
                                                     forced_provider=run.route.forced_provider):
@@ -138,7 +127,7 @@ class Llm:
                    timeout: float | None = None,  # noqa: ASYNC109 - the registry's own budget
                    max_tokens: int = 256) -> dict[str, Any]:
         """Constrained JSON. Keep schemas small (no long `maxLength`): big grammars are slow."""
-        registry = self.registry()
+        registry = self.registry
         forced = run.route.forced_provider if run else None
         try:
             result: dict[str, Any] = await registry.complete_json(
@@ -149,12 +138,8 @@ class Llm:
         return result
 
     def available(self) -> bool:
-        services = self._orch.services
-        registry = getattr(services, "runtimes", None) if services is not None else None
-        if registry is None:
-            return False
         try:
-            status = registry.runtime_info().get("status")
+            status = self.registry.runtime_info().get("status")
         except Exception:
             return False
         return status not in ("unavailable", "error")

@@ -9,7 +9,7 @@ from loguru import logger
 from venom_core.core.event_log import EventLog
 from venom_core.core.models import EventType, TaskError, TaskFailure
 from venom_core.core.orchestration import Orchestrator, TaskContext
-from venom_core.core.work_queue import WorkQueue
+from venom_core.core.work_queue import CancelReasons
 from venom_core.storage.base import StorageUnavailable
 
 # Why a running task was cancelled -> the terminal event written for it.
@@ -30,11 +30,30 @@ CANCEL_ERRORS: dict[str, TaskError] = {
 }
 
 
+def fail(log: EventLog, task_id: str, error: TaskError) -> None:
+    log.append(task_id, EventType.TASK_FAILED, message=f"Failed: {error.message}", agent="Orchestrator",
+               data={"error": error.as_dict()})
+
+
+def finish_cancelled(log: EventLog, task_id: str, reason: str) -> None:
+    """Write the terminal event for a cancelled task (running or pending)."""
+    error = CANCEL_ERRORS.get(reason, CANCEL_ERRORS["aborted"])
+    if error.stage != "cancelled":  # stopped by a fault (watchdog, storage), not by a person
+        fail(log, task_id, error)
+        return
+    log.append(task_id, EventType.TASK_ABORTED, message=error.message, agent="Queue", data={"error": error.as_dict()})
+
+
 class TaskRunner:
-    def __init__(self, log: EventLog, orchestrator: Orchestrator):
+    """Runs tasks for the queue's consumer loop (`queue.serve(runner.run)`), each in its own job.
+
+    It asks the queue only why a task was cancelled (`CancelReasons`), so it is built after the
+    queue and handed to it as the loop's argument: no back-reference is set on either."""
+
+    def __init__(self, log: EventLog, orchestrator: Orchestrator, cancels: CancelReasons):
         self.log = log
         self.orchestrator = orchestrator
-        self.queue: WorkQueue | None = None  # set once the queue exists (they reference each other)
+        self.cancels = cancels
 
     async def run(self, task_id: str) -> None:
         task = await self.log.load_task(task_id)
@@ -45,10 +64,10 @@ class TaskRunner:
         try:
             result = await self.orchestrator.run(ctx)
         except asyncio.CancelledError:
-            reason = self.queue.cancel_reason(task_id) if self.queue else None
+            reason = self.cancels.cancel_reason(task_id)
             if reason is None or reason == "shutdown":
                 raise  # the process is stopping: recovery resolves the task at next start
-            self.finish_cancelled(task_id, reason)
+            finish_cancelled(self.log, task_id, reason)
             return
         except TaskFailure as failure:
             self._fail(task_id, failure.error)
@@ -72,17 +91,4 @@ class TaskRunner:
         await self.log.commit(fail_fast=False)  # the slot is held until the events are safe
 
     def _fail(self, task_id: str, error: TaskError) -> None:
-        self.log.append(
-            task_id, EventType.TASK_FAILED, message=f"Failed: {error.message}", agent="Orchestrator",
-            data={"error": error.as_dict()},
-        )
-
-    def finish_cancelled(self, task_id: str, reason: str) -> None:
-        """Write the terminal event for a cancelled task (running or pending)."""
-        error = CANCEL_ERRORS.get(reason, CANCEL_ERRORS["aborted"])
-        if error.stage != "cancelled":  # stopped by a fault (watchdog, storage), not by a person
-            self._fail(task_id, error)
-            return
-        self.log.append(
-            task_id, EventType.TASK_ABORTED, message=error.message, agent="Queue", data={"error": error.as_dict()},
-        )
+        fail(self.log, task_id, error)

@@ -12,7 +12,7 @@ from loguru import logger
 
 from venom_core.core.event_log import EventLog
 from venom_core.core.models import EventType, Task, TaskStatus
-from venom_core.core.task_runner import TaskRunner
+from venom_core.core.task_runner import finish_cancelled
 from venom_core.core.work_queue import WorkQueue
 from venom_core.storage.base import Storage, StorageUnavailable
 
@@ -37,12 +37,19 @@ class TaskPage:
 
 
 class TaskService:
-    def __init__(self, log: EventLog, storage: Storage, queue: WorkQueue, runner: TaskRunner):
+    def __init__(self, log: EventLog, storage: Storage, queue: WorkQueue, runtime_info: RuntimeInfo):
         self.log = log
         self.storage = storage
         self.queue = queue
-        self.runner = runner
-        self.runtime_info: RuntimeInfo = lambda: {}
+        self.runtime_info = runtime_info  # the runtime every new task records that it will use
+
+    @property
+    def limit(self) -> int:
+        return self.queue.limit
+
+    def live_task(self, task_id: str) -> Task | None:
+        """The in-memory record of a task, when it is recent (no storage read)."""
+        return self.log.live_task(task_id)
 
     # -- submit and read ---------------------------------------------------------------------
     async def submit(self, content: str, request: dict[str, Any]) -> Task:
@@ -56,7 +63,8 @@ class TaskService:
             agent="User",
             data={"content": content, "request": request, "context": {"llm_runtime": runtime}},
         )
-        if self.queue.paused or len(self.queue.active_ids()) >= self.queue.limit:
+        busy = len(self.queue.active_ids()) + len(self.queue.pending_ids())  # pending: not yet taken by the loop
+        if self.queue.paused or busy >= self.queue.limit:
             self.log.append(
                 task_id,
                 EventType.TASK_QUEUED,
@@ -85,7 +93,7 @@ class TaskService:
             await self.queue.wait_stopped([task_id], within=10)
         live = self.log.live_task(task_id)
         if live is not None and not live.terminal:
-            self.runner.finish_cancelled(task_id, "storage_unavailable")
+            finish_cancelled(self.log, task_id, "storage_unavailable")
 
     async def get(self, task_id: str) -> Task:
         task = self.log.cached_task(task_id) or await self.storage.get_task(task_id)
@@ -120,7 +128,7 @@ class TaskService:
         if task.terminal:
             raise TaskNotActive(task)
         if self.queue.discard(task_id) or task_id not in self.queue.active_ids():
-            self.runner.finish_cancelled(task_id, reason)
+            finish_cancelled(self.log, task_id, reason)
         elif self.queue.cancel(task_id, reason):
             await self.queue.wait_stopped([task_id], within=10)
         await self.log.commit()
@@ -154,7 +162,7 @@ class TaskService:
         ids = self.queue.remove_pending()
         for tid in ids:
             if await self.log.load_task(tid) is not None:
-                self.runner.finish_cancelled(tid, reason)
+                finish_cancelled(self.log, tid, reason)
         if reason == "purged":
             self.log.append(None, EventType.QUEUE_PURGED, message=f"Queue purged: {len(ids)} task(s) removed",
                             agent="Queue", data={"purged": len(ids), "task_ids": ids})

@@ -1,7 +1,10 @@
 """The work queue behind a small interface. The embedded default is an asyncio worker pool.
 
-The queue only schedules task ids; what running a task means is the `runner` callback
-(`TaskRunner.run`). Pending ids are kept in submission order; at most `limit` run at once.
+The queue only schedules task ids. It knows nothing of what running a task means: `serve(runner)`
+is the consumer loop, started with the app, that takes ids as slots free up and runs each with
+`runner` (`TaskRunner.run`). Pending ids are kept in submission order; at most `limit` run at
+once. Because the queue is built before the runner and receives it only as the argument of the
+loop that uses it, the two are built bottom-up with no back-reference between them.
 """
 
 from __future__ import annotations
@@ -14,9 +17,18 @@ from typing import Any, Protocol
 Runner = Callable[[str], Coroutine[Any, Any, None]]
 
 
-class WorkQueue(Protocol):
-    limit: int
-    paused: bool
+class CancelReasons(Protocol):
+    """What a running task may ask the queue: why it was cancelled (`aborted`, `shutdown`...)."""
+
+    def cancel_reason(self, task_id: str) -> str | None: ...
+
+
+class WorkQueue(CancelReasons, Protocol):
+    @property
+    def limit(self) -> int: ...
+
+    @property
+    def paused(self) -> bool: ...
 
     def submit(self, task_id: str) -> None: ...
 
@@ -33,8 +45,6 @@ class WorkQueue(Protocol):
     def cancel(self, task_id: str, reason: str) -> bool:
         """Cancel a running task; True if it was running. `reason` is readable by the runner."""
 
-    def cancel_reason(self, task_id: str) -> str | None: ...
-
     async def wait_stopped(self, task_ids: list[str], within: float) -> None:
         """Wait (bounded) until these running tasks have finished their cancellation."""
 
@@ -42,31 +52,34 @@ class WorkQueue(Protocol):
 
     def active_ids(self) -> list[str]: ...
 
+    async def serve(self, runner: Runner) -> None:
+        """Run pending tasks with `runner` until cancelled (the app's consumer loop)."""
+
     async def stop(self) -> None: ...
 
 
 class AsyncioWorkerPool:
-    def __init__(self, runner: Runner, limit: int):
-        self.runner = runner
+    def __init__(self, limit: int):
         self.limit = limit
         self.paused = False
         self._pending: deque[str] = deque()
         self._active: dict[str, asyncio.Task[None]] = {}
         self._reasons: dict[str, str] = {}
         self._stopping = False
+        self._changed = asyncio.Event()  # set whenever a task could now start
 
     def submit(self, task_id: str) -> None:
         if task_id in self._active or task_id in self._pending:
             return
         self._pending.append(task_id)
-        self._pump()
+        self._changed.set()
 
     def pause(self) -> None:
         self.paused = True
 
     def resume(self) -> None:
         self.paused = False
-        self._pump()
+        self._changed.set()
 
     def remove_pending(self) -> list[str]:
         ids = list(self._pending)
@@ -102,12 +115,20 @@ class AsyncioWorkerPool:
     def active_ids(self) -> list[str]:
         return list(self._active)
 
-    def _pump(self) -> None:
-        while not self.paused and not self._stopping and self._pending and len(self._active) < self.limit:
-            task_id = self._pending.popleft()
-            job: asyncio.Task[None] = asyncio.create_task(self.runner(task_id), name=f"task-{task_id}")
-            self._active[task_id] = job
-            job.add_done_callback(self._on_done(task_id))
+    def _ready(self) -> bool:
+        return not self.paused and not self._stopping and bool(self._pending) and len(self._active) < self.limit
+
+    async def serve(self, runner: Runner) -> None:
+        while True:
+            while not self._ready():
+                self._changed.clear()
+                await self._changed.wait()
+            # No await between taking the id and registering its job: the slot count stays exact.
+            while self._ready():
+                task_id = self._pending.popleft()
+                job: asyncio.Task[None] = asyncio.create_task(runner(task_id), name=f"task-{task_id}")
+                self._active[task_id] = job
+                job.add_done_callback(self._on_done(task_id))
 
     def _on_done(self, task_id: str) -> Callable[[asyncio.Task[None]], None]:
         return lambda _job: self._finished(task_id)
@@ -115,7 +136,7 @@ class AsyncioWorkerPool:
     def _finished(self, task_id: str) -> None:
         self._active.pop(task_id, None)
         self._reasons.pop(task_id, None)
-        self._pump()
+        self._changed.set()
 
     async def stop(self) -> None:
         """Shutdown: running tasks are cancelled without a verdict; recovery resolves them."""

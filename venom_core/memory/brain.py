@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from venom_core.memory.code_graph import load_scan, save_scan, scan_workspace
+from venom_core.memory.enrichment import EnrichmentStats
 from venom_core.memory.entities import extract_entities, normalize_entity
 from venom_core.memory.entity_store import EntityStore
 from venom_core.memory.graph import (
@@ -28,14 +29,12 @@ from venom_core.memory.graph import (
 )
 from venom_core.memory.service import MemoryService
 
-if TYPE_CHECKING:
-    from venom_core.memory.enrichment import EntityEnricher
-
 Source = Literal["all", "code", "memory"]
 
 
 class Brain:
-    def __init__(self, memory: MemoryService, workspace: Path, data_root: Path, similarity_threshold: float = 0.6):
+    def __init__(self, memory: MemoryService, workspace: Path, data_root: Path, similarity_threshold: float = 0.6,
+                 enrichment: EnrichmentStats | None = None):
         self.memory = memory
         self.workspace = workspace
         self.scan_path = data_root / "code_graph.json"
@@ -45,7 +44,7 @@ class Brain:
         self._scan_lock = asyncio.Lock()
         self._entity_store = EntityStore(data_root / "graph_entities.jsonl")
         self._entity_version = 0  # bumped when the LLM enrichment adds entities to an entry
-        self.enricher: EntityEnricher | None = None  # set by wiring when VENOM_MEMORY_LLM_ENTITIES is on
+        self.enrichment = enrichment  # the LLM entity enricher's progress when VENOM_MEMORY_LLM_ENTITIES is on
         self._cache: tuple[tuple[Any, ...], Graph] | None = None
         self._merged: tuple[tuple[Any, ...], Graph] | None = None
         # Finished views by (data version, parameters): the Brain screen polls the same views.
@@ -90,7 +89,7 @@ class Brain:
     async def summary(self) -> dict[str, Any]:
         code = self._scan_summary(await self.code_scan())
         memory: dict[str, Any] = await asyncio.to_thread(self.memory.describe)
-        memory["llm_entities"] = self.enricher.describe() if self.enricher else {"enabled": False}
+        memory["llm_entities"] = self.enrichment.describe() if self.enrichment else {"enabled": False}
         return {"status": "success", "workspace": str(self.workspace), "code": code, "memory": memory,
                 "nodes": code["nodes"], "edges": code["edges"]}
 

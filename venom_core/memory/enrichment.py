@@ -16,14 +16,15 @@ is skipped until the next restart. Progress is persisted with the entities
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 from loguru import logger
 
 from venom_core.runtimes.base import ChatMessage, RuntimeError_
 
 if TYPE_CHECKING:
-    from venom_core.memory.brain import Brain
     from venom_core.memory.service import MemoryService
     from venom_core.runtimes.registry import RuntimeRegistry
 
@@ -37,21 +38,41 @@ PROMPT = ("List the named things in the note: people, places, organisations, pro
 MAX_TEXT = 1200  # characters of an entry sent to the model
 
 
-class EntityEnricher:
-    def __init__(self, memory: MemoryService, brain: Brain, runtimes: RuntimeRegistry, *,
-                 provider: str | None = None, pause: float = 2.0, timeout: float = 90.0):
-        self.memory = memory
-        self.brain = brain
-        self.runtimes = runtimes
-        self.provider = provider
-        self.pause = pause
-        self.timeout = timeout
-        self.enriched = 0
-        self.failed: set[str] = set()
-        self.last_error: str | None = None
+@dataclass(slots=True)
+class EnrichmentStats:
+    """The enricher's progress, shared with the graph (`Brain.summary` shows it): the enricher
+    writes to the graph and the graph reports this record, so neither needs the other built first."""
+
+    enriched: int = 0
+    failed: set[str] = field(default_factory=set)
+    last_error: str | None = None
 
     def describe(self) -> dict[str, Any]:
         return {"enabled": True, "enriched": self.enriched, "failed": len(self.failed), "last_error": self.last_error}
+
+
+class EntityGraph(Protocol):
+    """What the enricher needs of the knowledge graph (`Brain`)."""
+
+    def needs_llm_entities(self, entry_ids: Sequence[str]) -> list[str]: ...
+
+    def add_llm_entities(self, entry_id: str, text: str, names: Sequence[str]) -> Any: ...
+
+
+class EntityEnricher:
+    def __init__(self, memory: MemoryService, graph: EntityGraph, runtimes: RuntimeRegistry, stats: EnrichmentStats,
+                 *, enabled: bool = True, provider: str | None = None, pause: float = 2.0, timeout: float = 90.0):
+        self.memory = memory
+        self.enabled = enabled
+        self.brain = graph
+        self.runtimes = runtimes
+        self.stats = stats
+        self.provider = provider
+        self.pause = pause
+        self.timeout = timeout
+
+    def describe(self) -> dict[str, Any]:
+        return self.stats.describe()
 
     async def run(self) -> None:
         """Forever: enrich what is new, then wait for more."""
@@ -64,15 +85,15 @@ class EntityEnricher:
                 if entry is not None:
                     await self.enrich(entry)
             except Exception as exc:  # a bug here must not end the loop silently
-                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.stats.last_error = f"{type(exc).__name__}: {exc}"
                 logger.opt(exception=exc).warning("LLM entity enrichment failed; skipping the entry")
                 if entry is not None:
-                    self.failed.add(str(entry["id"]))
+                    self.stats.failed.add(str(entry["id"]))
             await asyncio.sleep(self.pause if entry is not None else max(self.pause, 5.0))
 
     async def _next(self) -> dict[str, Any] | None:
         rows = await asyncio.to_thread(self.memory.store().graph_rows)
-        ids = [str(r["id"]) for r in rows if str(r["id"]) not in self.failed]
+        ids = [str(r["id"]) for r in rows if str(r["id"]) not in self.stats.failed]
         todo = set(await asyncio.to_thread(self.brain.needs_llm_entities, ids))
         # Newest first: what the user just told is what they look for next.
         return next((r for r in reversed(rows) if str(r["id"]) in todo), None)
@@ -84,13 +105,13 @@ class EntityEnricher:
             value = await self.runtimes.complete_json(messages, SCHEMA, timeout=self.timeout,
                                                       forced_provider=self.provider, max_tokens=96)
         except RuntimeError_ as exc:
-            self.failed.add(entry_id)
-            self.last_error = f"{exc.code}: {exc}"
-            logger.info("LLM entity enrichment skipped entry {} ({})", entry_id, self.last_error)
+            self.stats.failed.add(entry_id)
+            self.stats.last_error = f"{exc.code}: {exc}"
+            logger.info("LLM entity enrichment skipped entry {} ({})", entry_id, self.stats.last_error)
             return []
         names = clean(value.get("entities"), text)
         await asyncio.to_thread(self.brain.add_llm_entities, entry_id, text, names)
-        self.enriched += 1
+        self.stats.enriched += 1
         return names
 
 

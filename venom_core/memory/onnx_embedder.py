@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from venom_core.memory.embedder import DIM, MODEL_NAME, MODEL_PACKAGE
+from venom_core.memory.embedding_model import DIM, MODEL_NAME, MODEL_PACKAGE
 
 EXPORT_FORMAT = 1  # bump when the exported graph changes, so old caches are not reused
 MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2

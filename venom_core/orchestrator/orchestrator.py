@@ -10,74 +10,43 @@ from __future__ import annotations
 
 import contextlib
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-from venom_core.agents.architect import ArchitectAgent
 from venom_core.agents.base import Agent, AgentRun, Llm
-from venom_core.agents.chat import ChatAgent
-from venom_core.agents.coder import CoderAgent, CriticAgent
-from venom_core.agents.git import GitAgent
-from venom_core.agents.librarian import LibrarianAgent
-from venom_core.agents.researcher import ResearcherAgent
-from venom_core.agents.simple import StatusReportAgent, UnsupportedAgent
-from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
 from venom_core.core.fast_paths import StatusProvider, answer_static
 from venom_core.core.intents import normalize
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
-from venom_core.net.outbound import outbound_fetcher
+from venom_core.memory.service import MemoryService
 from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
 from venom_core.orchestrator.classifier import refine
 from venom_core.orchestrator.routing import Route, classify, is_static
 from venom_core.sessions.store import SessionStore
 from venom_core.strategy.store import RoadmapStore
 
-if TYPE_CHECKING:
-    from venom_core.services import Services
-
 # Memory recall is added only when the user refers to the past (reference §5.1), or the session is long.
 RECALL = re.compile(r"\b(remember|recall|earlier|previous(ly)?|before|last time|pamietasz|wczesniej|poprzedni\w*|"
                     r"erinnerst|fruher|vorhin|zuvor)\b")
 LESSON_INTENTS = frozenset({"COMPLEX_PLANNING", "CODE_GENERATION", "CODE_REVIEW"})
-UNSUPPORTED = frozenset({"TOOL_CREATION", "E2E_TESTING", "RELEASE_PROJECT", "START_CAMPAIGN", "UNSUPPORTED_TASK"})
 
 
 class VenomOrchestrator:
-    def __init__(self, settings: Settings, status: StatusProvider, autonomy: AutonomyGate | None = None):
-        self.settings = settings
-        self.status = status
-        self._autonomy = autonomy  # shared with the runtime policy (paid cloud use); one gate per app
-        self.services: Services | None = None
-        self.llm = Llm(self)
-        self.workspace = Workspace(settings.VENOM_WORKSPACE)
-        self.agents: dict[str, Agent] = {}
+    """Everything it uses is given here, built: the agents by intent, the model handle (for the
+    classifier), the autonomy gate, the session store, memory and the status figures. The roadmap
+    is held for the strategy routes and the Architect's drafts."""
 
-    # -- wiring --------------------------------------------------------------------------------
-    def bind(self, services: Services) -> None:
-        """Attach to the services (they reference each other) and build the stores and agents."""
-        s = self.settings
-        self.services = services
-        self.sessions = SessionStore(services.storage, window=s.VENOM_SESSION_HISTORY_TURNS)
-        self.roadmap = RoadmapStore(services.storage, services.log.load_task)
-        self.autonomy = self._autonomy or AutonomyGate(services.storage, s.VENOM_AUTONOMY_LEVEL)
-        chat = ChatAgent(self.llm, s.VENOM_MAX_CONTEXT_CHARS)
-        librarian = LibrarianAgent(self.llm, self.workspace)
-        unsupported = UnsupportedAgent()
-        self.agents = {
-            "GENERAL_CHAT": chat,
-            "KNOWLEDGE_SEARCH": librarian,
-            "FILE_OPERATION": librarian,
-            "DOCUMENTATION": librarian,
-            "CODE_GENERATION": CoderAgent(self.llm, self.workspace),
-            "CODE_REVIEW": CriticAgent(self.llm, self.workspace),
-            "RESEARCH": ResearcherAgent(self.llm, s.VENOM_SEARCH_URL, outbound_fetcher(s)),
-            "COMPLEX_PLANNING": ArchitectAgent(self.llm, services, s.VENOM_ARCHITECT_RUN_STEPS,
-                                               s.VENOM_PLAN_STEP_TIMEOUT_SECONDS),
-            "VERSION_CONTROL": GitAgent(self.llm, self.workspace),
-            "STATUS_REPORT": StatusReportAgent(self.roadmap),
-            **{intent: unsupported for intent in UNSUPPORTED},
-        }
+    def __init__(self, settings: Settings, agents: Mapping[str, Agent], llm: Llm, autonomy: AutonomyGate,
+                 sessions: SessionStore, roadmap: RoadmapStore, memory: MemoryService, status: StatusProvider):
+        self.settings = settings
+        self.agents = agents
+        self.llm = llm
+        self.autonomy = autonomy  # shared with the runtime policy (paid cloud use); one gate per app
+        self.sessions = sessions
+        self.roadmap = roadmap
+        self.memory = memory
+        self.status = status
 
     async def start(self) -> None:
         await self.autonomy.load()
@@ -103,7 +72,7 @@ class VenomOrchestrator:
             return text
         ctx.trace("DecisionGate", "intent_debug", **route.debug())
         agent = self.agents.get(route.intent) or self.agents["GENERAL_CHAT"]
-        if route.intent in UNSUPPORTED and route.intent != "UNSUPPORTED_TASK":
+        if agent.name == "UnsupportedAgent" and route.intent != "UNSUPPORTED_TASK":
             ctx.trace("DecisionGate", "unsupported_intent", intent=route.intent)
         ctx.set_context(intent=route.intent, intent_source=route.source, language=route.language,
                         agent=agent.name, llm_used=agent.name not in ("Executive", "UnsupportedAgent"))
@@ -156,9 +125,8 @@ class VenomOrchestrator:
         ctx.set_context(context_used=used)
         return run
 
-    def _memory(self) -> Any:
-        memory = getattr(self.services, "memory", None) if self.services is not None else None
-        return memory if memory is not None and getattr(memory, "available", False) else None
+    def _memory(self) -> MemoryService | None:
+        return self.memory if self.memory.available else None
 
     async def _post(self, ctx: TaskContext, route: Route, result: str) -> None:
         """Session history before the task completes, so the next message of the session sees it.

@@ -32,9 +32,9 @@ class BuiltinDeps:
     librarian: LibrarianAgent
     fetcher: OutboundFetcher
     search_url: str
-    memory: Callable[[], MemoryService | None]
+    memory: MemoryService
     status: Callable[[], Awaitable[dict[str, Any]]]
-    roadmap: Callable[[], RoadmapStore | None]
+    roadmap: RoadmapStore
 
 
 def _schema(properties: dict[str, Any] | None = None, required: list[str] | None = None) -> dict[str, Any]:
@@ -91,10 +91,7 @@ def builtin_specs(d: BuiltinDeps) -> list[ToolSpec]:
         return ToolOutput(f"HTTP {resp.status_code} {resp.url}\n{text[:PAGE_CHARS * 4]}", resp.status_code >= 400)
 
     async def memory_search(args: dict[str, Any]) -> ToolOutput:
-        memory = d.memory()
-        if memory is None:
-            raise ToolError("memory_disabled", "Memory is disabled (VENOM_MEMORY_ENABLED=false).")
-        hits = await memory.search(str(args["query"]), limit=int(args.get("limit") or 5))
+        hits = await d.memory.search(str(args["query"]), limit=int(args.get("limit") or 5))
         shown = [{"id": h["id"], "text": h["text"][:500], "score": round(float(h["score"]), 4)} for h in hits]
         return ToolOutput(json.dumps(shown, ensure_ascii=False))
 
@@ -105,10 +102,7 @@ def builtin_specs(d: BuiltinDeps) -> list[ToolSpec]:
         return ToolOutput(infra_text(await d.status()))
 
     async def roadmap(_: dict[str, Any]) -> ToolOutput:
-        store = d.roadmap()
-        if store is None:
-            raise ToolError("roadmap_unavailable", "The roadmap is not available.")
-        return ToolOutput(report(await store.tree()))
+        return ToolOutput(report(await d.roadmap.tree()))
 
     def spec(name: str, description: str, handler: Handler, side_effect: SideEffect = "read",
              schema: dict[str, Any] | None = None) -> ToolSpec:
