@@ -117,7 +117,7 @@ class Llm:
                       params: GenerationParams) -> AsyncIterator[Chunk]:
         registry = self.registry
         try:
-            async for chunk in registry.stream_chat(messages, params, ctx=run.ctx,
+            async for chunk in registry.stream_chat(messages, params,
                                                     forced_provider=run.route.forced_provider):
                 yield chunk
         except RuntimeError_ as exc:
@@ -131,7 +131,7 @@ class Llm:
         forced = run.route.forced_provider if run else None
         try:
             result: dict[str, Any] = await registry.complete_json(
-                messages, schema, ctx=run.ctx if run else None, timeout=timeout, forced_provider=forced,
+                messages, schema, timeout=timeout, forced_provider=forced,
                 max_tokens=max_tokens)
         except RuntimeError_ as exc:
             raise llm_failure(exc) from None

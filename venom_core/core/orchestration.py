@@ -15,7 +15,7 @@ from venom_core.core.models import EventType, Task
 
 
 class TaskContext:
-    """The running task's handle on the event log."""
+    """The running task's handle on the event log, and its `tracer.Tracer` while it runs."""
 
     def __init__(self, log: EventLog, task: Task):
         self._log = log
@@ -23,6 +23,11 @@ class TaskContext:
         self.task_id = task.id
         self.request: dict[str, Any] = task.request
         self._t0 = time.perf_counter()
+
+    @property
+    def scope(self) -> str:
+        """The tracer's scope (`venom_core.tracer`): what runs inside this task records under its id."""
+        return self.task_id
 
     @property
     def content(self) -> str:

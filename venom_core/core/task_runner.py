@@ -11,6 +11,7 @@ from venom_core.core.models import EventType, TaskError, TaskFailure
 from venom_core.core.orchestration import Orchestrator, TaskContext
 from venom_core.core.work_queue import CancelReasons
 from venom_core.storage.base import StorageUnavailable
+from venom_core.tracer import tracing
 
 # Why a running task was cancelled -> the terminal event written for it.
 CANCEL_ERRORS: dict[str, TaskError] = {
@@ -62,7 +63,8 @@ class TaskRunner:
         self.log.append(task_id, EventType.TASK_STARTED, message="Processing started", agent="Orchestrator")
         ctx = TaskContext(self.log, task)
         try:
-            result = await self.orchestrator.run(ctx)
+            with tracing(ctx):  # the runtimes below record into this task's trace through it
+                result = await self.orchestrator.run(ctx)
         except asyncio.CancelledError:
             reason = self.cancels.cancel_reason(task_id)
             if reason is None or reason == "shutdown":

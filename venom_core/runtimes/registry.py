@@ -5,7 +5,8 @@ runtime in turn retries transient errors (429/5xx/connection/timeout) ONLY befor
 chunk, with OLLAMA_RETRY_MAX_ATTEMPTS total attempts and a linear OLLAMA_RETRY_BACKOFF_SECONDS
 backoff, and falls back to the next runtime (with its own model) when one gives up. Once text
 has been streamed nothing is retried: the error surfaces as `llm_stream_interrupted`. Every
-decision lands in the task's trace when a `TaskContext` is given.
+decision lands in the trace of the work it runs in (`venom_core.tracer`): the registry is
+given no task, and knows nothing of tasks.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any, cast
 
 from loguru import logger
 
+from venom_core import tracer
 from venom_core.config import Settings
 from venom_core.core.masking import known_secrets, mask_text, mask_url
-from venom_core.core.orchestration import TaskContext
 from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, LLMProvider, RuntimeError_
@@ -29,7 +30,7 @@ from venom_core.runtimes.embedded import EmbeddedProvider
 from venom_core.runtimes.policy import Decision, Policy
 from venom_core.runtimes.usage import CallUsage, UsageMeter
 
-# Where each call's usage goes (the usage ledger): `(task_id or None, usage)`.
+# Where each call's usage goes (the usage ledger): `(the traced work's scope id or None, usage)`.
 UsageSink = Callable[[str | None, CallUsage], None]
 
 MAX_ERROR_CHARS = 500  # a runtime error is a sentence, never a copied upstream body
@@ -208,7 +209,7 @@ class RuntimeRegistry:
 
     # -- streaming ---------------------------------------------------------------------------
     async def stream_chat(
-        self, messages: list[ChatMessage], params: GenerationParams, *, ctx: TaskContext | None = None,
+        self, messages: list[ChatMessage], params: GenerationParams, *,
         forced_provider: str | None = None, sensitive: bool = False, model: str | None = None,
         on_usage: Callable[[CallUsage], None] | None = None,
     ) -> AsyncIterator[Chunk]:
@@ -217,32 +218,30 @@ class RuntimeRegistry:
         metered: its `CallUsage` goes to the usage sink and to `on_usage`."""
         content = "\n".join(m.content for m in messages if m.role == "user")
         prompt_text = "\n".join(m.content for m in messages)
+        scope = tracer.scope()  # read once: a generator closed late may run in another context
         try:
             decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
         except AutonomyDenied as denied:
-            if ctx is not None:
-                ctx.trace("Autonomy", "gate", status="blocked", **denied.details())
-                ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
-                                user_message=denied.message, technical_context=denied.details())
+            tracer.trace("Autonomy", "gate", status="blocked", **denied.details())
+            tracer.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
+                               user_message=denied.message, technical_context=denied.details())
             raise
         if model:
             decision.chain[0] = (decision.chain[0][0], model)
-        if ctx is not None:
-            ctx.set_context(routing_decision=decision.as_dict(), llm_runtime=self.snapshot(*decision.chain[0]))
-            ctx.trace("LLM", "routing_decision", provider=decision.provider, model=decision.model,
-                      reason_code=decision.reason_code, chain=[p for p, _ in decision.chain])
+        tracer.set_context(routing_decision=decision.as_dict(), llm_runtime=self.snapshot(*decision.chain[0]))
+        tracer.trace("LLM", "routing_decision", provider=decision.provider, model=decision.model,
+                     reason_code=decision.reason_code, chain=[p for p, _ in decision.chain])
         last: RuntimeError_ | None = None
         for index, (name, model) in enumerate(decision.chain):
             if index > 0:
                 assert last is not None
                 logger.warning("runtime {} failed ({}); falling back to {} ({})", decision.chain[index - 1][0],
                                last.code, name, model)
-                if ctx is not None:
-                    prev = decision.chain[index - 1]
-                    ctx.trace("LLM", "fallback", "warning", from_provider=prev[0], from_model=prev[1],
-                              to_provider=name, to_model=model, reason=last.code, error=last.message)
-                    ctx.set_context(routing_decision=decision.as_dict(fallback_applied=True, active=(name, model)),
-                                    llm_runtime=self.snapshot(name, model))
+                prev = decision.chain[index - 1]
+                tracer.trace("LLM", "fallback", "warning", from_provider=prev[0], from_model=prev[1],
+                             to_provider=name, to_model=model, reason=last.code, error=last.message)
+                tracer.set_context(routing_decision=decision.as_dict(fallback_applied=True, active=(name, model)),
+                                   llm_runtime=self.snapshot(name, model))
             try:
                 provider = self.provider(name)
             except RuntimeError_ as exc:
@@ -252,8 +251,7 @@ class RuntimeRegistry:
             for attempt in range(1, attempts + 1):
                 started = False
                 meter = UsageMeter(name, model, prompt_text)
-                if ctx is not None:
-                    ctx.trace("LLM", "request_sent", provider=name, model=model, attempt=attempt)
+                tracer.trace("LLM", "request_sent", provider=name, model=model, attempt=attempt)
                 try:
                     stream_cm = contextlib.aclosing(cast(AsyncGenerator[Chunk, None],
                                                          provider.stream(messages, params, model=model)))
@@ -264,47 +262,42 @@ class RuntimeRegistry:
                             meter.feed(chunk.text, chunk.usage)
                             if not started and (chunk.text or chunk.tool_calls):
                                 started = True
-                                if ctx is not None:
-                                    ctx.trace("LLM", "first_token", provider=name, model=model,
-                                              elapsed_ms=round(ctx.elapsed_ms, 3))
+                                tracer.trace("LLM", "first_token", provider=name, model=model,
+                                             elapsed_ms=tracer.elapsed_ms())
                             yield chunk
                 except RuntimeError_ as exc:
                     self.sanitize(exc)
                     self._note_failure(name, exc)
                     if started:
-                        if ctx is not None:
-                            ctx.trace("LLM", "stream_failed", "error", provider=name, code=exc.code, error=exc.message)
+                        tracer.trace("LLM", "stream_failed", "error", provider=name, code=exc.code, error=exc.message)
                         raise RuntimeError_("llm_stream_interrupted", f"The answer from {name} broke off midway: "
                                             f"{exc.message}", retryable=True, status=exc.status) from exc
                     last = exc
                     if exc.retryable and attempt < attempts:
                         delay = self.settings.OLLAMA_RETRY_BACKOFF_SECONDS * attempt
-                        if ctx is not None:
-                            ctx.trace("LLM", "retry", "warning", provider=name, attempt=attempt, code=exc.code,
-                                      status_code=exc.status, delay_s=delay)
+                        tracer.trace("LLM", "retry", "warning", provider=name, attempt=attempt, code=exc.code,
+                                     status_code=exc.status, delay_s=delay)
                         await asyncio.sleep(delay)
                         continue
-                    if ctx is not None:
-                        ctx.trace("LLM", "request_failed", "error", provider=name, attempt=attempt, code=exc.code,
-                                  error=exc.message)
+                    tracer.trace("LLM", "request_failed", "error", provider=name, attempt=attempt, code=exc.code,
+                                 error=exc.message)
                     break
                 else:
                     self._note_success(name)
-                    if ctx is not None:
-                        ctx.trace("LLM", "completed", provider=name, model=model)
+                    tracer.trace("LLM", "completed", provider=name, model=model)
                     return
                 finally:
                     # Also an aborted or broken call is metered once it produced output: it was paid for.
                     if started or meter.reported:
-                        self._record_usage(meter.result(), ctx, on_usage)
+                        self._record_usage(meter.result(), scope, on_usage)
         assert last is not None
         raise last
 
-    def _record_usage(self, usage: CallUsage, ctx: TaskContext | None,
+    def _record_usage(self, usage: CallUsage, scope: str | None,
                       on_usage: Callable[[CallUsage], None] | None) -> None:
         try:
             if self.usage_sink is not None:
-                self.usage_sink(ctx.task_id if ctx is not None else None, usage)
+                self.usage_sink(scope, usage)  # under the traced work's id, if any
             if on_usage is not None:
                 on_usage(usage)
         except Exception:  # accounting must never fail the answer it accounts for
@@ -320,18 +313,18 @@ class RuntimeRegistry:
             self._status[name] = ("ready", "")
 
     async def complete(self, messages: list[ChatMessage], params: GenerationParams, *,
-                       ctx: TaskContext | None = None, forced_provider: str | None = None,
+                       forced_provider: str | None = None,
                        timeout: float | None = None) -> list[Chunk]:  # noqa: ASYNC109 (the contract's name)
         async with asyncio.timeout(timeout):
-            return [c async for c in self.stream_chat(messages, params, ctx=ctx, forced_provider=forced_provider)]
+            return [c async for c in self.stream_chat(messages, params, forced_provider=forced_provider)]
 
     async def complete_json(self, messages: list[ChatMessage], schema: dict[str, Any], *,
-                            ctx: TaskContext | None = None, timeout: float | None = None,  # noqa: ASYNC109
+                            timeout: float | None = None,  # noqa: ASYNC109
                             forced_provider: str | None = None, max_tokens: int = 256) -> dict[str, Any]:
         """Grammar/JSON-schema constrained output, parsed. Raises `RuntimeError_`."""
         params = GenerationParams(max_tokens=max_tokens, temperature=0.0, json_schema=schema)
         try:
-            chunks = await self.complete(messages, params, ctx=ctx, forced_provider=forced_provider, timeout=timeout)
+            chunks = await self.complete(messages, params, forced_provider=forced_provider, timeout=timeout)
         except TimeoutError:
             raise RuntimeError_("llm_timeout", f"The model did not return structured output within {timeout}s.",
                                 retryable=True) from None
@@ -345,13 +338,13 @@ class RuntimeRegistry:
         return value
 
     async def complete_tool_call(self, messages: list[ChatMessage], tools: list[dict[str, Any]], *,
-                                 tool_choice: dict[str, Any] | str | None = None, ctx: TaskContext | None = None,
+                                 tool_choice: dict[str, Any] | str | None = None,
                                  timeout: float | None = None,  # noqa: ASYNC109
                                  max_tokens: int = 256) -> list[dict[str, Any]]:
         """Tool-call output (OpenAI shape: `[{id, type, function: {name, arguments}}]`)."""
         params = GenerationParams(max_tokens=max_tokens, temperature=0.0, tools=tools, tool_choice=tool_choice)
         try:
-            chunks = await self.complete(messages, params, ctx=ctx, timeout=timeout)
+            chunks = await self.complete(messages, params, timeout=timeout)
         except TimeoutError:
             raise RuntimeError_("llm_timeout", f"The model did not return a tool call within {timeout}s.",
                                 retryable=True) from None
