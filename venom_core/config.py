@@ -175,17 +175,6 @@ class Settings(BaseSettings):
             return {}
         return json.loads(v) if isinstance(v, str) else v  # bad JSON: a ValueError names the setting
 
-    @field_validator("LLM_PROVIDER", "LLM_FALLBACK_PROVIDER", mode="before")
-    @classmethod
-    def _canonical_provider(cls, v: object) -> object:
-        """The reference's runtime names (`vllm`, `gpt`, `gem`, ...) name our runtimes."""
-        aliases = {"vllm": "openai_compatible", "llama_cpp": "openai_compatible", "lmstudio": "openai_compatible",
-                   "gpt": "openai", "gem": "google", "gemini": "google", "claude": "anthropic", "local": "embedded"}
-        if isinstance(v, str):
-            key = v.strip().lower()
-            return aliases.get(key, key)
-        return v
-
     # --- Memory (issue 5: venom_core/memory, docs/MEMORY.md) ---------------------------------
     # false = memory endpoints answer 503 `memory_disabled` and the embedding model is never loaded.
     VENOM_MEMORY_ENABLED: bool = True

@@ -12,20 +12,10 @@ from venom_core.api.usage_models import UsageView
 from venom_core.core import json_safety
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
 from venom_core.core.models import Task, iso
+from venom_core.runtimes.providers import PROVIDERS
 from venom_core.runtimes.response_format import schema_of
 
-FORCED_PROVIDERS: dict[str, str] = {
-    "gpt": "openai",
-    "gem": "google",
-    "openai": "openai",
-    "google": "google",
-    "anthropic": "anthropic",
-    "claude": "anthropic",
-    "ollama": "ollama",
-    "embedded": "embedded",
-    "openai_compatible": "openai_compatible",
-    "vllm": "openai_compatible",
-}
+FORCED_PROVIDERS: dict[str, str] = PROVIDERS.aliases()  # every runtime's name and aliases, from its spec
 
 
 class ExtraContext(BaseModel):

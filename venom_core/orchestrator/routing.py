@@ -15,10 +15,12 @@ from typing import Any
 
 from venom_core.core.intents import STATIC_INTENTS, TOOL_ALIASES, fast_path_intent, normalize
 from venom_core.orchestrator.lexicon import PATTERNS, STRONG, TOOL_INTENTS, detect_language
+from venom_core.runtimes.providers import PROVIDERS
 
-# `/gpt` `/gem` `@gpt` `@gem` (and the longer names) -> the provider that must really be used.
-PROVIDER_ALIASES: dict[str, str] = {"gpt": "openai", "gem": "google", "openai": "openai", "gemini": "google",
-                                    "claude": "anthropic"}
+# `/gpt` `/gem` `@gpt` `@gem` (and every other name of a cloud runtime, from its spec) -> the
+# provider that must really be used.
+PROVIDER_ALIASES: dict[str, str] = {alias: name for alias, name in PROVIDERS.aliases().items()
+                                    if not PROVIDERS.get(name).local}
 CLEAR_ALIASES = frozenset({"clear", "cler", "reset", "new"})
 HELP_ALIASES = frozenset({"help", "pomoc", "hilfe", "commands"})
 

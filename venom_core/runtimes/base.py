@@ -1,7 +1,8 @@
 """The provider interface every LLM runtime implements (embedded, Ollama, OpenAI-compatible, cloud).
 
-A provider is one module that defines a class satisfying `LLMProvider` and registers a factory
-with the registry. The embedded default registers through the same hook as the others.
+A provider is one module that defines a class satisfying `LLMProvider` and declares a `ProviderSpec`
+(runtimes/spec.py) in a `runtimes/plugins/` module. The embedded default registers through the same
+hook as the others.
 """
 
 from __future__ import annotations

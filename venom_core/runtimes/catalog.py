@@ -60,7 +60,7 @@ async def list_models(reg: RuntimeRegistry) -> dict[str, Any]:
     return {"success": True, "models": models, "count": len(models), "active": active,
             "providers": provider_rows,
             "configured_models": {"local": reg.models.get(reg.active) if providers.is_local(reg.active) else None,
-                                  "fallback": reg.models.get(reg.settings.LLM_FALLBACK_PROVIDER),
+                                  "fallback": reg.models.get(providers.fallback(reg.settings)),
                                   "cloud": {n: reg.models[n] for n in providers.CLOUD_PROVIDERS}}}
 
 
@@ -146,8 +146,8 @@ def options(reg: RuntimeRegistry) -> dict[str, Any]:
     s = reg.settings
     return {"active": reg.runtime_info(), "runtimes": rows, "ai_mode": s.AI_MODE, "paid_mode": reg.policy.paid_mode,
             "runtime_profile": s.VENOM_RUNTIME_PROFILE, "runtime_profiles": ["light", "llm_off", "full"],
-            "fallback": {"provider": s.LLM_FALLBACK_PROVIDER or None,
-                         "model": reg.models.get(s.LLM_FALLBACK_PROVIDER) if s.LLM_FALLBACK_PROVIDER else None},
+            "fallback": {"provider": providers.fallback(s) or None,
+                         "model": reg.models.get(providers.fallback(s)) if providers.fallback(s) else None},
             "ollama": ollama_profiles.describe(s),
             "retry": {"max_attempts": s.OLLAMA_RETRY_MAX_ATTEMPTS, "backoff_seconds": s.OLLAMA_RETRY_BACKOFF_SECONDS}}
 

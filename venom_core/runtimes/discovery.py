@@ -24,9 +24,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from venom_core.net.addresses import IPAddress, classify
+from venom_core.runtimes.providers import PROVIDERS
 
 Protocol = Literal["ollama", "openai"]
-PROVIDER_OF: dict[str, str] = {"ollama": "ollama", "openai": "openai_compatible"}
+# The local runtime each protocol's server is used through, from the runtimes' specs.
+PROVIDER_OF: dict[str, str] = {spec.discovery: spec.name for spec in PROVIDERS if spec.discovery and spec.local}
 # name, port: the servers people usually run next to Venom.
 DEFAULT_TARGETS: tuple[tuple[str, int], ...] = (
     ("ollama", 11434), ("lm_studio", 1234), ("llama_cpp", 8080), ("vllm", 8001), ("jan", 1337))

@@ -111,8 +111,7 @@ class Policy:
     def cloud_blocker(self, name: str) -> str:
         """Why a cloud runtime may not be used, as an instruction a person can follow."""
         if not providers.api_key(self.settings, name):
-            key = {"openai": "OPENAI_API_KEY", "google": "GOOGLE_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}[name]
-            return f"{key} is not set"
+            return f"{providers.PROVIDERS.get(name).key_setting} is not set"
         if not self.paid_mode:
             return "paid mode is off (set PAID_MODE_ENABLED=true)"
         if self.settings.AI_MODE == "LOCAL" and not self.llm_off:
@@ -135,11 +134,12 @@ class Policy:
         t0 = time.perf_counter()
         s = self.settings
         sensitive = sensitive or (s.SENSITIVE_DATA_LOCAL_ONLY and is_sensitive(content))
+        configured = providers.primary(s)
         local_default = active if providers.is_local(active) else (
-            s.LLM_PROVIDER if providers.is_local(s.LLM_PROVIDER) else "embedded")
+            configured if providers.is_local(configured) else "embedded")
         primary, reason = self._primary(content, active, local_default, forced, sensitive)
         chain = [primary]
-        fallback = s.LLM_FALLBACK_PROVIDER
+        fallback = providers.fallback(s)
         if forced is None:
             if fallback and fallback not in chain and self.allowed(fallback, sensitive):
                 chain.append(fallback)
@@ -154,7 +154,7 @@ class Policy:
                  sensitive: bool) -> tuple[str, str]:
         s = self.settings
         if forced:
-            if forced not in providers.ALL_PROVIDERS:
+            if forced not in providers.PROVIDERS:
                 raise RuntimeError_("unknown_provider", f"There is no runtime named {forced!r}.")
             if providers.is_local(forced):
                 if self.llm_off:

@@ -1,135 +1,145 @@
-"""Which providers exist, how each is built from the settings, and which model each uses.
+"""The one registry of LLM runtimes, collected from `ProviderSpec`s (see `runtimes/spec.py`).
 
-Adding a provider is one module plus one entry in `FACTORIES`; a factory imports its module when
-it first builds the provider, so start-up does not load HTTP clients nobody uses. Every runtime keeps its OWN
-model name: the primary uses LLM_MODEL_NAME, the fallback LLM_FALLBACK_MODEL, and each has a
-provider-specific setting that wins over both (see docs/RUNTIMES.md).
+The built-in runtimes register through the same hook as a plugin: every module of
+`runtimes/plugins/` that defines `register_providers`, then every module named by the
+`venom_core.providers` entry point group. Adding a runtime is one file. The helpers below
+answer the questions the policy, the catalogue and the routes ask, by name, from the specs.
+
+Every runtime keeps its OWN model name: the primary uses LLM_MODEL_NAME, the fallback
+LLM_FALLBACK_MODEL, and each has a provider-specific setting that wins over both for local
+runtimes (see docs/RUNTIMES.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from loguru import logger
 
 from venom_core.config import Settings
-from venom_core.runtimes import ollama_profiles
+from venom_core.runtimes import plugins
 from venom_core.runtimes.base import LLMProvider, RuntimeError_
-from venom_core.runtimes.embedded import EmbeddedProvider, default_model_path
-from venom_core.runtimes.ollama_profiles import native_base
+from venom_core.runtimes.spec import ProviderSpec, Register
 
-LOCAL_PROVIDERS = ("embedded", "ollama", "openai_compatible")
-CLOUD_PROVIDERS = ("openai", "google", "anthropic")
-ALL_PROVIDERS = LOCAL_PROVIDERS + CLOUD_PROVIDERS
-LABELS = {
-    "embedded": "Embedded (llama.cpp, in-process)",
-    "ollama": "Ollama (native API)",
-    "openai_compatible": "OpenAI-compatible server (vLLM, llama.cpp, LM Studio)",
-    "openai": "OpenAI (cloud)",
-    "google": "Google Gemini (cloud, OpenAI-compatible endpoint)",
-    "anthropic": "Anthropic (cloud, Messages API)",
-}
-DEFAULT_MODELS = {"ollama": "gemma3:4b", "openai_compatible": ""}
+ENTRY_POINT_GROUP = "venom_core.providers"
+Hook = Callable[[Register], None]
+
+
+class ProviderRegistry:
+    def __init__(self) -> None:
+        self._specs: dict[str, ProviderSpec] = {}
+        self._names: dict[str, str] = {}  # every name and alias -> the runtime's name
+
+    def register(self, spec: ProviderSpec) -> None:
+        for key in (spec.name, *spec.aliases):
+            owner = self._names.get(key)
+            if owner is not None and owner != spec.name:
+                raise ValueError(f"the runtime name {key!r} of {spec.name} is already taken by {owner}")
+        self._specs[spec.name] = spec
+        self._specs = dict(sorted(self._specs.items(), key=lambda kv: (kv[1].rank, kv[0])))
+        for key in (spec.name, *spec.aliases):
+            self._names[key] = spec.name
+
+    def __iter__(self) -> Iterator[ProviderSpec]:
+        return iter(self._specs.values())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._specs
+
+    def get(self, name: str) -> ProviderSpec:
+        spec = self._specs.get(name)
+        if spec is None:
+            raise RuntimeError_("unknown_provider", f"There is no runtime named {name!r}; known: "
+                                f"{', '.join(self._specs)}.")
+        return spec
+
+    def canonical(self, name: str) -> str | None:
+        """The runtime a name or alias means (`vllm` -> `openai_compatible`), or None."""
+        return self._names.get(name.strip().lower())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._specs)
+
+    def aliases(self) -> dict[str, str]:
+        """Every accepted name -> the runtime: the task API's `forced_provider`, the settings, `/gpt`."""
+        return dict(self._names)
+
+
+def _hook(module: ModuleType) -> Hook | None:
+    hook = getattr(module, "register_providers", None)
+    return hook if callable(hook) else None
+
+
+def load() -> ProviderRegistry:
+    registry = ProviderRegistry()
+    for info in pkgutil.iter_modules(plugins.__path__, f"{plugins.__name__}."):
+        hook = _hook(importlib.import_module(info.name))
+        if hook is not None:
+            hook(registry.register)
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            hook = _hook(point.load())
+            if hook is not None:
+                hook(registry.register)
+        except Exception:  # a broken third-party plugin must not stop Venom
+            logger.exception("the LLM runtime plugin {} failed to load", point.value)
+    return registry
+
+
+PROVIDERS = load()
+# Views by kind, in rank order (the built-ins: embedded, ollama, openai_compatible / openai, google, anthropic).
+LOCAL_PROVIDERS = tuple(s.name for s in PROVIDERS if s.local)
+CLOUD_PROVIDERS = tuple(s.name for s in PROVIDERS if not s.local)
+ALL_PROVIDERS = PROVIDERS.names
+LABELS = {s.name: s.label for s in PROVIDERS}
 
 
 def is_local(name: str) -> bool:
-    return name in LOCAL_PROVIDERS
+    return name in PROVIDERS and PROVIDERS.get(name).local
 
 
 def api_key(settings: Settings, name: str) -> str:
-    return {"openai": settings.OPENAI_API_KEY, "google": settings.GOOGLE_API_KEY,
-            "anthropic": settings.ANTHROPIC_API_KEY}.get(name, "")
+    return PROVIDERS.get(name).api_key(settings) if name in PROVIDERS else ""
 
 
 def endpoint(settings: Settings, name: str) -> str:
-    return {
-        "embedded": "in-process",
-        "ollama": native_base(settings.VENOM_OLLAMA_ENDPOINT or settings.LLM_LOCAL_ENDPOINT),
-        "openai_compatible": settings.VENOM_OPENAI_COMPATIBLE_ENDPOINT or settings.LLM_LOCAL_ENDPOINT,
-        "openai": settings.OPENAI_API_BASE,
-        "google": settings.GOOGLE_API_BASE,
-        "anthropic": settings.ANTHROPIC_API_BASE,
-    }[name]
+    return PROVIDERS.get(name).endpoint(settings)
 
 
-def embedded_path(settings: Settings) -> Path | None:
-    if settings.VENOM_EMBEDDED_MODEL_PATH:
-        return Path(settings.VENOM_EMBEDDED_MODEL_PATH)
-    if settings.LLM_PROVIDER == "embedded" and settings.LLM_MODEL_NAME:
-        candidate = models_dir(settings) / f"{settings.LLM_MODEL_NAME.removesuffix('.gguf')}.gguf"
-        if candidate.is_file():
-            return candidate
-    return default_model_path()
+def primary(settings: Settings) -> str:
+    """LLM_PROVIDER as a runtime name (the reference's names are accepted: `vllm`, `gpt`...), or as written."""
+    return PROVIDERS.canonical(settings.LLM_PROVIDER) or settings.LLM_PROVIDER.strip().lower()
 
 
-def models_dir(settings: Settings) -> Path:
-    return Path(settings.VENOM_EMBEDDED_MODELS_DIR) if settings.VENOM_EMBEDDED_MODELS_DIR \
-        else settings.VENOM_DATA_DIR / "models"
+def fallback(settings: Settings) -> str:
+    """LLM_FALLBACK_PROVIDER as a runtime name, or "" when unset."""
+    raw = settings.LLM_FALLBACK_PROVIDER
+    return (PROVIDERS.canonical(raw) or raw.strip().lower()) if raw.strip() else ""
+
+
+def model_of(settings: Settings, spec: ProviderSpec) -> str:
+    """The configured model of one runtime: its own setting, then its role, then a default."""
+    if spec.configured_model is not None:
+        return spec.configured_model(settings)
+    specific = str(getattr(settings, spec.model_setting) or "") if spec.model_setting else ""
+    if specific and spec.local:
+        return specific
+    if spec.name == fallback(settings) and settings.LLM_FALLBACK_MODEL:
+        return settings.LLM_FALLBACK_MODEL
+    if spec.name == primary(settings) and settings.LLM_MODEL_NAME:
+        return settings.LLM_MODEL_NAME
+    return specific or spec.default_model
 
 
 def model_name(settings: Settings, name: str) -> str:
-    """The configured model of one runtime: its own setting, then its role, then a default."""
-    specific = {"ollama": settings.VENOM_OLLAMA_MODEL, "openai_compatible": settings.VENOM_OPENAI_COMPATIBLE_MODEL,
-                "openai": settings.OPENAI_MODEL, "google": settings.GOOGLE_MODEL,
-                "anthropic": settings.ANTHROPIC_MODEL}.get(name, "")
-    if name == "embedded":
-        path = embedded_path(settings)
-        return path.stem if path else "unavailable"
-    if specific and name not in CLOUD_PROVIDERS:
-        return specific
-    if name == settings.LLM_FALLBACK_PROVIDER and settings.LLM_FALLBACK_MODEL:
-        return settings.LLM_FALLBACK_MODEL
-    if name == settings.LLM_PROVIDER and settings.LLM_MODEL_NAME:
-        return settings.LLM_MODEL_NAME
-    return specific or DEFAULT_MODELS.get(name, "")
-
-
-def _embedded(s: Settings) -> LLMProvider:
-    return EmbeddedProvider(model_path=embedded_path(s), n_ctx=s.VENOM_EMBEDDED_N_CTX,
-                            n_threads=s.VENOM_EMBEDDED_THREADS, models_dir=models_dir(s))
-
-
-def _ollama(s: Settings) -> LLMProvider:
-    from venom_core.runtimes.ollama import OllamaProvider
-
-    return OllamaProvider(endpoint=endpoint(s, "ollama"), model=model_name(s, "ollama"),
-                          options=ollama_profiles.options(s), keep_alive=ollama_profiles.keep_alive(s),
-                          connect_timeout=s.VENOM_LLM_CONNECT_TIMEOUT_SECONDS,
-                          first_chunk_timeout=s.VENOM_LLM_FIRST_CHUNK_TIMEOUT_SECONDS)
-
-
-def _openai_like(name: str) -> Callable[[Settings], LLMProvider]:
-    def build(s: Settings) -> LLMProvider:
-        from venom_core.runtimes.openai_compat import OpenAICompatibleProvider
-
-        return OpenAICompatibleProvider(
-            name=name, endpoint=endpoint(s, name), model=model_name(s, name), api_key=api_key(s, name),
-            json_style="llama_cpp" if name == "openai_compatible" else "openai",
-            connect_timeout=s.VENOM_LLM_CONNECT_TIMEOUT_SECONDS,
-            first_chunk_timeout=s.VENOM_LLM_FIRST_CHUNK_TIMEOUT_SECONDS,
-        )
-    return build
-
-
-def _anthropic(s: Settings) -> LLMProvider:
-    from venom_core.runtimes.anthropic import AnthropicProvider
-
-    return AnthropicProvider(endpoint=endpoint(s, "anthropic"), model=model_name(s, "anthropic"),
-                             api_key=s.ANTHROPIC_API_KEY, connect_timeout=s.VENOM_LLM_CONNECT_TIMEOUT_SECONDS,
-                             first_chunk_timeout=s.VENOM_LLM_FIRST_CHUNK_TIMEOUT_SECONDS)
-
-
-FACTORIES: dict[str, Callable[[Settings], LLMProvider]] = {
-    "embedded": _embedded,
-    "ollama": _ollama,
-    "openai_compatible": _openai_like("openai_compatible"),
-    "openai": _openai_like("openai"),
-    "google": _openai_like("google"),
-    "anthropic": _anthropic,
-}
+    return model_of(settings, PROVIDERS.get(name))
 
 
 def build(settings: Settings, name: str) -> LLMProvider:
-    factory = FACTORIES.get(name)
-    if factory is None:
-        raise RuntimeError_("unknown_provider", f"There is no runtime named {name!r}; known: {', '.join(FACTORIES)}.")
-    return factory(settings)
+    spec = PROVIDERS.get(name)
+    return spec.factory(settings, model_of(settings, spec))

@@ -48,8 +48,9 @@ class RuntimeRegistry:
         self.policy = Policy(settings, autonomy)
         # Values that must never leave in an error or a status line (keys, URL passwords).
         self._secrets = known_secrets(settings)
-        known = settings.LLM_PROVIDER in providers.ALL_PROVIDERS
-        self.active = settings.LLM_PROVIDER if known else "embedded"
+        primary = providers.primary(settings)
+        known = primary in providers.PROVIDERS
+        self.active = primary if known else "embedded"
         self.config_error = "" if known else (
             f"LLM_PROVIDER={settings.LLM_PROVIDER!r} is not a known runtime "
             f"({', '.join(providers.ALL_PROVIDERS)}); using the embedded model.")
@@ -70,7 +71,7 @@ class RuntimeRegistry:
         return job
 
     async def _prepare(self) -> None:
-        wanted = [self.active, self.settings.LLM_FALLBACK_PROVIDER]
+        wanted = [self.active, providers.fallback(self.settings)]
         if self.settings.VENOM_RUNTIME_PROFILE == "full":
             wanted += list(providers.LOCAL_PROVIDERS)
         for name in dict.fromkeys(n for n in wanted if n and self.policy.local_allowed(n)):
@@ -104,9 +105,7 @@ class RuntimeRegistry:
         An embedded model first asked for here starts loading in the background (`autoload`)."""
         if name is None:
             name = self.decide("").provider
-        if name not in providers.ALL_PROVIDERS:
-            raise RuntimeError_("unknown_provider", f"There is no runtime named {name!r}; known: "
-                                f"{', '.join(providers.ALL_PROVIDERS)}.")
+        providers.PROVIDERS.get(name)  # unknown_provider
         if providers.is_local(name) and not self.policy.local_allowed(name):
             raise RuntimeError_("provider_unavailable", f"The local runtime {name} is disabled because "
                                 "VENOM_RUNTIME_PROFILE=llm_off.")
@@ -123,7 +122,9 @@ class RuntimeRegistry:
     async def repoint(self, name: str, endpoint: str) -> None:
         """Point an HTTP runtime at another endpoint now (connect a model): the next use builds a
         provider for it; the old one is closed."""
-        field = {"ollama": "VENOM_OLLAMA_ENDPOINT", "openai_compatible": "VENOM_OPENAI_COMPATIBLE_ENDPOINT"}[name]
+        field = providers.PROVIDERS.get(name).endpoint_setting
+        if field is None:
+            raise RuntimeError_("provider_unavailable", f"The runtime {name} cannot be pointed at another URL.")
         setattr(self.settings, field, endpoint)
         old = self._instances.pop(name, None)
         self._status.pop(name, None)
@@ -182,7 +183,7 @@ class RuntimeRegistry:
         """The `/api/v1/system/services` row: probes a local HTTP runtime, never the cloud."""
         info = self.runtime_info()
         name, latency = info.get("provider"), None
-        if name in ("ollama", "openai_compatible"):
+        if isinstance(name, str) and name in providers.PROVIDERS and providers.PROVIDERS.get(name).has("probe"):
             health = await self.provider(name, autoload=False).health()
             latency = health.latency_ms
             self._status[name] = ("ready", "") if health.status == "ready" else ("error", health.detail)
@@ -247,7 +248,8 @@ class RuntimeRegistry:
             except RuntimeError_ as exc:
                 last = self.sanitize(exc)
                 continue
-            attempts = 1 if isinstance(provider, EmbeddedProvider) else self.settings.OLLAMA_RETRY_MAX_ATTEMPTS
+            retries = providers.PROVIDERS.get(name).has("retry")
+            attempts = self.settings.OLLAMA_RETRY_MAX_ATTEMPTS if retries else 1
             for attempt in range(1, attempts + 1):
                 started = False
                 meter = UsageMeter(name, model, prompt_text)

@@ -42,9 +42,10 @@ ModelName = Annotated[str, Field(min_length=1, max_length=256, pattern=MODEL_PAT
 # `/connect` answers 409: the target is not in a state Venom can connect to.
 BAD_INPUT = {"invalid_url": 422, "address_refused": 400}
 STATUS_BY_CODE = {**BAD_INPUT, "model_missing": 404}
-HTTP_PROVIDERS = ("ollama", "openai_compatible")
-ENDPOINT_KEY = {"ollama": "VENOM_OLLAMA_ENDPOINT", "openai_compatible": "VENOM_OPENAI_COMPATIBLE_ENDPOINT"}
-MODEL_KEY = {"ollama": "VENOM_OLLAMA_MODEL", "openai_compatible": "VENOM_OPENAI_COMPATIBLE_MODEL"}
+# The runtimes an admin can point at a URL, and the settings that says so, from their specs.
+HTTP_PROVIDERS = tuple(p.name for p in providers.PROVIDERS if p.has("connect"))
+ENDPOINT_KEY = {p.name: str(p.endpoint_setting) for p in providers.PROVIDERS if p.has("connect")}
+MODEL_KEY = {p.name: str(p.model_setting) for p in providers.PROVIDERS if p.has("connect")}
 
 
 class ConnectBody(BaseModel):
