@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from venom_core.agents.base import Llm
+from venom_core.agents.catalog import build_agents
 from venom_core.agents.librarian import LibrarianAgent
-from venom_core.agents.registry import AgentDeps, build_agents
+from venom_core.agents.spec import AgentDeps
 from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
 from venom_core.core.event_log import EventLog

@@ -12,6 +12,7 @@ import asyncio
 from typing import Any, ClassVar
 
 from venom_core.agents.base import LINE, AgentRun, Llm
+from venom_core.agents.spec import STRONG, WEAK, AgentDeps, AgentSpec, Register
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.models import TERMINAL_EVENTS, Event, EventType, Task
 from venom_core.core.task_service import TaskService
@@ -54,7 +55,6 @@ def _title(value: Any, default: str) -> str:
 
 class ArchitectAgent:
     name: ClassVar[str] = "Architect"
-    permission: ClassVar[str] = "local_read"
     tool: ClassVar[str | None] = None
 
     def __init__(self, llm: Llm, tasks: TaskService, bus: InProcessBus, run_steps: bool, step_timeout: float):
@@ -136,3 +136,30 @@ class ArchitectAgent:
                 run.ctx.emit(EventType.PLAN_STEP_COMPLETED, f"Step {i + 1}: {final.status.value}", agent=self.name,
                              step=i + 1, sub_task_id=task.id, status=final.status.value)
         return results
+
+
+PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\b(make|create|draft|write|prepare|give me) (me )?(a |an )?(\w+ ){0,2}(plan|roadmap)\b", STRONG),
+           (r"\bplan (the |a |an |our |my )?(\w+ ){0,3}(migration|project|release|architecture|launch|rollout)\b",
+            STRONG),
+           (r"\bstep by step plan\b", STRONG), (r"\bbreak (it |this )?down into steps\b", STRONG),
+           (r"\bdesign (an? |the )?(architecture|system)\b", STRONG), (r"\bplan\b", WEAK), (r"\bsteps\b", WEAK)],
+    "pl": [(r"\bzaplanuj\b", STRONG),
+           (r"\b(przygotuj|stworz|napisz|rozpisz) (mi )?(\w+ ){0,2}(plan|harmonogram)\w*\b", STRONG),
+           (r"\bzaprojektuj\b", STRONG), (r"\bplan(u|ie|y|ow|em|ami|ach)?\b", WEAK), (r"\bkroki\b", WEAK)],
+    "de": [(r"\bplane\b", STRONG), (r"\b(erstell|entwirf|mach)\w* (mir )?(einen |eine )?(\w+ ){0,2}"
+            r"(plan|roadmap|fahrplan)\b", STRONG),
+           (r"\bentwirf\b", STRONG), (r"\bplanung\b", WEAK), (r"\bschritte\b", WEAK)],
+}
+
+
+def _architect(d: AgentDeps) -> ArchitectAgent:
+    return ArchitectAgent(d.llm, d.tasks, d.bus, d.settings.VENOM_ARCHITECT_RUN_STEPS,
+                          d.settings.VENOM_PLAN_STEP_TIMEOUT_SECONDS)
+
+
+def register_agents(register: Register) -> None:
+    register(AgentSpec(
+        intent="COMPLEX_PLANNING", description="make a multi-step plan", rank=60, factory=_architect,
+        aliases=("parallel", "complexity"), patterns=PATTERNS, lessons=True,
+    ))

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Protocol
 
 from venom_core.core.models import EventType, TaskFailure
 from venom_core.core.orchestration import TaskContext
-from venom_core.orchestrator.routing import Route
+from venom_core.orchestrator.route import Route
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, RuntimeError_
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.runtimes.response_format import schema_of
@@ -82,9 +82,7 @@ def _float(v: Any) -> float | None:
 
 class Agent(Protocol):
     name: ClassVar[str]
-    # The autonomy permission this agent needs before it runs (see orchestrator.autonomy.REQUIRED).
-    permission: ClassVar[str]
-    tool: ClassVar[str | None]
+    tool: ClassVar[str | None]  # the tool it uses, for the trace (its permission is in its AgentSpec)
 
     async def run(self, run: AgentRun) -> str: ...
 

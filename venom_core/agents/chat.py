@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from venom_core.agents.base import AgentRun, Llm
+from venom_core.agents.spec import AgentSpec, Register
 from venom_core.runtimes.base import ChatMessage
 
 DEFAULT_MAX_TOKENS = 512  # when the request sets none: an answer, not the whole context window
@@ -51,7 +52,6 @@ def build_messages(run: AgentRun, persona: str = PERSONA, max_context_chars: int
 
 class ChatAgent:
     name: ClassVar[str] = "ChatAgent"
-    permission: ClassVar[str] = "local_read"
     tool: ClassVar[str | None] = None
 
     def __init__(self, llm: Llm, max_context_chars: int = 8000):
@@ -61,3 +61,10 @@ class ChatAgent:
     async def run(self, run: AgentRun) -> str:
         return await self.llm.stream(run, build_messages(run, max_context_chars=self.max_context_chars),
                                      run.params(DEFAULT_MAX_TOKENS))
+
+
+def register_agents(register: Register) -> None:
+    register(AgentSpec(
+        intent="GENERAL_CHAT", description="conversation, questions, explanations", rank=0,
+        factory=lambda d: ChatAgent(d.llm, d.settings.VENOM_MAX_CONTEXT_CHARS), aliases=("assistant", "gcal"),
+    ))

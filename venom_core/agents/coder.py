@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from venom_core.agents.base import LINE, AgentRun, Llm, tool_event
 from venom_core.agents.markdown import fenced
+from venom_core.agents.spec import STRONG, WEAK, AgentSpec, Register
 from venom_core.agents.workspace import Workspace, path_tokens
 from venom_core.core.models import TaskFailure
 from venom_core.runtimes.base import ChatMessage
@@ -58,7 +59,6 @@ def static_issues(path: str, content: str) -> list[str]:
 
 class CoderAgent:
     name: ClassVar[str] = "CoderAgent"
-    permission: ClassVar[str] = "file_write"
     tool: ClassVar[str | None] = "write_file"
 
     def __init__(self, llm: Llm, workspace: Workspace):
@@ -145,7 +145,6 @@ class CriticAgent:
     """CODE_REVIEW: the Critic reviews a workspace file (or code in the message) and streams its review."""
 
     name: ClassVar[str] = "CriticAgent"
-    permission: ClassVar[str] = "local_read"
     tool: ClassVar[str | None] = None
 
     def __init__(self, llm: Llm, workspace: Workspace):
@@ -168,3 +167,38 @@ class CriticAgent:
                                           "then suggest fixes. Be brief." + run.language_hint()),
                     ChatMessage("user", code)]
         return await self.llm.stream(run, messages, run.params(256))
+
+
+CODE_PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\b(write|create|generate|implement|code) (me )?(a |an |the |some )?(\w+ ){0,3}"
+            r"(function|script|class|program|module|code|unit tests?|snippet|file)\b", STRONG),
+           (r"\b(fix|refactor) (this|the|my) (code|function|bug|script)\b", STRONG),
+           (r"\bcode\b", WEAK)],
+    "pl": [(r"\b(napisz|stworz|wygeneruj|zaimplementuj|utworz) (mi )?(\w+ ){0,3}"
+            r"(funkcj|skrypt|program|kod|klas|modul|plik|test)\w*\b", STRONG),
+           (r"\bkod\w*\b", WEAK), (r"\bfunkcj\w*\b", WEAK)],
+    "de": [(r"\b(schreib|erstell|generier|implementier)\w* (mir )?(\w+ ){0,3}"
+            r"(funktion|skript|programm|code|klasse|modul|datei|test)\w*\b", STRONG),
+           (r"\bcode\b", WEAK), (r"\bfunktion\w*\b", WEAK)],
+}
+
+
+REVIEW_PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\bcode review\b", STRONG), (r"\breview (this|my|the) (code|file|function|script|changes)\b", STRONG),
+           (r"\breview\b", WEAK)],
+    "pl": [(r"\b(przejrzyj|zrecenzuj|ocen) (moj |ten )?(kod|plik)\w*\b", STRONG), (r"\brecenzj\w*\b", WEAK)],
+    "de": [(r"\bcode ?review\b", STRONG),
+           (r"\b(uberpruf|prufe?|bewerte?)\w* (den |meinen |diesen )?code\b", STRONG)],
+}
+
+
+def register_agents(register: Register) -> None:
+    register(AgentSpec(
+        intent="CODE_GENERATION", description="write or fix source code into a file", rank=30,
+        factory=lambda d: CoderAgent(d.llm, d.workspace), permission="file_write", aliases=("compose", "shell"),
+        patterns=CODE_PATTERNS, tool_intent=True, lessons=True,
+    ))
+    register(AgentSpec(
+        intent="CODE_REVIEW", description="review existing code", rank=40,
+        factory=lambda d: CriticAgent(d.llm, d.workspace), patterns=REVIEW_PATTERNS, lessons=True,
+    ))

@@ -15,8 +15,9 @@ from typing import ClassVar
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
 from venom_core.agents.git_runner import GitRunner
 from venom_core.agents.markdown import fenced
+from venom_core.agents.spec import STRONG, WEAK, AgentSpec, Register
 from venom_core.agents.workspace import Workspace, path_tokens
-from venom_core.core.intents import normalize
+from venom_core.core.text import normalize
 
 MAX_OUTPUT = 6000
 _REV = re.compile(r"\b([0-9a-f]{7,40}|HEAD(?:~\d+|\^+)?)\b")
@@ -51,7 +52,6 @@ def plan_commands(question: str, workspace: Workspace) -> list[list[str]]:
 
 class GitAgent:
     name: ClassVar[str] = "GitAgent"
-    permission: ClassVar[str] = "local_read"
     tool: ClassVar[str | None] = "git"
 
     def __init__(self, llm: Llm, workspace: Workspace):
@@ -79,3 +79,24 @@ class GitAgent:
         tail = f"**Repository output**\n{fenced(evidence, 'text')}"
         run.ctx.stream(tail)
         return summary + tail
+
+
+PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\bgit\b", STRONG), (r"\b(last|latest|recent) commits?\b", STRONG),
+           (r"\bcommit (log|history)\b", STRONG),
+           (r"\bbranch(es)?\b", STRONG), (r"\b(git )?blame\b", STRONG), (r"\buncommitted\b", STRONG),
+           (r"\bwhat changed in (the )?(repo|repository|last commit)\b", STRONG),
+           (r"\bcommits?\b", WEAK), (r"\b(repo|repository)\b", WEAK), (r"\bdiff\b", WEAK)],
+    "pl": [(r"\bcommit(y|a|ow|ie)?\b", STRONG), (r"\bgalez\w*\b", STRONG), (r"\bgalezi\b", STRONG),
+           (r"\bostatni(ch|e|m)? (zmian|commit)\w*\b", STRONG), (r"\brepozytori\w*\b", WEAK)],
+    "de": [(r"\bzweig(e|en)?\b", STRONG), (r"\bletzte(n)? commits?\b", STRONG),
+           (r"\bnicht committet\w*\b", STRONG), (r"\brepositor\w*\b", WEAK)],
+}
+
+
+def register_agents(register: Register) -> None:
+    register(AgentSpec(
+        intent="VERSION_CONTROL", description="questions about the git repository, commits, branches", rank=70,
+        factory=lambda d: GitAgent(d.llm, d.workspace), aliases=("git", "platform"), patterns=PATTERNS,
+        tool_intent=True,
+    ))

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
 from venom_core.agents.markdown import fenced
+from venom_core.agents.spec import STRONG, WEAK, AgentDeps, AgentSpec, Register
 from venom_core.agents.workspace import Workspace, path_tokens
 from venom_core.core import safe_fs
 from venom_core.core.models import TaskFailure
@@ -53,7 +54,6 @@ class _Result:
 
 class LibrarianAgent:
     name: ClassVar[str] = "LibrarianAgent"
-    permission: ClassVar[str] = "local_read"
     tool: ClassVar[str | None] = "files"
 
     def __init__(self, llm: Llm, workspace: Workspace):
@@ -132,3 +132,50 @@ class LibrarianAgent:
                        {"term": term, "path": self.workspace.relative(base), "hits": len(hits),
                         "skipped": walk.skipped})
 
+
+FILE_PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\b(list|show|read|open|cat|display) (me )?(the |all |my )?"
+            r"(files?|folders?|director(y|ies)|contents? of)\b", STRONG),
+           # normalised text has no dots: "read notes.txt" -> "read notes txt"
+           (r"\b(read|open|show|display|cat) (the )?(file )?[\w-]+ "
+            r"(py|md|txt|json|toml|ya?ml|js|ts|csv|cfg|ini|log)\b", STRONG),
+           (r"\b(search|grep|find) .{1,60} in (the |my )?(files|workspace|project|code ?base)\b", STRONG),
+           (r"\bwhich files\b", STRONG), (r"\bfiles? in (the )?workspace\b", STRONG),
+           (r"\bfiles?\b", WEAK), (r"\bworkspace\b", WEAK), (r"\bdirectory\b", WEAK)],
+    "pl": [(r"\b(pokaz|wyswietl|przeczytaj|otworz|wylistuj) (mi )?(wszystkie |moje )?(plik|katalog|folder)\w*\b",
+            STRONG),
+           (r"\b(znajdz|wyszukaj|szukaj) .{1,60} w (plikach|projekcie|workspace)\b", STRONG),
+           (r"\bplik\w*\b", WEAK), (r"\bkatalog\w*\b", WEAK)],
+    "de": [(r"\b(zeige?|lies|offne|liste) (mir )?(alle |die |meine )?(datei|ordner|verzeichnis)\w*\b", STRONG),
+           (r"\b(suche?|finde?) .{1,60} in (den )?(dateien|projekt|workspace)\b", STRONG),
+           (r"\bdatei\w*\b", WEAK), (r"\bordner\w*\b", WEAK), (r"\bverzeichnis\w*\b", WEAK)],
+}
+
+
+KNOWLEDGE_PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\b(search|look in) (the )?(docs|documentation|knowledge base|notes)\b", STRONG),
+           (r"\bknowledge base\b", STRONG), (r"\bwhere is .{1,40} (defined|documented)\b", STRONG)],
+    "pl": [(r"\b(przeszukaj|szukaj w) (dokumentacj|baz\w* wiedzy|notatk)\w*\b", STRONG),
+           (r"\bbaz\w* wiedzy\b", STRONG), (r"\bgdzie jest (zdefiniowan|opisan)\w*\b", STRONG)],
+    "de": [(r"\b(durchsuche?|suche? in) (der )?(doku|dokumentation|wissensdatenbank|notizen)\w*\b", STRONG),
+           (r"\bwissensdatenbank\b", STRONG), (r"\bwo ist .{1,40} (definiert|dokumentiert)\b", STRONG)],
+}
+
+
+def _librarian(d: AgentDeps) -> LibrarianAgent:
+    return LibrarianAgent(d.llm, d.workspace)
+
+
+def register_agents(register: Register) -> None:
+    register(AgentSpec(
+        intent="KNOWLEDGE_SEARCH", description="search the local docs or knowledge base", rank=10,
+        factory=_librarian, patterns=KNOWLEDGE_PATTERNS, tool_intent=True,
+    ))
+    register(AgentSpec(
+        intent="FILE_OPERATION", description="list, read or search files in the workspace", rank=20,
+        factory=_librarian, aliases=("file",), patterns=FILE_PATTERNS, tool_intent=True,
+    ))
+    register(AgentSpec(
+        intent="DOCUMENTATION", description="documentation", rank=100, factory=_librarian,
+        aliases=("docs", "render"), tool_intent=True,
+    ))

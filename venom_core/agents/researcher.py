@@ -15,6 +15,7 @@ from typing import ClassVar
 from urllib.parse import parse_qs, unquote, urlparse
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
+from venom_core.agents.spec import STRONG, WEAK, AgentSpec, Register
 from venom_core.core.models import TaskFailure
 from venom_core.net.outbound import OutboundError, OutboundFetcher
 
@@ -72,7 +73,6 @@ def _real_url(href: str) -> str:
 
 class ResearcherAgent:
     name: ClassVar[str] = "ResearcherAgent"
-    permission: ClassVar[str] = "network"
     tool: ClassVar[str | None] = "web"
 
     def __init__(self, llm: Llm, search_url: str, fetcher: OutboundFetcher):
@@ -128,3 +128,23 @@ class ResearcherAgent:
         tool_event(run, self.name, "read_page", f"read {url}", url=url, status=resp.status_code, chars=len(text),
                    bytes=len(resp.body), truncated=resp.truncated, redirects=len(resp.redirects))
         return text
+
+
+PATTERNS: dict[str, list[tuple[str, float]]] = {
+    "en": [(r"\b(search|look up|find) .{0,60}\b(on the web|online|on the internet|in the web)\b", STRONG),
+           (r"\bsearch (the )?(web|internet)\b", STRONG), (r"\bgoogle (it|for|this)\b", STRONG),
+           (r"\blatest news\b", STRONG),
+           (r"\bresearch\b", WEAK), (r"\bnews\b", WEAK), (r"\bonline\b", WEAK)],
+    "pl": [(r"\b(wyszukaj|poszukaj|znajdz|sprawdz) .{0,60}\b(w sieci|w internecie|online)\b", STRONG),
+           (r"\bnajnowsze wiadomosci\b", STRONG), (r"\bw internecie\b", WEAK)],
+    "de": [(r"\b(such|finde|recherchier)\w* .{0,60}\b(im (web|netz|internet)|online)\b", STRONG),
+           (r"\brecherchier\w*\b", WEAK), (r"\bim internet\b", WEAK), (r"\bnachrichten\b", WEAK)],
+}
+
+
+def register_agents(register: Register) -> None:
+    register(AgentSpec(
+        intent="RESEARCH", description="search the web for current information", rank=50,
+        factory=lambda d: ResearcherAgent(d.llm, d.settings.VENOM_SEARCH_URL, d.fetcher), permission="network",
+        aliases=("research", "web", "browser", "github", "hf", "media"), patterns=PATTERNS, tool_intent=True,
+    ))

@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from venom_core.agents.base import AgentRun
+from venom_core.agents.catalog import AGENTS
 from venom_core.core.models import TaskFailure
 from venom_core.core.orchestration import TaskContext
 from venom_core.orchestrator.routing import Route
@@ -20,19 +21,7 @@ from venom_core.runtimes.base import ChatMessage
 if TYPE_CHECKING:
     from venom_core.agents.base import Llm
 
-DESCRIPTIONS = {
-    "GENERAL_CHAT": "conversation, questions, explanations",
-    "KNOWLEDGE_SEARCH": "search the local docs or knowledge base",
-    "FILE_OPERATION": "list, read or search files in the workspace",
-    "CODE_GENERATION": "write or fix source code into a file",
-    "CODE_REVIEW": "review existing code",
-    "RESEARCH": "search the web for current information",
-    "COMPLEX_PLANNING": "make a multi-step plan",
-    "VERSION_CONTROL": "questions about the git repository, commits, branches",
-    "STATUS_REPORT": "project roadmap progress report",
-    "INFRA_STATUS": "status of the servers and services",
-    "TIME_REQUEST": "current time or date",
-}
+DESCRIPTIONS = {spec.intent: spec.description for spec in AGENTS}  # the candidates' labels
 
 
 async def refine(llm: Llm, ctx: TaskContext, route: Route, budget: float) -> Route:
@@ -47,7 +36,7 @@ async def refine(llm: Llm, ctx: TaskContext, route: Route, budget: float) -> Rou
               "required": ["intent"]}
     t0 = time.perf_counter()
     try:
-        # Traced like every model call (LLM/request_sent, LLM/first_token) through the task context.
+        # Traced like every model call (LLM/request_sent, LLM/first_token) through the task's tracer.
         out = await asyncio.wait_for(llm.json(AgentRun(ctx, route), messages, schema, timeout=budget,
                                               max_tokens=24), budget)
         intent = str(out.get("intent"))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from venom_core.agents.base import Agent, AgentRun, Llm
+from venom_core.agents.catalog import AGENTS
 from venom_core.config import Settings
 from venom_core.core.fast_paths import StatusProvider, answer_static
 from venom_core.core.intents import normalize
@@ -29,7 +30,7 @@ from venom_core.strategy.store import RoadmapStore
 # Memory recall is added only when the user refers to the past (reference §5.1), or the session is long.
 RECALL = re.compile(r"\b(remember|recall|earlier|previous(ly)?|before|last time|pamietasz|wczesniej|poprzedni\w*|"
                     r"erinnerst|fruher|vorhin|zuvor)\b")
-LESSON_INTENTS = frozenset({"COMPLEX_PLANNING", "CODE_GENERATION", "CODE_REVIEW"})
+LESSON_INTENTS = frozenset(spec.intent for spec in AGENTS if spec.lessons)
 
 
 class VenomOrchestrator:
@@ -89,10 +90,12 @@ class VenomOrchestrator:
     def _gate(self, ctx: TaskContext, route: Route, agent: Agent) -> None:
         """Tool requirement and autonomy: a tool above the level is refused before it runs."""
         level = self.autonomy.level
+        spec = AGENTS.get(route.intent) or AGENTS.get("GENERAL_CHAT")
+        permission = spec.permission if spec is not None else "local_read"
         ctx.trace("DecisionGate", "tool_requirement", intent=route.intent, tool_required=agent.tool is not None,
-                  tool=agent.tool, permission=agent.permission, autonomy_level=level)
+                  tool=agent.tool, permission=permission, autonomy_level=level)
         try:
-            self.autonomy.require(agent.permission, agent.name)
+            self.autonomy.require(permission, agent.name)
         except AutonomyDenied as denied:
             ctx.trace("Autonomy", "gate", status="blocked", **denied.details())
             ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW", user_message=denied.message,

@@ -10,11 +10,13 @@ never sent to the classifier.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from venom_core.agents.catalog import AGENTS
 from venom_core.core.intents import STATIC_INTENTS, TOOL_ALIASES, fast_path_intent, normalize
 from venom_core.orchestrator.lexicon import PATTERNS, STRONG, TOOL_INTENTS, detect_language
+from venom_core.orchestrator.route import Route as Route
 from venom_core.runtimes.providers import PROVIDERS
 
 # `/gpt` `/gem` `@gpt` `@gem` (and every other name of a cloud runtime, from its spec) -> the
@@ -22,7 +24,8 @@ from venom_core.runtimes.providers import PROVIDERS
 PROVIDER_ALIASES: dict[str, str] = {alias: name for alias, name in PROVIDERS.aliases().items()
                                     if not PROVIDERS.get(name).local}
 CLEAR_ALIASES = frozenset({"clear", "cler", "reset", "new"})
-HELP_ALIASES = frozenset({"help", "pomoc", "hilfe", "commands"})
+# Slash commands that name an intent but are not `forced_tool` values (`/help`), from the specs.
+COMMANDS: dict[str, str] = {command: spec.intent for spec in AGENTS for command in spec.commands}
 
 _SLASH = re.compile(r"^[ \t]*([/@])([A-Za-z0-9_-]+)[ \t]*[:,]?[ \t]*(.*)$", re.DOTALL)
 # A read verb with a path ("read ../notes.txt", "cat src/app.py"): normalised text loses the dots and
@@ -44,37 +47,7 @@ class Slash:
     forced_tool: str | None = None
     forced_provider: str | None = None
     clear: bool = False
-    help: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Route:
-    intent: str
-    source: str  # forced_intent | forced_tool | slash | fast_path | lexicon | default | llm | llm_timeout
-    content: str  # the message with any slash command removed
-    language: str = "en"
-    score: float = 0.0
-    top2: tuple[tuple[str, float], ...] = ()
-    ambiguous: bool = False
-    candidates: tuple[str, ...] = ()
-    forced_tool: str | None = None
-    forced_provider: str | None = None
-    slash: str | None = None
-    clear_session: bool = False
-    details: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def forced(self) -> bool:
-        return self.source in ("forced_intent", "forced_tool", "slash") or self.forced_provider is not None
-
-    def debug(self) -> dict[str, Any]:
-        """The `DecisionGate/intent_debug` details of the reference: source, language, score, top2."""
-        return {"intent": self.intent, "source": self.source, "language": self.language,
-                "score": round(self.score, 3), "top2": [[i, round(s, 3)] for i, s in self.top2],
-                "ambiguous": self.ambiguous, "candidates": list(self.candidates)}
-
-    def resolved(self, intent: str, source: str, **details: Any) -> Route:
-        return replace(self, intent=intent, source=source, ambiguous=False, details={**self.details, **details})
+    intent: str | None = None  # a command that names its intent (`/help`)
 
 
 def parse_slash(content: str) -> Slash:
@@ -93,8 +66,8 @@ def parse_slash(content: str) -> Slash:
         return Slash(token, rest, clear=True)
     if token in TOOL_ALIASES:
         return Slash(token, rest, forced_tool=token)
-    if token in HELP_ALIASES:
-        return Slash(token, rest, help=True)
+    if token in COMMANDS:
+        return Slash(token, rest, intent=COMMANDS[token])
     return Slash(token, rest)
 
 
@@ -134,8 +107,8 @@ def classify(content: str, request: dict[str, Any] | None = None) -> Route:
     if base.forced_tool:
         return replace(base, intent=TOOL_ALIASES[base.forced_tool], source="forced_tool" if forced_tool else "slash",
                        score=STRONG)
-    if slash.help:
-        return replace(base, intent="HELP_REQUEST", source="slash", score=STRONG)
+    if slash.intent:
+        return replace(base, intent=slash.intent, source="slash", score=STRONG)
     static = fast_path_intent(text)
     if static is not None:
         return replace(base, intent=static, source="fast_path", score=STRONG)

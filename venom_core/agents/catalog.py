@@ -1,0 +1,85 @@
+"""The one registry of intents and agents, collected from `AgentSpec`s (see `agents/spec.py`).
+
+Every module of the `venom_core.agents` package that defines `register_agents` registers its
+specs through that hook, then every module named by the `venom_core.agents` entry point group
+(a plugin). `build_agents` builds each agent once, from the collaborators it needs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterator
+from importlib.metadata import entry_points
+from types import ModuleType
+
+from loguru import logger
+
+import venom_core.agents as package
+from venom_core.agents.base import Agent
+from venom_core.agents.spec import AgentDeps, AgentSpec, Register
+
+ENTRY_POINT_GROUP = "venom_core.agents"
+Hook = Callable[[Register], None]
+
+
+class AgentCatalog:
+    def __init__(self) -> None:
+        self._specs: dict[str, AgentSpec] = {}
+        self._aliases: dict[str, str] = {}
+
+    def register(self, spec: AgentSpec) -> None:
+        if spec.intent in self._specs:
+            raise ValueError(f"the intent {spec.intent} is registered twice")
+        for alias in spec.aliases:
+            if alias in self._aliases:
+                raise ValueError(f"the alias /{alias} of {spec.intent} is taken by {self._aliases[alias]}")
+            self._aliases[alias] = spec.intent
+        self._specs[spec.intent] = spec
+        self._specs = dict(sorted(self._specs.items(), key=lambda kv: (kv[1].rank, kv[0])))
+
+    def __iter__(self) -> Iterator[AgentSpec]:
+        return iter(self._specs.values())
+
+    def __contains__(self, intent: object) -> bool:
+        return intent in self._specs
+
+    def get(self, intent: str) -> AgentSpec | None:
+        return self._specs.get(intent)
+
+    @property
+    def intents(self) -> tuple[str, ...]:
+        return tuple(self._specs)
+
+    def aliases(self) -> dict[str, str]:
+        """`forced_tool` / slash alias -> intent (reference §3.3)."""
+        return dict(self._aliases)
+
+
+def _hook(module: ModuleType) -> Hook | None:
+    hook = getattr(module, "register_agents", None)
+    return hook if callable(hook) else None
+
+
+def load() -> AgentCatalog:
+    catalog = AgentCatalog()
+    for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+        hook = _hook(importlib.import_module(info.name))
+        if hook is not None:
+            hook(catalog.register)
+    for point in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            hook = _hook(point.load())
+            if hook is not None:
+                hook(catalog.register)
+        except Exception:  # a broken third-party plugin must not stop Venom
+            logger.exception("the agent plugin {} failed to load", point.value)
+    return catalog
+
+
+AGENTS = load()
+
+
+def build_agents(deps: AgentDeps) -> dict[str, Agent]:
+    """One agent per intent that has one (the static intents are answered by the fast paths)."""
+    return {spec.intent: spec.factory(deps) for spec in AGENTS if spec.factory is not None}
