@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine
 from typing import Any, cast
 
 from loguru import logger
@@ -64,7 +64,7 @@ class RuntimeRegistry:
         """Prepare runtimes in the background: the server never waits for a model."""
         self.spawn(self._prepare(), "llm-runtime-prepare")
 
-    def spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         job = asyncio.create_task(coro, name=name)
         self._jobs.add(job)
         job.add_done_callback(self._jobs.discard)
