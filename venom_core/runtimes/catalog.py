@@ -98,7 +98,7 @@ async def _apply_model(reg: RuntimeRegistry, provider: str, model: str) -> None:
             await inst.load(path)  # a GGUF loads in about a second; the switch answers once it is ready
     else:
         inst.model = model
-    reg.models[provider] = model
+    reg.use_model(provider, model)
 
 
 async def _quiet(inst: EmbeddedProvider, path: Any) -> None:
@@ -121,7 +121,7 @@ async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = No
         infos, error = await _models_of(reg, provider)
         if error == "" and not any(m.name == model for m in infos):
             raise RuntimeError_("model_not_found", f"{provider} has no model named {model!r}.")
-    reg.active = provider
+    reg.activate(provider)
     if model:
         await _apply_model(reg, provider, model)
     elif isinstance(inst, EmbeddedProvider) and inst.status == "loading" and inst.load_seconds is None:

@@ -132,6 +132,14 @@ class RuntimeRegistry:
             with contextlib.suppress(Exception):
                 await old.close()
 
+    def activate(self, name: str) -> None:
+        """Make `name` the runtime a plain request uses (checked by the caller: `catalog.set_active`)."""
+        self.active = providers.PROVIDERS.get(name).name
+
+    def use_model(self, name: str, model: str) -> None:
+        """Record the model `name` now uses (the switch itself is `catalog.switch_model`)."""
+        self.models[providers.PROVIDERS.get(name).name] = model
+
     @staticmethod
     async def _load_quietly(inst: EmbeddedProvider) -> None:
         with contextlib.suppress(RuntimeError_):
