@@ -146,3 +146,27 @@ def test_the_walk_sees_hidden_imports(tmp_path: Path) -> None:
     known = {"venom_core.a": tmp_path / "a.py", "venom_core.b": tmp_path / "b.py"}
     graph = {n: imports_of(n, p, known) for n, p in known.items()}
     assert cycles(graph) == [["venom_core.a", "venom_core.b"]]
+
+
+def reachable(graph: dict[str, set[str]], start: set[str]) -> set[str]:
+    seen: set[str] = set()
+    todo = list(start)
+    while todo:
+        v = todo.pop()
+        for w in graph.get(v, ()):
+            if w not in seen:
+                seen.add(w)
+                todo.append(w)
+    return seen
+
+
+def test_the_runtime_layer_knows_nothing_of_tasks() -> None:
+    """The runtimes record into a task's trace through `venom_core.tracer`, so nothing they import,
+    directly or not, is about tasks, agents, the orchestrator or the app's wiring."""
+    graph = import_graph()
+    runtimes = {m for m in graph if m.startswith(f"{PACKAGE}.runtimes")}
+    above = sorted(m for m in reachable(graph, runtimes) - runtimes
+                   if m.startswith((f"{PACKAGE}.core.models", f"{PACKAGE}.core.orchestration", f"{PACKAGE}.core.task",
+                                    f"{PACKAGE}.orchestrator", f"{PACKAGE}.agents", f"{PACKAGE}.services",
+                                    f"{PACKAGE}.api", f"{PACKAGE}.memory", f"{PACKAGE}.tools")))
+    assert not above, f"the runtime layer imports {above}"

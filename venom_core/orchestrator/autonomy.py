@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from venom_core.core.models import TaskFailure
-from venom_core.runtimes.base import RuntimeError_
+from venom_core.runtimes.base import GateDenied
 from venom_core.storage.sql import SqlStorage
 
 SETTING_KEY = "autonomy.level"
@@ -56,7 +56,7 @@ def level_info(level: int) -> dict[str, Any]:
             "description": lv.description, "permissions": lv.permissions}
 
 
-class AutonomyDenied(RuntimeError_):
+class AutonomyDenied(GateDenied):
     """A permission the current autonomy level does not grant (code `autonomy_denied`)."""
 
     def __init__(self, permission: str, level: int, actor: str):

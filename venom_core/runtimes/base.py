@@ -70,6 +70,14 @@ class RuntimeError_(Exception):
         self.status = status
 
 
+class GateDenied(RuntimeError_):
+    """A model call that a permission gate refused (the autonomy level: `AutonomyDenied`)."""
+
+    def details(self) -> dict[str, Any]:
+        """What the trace and the task's context record about the refusal."""
+        return {}
+
+
 class LLMProvider(Protocol):
     name: str  # registry key: "embedded", "ollama", "openai_compatible", "openai", "google", "anthropic"
     model: str  # the model this provider instance uses by default

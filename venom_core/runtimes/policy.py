@@ -10,7 +10,8 @@ that is recorded in the task's trace. A request that no runtime may serve raises
 Paid cloud use is checked here because every path to a model asks this policy first: a cloud
 runtime the autonomy level does not grant is never chosen automatically, and asking for one
 explicitly (a forced provider, `@gpt`, the direct stream's `provider`), or needing one because
-no local runtime may answer (llm_off), raises `AutonomyDenied` from `AutonomyGate.require`.
+no local runtime may answer (llm_off), raises `AutonomyDenied` from `AutonomyGate.require`. The
+policy knows the gate only as the narrow `PermissionGate` protocol.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from venom_core.config import Settings
-from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import RuntimeError_
 
@@ -81,11 +81,23 @@ class Decision:
         }
 
 
+class PermissionGate(Protocol):
+    """What the policy asks of the autonomy gate (orchestrator/autonomy.py's `AutonomyGate`)."""
+
+    @property
+    def level(self) -> int: ...
+
+    def allows(self, permission: str) -> bool: ...
+
+    def require(self, permission: str, actor: str) -> None:
+        """Raise a `GateDenied` unless `permission` is granted."""
+
+
 class Policy:
-    def __init__(self, settings: Settings, autonomy: AutonomyGate | None = None):
+    def __init__(self, settings: Settings, autonomy: PermissionGate):
         self.settings = settings
         self.paid_mode = settings.PAID_MODE_ENABLED
-        self.autonomy = autonomy or AutonomyGate(None, settings.VENOM_AUTONOMY_LEVEL)
+        self.autonomy = autonomy
 
     @property
     def llm_off(self) -> bool:
@@ -105,7 +117,7 @@ class Policy:
         return self.cloud_configured(name, sensitive=sensitive) and self.autonomy.allows("paid_api")
 
     def require_paid(self, name: str) -> None:
-        """The autonomy check of paid cloud use (raises `AutonomyDenied`)."""
+        """The autonomy check of paid cloud use (raises `GateDenied`: `AutonomyDenied`)."""
         self.autonomy.require("paid_api", f"The cloud runtime {name}")
 
     def cloud_blocker(self, name: str) -> str:

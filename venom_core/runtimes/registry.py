@@ -23,11 +23,10 @@ from loguru import logger
 from venom_core import tracer
 from venom_core.config import Settings
 from venom_core.core.masking import known_secrets, mask_text, mask_url
-from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
 from venom_core.runtimes import providers
-from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, LLMProvider, RuntimeError_
+from venom_core.runtimes.base import ChatMessage, Chunk, GateDenied, GenerationParams, LLMProvider, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
-from venom_core.runtimes.policy import Decision, Policy
+from venom_core.runtimes.policy import Decision, PermissionGate, Policy
 from venom_core.runtimes.usage import CallUsage, UsageMeter
 
 # Where each call's usage goes (the usage ledger): `(the traced work's scope id or None, usage)`.
@@ -41,8 +40,7 @@ def config_hash(provider: str, endpoint: str, model: str) -> str:
 
 
 class RuntimeRegistry:
-    def __init__(self, settings: Settings, autonomy: AutonomyGate | None = None,
-                 usage_sink: UsageSink | None = None):
+    def __init__(self, settings: Settings, autonomy: PermissionGate, usage_sink: UsageSink | None = None):
         self.settings = settings
         self.usage_sink = usage_sink
         self.policy = Policy(settings, autonomy)
@@ -230,7 +228,7 @@ class RuntimeRegistry:
         scope = tracer.scope()  # read once: a generator closed late may run in another context
         try:
             decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
-        except AutonomyDenied as denied:
+        except GateDenied as denied:
             tracer.trace("Autonomy", "gate", status="blocked", **denied.details())
             tracer.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
                                user_message=denied.message, technical_context=denied.details())
