@@ -14,12 +14,13 @@ import pytest
 
 from venom_core import tracer
 from venom_core.config import Settings
-from venom_core.services import Services, build_services
+from venom_core.core.models import TERMINAL_EVENTS, TaskStatus
+from venom_core.services import Services, build_services, start_services, stop_services
 
 
-def _settings(tmp_path: Path) -> Settings:
+def _settings(tmp_path: Path, **extra: Any) -> Settings:
     return Settings(_env_file=None, VENOM_DATA_DIR=tmp_path / "data", VENOM_LOG_DIR=tmp_path / "logs",  # type: ignore[call-arg]
-                    VENOM_WORKSPACE=tmp_path / "workspace", VENOM_MEMORY_ENABLED=False)
+                    VENOM_WORKSPACE=tmp_path / "workspace", VENOM_MEMORY_ENABLED=False, **extra)
 
 
 def test_services_has_no_optional_field() -> None:
@@ -79,3 +80,30 @@ async def test_the_tracer_follows_the_work_into_its_helper_tasks() -> None:
     assert second.steps == [("LLM", "request_sent", "ok", {"provider": "embedded", "scope": "task-2"})]
     assert first.context == second.context == {"done": True}
     assert tracer.current() is None
+
+
+async def test_tasks_run_through_the_queue_loop_and_stop_with_it(tmp_path: Path) -> None:
+    """The queue's consumer loop, started with the runner, runs tasks up to the limit; a paused
+    queue keeps them; stopping the services ends the loop and the running work."""
+    services = build_services(_settings(tmp_path, VENOM_RUNTIME_PROFILE="llm_off", MAX_CONCURRENT_TASKS=2))
+    await start_services(services)
+    try:
+        done = services.bus.subscribe(lambda e: e.type in TERMINAL_EVENTS)
+        await services.tasks.pause()
+        held = [await services.tasks.submit("/help", {}) for _ in range(3)]
+        assert services.tasks.status()["pending"] == 3 and services.tasks.status()["active"] == 0
+        await services.tasks.resume()
+        finished: set[str] = set()
+        async with asyncio.timeout(60):
+            while len(finished) < len(held):
+                event = await done.queue.get()
+                assert event is not None
+                finished.add(str(event.task_id))
+        assert finished == {t.id for t in held}
+        for task in held:
+            assert (await services.tasks.get(task.id)).status is TaskStatus.COMPLETED
+        await services.queue.wait_stopped([t.id for t in held], within=30)  # the slot is freed after the commit
+        assert services.tasks.status()["active"] == 0
+    finally:
+        await stop_services(services)
+    assert all(job.done() for job in services.background)
