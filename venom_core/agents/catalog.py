@@ -8,6 +8,7 @@ specs through that hook, then every module named by the `venom_core.agents` entr
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
@@ -19,6 +20,9 @@ import venom_core.agents as package
 from venom_core.agents.base import Agent
 from venom_core.agents.spec import AgentDeps, AgentSpec, Register
 
+# Plugin modules named here (comma-separated) load too, without a package: a test's fake agent,
+# or one being developed (read once, at import, like simonw/llm's LLM_LOAD_PLUGINS).
+PLUGINS_VARIABLE = "VENOM_AGENT_PLUGINS"
 ENTRY_POINT_GROUP = "venom_core.agents"
 Hook = Callable[[Register], None]
 
@@ -74,6 +78,10 @@ def load() -> AgentCatalog:
                 hook(catalog.register)
         except Exception:  # a broken third-party plugin must not stop Venom
             logger.exception("the agent plugin {} failed to load", point.value)
+    for name in filter(None, (n.strip() for n in os.environ.get(PLUGINS_VARIABLE, "").split(","))):
+        hook = _hook(importlib.import_module(name))  # named on purpose: a typo fails loudly
+        if hook is not None:
+            hook(catalog.register)
     return catalog
 
 

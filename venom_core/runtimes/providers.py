@@ -13,6 +13,7 @@ runtimes (see docs/RUNTIMES.md).
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 from collections.abc import Callable, Iterator
 from importlib.metadata import entry_points
@@ -25,6 +26,9 @@ from venom_core.runtimes import plugins
 from venom_core.runtimes.base import LLMProvider, RuntimeError_
 from venom_core.runtimes.spec import ProviderSpec, Register
 
+# Plugin modules named here (comma-separated) load too, without a package: a test's fake LLM runtime,
+# or one being developed (read once, at import, like simonw/llm's LLM_LOAD_PLUGINS).
+PLUGINS_VARIABLE = "VENOM_PROVIDER_PLUGINS"
 ENTRY_POINT_GROUP = "venom_core.providers"
 Hook = Callable[[Register], None]
 
@@ -88,6 +92,10 @@ def load() -> ProviderRegistry:
                 hook(registry.register)
         except Exception:  # a broken third-party plugin must not stop Venom
             logger.exception("the LLM runtime plugin {} failed to load", point.value)
+    for name in filter(None, (n.strip() for n in os.environ.get(PLUGINS_VARIABLE, "").split(","))):
+        hook = _hook(importlib.import_module(name))  # named on purpose: a typo fails loudly
+        if hook is not None:
+            hook(registry.register)
     return registry
 
 
