@@ -17,9 +17,9 @@ from venom_core.agents.base import Agent, AgentRun, Llm
 from venom_core.agents.catalog import AGENTS
 from venom_core.config import Settings
 from venom_core.core.fast_paths import StatusProvider, answer_static
-from venom_core.core.intents import normalize
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
+from venom_core.core.text import normalize
 from venom_core.memory.service import MemoryService
 from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
 from venom_core.orchestrator.classifier import refine

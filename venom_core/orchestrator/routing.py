@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from venom_core.agents.catalog import AGENTS
-from venom_core.core.intents import STATIC_INTENTS, TOOL_ALIASES, fast_path_intent, normalize
+from venom_core.core.intents import STATIC_INTENTS, TOOL_ALIASES, fast_path_intent
+from venom_core.core.text import normalize
 from venom_core.orchestrator.lexicon import PATTERNS, STRONG, TOOL_INTENTS, detect_language
 from venom_core.orchestrator.route import Route as Route
 from venom_core.runtimes.providers import PROVIDERS
