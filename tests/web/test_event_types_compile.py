@@ -3,7 +3,7 @@ emit, or reading a payload field it does not send, fails `tsc`; the real names c
 
 The types come from the committed `web-next/lib/api/schema.d.ts` (generated from the OpenAPI
 document, whose `WsEvent` and `TaskStreamFrame` unions list every event and frame) through
-`web-next/lib/ws.ts` and `web-next/lib/chat/fold.ts`.
+`web-next/lib/ws.ts` and `web-next/lib/sse.ts`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ WEB = Path(__file__).resolve().parents[2] / "web-next"
 TSC = WEB / "node_modules" / ".bin" / "tsc"
 
 VALID = """\
-import type { TaskStreamFrame } from "@/lib/chat/fold";
+import type { TaskStreamFrame } from "@/lib/sse";
 import { hasPrefix, isEvent, taskOf, type EventType, type VenomEvent } from "@/lib/ws";
 
 export const watched = ["TASK_COMPLETED", "QUEUE_PAUSED", "MODEL_INSTALL_PROGRESS"] as const satisfies
@@ -48,7 +48,7 @@ INVALID = [
     ('export const f = (fr: TaskStreamFrame) => fr.event === "task_progress";', "task_progress"),
 ]
 INVALID_HEAD = """\
-import type { TaskStreamFrame } from "@/lib/chat/fold";
+import type { TaskStreamFrame } from "@/lib/sse";
 import { hasPrefix, isEvent, type EventType, type VenomEvent } from "@/lib/ws";
 """
 

@@ -11,13 +11,13 @@ import { useLive } from "@/components/providers/Live";
 import { apiGet, apiPost, request } from "@/lib/api/client";
 import { ApiError } from "@/lib/api/errors";
 import type { TaskCreated } from "@/lib/api/types";
-import { foldFrame, foldPlan, parseTaskFrame } from "@/lib/chat/fold";
+import { foldFrame, foldPlan } from "@/lib/chat/fold";
 import { parseInput } from "@/lib/chat/slash";
 import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, selectSession, startSession, type ChatMessage, type Mode, type MsgStatus } from "@/lib/chat/store";
 import { mergeHistory, sessionGone, type ServerSession } from "@/lib/chat/sync";
 import { apiUrl } from "@/lib/config";
 import type { Lang } from "@/lib/i18n";
-import { readSse, type SseEvent } from "@/lib/sse";
+import { parseTaskFrame, readSse, type SseEvent } from "@/lib/sse";
 import { isEvent } from "@/lib/ws";
 
 /** A frame of the Direct mode's `/api/v1/llm/simple/stream`. */

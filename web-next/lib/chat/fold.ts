@@ -2,26 +2,12 @@
  * Folding a task's SSE frames and its plan events into a chat answer. The shapes are the
  * generated `TaskStreamFrame` and `WsEvent` types, so a renamed field or event is a compile error.
  */
-import type { components } from "@/lib/api/schema";
-import type { SseEvent } from "@/lib/sse";
+import type { TaskStreamFrame } from "@/lib/sse";
 import type { EventOf } from "@/lib/ws";
 import type { ChatMessage, PlanStep } from "./store";
 
-export type TaskStreamFrame = components["schemas"]["TaskStreamFrame"];
 export type TaskFrame = Exclude<TaskStreamFrame, { event: "task_missing" }>;
 export type PlanEvent = EventOf<"PLAN_CREATED" | "PLAN_STEP_STARTED" | "PLAN_STEP_COMPLETED">;
-
-const FRAME_NAMES: ReadonlySet<string> = new Set<TaskStreamFrame["event"]>(["task_update", "heartbeat", "task_finished", "task_missing"]);
-
-/** The typed frame of one SSE event of `/api/v1/tasks/{id}/stream`; null for anything else. */
-export function parseTaskFrame(ev: SseEvent): TaskStreamFrame | null {
-  if (!FRAME_NAMES.has(ev.event)) return null;
-  try {
-    return { event: ev.event, id: ev.id ?? undefined, data: JSON.parse(ev.data) as unknown } as TaskStreamFrame;
-  } catch {
-    return null;
-  }
-}
 
 /** What one frame changes in the answer it streams (`now` is the time it arrived, in ms). */
 export function foldFrame(m: ChatMessage, frame: TaskFrame, now: number): Partial<ChatMessage> {
