@@ -60,7 +60,7 @@ async def _scenario(steps: list[tuple[str, int, str]], cache_limit: int, threade
     expected: dict[str, list[Event]] = {tid: [] for tid in ids}
     readers: list[tuple[str, int, list[Event], asyncio.Task[None]]] = []
     for tid in ids:
-        expected[tid].append(log.append(tid, EventType.TASK_CREATED, data={"content": tid}))
+        expected[tid].append(log.append(tid, EventType.TASK_CREATED, data={"content": tid, "request": {}}))
 
     async def follow(tid: str, after: int, out: list[Event]) -> None:
         sub = bus.subscribe(lambda e: e.task_id == tid)
@@ -89,7 +89,7 @@ async def _scenario(steps: list[tuple[str, int, str]], cache_limit: int, threade
                 # Published only once stored: everything committed is in the store already.
                 assert [e.gseq for e in await storage.read_task_events(tid)] == [e.gseq for e in expected[tid]]
         elif op == "log":
-            line = log.append(None, EventType.SYSTEM_LOG, message=arg, persist=False)
+            line = log.append(None, EventType.SYSTEM_LOG, message=arg, data={"level": "INFO"}, persist=False)
             assert line.gseq == 0 and line.envelope()["gseq"] is None
         else:
             out: list[Event] = []

@@ -10,6 +10,9 @@ their order is kept, but are not stored and take no `gseq` (it stays 0): a numbe
 always names a stored event, also after a restart. `commit()` waits until everything appended
 so far is durable.
 
+Every event is checked against its type's payload model (`events.check`) before it takes a
+number: an unknown type or a malformed payload raises `InvalidEvent` and nothing is appended.
+
 When storage fails (disk full, read-only, damaged) the writer keeps the batch and retries until
 it succeeds; meanwhile `fault` says why, `commit()` raises `StorageUnavailable` at once instead
 of waiting, and new work is refused (`ensure_writable`). The first successful write clears it.
@@ -24,6 +27,7 @@ from loguru import logger
 
 from venom_core.core import projection
 from venom_core.core.event_cache import EventCache
+from venom_core.core.events import Payload, check, payload_data
 from venom_core.core.fanout import EventBus
 from venom_core.core.models import Event, EventType, Task, utcnow
 from venom_core.storage.base import Storage, StorageUnavailable
@@ -97,7 +101,13 @@ class EventLog:
         data: dict[str, Any] | None = None,
         persist: bool = True,
     ) -> Event:
-        """Append one event. Task events require the task to be live (see `load_task`)."""
+        """Append one event. Task events require the task to be live (see `load_task`).
+
+        Raises `InvalidEvent` when `data` is not a payload of `type`, and `KeyError` when the
+        task is not live; either way nothing was appended."""
+        if data is None:
+            data = {}
+        check(type, data)
         seq = 0
         task: Task | None = None
         if task_id is not None:
@@ -115,7 +125,7 @@ class EventLog:
             timestamp=utcnow(),
             agent=agent,
             message=message,
-            data=data or {},
+            data=data,
         )
         if task_id is not None:
             if task is None:
@@ -127,6 +137,12 @@ class EventLog:
         self._pending.append(event)
         self._wake.set()
         return event
+
+    def emit(self, task_id: str | None, payload: Payload, *, message: str = "", agent: str | None = None,
+             persist: bool = True) -> Event:
+        """`append` with a typed payload: the type is the payload model's."""
+        return self.append(task_id, payload.event_type, message=message, agent=agent, data=payload_data(payload),
+                           persist=persist)
 
     async def commit(self, *, fail_fast: bool = True) -> None:
         """Wait until every event appended so far is stored (and published).

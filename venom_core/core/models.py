@@ -36,12 +36,12 @@ TERMINAL_STATUSES = frozenset({TaskStatus.COMPLETED, TaskStatus.FAILED, TaskStat
 
 
 class EventType(enum.StrEnum):
-    """Event types of the log. The names are the reference's WebSocket `type` values."""
+    """Event types of the log: every type something emits, and no other (`events.PAYLOADS` holds
+    each one's payload model). The names are the reference's WebSocket `type` values."""
 
     TASK_CREATED = "TASK_CREATED"
     TASK_QUEUED = "TASK_QUEUED"
     TASK_STARTED = "TASK_STARTED"
-    TASK_LOG = "TASK_LOG"  # a log line of the task; also rendered on SSE
     TASK_STREAM = "TASK_STREAM"  # new answer text (`data.delta`)
     AGENT_THOUGHT = "AGENT_THOUGHT"
     AGENT_ACTION = "AGENT_ACTION"
@@ -59,7 +59,6 @@ class EventType(enum.StrEnum):
     QUEUE_PURGED = "QUEUE_PURGED"
     EMERGENCY_STOP = "EMERGENCY_STOP"
     SYSTEM_LOG = "SYSTEM_LOG"
-    SERVICE_STATUS_UPDATE = "SERVICE_STATUS_UPDATE"
     RENDER_WIDGET = "RENDER_WIDGET"
     AUDIT_ACTION = "AUDIT_ACTION"  # an admin action (or a refused attempt): who, from where, what, outcome
     TOOL_CALL_STARTED = "TOOL_CALL_STARTED"  # a registry tool call began: tool, masked arguments
@@ -67,6 +66,9 @@ class EventType(enum.StrEnum):
     TOOL_CALL_FAILED = "TOOL_CALL_FAILED"  # it was refused, timed out, or the tool reported an error
     DOCUMENT_INGEST_PROGRESS = "DOCUMENT_INGEST_PROGRESS"  # a document upload: status and chunk counts
     LLM_USAGE = "LLM_USAGE"  # one model call's tokens (`data.call`); folded into the task's `usage`
+    SESSION_UPDATED = "SESSION_UPDATED"  # a conversation was renamed or pinned
+    SESSION_DELETED = "SESSION_DELETED"  # a conversation was forgotten
+    MODEL_INSTALL_PROGRESS = "MODEL_INSTALL_PROGRESS"  # a model pull into Ollama: status and bytes
 
 
 TERMINAL_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.TASK_FAILED, EventType.TASK_ABORTED})

@@ -37,9 +37,6 @@ class TaskContext:
     def elapsed_ms(self) -> float:
         return (time.perf_counter() - self._t0) * 1000
 
-    def log(self, message: str, **data: Any) -> None:
-        self._log.append(self.task_id, EventType.TASK_LOG, message=message, data=data)
-
     def emit(self, type: str, message: str = "", *, agent: str | None = None, **data: Any) -> None:
         """Any domain event (AGENT_THOUGHT, TOOL_USAGE, PLAN_CREATED, ...)."""
         self._log.append(self.task_id, type, message=message, agent=agent, data=data)

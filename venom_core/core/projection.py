@@ -1,12 +1,16 @@
-"""Fold events into the task record. The task row is only ever changed through this function."""
+"""Fold events into the task record: the one place in Python where a task's state is derived
+from its events. The event log keeps the live records with it, and the SSE stream
+(`task_stream`) folds its own copy with it to know what is new for its client."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from venom_core.core.models import Event, EventType, Task, TaskStatus
 
 _STATUS_BY_EVENT: dict[str, TaskStatus] = {
+    EventType.TASK_CREATED: TaskStatus.PENDING,
     EventType.TASK_STARTED: TaskStatus.PROCESSING,
     EventType.TASK_COMPLETED: TaskStatus.COMPLETED,
     EventType.TASK_FAILED: TaskStatus.FAILED,
@@ -18,35 +22,43 @@ _STATUS_BY_EVENT: dict[str, TaskStatus] = {
 _UNLOGGED = frozenset({EventType.TASK_STREAM, EventType.TRACE_STEP, EventType.LLM_USAGE})
 
 
+class Change(NamedTuple):
+    """What one event changed, as a client following the task sees it."""
+
+    log: str | None  # the event's log line, if it has one
+    delta: str  # answer text added by this event
+    status_changed: bool
+
+
+def blank(task_id: str, at: datetime) -> Task:
+    """A record with nothing folded into it yet (its TASK_CREATED event fills it in)."""
+    return Task(id=task_id, content="", status=TaskStatus.PENDING, created_at=at, updated_at=at)
+
+
 def new_task(event: Event) -> Task:
     """Build the record from a TASK_CREATED event."""
-    data = event.data
-    request: dict[str, Any] = dict(data.get("request") or {})
-    task = Task(
-        id=str(event.task_id),
-        content=str(data.get("content", "")),
-        status=TaskStatus.PENDING,
-        created_at=event.timestamp,
-        updated_at=event.timestamp,
-        request=request,
-        session_id=request.get("session_id"),
-        context=dict(data.get("context") or {}),
-    )
-    task.last_seq = event.seq
-    if event.message:
-        task.logs.append(event.message)
+    task = blank(str(event.task_id), event.timestamp)
+    apply(task, event)
     return task
 
 
-def apply(task: Task, event: Event) -> None:
-    """Apply one event of this task to its record, in place."""
+def apply(task: Task, event: Event) -> Change:
+    """Apply one event of this task to its record, in place; say what changed."""
     task.last_seq = event.seq
     task.updated_at = event.timestamp
     data = event.data
+    delta = ""
     status = _STATUS_BY_EVENT.get(event.type)
+    changed = status is not None and status is not task.status
     if status is not None:
         task.status = status
-    if event.type == EventType.TASK_STARTED:
+    if event.type == EventType.TASK_CREATED:
+        request: dict[str, Any] = dict(data.get("request") or {})
+        task.content = str(data.get("content", ""))
+        task.request = request
+        task.session_id = request.get("session_id")
+        task.created_at = event.timestamp
+    elif event.type == EventType.TASK_STARTED:
         task.started_at = event.timestamp
     elif event.type == EventType.TASK_STREAM:
         delta = str(data.get("delta", ""))
@@ -61,7 +73,11 @@ def apply(task: Task, event: Event) -> None:
         task.started_at = None
     elif event.type == EventType.TASK_COMPLETED:
         if "result" in data:
-            task.result = str(data["result"])
+            final = str(data["result"])
+            # The final text normally extends what was streamed; the rest is new to a follower.
+            if final.startswith(task.result):
+                delta = final[len(task.result):]
+            task.result = final
         task.finished_at = event.timestamp
     elif event.type in (EventType.TASK_FAILED, EventType.TASK_ABORTED):
         task.error = dict(data.get("error") or {})
@@ -71,8 +87,10 @@ def apply(task: Task, event: Event) -> None:
     ctx = data.get("context")
     if isinstance(ctx, dict):
         task.context.update(ctx)
-    if event.message and event.type not in _UNLOGGED:
-        task.logs.append(event.message)
+    line = event.message if event.message and event.type not in _UNLOGGED else None
+    if line is not None:
+        task.logs.append(line)
+    return Change(line, delta, changed)
 
 
 def _add_usage(task: Task, call: dict[str, Any]) -> None:

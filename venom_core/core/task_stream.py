@@ -13,80 +13,44 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass, field
 from typing import Any
 
+from venom_core.core import projection
 from venom_core.core.event_log import EventLog
-from venom_core.core.models import TERMINAL_EVENTS, Event, EventType, TaskStatus, iso, utcnow
-from venom_core.core.projection import sum_usage
-
-_STATUS = {
-    EventType.TASK_CREATED: TaskStatus.PENDING,
-    EventType.TASK_STARTED: TaskStatus.PROCESSING,
-    EventType.TASK_REQUEUED: TaskStatus.PENDING,
-    EventType.TASK_COMPLETED: TaskStatus.COMPLETED,
-    EventType.TASK_FAILED: TaskStatus.FAILED,
-    EventType.TASK_ABORTED: TaskStatus.CANCELLED,
-}
-_NO_LOG = frozenset({EventType.TASK_STREAM, EventType.TRACE_STEP})
+from venom_core.core.models import Event, iso, utcnow
 
 
-@dataclass
 class _View:
-    """The task as far as the client has been told."""
+    """The task as far as the client has been told: a record folded by `projection.apply`."""
 
-    task_id: str
-    status: str = TaskStatus.PENDING.value
-    result: str = ""
-    seq: int = 0
-    error: dict[str, Any] | None = None
-    runtime: dict[str, Any] = field(default_factory=dict)
-    usage: dict[str, Any] | None = None  # the tokens of the task's model calls so far
-    finished: bool = False
+    def __init__(self, task_id: str):
+        self.task = projection.blank(task_id, utcnow())
 
-    def fold(self, event: Event) -> tuple[list[str], str, bool]:
-        """Apply one event; return (new log lines, new text, status changed)."""
-        self.seq = event.seq
-        logs: list[str] = []
-        delta = ""
-        changed = False
-        status = _STATUS.get(event.type)  # type: ignore[call-overload]
-        if status is not None and status.value != self.status:
-            self.status = status.value
-            changed = True
-        if event.type == EventType.TASK_STREAM:
-            delta = str(event.data.get("delta", ""))
-            self.result += delta
-        elif event.type == EventType.TASK_REQUEUED:
-            self.result = ""
-        elif event.type == EventType.TASK_COMPLETED and "result" in event.data:
-            final = str(event.data["result"])
-            if final.startswith(self.result):
-                delta = final[len(self.result):]
-            self.result = final
-        if event.type in (EventType.TASK_FAILED, EventType.TASK_ABORTED):
-            self.error = event.data.get("error")
-        elif event.type == EventType.LLM_USAGE and isinstance(event.data.get("call"), dict):
-            self.usage = sum_usage(self.usage, event.data["call"])
-        ctx = event.data.get("context")
-        if isinstance(ctx, dict) and isinstance(ctx.get("llm_runtime"), dict):
-            self.runtime = ctx["llm_runtime"]
-        if event.message and event.type not in _NO_LOG:
-            logs.append(event.message)
-        if event.type in TERMINAL_EVENTS:
-            self.finished = True
-        return logs, delta, changed
+    @property
+    def seq(self) -> int:
+        return self.task.last_seq
+
+    @property
+    def finished(self) -> bool:
+        return self.task.terminal
+
+    def fold(self, event: Event) -> projection.Change:
+        return projection.apply(self.task, event)
 
     def payload(self) -> dict[str, Any]:
+        task = self.task
+        runtime = task.context.get("llm_runtime")
+        if not isinstance(runtime, dict):
+            runtime = {}
         return {
-            "task_id": self.task_id,
-            "status": self.status,
-            "result": self.result,
+            "task_id": task.id,
+            "status": task.status.value,
+            "result": task.result,
             "timestamp": iso(utcnow()),
-            "llm_provider": self.runtime.get("provider"),
-            "llm_model": self.runtime.get("model"),
-            "llm_endpoint": self.runtime.get("endpoint"),
-            "llm_status": self.runtime.get("status"),
+            "llm_provider": runtime.get("provider"),
+            "llm_model": runtime.get("model"),
+            "llm_endpoint": runtime.get("endpoint"),
+            "llm_status": runtime.get("status"),
         }
 
 
@@ -100,18 +64,19 @@ def _update_frame(view: _View, events: list[Event]) -> str | None:
     delta = ""
     changed = False
     for ev in events:
-        new_logs, new_text, status_changed = view.fold(ev)
-        logs += new_logs
-        delta += new_text
-        changed = changed or status_changed
+        change = view.fold(ev)
+        if change.log is not None:
+            logs.append(change.log)
+        delta += change.delta
+        changed = changed or change.status_changed
     if not (logs or delta or changed):
         return None
     return sse_frame("task_update", {**view.payload(), "logs": logs, "delta": delta, "seq": view.seq}, view.seq)
 
 
 def _finished_frame(view: _View) -> str:
-    return sse_frame("task_finished", {**view.payload(), "error": view.error, "usage": view.usage,
-                                       "seq": view.seq})
+    return sse_frame("task_finished", {**view.payload(), "error": view.task.error,
+                                       "usage": view.task.context.get("usage"), "seq": view.seq})
 
 
 def missing_frame(task_id: str) -> str:

@@ -13,7 +13,6 @@ _STEP_NAMES: dict[str, tuple[str, str]] = {
     EventType.TASK_QUEUED: ("Queue", "queued"),
     EventType.TASK_STARTED: ("Orchestrator", "start_processing"),
     EventType.TASK_REQUEUED: ("Recovery", "requeued"),
-    EventType.TASK_LOG: ("Orchestrator", "log"),
     EventType.AGENT_THOUGHT: ("Orchestrator", "thought"),
     EventType.AGENT_ACTION: ("Agent", "action"),
     EventType.TOOL_USAGE: ("Tool", "call"),

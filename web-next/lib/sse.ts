@@ -5,11 +5,28 @@
  */
 import { ApiError, errorFromResponse, offlineError } from "@/lib/api/errors";
 import { reportReachable } from "@/lib/api/connectivity";
+import type { components } from "@/lib/api/schema";
 
 export interface SseEvent {
   id: string | null;
   event: string;
   data: string;
+}
+
+/** One frame of `/api/v1/tasks/{id}/stream`, from the backend's `TaskStreamFrame` schema: a union
+ *  discriminated on `event`, so a frame name the backend does not send does not compile. */
+export type TaskStreamFrame = components["schemas"]["TaskStreamFrame"];
+
+const FRAME_NAMES: ReadonlySet<string> = new Set<TaskStreamFrame["event"]>(["task_update", "heartbeat", "task_finished", "task_missing"]);
+
+/** The typed frame of one SSE event of a task stream; null for anything else. */
+export function parseTaskFrame(ev: SseEvent): TaskStreamFrame | null {
+  if (!FRAME_NAMES.has(ev.event)) return null;
+  try {
+    return { event: ev.event, id: ev.id ?? undefined, data: JSON.parse(ev.data) as unknown } as TaskStreamFrame;
+  } catch {
+    return null;
+  }
 }
 
 /** Incremental parser of the text/event-stream format. */

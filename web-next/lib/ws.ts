@@ -3,15 +3,33 @@
  * once when the browser comes back online) and resumes with `?since=<gseq>`, so no event is
  * lost across a reconnect and none is shown twice.
  */
-export interface VenomEvent {
-  type: string;
-  agent: string | null;
-  message: string;
-  timestamp: string;
-  data: Record<string, unknown>;
-  /** The stored event's global number; null for a message that is not stored (SYSTEM_LOG). */
-  gseq: number | null;
-  task_id?: string | null;
+import type { components } from "@/lib/api/schema";
+
+/** One `/ws/events` message: generated from the backend's `WsEvent` schema, a union discriminated
+ *  on `type`, so `ev.type === "NO_SUCH_EVENT"` does not compile and a matched type narrows `data`. */
+export type VenomEvent = components["schemas"]["WsEvent"];
+/** Every event type the backend emits. */
+export type EventType = VenomEvent["type"];
+export type EventOf<T extends EventType> = Extract<VenomEvent, { type: T }>;
+/** The first word of an event type with its underscore ("TASK_", "QUEUE_", ...). */
+export type EventPrefix = EventType extends infer T ? (T extends `${infer P}_${string}` ? `${P}_` : never) : never;
+export type EventWithPrefix<P extends EventPrefix> = Extract<VenomEvent, { type: `${P}${string}` }>;
+
+/** True when the event is one of `types` (each must be an event type the backend emits). */
+export function isEvent<T extends EventType>(ev: VenomEvent, ...types: readonly T[]): ev is EventOf<T> {
+  return (types as readonly string[]).includes(ev.type);
+}
+
+/** True when the event's type starts with `prefix` (which must begin some event type). */
+export function hasPrefix<P extends EventPrefix>(ev: VenomEvent, prefix: P): ev is EventWithPrefix<P> {
+  return ev.type.startsWith(prefix);
+}
+
+/** The task an event belongs to: task events carry it in `data`, a tool call that outlived its
+ *  task as `task_id_hint`. */
+export function taskOf(ev: VenomEvent): string | null {
+  const data: { task_id?: string; task_id_hint?: string | null } = ev.data;
+  return data.task_id ?? data.task_id_hint ?? null;
 }
 
 export type WsState = "connecting" | "open" | "closed";

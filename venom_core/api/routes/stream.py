@@ -12,6 +12,7 @@ from starlette.types import Send
 
 from venom_core.api.deps import ServicesDep
 from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.event_docs import STREAM_FRAME
 from venom_core.api.routes.tasks import TaskId
 from venom_core.core.task_stream import FinalFrame, task_frames
 
@@ -20,18 +21,11 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
 SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`. "
-                       "Only `task_update` frames carry an `id:` (the last seq they cover), so ids are "
-                       "unique and increasing and `Last-Event-ID` resumes without repeats or gaps.",
-        "content": {"text/event-stream": {"schema": {
-            "type": "object",
-            "required": ["event", "data"],
-            "properties": {
-                "event": {"enum": ["task_update", "heartbeat", "task_finished", "task_missing"]},
-                "data": {"type": "string", "contentMediaType": "application/json"},
-                "id": {"type": "string", "pattern": "^[0-9]+$"},
-            },
-        }}},
+        "description": "Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`; "
+                       "each frame's `data:` is the JSON of its `data` in `TaskStreamFrame`. Only "
+                       "`task_update` frames carry an `id:` (the last seq they cover), so ids are unique and "
+                       "increasing and `Last-Event-ID` resumes without repeats or gaps.",
+        "content": {"text/event-stream": {"schema": {"$ref": f"#/components/schemas/{STREAM_FRAME}"}}},
     }
 }
 

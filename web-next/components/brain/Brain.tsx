@@ -13,6 +13,7 @@ import type { GraphPayload } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 import { Graph, TYPE_COLORS } from "./Graph";
 import { Lessons, MemorySearch } from "./MemoryPanels";
+import { isEvent } from "@/lib/ws";
 
 type View = "overview" | "focus" | "full";
 
@@ -34,7 +35,8 @@ export function Brain() {
   );
   const reload = graph.reload;
   useEffect(() => subscribe((ev) => {
-    if (/^(MEMORY_|LESSON_|KNOWLEDGE_)/.test(ev.type)) void reload();
+    // Memory learns from finished tasks (a lesson, a session fact) a moment after they end.
+    if (isEvent(ev, "TASK_COMPLETED", "TASK_FAILED")) setTimeout(() => void reload(), 1500);
   }), [subscribe, reload]);
 
   const filtered = useMemo<GraphPayload | null>(() => {

@@ -6,13 +6,14 @@ import { usePrefs } from "@/components/providers/Preferences";
 import { Badge, toneOf } from "@/components/ui/Badge";
 import { Panel } from "@/components/ui/Panel";
 import type { TKey } from "@/lib/i18n";
+import { hasPrefix, isEvent, type VenomEvent } from "@/lib/ws";
 
 type Kind = "all" | "tasks" | "queue" | "errors";
-const KINDS: { kind: Kind; label: TKey; test: (type: string) => boolean }[] = [
+const KINDS: { kind: Kind; label: TKey; test: (ev: VenomEvent) => boolean }[] = [
   { kind: "all", label: "events.all", test: () => true },
-  { kind: "tasks", label: "events.tasks", test: (ty) => ty.startsWith("TASK_") || ty.startsWith("PLAN_") || ty.startsWith("AGENT_") || ty === "TOOL_USAGE" },
-  { kind: "queue", label: "events.queue", test: (ty) => ty.startsWith("QUEUE_") || ty === "EMERGENCY_STOP" },
-  { kind: "errors", label: "events.errors", test: (ty) => /FAIL|ERROR|STOP|ABORT/.test(ty) },
+  { kind: "tasks", label: "events.tasks", test: (ev) => hasPrefix(ev, "TASK_") || hasPrefix(ev, "PLAN_") || hasPrefix(ev, "AGENT_") || isEvent(ev, "TOOL_USAGE") },
+  { kind: "queue", label: "events.queue", test: (ev) => hasPrefix(ev, "QUEUE_") || isEvent(ev, "EMERGENCY_STOP") },
+  { kind: "errors", label: "events.errors", test: (ev) => /FAIL|ERROR|STOP|ABORT/.test(ev.type) },
 ];
 
 /** The `/ws/events` feed, newest first, filterable by kind and text. */
@@ -24,7 +25,7 @@ export function EventFeed() {
   const shown = useMemo(() => {
     const test = KINDS.find((k) => k.kind === kind)?.test ?? (() => true);
     const needle = q.trim().toLowerCase();
-    return events.filter((e) => test(e.type) && (!needle || `${e.type} ${e.message} ${e.agent ?? ""}`.toLowerCase().includes(needle))).slice(0, 100);
+    return events.filter((e) => test(e) && (!needle || `${e.type} ${e.message} ${e.agent ?? ""}`.toLowerCase().includes(needle))).slice(0, 100);
   }, [events, kind, q]);
   const fmt = useMemo(() => new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" }), [lang]);
 

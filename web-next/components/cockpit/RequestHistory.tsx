@@ -11,6 +11,7 @@ import { apiGet } from "@/lib/api/client";
 import type { Page, RequestSummary } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 import type { TKey } from "@/lib/i18n";
+import { isEvent } from "@/lib/ws";
 
 /** Recent requests; re-read when a task finishes (from the live feed), not on a timer. */
 export function RequestHistory({ limit = 8 }: { limit?: number }) {
@@ -23,7 +24,7 @@ export function RequestHistory({ limit = 8 }: { limit?: number }) {
   useEffect(() => {
     let later: ReturnType<typeof setTimeout> | null = null;
     const off = subscribe((ev) => {
-      if (/^TASK_(COMPLETED|FAILED|ABORTED)$/.test(ev.type)) void reload();
+      if (isEvent(ev, "TASK_COMPLETED", "TASK_FAILED", "TASK_ABORTED")) void reload();
       else if (ev.type === "TASK_CREATED" && !later) later = setTimeout(() => { later = null; void reload(); }, 1500);
     });
     return () => {

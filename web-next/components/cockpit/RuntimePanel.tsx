@@ -10,6 +10,7 @@ import { ErrorState } from "@/components/ui/States";
 import { request } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
 import { useResource } from "@/lib/hooks/useResource";
+import { isEvent } from "@/lib/ws";
 
 interface RuntimeRow { provider: string; label?: string; available?: boolean; status?: string; reason?: string | null; model?: string | null; active?: boolean }
 interface OptionsAnswer { runtimes?: RuntimeRow[] }
@@ -29,7 +30,7 @@ export function RuntimePanel() {
   const reloadOptions = options.reload;
   const reloadModels = models.reload;
   useEffect(() => subscribe((ev) => {
-    if (ev.type.startsWith("MODEL_") || ev.type.startsWith("RUNTIME_")) {
+    if (isEvent(ev, "MODEL_INSTALL_PROGRESS")) {
       void reloadOptions();
       void reloadModels();
     }

@@ -11,20 +11,19 @@ import { useLive } from "@/components/providers/Live";
 import { apiGet, apiPost, request } from "@/lib/api/client";
 import { ApiError } from "@/lib/api/errors";
 import type { TaskCreated } from "@/lib/api/types";
+import { foldFrame, foldPlan } from "@/lib/chat/fold";
 import { parseInput } from "@/lib/chat/slash";
-import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, selectSession, startSession, type ChatMessage, type Mode, type MsgStatus, type PlanStep } from "@/lib/chat/store";
+import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, selectSession, startSession, type ChatMessage, type Mode, type MsgStatus } from "@/lib/chat/store";
 import { mergeHistory, sessionGone, type ServerSession } from "@/lib/chat/sync";
 import { apiUrl } from "@/lib/config";
 import type { Lang } from "@/lib/i18n";
-import { readSse, type SseEvent } from "@/lib/sse";
+import { parseTaskFrame, readSse, type SseEvent } from "@/lib/sse";
+import { isEvent } from "@/lib/ws";
 
-interface StreamData {
-  status?: string;
-  result?: string;
-  delta?: string;
-  error?: { code?: string; message?: string } | null;
-  detail?: string;
+/** A frame of the Direct mode's `/api/v1/llm/simple/stream`. */
+interface DirectData {
   text?: string;
+  error?: { code?: string; message?: string } | string | null;
 }
 
 const asStatus = (s: unknown): MsgStatus | undefined =>
@@ -34,7 +33,6 @@ const toError = (err: unknown) =>
   err instanceof ApiError ? { code: err.code, message: err.message } : { code: "client_error", message: err instanceof Error ? err.message : String(err) };
 
 const BOOT_KEY = "venom-boot-id";
-const FINISHED = /^TASK_(COMPLETED|FAILED|ABORTED)$/;
 
 const isRunning = (m: ChatMessage) => m.role === "assistant" && !!m.taskId && !!m.status && !TERMINAL.has(m.status);
 
@@ -71,37 +69,15 @@ export function useChat() {
       streams.current.set(id, ctrl);
       let done = false;
       const onEvent = (ev: SseEvent) => {
-        let data: StreamData;
-        try {
-          data = JSON.parse(ev.data) as StreamData;
-        } catch {
-          return;
-        }
-        if (ev.event === "task_missing") {
+        const frame = parseTaskFrame(ev);
+        if (!frame) return;
+        if (frame.event === "task_missing") {
           done = true;
-          patch(id, () => ({ status: "LOST", error: { code: "task_missing", message: data.detail ?? "The task no longer exists." } }));
+          patch(id, () => ({ status: "LOST", error: { code: "task_missing", message: frame.data.detail } }));
           return;
         }
-        if (ev.event !== "task_update" && ev.event !== "task_finished" && ev.event !== "heartbeat") return;
-        if (ev.event === "task_finished") done = true;
-        patch(id, (m) => {
-          const next: Partial<ChatMessage> = { lastSeq: ev.id ?? m.lastSeq };
-          const status = asStatus(data.status);
-          if (status) next.status = status;
-          // `result` is cumulative (the whole answer so far); `delta` only the new part.
-          const content = typeof data.result === "string" ? data.result : data.delta ? m.content + data.delta : m.content;
-          if (content !== m.content) {
-            next.content = content;
-            next.chunks = (m.chunks ?? 0) + 1;
-          }
-          if (content && !m.firstTokenMs && m.sentAt) next.firstTokenMs = Date.now() - m.sentAt;
-          if (data.error?.message) next.error = { code: data.error.code ?? "error", message: data.error.message };
-          if (ev.event === "task_finished") {
-            if (!status) next.status = data.error ? "FAILED" : "COMPLETED";
-            if (m.sentAt) next.totalMs = Date.now() - m.sentAt;
-          }
-          return next;
-        });
+        if (frame.event === "task_finished") done = true;
+        patch(id, (m) => foldFrame(m, frame, Date.now()));
       };
       void readSse({
         url: apiUrl(`/api/v1/tasks/${encodeURIComponent(taskId)}/stream`),
@@ -219,13 +195,11 @@ export function useChat() {
           setResets((n) => n + 1);
           return;
         }
-        const taskId = ev.task_id ?? (typeof ev.data.task_id === "string" ? ev.data.task_id : null);
+        const taskId = ev.data.task_id;
         if (!taskId) return;
         if (ev.type === "TASK_CREATED") {
-          const req = ev.data.request;
-          const sid = typeof req === "object" && req !== null && "session_id" in req ? req.session_id : null;
-          if (sid === current && !messagesRef.current.some((m) => m.taskId === taskId)) foreign.current.add(taskId);
-        } else if (FINISHED.test(ev.type) && foreign.current.delete(taskId)) {
+          if (ev.data.request.session_id === current && !messagesRef.current.some((m) => m.taskId === taskId)) foreign.current.add(taskId);
+        } else if (isEvent(ev, "TASK_COMPLETED", "TASK_FAILED", "TASK_ABORTED") && foreign.current.delete(taskId)) {
           void syncWithServer();
         }
       }),
@@ -236,11 +210,11 @@ export function useChat() {
   useEffect(
     () =>
       subscribe((ev) => {
-        if (!ev.type.startsWith("PLAN_")) return;
-        const taskId = typeof ev.data.task_id === "string" ? ev.data.task_id : null;
+        if (!isEvent(ev, "PLAN_CREATED", "PLAN_STEP_STARTED", "PLAN_STEP_COMPLETED")) return;
+        const taskId = ev.data.task_id;
         const msg = taskId ? messagesRef.current.find((m) => m.taskId === taskId) : undefined;
         if (!msg) return;
-        patch(msg.id, (m) => ({ plan: foldPlan(m.plan ?? [], ev.type, ev.data, ev.message) }));
+        patch(msg.id, (m) => ({ plan: foldPlan(m.plan ?? [], ev) }));
       }),
     [subscribe, patch],
   );
@@ -259,9 +233,9 @@ export function useChat() {
           maxAttempts: 0,
           isDone: () => done,
           onEvent: (ev) => {
-            let data: StreamData = {};
+            let data: DirectData = {};
             try {
-              data = JSON.parse(ev.data || "{}") as StreamData;
+              data = JSON.parse(ev.data || "{}") as DirectData;
             } catch {
               /* keep-alive */
             }
@@ -274,9 +248,10 @@ export function useChat() {
               patch(id, (m) => ({ status: "COMPLETED", totalMs: m.sentAt ? Date.now() - m.sentAt : undefined }));
             } else if (ev.event === "error") {
               done = true;
-              const e = data.error as unknown;
-              const message = typeof e === "string" ? e : (data.error?.message ?? "The model stream failed.");
-              patch(id, () => ({ status: "FAILED", error: { code: data.error?.code ?? "stream_error", message } }));
+              const e = data.error;
+              const message = typeof e === "string" ? e : (e?.message ?? "The model stream failed.");
+              const code = typeof e === "object" && e?.code ? e.code : "stream_error";
+              patch(id, () => ({ status: "FAILED", error: { code, message } }));
             }
           },
         });
@@ -361,20 +336,4 @@ export function useChat() {
   );
 
   return { session, messages, send, abort, newChat, openSession, feedback, resets };
-}
-
-function foldPlan(plan: PlanStep[], type: string, data: Record<string, unknown>, message: string): PlanStep[] {
-  if (type === "PLAN_CREATED") {
-    const steps = Array.isArray(data.steps) ? data.steps : [];
-    const titles = steps.map((s) => (typeof s === "string" ? s : typeof s === "object" && s ? String((s as Record<string, unknown>).title ?? (s as Record<string, unknown>).description ?? JSON.stringify(s)) : String(s)));
-    return titles.length ? titles.map((title) => ({ title, status: "pending" as const })) : [...plan, { title: message, status: "pending" }];
-  }
-  // The Architect numbers steps from 1 (`data.step`).
-  const index = typeof data.step === "number" ? data.step - 1 : typeof data.index === "number" ? data.index : -1;
-  const status = type === "PLAN_STEP_COMPLETED" ? "done" : "running";
-  if (index >= 0 && index < plan.length) return plan.map((p, i) => (i === index ? { ...p, status } : p));
-  const title = typeof data.title === "string" ? data.title : message;
-  const at = plan.findIndex((p) => p.title === title);
-  if (at >= 0) return plan.map((p, i) => (i === at ? { ...p, status } : p));
-  return [...plan, { title, status }];
 }

@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useLive } from "@/components/providers/Live";
 import { apiDelete, apiGetPage, apiPatch, type Schemas } from "@/lib/api/client";
+import { isEvent, type EventType } from "@/lib/ws";
 
 export type Conversation = Schemas["SessionSummary"];
 
@@ -18,11 +19,7 @@ const MAX_LIMIT = 200;
 const SEARCH_DELAY_MS = 250;
 /** Events come in bursts (a task's end, then a rename): one re-read for the lot. */
 const RELOAD_DELAY_MS = 300;
-const RELOAD_ON = /^(SESSION_UPDATED|SESSION_DELETED|TASK_(COMPLETED|FAILED|ABORTED))$/;
-
-const isConversation = (d: Record<string, unknown>): d is Record<string, unknown> & Conversation =>
-  typeof d.session_id === "string" && typeof d.title === "string" && typeof d.pinned === "boolean" &&
-  typeof d.message_count === "number" && typeof d.updated_at === "string" && typeof d.created_at === "string";
+const RELOAD_ON = ["SESSION_UPDATED", "SESSION_DELETED", "TASK_COMPLETED", "TASK_FAILED", "TASK_ABORTED"] as const satisfies readonly EventType[];
 
 function appendNew(rows: Conversation[], more: Conversation[]): Conversation[] {
   const seen = new Set(rows.map((r) => r.session_id));
@@ -98,10 +95,12 @@ export function useConversations() {
   useEffect(() => {
     let later: ReturnType<typeof setTimeout> | null = null;
     const off = subscribe((ev) => {
-      if (!RELOAD_ON.test(ev.type)) return;
-      const id = ev.data.session_id;
-      if (ev.type === "SESSION_DELETED" && typeof id === "string") setItems((prev) => prev.filter((c) => c.session_id !== id));
-      if (ev.type === "SESSION_UPDATED" && isConversation(ev.data)) {
+      if (!isEvent(ev, ...RELOAD_ON)) return;
+      if (ev.type === "SESSION_DELETED") {
+        const id = ev.data.session_id;
+        setItems((prev) => prev.filter((c) => c.session_id !== id));
+      }
+      if (ev.type === "SESSION_UPDATED") {
         const row = ev.data;
         setItems((prev) => prev.map((c) => (c.session_id === row.session_id ? { ...c, title: row.title, pinned: row.pinned } : c)));
       }

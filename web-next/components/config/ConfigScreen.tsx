@@ -12,6 +12,7 @@ import type { ServiceHealth } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 import { AuditPanel } from "./AuditPanel";
 import { BackupsPanel, PendingPanel, Params, saveConfig, type RuntimeConfig } from "./ParamsPanel";
+import { hasPrefix, isEvent } from "@/lib/ws";
 
 const PROFILES = ["light", "llm_off", "full"] as const;
 const OLLAMA_PROFILES = ["balanced-12-24gb", "low-vram-8-12gb", "max-context-24gb-plus"] as const;
@@ -39,7 +40,7 @@ export function ConfigScreen() {
   }, [reloadConfig]);
   const reloadServices = services.reload;
   useEffect(() => subscribe((ev) => {
-    if (ev.type === "SERVICE_STATUS_UPDATE" || ev.type.startsWith("QUEUE_") || ev.type === "EMERGENCY_STOP") void reloadServices();
+    if (hasPrefix(ev, "QUEUE_") || isEvent(ev, "EMERGENCY_STOP")) void reloadServices();
   }), [subscribe, reloadServices]);
 
   return (

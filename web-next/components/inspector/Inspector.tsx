@@ -12,6 +12,7 @@ import { apiGet } from "@/lib/api/client";
 import type { Page, RequestDetail, RequestSummary, TraceStep } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 import type { TKey } from "@/lib/i18n";
+import { hasPrefix, isEvent } from "@/lib/ws";
 
 /** Request traces: a list on the left, the selected request's step timeline on the right. */
 export function Inspector() {
@@ -28,8 +29,8 @@ export function Inspector() {
   const reloadList = list.reload;
   const reloadDetail = detail.reload;
   useEffect(() => subscribe((ev) => {
-    if (!/^(TASK_|PLAN_|TOOL_|AGENT_)/.test(ev.type)) return;
-    if (/^TASK_(CREATED|COMPLETED|FAILED|ABORTED)$/.test(ev.type)) void reloadList();
+    if (!(hasPrefix(ev, "TASK_") || hasPrefix(ev, "PLAN_") || hasPrefix(ev, "TOOL_") || hasPrefix(ev, "AGENT_"))) return;
+    if (isEvent(ev, "TASK_CREATED", "TASK_COMPLETED", "TASK_FAILED", "TASK_ABORTED")) void reloadList();
     if (selected && ev.data.task_id === selected) void reloadDetail();
   }), [subscribe, reloadList, reloadDetail, selected]);
 

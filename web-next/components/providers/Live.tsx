@@ -11,13 +11,14 @@ import { apiGet } from "@/lib/api/client";
 import { isOnline, onConnectivity, reportReachable } from "@/lib/api/connectivity";
 import type { Metrics, QueueStatus, SystemStatus } from "@/lib/api/types";
 import { clientConfig } from "@/lib/config";
-import { EventsSocket, type VenomEvent, type WsState } from "@/lib/ws";
+import { EventsSocket, isEvent, type EventType, type VenomEvent, type WsState } from "@/lib/ws";
 
 const MAX_EVENTS = 300;
-const REFRESH_TYPES = /^(TASK_(CREATED|STARTED|COMPLETED|FAILED|ABORTED|REQUEUED)|QUEUE_|EMERGENCY_STOP|MODEL_|RUNTIME_)/;
+const REFRESH_TYPES = ["TASK_CREATED", "TASK_STARTED", "TASK_COMPLETED", "TASK_FAILED", "TASK_ABORTED", "TASK_REQUEUED",
+  "QUEUE_PAUSED", "QUEUE_RESUMED", "QUEUE_PURGED", "EMERGENCY_STOP", "MODEL_INSTALL_PROGRESS"] as const satisfies readonly EventType[];
 /** A task just started: its first token is due in a few hundred ms. Re-reading the numbers then
  *  would compete with the model for the CPU (and the API for the event loop), so it waits. */
-const START_TYPES = /^TASK_(CREATED|STARTED)$/;
+const START_TYPES = ["TASK_CREATED", "TASK_STARTED"] as const satisfies readonly EventType[];
 const REFRESH_SOON_MS = 250;
 const REFRESH_AFTER_START_MS = 1500;
 /** Events arrive in bursts (a task start is ~10 trace events within a few ms): render them once. */
@@ -140,7 +141,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           }, EVENT_FLUSH_MS);
         }
         for (const l of listeners.current) l(ev);
-        if (REFRESH_TYPES.test(ev.type)) scheduleRefresh(START_TYPES.test(ev.type) ? REFRESH_AFTER_START_MS : REFRESH_SOON_MS);
+        if (isEvent(ev, ...REFRESH_TYPES)) scheduleRefresh(isEvent(ev, ...START_TYPES) ? REFRESH_AFTER_START_MS : REFRESH_SOON_MS);
       },
       (state) => {
         setWsState(state);

@@ -11,6 +11,7 @@ import { Empty, ErrorState } from "@/components/ui/States";
 import { request } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
 import { useResource } from "@/lib/hooks/useResource";
+import { hasPrefix, isEvent } from "@/lib/ws";
 
 const STATUSES = ["PENDING", "IN_PROGRESS", "COMPLETED", "BLOCKED", "CANCELLED"] as const;
 
@@ -35,10 +36,10 @@ export function Strategy() {
   const [live, setLive] = useState<Record<string, string>>({});
 
   useEffect(() => subscribe((ev) => {
-    const id = typeof ev.data.task_id === "string" ? ev.data.task_id : null;
+    const id = ev.data.task_id ?? null;
     if (!id || !tracked.has(id)) return;
-    if (ev.type.startsWith("TASK_")) setLive((prev) => ({ ...prev, [id]: ev.type.replace("TASK_", "") }));
-    if (/^TASK_(COMPLETED|FAILED|ABORTED)$/.test(ev.type)) setTimeout(() => void reload(), 300);
+    if (hasPrefix(ev, "TASK_")) setLive((prev) => ({ ...prev, [id]: ev.type.replace("TASK_", "") }));
+    if (isEvent(ev, "TASK_COMPLETED", "TASK_FAILED", "TASK_ABORTED")) setTimeout(() => void reload(), 300);
   }), [subscribe, reload, tracked]);
 
   const create = async () => {

@@ -1524,6 +1524,21 @@ export interface components {
              */
             provider: string;
         };
+        /** AgentActionPayload */
+        AgentActionPayload: {
+            /** Intent */
+            intent: string;
+        };
+        /** AgentThoughtPayload */
+        AgentThoughtPayload: {
+            /** Intent */
+            intent: string;
+            /**
+             * Target Agent
+             * @default null
+             */
+            target_agent: string | null;
+        };
         /**
          * ApiIndex
          * @description Where to go from the API's root.
@@ -1546,8 +1561,41 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** AuditActionPayload */
+        AuditActionPayload: {
+            /** Action */
+            action: string;
+            actor: components["schemas"]["AuditActorInfo"];
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Error Code */
+            error_code: string | null;
+            /** Operation */
+            operation: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "success" | "failed" | "denied";
+            /** Status Code */
+            status_code: number;
+        };
         /** AuditActor */
         AuditActor: {
+            /** Address */
+            address: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "token" | "loopback" | "remote";
+            /** User Agent */
+            user_agent: string;
+        };
+        /** AuditActorInfo */
+        AuditActorInfo: {
             /** Address */
             address: string;
             /**
@@ -1822,12 +1870,48 @@ export interface components {
             /** Updated At */
             updated_at: string;
         };
+        /** DocumentIngestProgressPayload */
+        DocumentIngestProgressPayload: {
+            /**
+             * Chunks Done
+             * @default null
+             */
+            chunks_done: number | null;
+            /**
+             * Chunks Total
+             * @default null
+             */
+            chunks_total: number | null;
+            /** Document Id */
+            document_id: string;
+            /** @default null */
+            error: components["schemas"]["EventCodeMessage"] | null;
+            /**
+             * Pages
+             * @default null
+             */
+            pages: number | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "indexing" | "ready" | "failed";
+        };
         /** DocumentList */
         DocumentList: {
             /** Count */
             count: number;
             /** Documents */
             documents: components["schemas"]["DocumentInfo"][];
+        };
+        /** EmergencyStopPayload */
+        EmergencyStopPayload: {
+            /** Cancelled */
+            cancelled: number;
+            /** Paused */
+            paused: boolean;
+            /** Purged */
+            purged: number;
         };
         /** ErrorInfo */
         ErrorInfo: {
@@ -1839,6 +1923,30 @@ export interface components {
             retryable?: boolean | null;
             /** Stage */
             stage?: string | null;
+        };
+        /**
+         * EventCodeMessage
+         * @description A short error: a stable code and a sentence.
+         */
+        EventCodeMessage: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * EventError
+         * @description The stable error shape `{code, message, stage, retryable}` (see `models.TaskError`).
+         */
+        EventError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Retryable */
+            retryable: boolean;
+            /** Stage */
+            stage: string;
         };
         /** ExtraContext */
         ExtraContext: {
@@ -1865,6 +1973,44 @@ export interface components {
             rating: "up" | "down";
             /** Task Id */
             task_id: string;
+        };
+        /** HeartbeatData */
+        HeartbeatData: {
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Status */
+            llm_status: string | null;
+            /** Logs */
+            logs: string[];
+            /**
+             * Result
+             * @description The whole answer so far (cumulative).
+             */
+            result: string;
+            status: components["schemas"]["TaskStatus"];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description When the frame was sent (UTC, ISO 8601).
+             */
+            timestamp: string;
+        };
+        /**
+         * HeartbeatFrame
+         * @description Sent after a stretch of silence (`VENOM_SSE_HEARTBEAT_SECONDS`).
+         */
+        HeartbeatFrame: {
+            data: components["schemas"]["HeartbeatData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "heartbeat";
         };
         HTTPValidationError: {
             error: {
@@ -1942,6 +2088,10 @@ export interface components {
             status?: ("PENDING" | "IN_PROGRESS" | "COMPLETED" | "BLOCKED" | "CANCELLED") | null;
             /** Title */
             title?: string | null;
+        };
+        /** LlmUsagePayload */
+        LlmUsagePayload: {
+            call: components["schemas"]["ModelCallInfo"];
         };
         /** McpConfig */
         McpConfig: {
@@ -2036,6 +2186,54 @@ export interface components {
             /** Servers */
             servers: components["schemas"]["McpServerStatus"][];
         };
+        /** ModelCallInfo */
+        ModelCallInfo: {
+            /** Completion Tokens */
+            completion_tokens: number;
+            /**
+             * Estimated
+             * @default false
+             */
+            estimated: boolean;
+            /** Model */
+            model: string;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Provider */
+            provider: string;
+        };
+        /** ModelInstallProgressPayload */
+        ModelInstallProgressPayload: {
+            /** Attempt */
+            attempt: number;
+            /**
+             * Completed
+             * @default null
+             */
+            completed: number | null;
+            /** Done */
+            done: boolean;
+            /** @default null */
+            error: components["schemas"]["EventCodeMessage"] | null;
+            /** Name */
+            name: string;
+            /** Operation Id */
+            operation_id: string;
+            /**
+             * Percent
+             * @default null
+             */
+            percent: number | null;
+            /** Provider */
+            provider: string;
+            /** Status */
+            status: string;
+            /**
+             * Total
+             * @default null
+             */
+            total: number | null;
+        };
         /** ModelUsage */
         ModelUsage: {
             /** Calls */
@@ -2083,6 +2281,50 @@ export interface components {
              * @default true
              */
             pinned: boolean;
+        };
+        /** PlanCreatedPayload */
+        PlanCreatedPayload: {
+            /** Goal */
+            goal: string;
+            /** Steps */
+            steps: components["schemas"]["PlanStepInfo"][];
+        };
+        /** PlanStepCompletedPayload */
+        PlanStepCompletedPayload: {
+            /**
+             * Status
+             * @description The sub-task's final status.
+             */
+            status: string;
+            /**
+             * Step
+             * @description From 1.
+             */
+            step: number;
+            /** Sub Task Id */
+            sub_task_id: string;
+        };
+        /** PlanStepInfo */
+        PlanStepInfo: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Title */
+            title: string;
+        };
+        /** PlanStepStartedPayload */
+        PlanStepStartedPayload: {
+            /**
+             * Step
+             * @description From 1.
+             */
+            step: number;
+            /** Sub Task Id */
+            sub_task_id: string;
+            /** Title */
+            title: string;
         };
         /** ProbedServer */
         ProbedServer: {
@@ -2137,6 +2379,44 @@ export interface components {
             /** Timeout Seconds */
             timeout_seconds: number;
         };
+        /** QueuePausedPayload */
+        QueuePausedPayload: {
+            /** Active */
+            active: number;
+            /** Limit */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+            /** Pending */
+            pending: number;
+            /** Processing */
+            processing: number;
+        };
+        /** QueuePurgedPayload */
+        QueuePurgedPayload: {
+            /** Purged */
+            purged: number;
+            /** Task Ids */
+            task_ids: string[];
+        };
+        /** QueueResumedPayload */
+        QueueResumedPayload: {
+            /** Active */
+            active: number;
+            /** Limit */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+            /** Pending */
+            pending: number;
+            /**
+             * Pending Tasks
+             * @description Tasks that were waiting when the queue resumed.
+             */
+            pending_tasks: number;
+            /** Processing */
+            processing: number;
+        };
         /** QueueStatus */
         QueueStatus: {
             /** Active */
@@ -2149,6 +2429,13 @@ export interface components {
             pending: number;
             /** Processing */
             processing: number;
+        };
+        /** RenderWidgetPayload */
+        RenderWidgetPayload: {
+            /** Content */
+            content: string;
+            /** Widget */
+            widget: string;
         };
         /** RestoreRequest */
         RestoreRequest: {
@@ -2207,6 +2494,11 @@ export interface components {
              */
             status: string;
         };
+        /** SessionDeletedPayload */
+        SessionDeletedPayload: {
+            /** Session Id */
+            session_id: string;
+        };
         /** SessionHistory */
         SessionHistory: {
             /** Count */
@@ -2261,6 +2553,24 @@ export interface components {
              * Updated At
              * @description Time of the last message (UTC, ISO 8601).
              */
+            updated_at: string;
+        };
+        /**
+         * SessionUpdatedPayload
+         * @description The conversation's list entry after a rename or pin.
+         */
+        SessionUpdatedPayload: {
+            /** Created At */
+            created_at: string;
+            /** Message Count */
+            message_count: number;
+            /** Pinned */
+            pinned: boolean;
+            /** Session Id */
+            session_id: string;
+            /** Title */
+            title: string;
+            /** Updated At */
             updated_at: string;
         };
         /** SimpleStreamRequest */
@@ -2318,6 +2628,22 @@ export interface components {
             /** Role */
             role?: string | null;
         };
+        /** SystemLogPayload */
+        SystemLogPayload: {
+            /** Level */
+            level: string;
+        };
+        /** TaskAbortedPayload */
+        TaskAbortedPayload: {
+            error: components["schemas"]["EventError"];
+        };
+        /** TaskCompletedPayload */
+        TaskCompletedPayload: {
+            /** Result */
+            result: string;
+            /** Result Length */
+            result_length: number;
+        };
         /** TaskCreated */
         TaskCreated: {
             /** Created At */
@@ -2351,6 +2677,69 @@ export interface components {
             /** User Message */
             user_message?: string | null;
         };
+        /** TaskCreatedPayload */
+        TaskCreatedPayload: {
+            /** Content */
+            content: string;
+            /**
+             * Context
+             * @description Initial task context (`llm_runtime`).
+             */
+            context?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Request
+             * @description The accepted request's options (session_id, forced_intent, ...).
+             */
+            request: {
+                [key: string]: unknown;
+            };
+        };
+        /** TaskFailedPayload */
+        TaskFailedPayload: {
+            error: components["schemas"]["EventError"];
+        };
+        /** TaskFinishedData */
+        TaskFinishedData: {
+            error: components["schemas"]["EventError"] | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Status */
+            llm_status: string | null;
+            /**
+             * Result
+             * @description The whole answer so far (cumulative).
+             */
+            result: string;
+            /** Seq */
+            seq: number;
+            status: components["schemas"]["TaskStatus"];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description When the frame was sent (UTC, ISO 8601).
+             */
+            timestamp: string;
+            usage: components["schemas"]["TaskUsage"] | null;
+        };
+        /**
+         * TaskFinishedFrame
+         * @description The task is over; the stream ends after this frame.
+         */
+        TaskFinishedFrame: {
+            data: components["schemas"]["TaskFinishedData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "task_finished";
+        };
         /** TaskList */
         TaskList: {
             /** Count */
@@ -2359,6 +2748,41 @@ export interface components {
             items: components["schemas"]["TaskView"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** TaskMissingData */
+        TaskMissingData: {
+            /** Detail */
+            detail: string;
+            /**
+             * Event
+             * @constant
+             */
+            event: "gone";
+            /** Task Id */
+            task_id: string;
+            /** Timestamp */
+            timestamp: string;
+        };
+        /**
+         * TaskMissingFrame
+         * @description There is no such task; the stream ends after this frame.
+         */
+        TaskMissingFrame: {
+            data: components["schemas"]["TaskMissingData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "task_missing";
+        };
+        /** TaskQueuedPayload */
+        TaskQueuedPayload: {
+            /** Active */
+            active: number;
+            /** Limit */
+            limit: number;
+            /** Paused */
+            paused: boolean;
         };
         /** TaskRequest */
         TaskRequest: {
@@ -2407,11 +2831,97 @@ export interface components {
             /** Tone */
             tone?: ("concise" | "detailed" | "neutral") | null;
         };
+        /** TaskRequeuedPayload */
+        TaskRequeuedPayload: Record<string, never>;
+        /** TaskStartedPayload */
+        TaskStartedPayload: Record<string, never>;
         /**
          * TaskStatus
          * @enum {string}
          */
         TaskStatus: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED" | "CANCELLED";
+        /** TaskStreamFrame */
+        TaskStreamFrame: components["schemas"]["TaskUpdateFrame"] | components["schemas"]["HeartbeatFrame"] | components["schemas"]["TaskFinishedFrame"] | components["schemas"]["TaskMissingFrame"];
+        /** TaskStreamPayload */
+        TaskStreamPayload: {
+            /**
+             * Delta
+             * @description New answer text.
+             */
+            delta: string;
+        };
+        /** TaskUpdateData */
+        TaskUpdateData: {
+            /**
+             * Delta
+             * @description Answer text new since the previous frame.
+             */
+            delta: string;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Status */
+            llm_status: string | null;
+            /**
+             * Logs
+             * @description Log lines new since the previous frame.
+             */
+            logs: string[];
+            /**
+             * Result
+             * @description The whole answer so far (cumulative).
+             */
+            result: string;
+            /**
+             * Seq
+             * @description The last event seq this frame covers (also its `id:`).
+             */
+            seq: number;
+            status: components["schemas"]["TaskStatus"];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description When the frame was sent (UTC, ISO 8601).
+             */
+            timestamp: string;
+        };
+        /**
+         * TaskUpdateFrame
+         * @description Status change, new log lines, new text.
+         */
+        TaskUpdateFrame: {
+            data: components["schemas"]["TaskUpdateData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "task_update";
+            /**
+             * Id
+             * @description The last seq covered: send it as `Last-Event-ID` to resume.
+             */
+            id: string;
+        };
+        /**
+         * TaskUsage
+         * @description The tokens of the task's model calls.
+         */
+        TaskUsage: {
+            /** Calls */
+            calls: components["schemas"]["ModelCallInfo"][];
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Estimated */
+            estimated: boolean;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Total Tokens */
+            total_tokens: number;
+        };
         /** TaskView */
         TaskView: {
             /** Content */
@@ -2501,12 +3011,114 @@ export interface components {
             /** Provider */
             provider: string;
         };
+        /** ToolCallFailedPayload */
+        ToolCallFailedPayload: {
+            /** Call Id */
+            call_id: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Error Code */
+            error_code: string;
+            /** Function Name */
+            function_name: string;
+            /** Is Error */
+            is_error: boolean;
+            /** Result Chars */
+            result_chars: number;
+            /** Result Preview */
+            result_preview: string;
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /**
+             * Task Id Hint
+             * @description The task the call belonged to, when it ended after that task did.
+             * @default null
+             */
+            task_id_hint: string | null;
+            /** Tool Id */
+            tool_id: string;
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** ToolCallFinishedPayload */
+        ToolCallFinishedPayload: {
+            /** Call Id */
+            call_id: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Function Name */
+            function_name: string;
+            /** Is Error */
+            is_error: boolean;
+            /** Result Chars */
+            result_chars: number;
+            /** Result Preview */
+            result_preview: string;
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /**
+             * Task Id Hint
+             * @description The task the call belonged to, when it ended after that task did.
+             * @default null
+             */
+            task_id_hint: string | null;
+            /** Tool Id */
+            tool_id: string;
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** ToolCallStartedPayload */
+        ToolCallStartedPayload: {
+            /**
+             * Arguments
+             * @description The arguments, masked and bounded like the audit trail's.
+             */
+            arguments: unknown;
+            /** Call Id */
+            call_id: string;
+            /** Function Name */
+            function_name: string;
+            /**
+             * Side Effect
+             * @enum {string}
+             */
+            side_effect: "read" | "write" | "network" | "exec";
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /**
+             * Task Id Hint
+             * @description The task the call belonged to, when it ended after that task did.
+             * @default null
+             */
+            task_id_hint: string | null;
+            /** Tool Id */
+            tool_id: string;
+        };
         /** ToolList */
         ToolList: {
             /** Count */
             count: number;
             /** Tools */
             tools: components["schemas"]["ToolView"][];
+        };
+        /**
+         * ToolUsagePayload
+         * @description An agent used one of its own tools; besides `tool`, the facts that tool reports.
+         */
+        ToolUsagePayload: {
+            /** Tool */
+            tool: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ToolView */
         ToolView: {
@@ -2552,6 +3164,34 @@ export interface components {
             title?: string | null;
             /** Unavailable Reason */
             unavailable_reason?: string | null;
+        };
+        /**
+         * TraceStepPayload
+         * @description One step of the request trace; `context` (with component `Context`) merges into the task's.
+         */
+        TraceStepPayload: {
+            /** Action */
+            action: string;
+            /** Component */
+            component: string;
+            /**
+             * Context
+             * @default null
+             */
+            context: {
+                [key: string]: unknown;
+            } | null;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Elapsed Ms
+             * @default null
+             */
+            elapsed_ms: number | null;
+            /** Status */
+            status: string;
         };
         /** TurnView */
         TurnView: {
@@ -2686,6 +3326,701 @@ export interface components {
             session_id?: string | null;
             /** Topic */
             topic?: string | null;
+        };
+        /**
+         * WsEvent
+         * @description One message of `/ws/events`: `{type, agent, message, timestamp, data, gseq}`.
+         */
+        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"];
+        /**
+         * WsEventAgentAction
+         * @description A `AGENT_ACTION` message of `/ws/events`.
+         */
+        WsEventAgentAction: {
+            agent: string | null;
+            data: components["schemas"]["AgentActionPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AGENT_ACTION";
+        };
+        /**
+         * WsEventAgentThought
+         * @description A `AGENT_THOUGHT` message of `/ws/events`.
+         */
+        WsEventAgentThought: {
+            agent: string | null;
+            data: components["schemas"]["AgentThoughtPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AGENT_THOUGHT";
+        };
+        /**
+         * WsEventAuditAction
+         * @description A `AUDIT_ACTION` message of `/ws/events`.
+         */
+        WsEventAuditAction: {
+            agent: string | null;
+            data: components["schemas"]["AuditActionPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AUDIT_ACTION";
+        };
+        /**
+         * WsEventDocumentIngestProgress
+         * @description A `DOCUMENT_INGEST_PROGRESS` message of `/ws/events`.
+         */
+        WsEventDocumentIngestProgress: {
+            agent: string | null;
+            data: components["schemas"]["DocumentIngestProgressPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DOCUMENT_INGEST_PROGRESS";
+        };
+        /**
+         * WsEventEmergencyStop
+         * @description A `EMERGENCY_STOP` message of `/ws/events`.
+         */
+        WsEventEmergencyStop: {
+            agent: string | null;
+            data: components["schemas"]["EmergencyStopPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "EMERGENCY_STOP";
+        };
+        /**
+         * WsEventLlmUsage
+         * @description A `LLM_USAGE` message of `/ws/events`.
+         */
+        WsEventLlmUsage: {
+            agent: string | null;
+            data: components["schemas"]["LlmUsagePayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LLM_USAGE";
+        };
+        /**
+         * WsEventModelInstallProgress
+         * @description A `MODEL_INSTALL_PROGRESS` message of `/ws/events`.
+         */
+        WsEventModelInstallProgress: {
+            agent: string | null;
+            data: components["schemas"]["ModelInstallProgressPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MODEL_INSTALL_PROGRESS";
+        };
+        /**
+         * WsEventPlanCreated
+         * @description A `PLAN_CREATED` message of `/ws/events`.
+         */
+        WsEventPlanCreated: {
+            agent: string | null;
+            data: components["schemas"]["PlanCreatedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PLAN_CREATED";
+        };
+        /**
+         * WsEventPlanStepCompleted
+         * @description A `PLAN_STEP_COMPLETED` message of `/ws/events`.
+         */
+        WsEventPlanStepCompleted: {
+            agent: string | null;
+            data: components["schemas"]["PlanStepCompletedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PLAN_STEP_COMPLETED";
+        };
+        /**
+         * WsEventPlanStepStarted
+         * @description A `PLAN_STEP_STARTED` message of `/ws/events`.
+         */
+        WsEventPlanStepStarted: {
+            agent: string | null;
+            data: components["schemas"]["PlanStepStartedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PLAN_STEP_STARTED";
+        };
+        /**
+         * WsEventQueuePaused
+         * @description A `QUEUE_PAUSED` message of `/ws/events`.
+         */
+        WsEventQueuePaused: {
+            agent: string | null;
+            data: components["schemas"]["QueuePausedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUEUE_PAUSED";
+        };
+        /**
+         * WsEventQueuePurged
+         * @description A `QUEUE_PURGED` message of `/ws/events`.
+         */
+        WsEventQueuePurged: {
+            agent: string | null;
+            data: components["schemas"]["QueuePurgedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUEUE_PURGED";
+        };
+        /**
+         * WsEventQueueResumed
+         * @description A `QUEUE_RESUMED` message of `/ws/events`.
+         */
+        WsEventQueueResumed: {
+            agent: string | null;
+            data: components["schemas"]["QueueResumedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUEUE_RESUMED";
+        };
+        /**
+         * WsEventRenderWidget
+         * @description A `RENDER_WIDGET` message of `/ws/events`.
+         */
+        WsEventRenderWidget: {
+            agent: string | null;
+            data: components["schemas"]["RenderWidgetPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RENDER_WIDGET";
+        };
+        /**
+         * WsEventSessionDeleted
+         * @description A `SESSION_DELETED` message of `/ws/events`.
+         */
+        WsEventSessionDeleted: {
+            agent: string | null;
+            data: components["schemas"]["SessionDeletedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SESSION_DELETED";
+        };
+        /**
+         * WsEventSessionUpdated
+         * @description A `SESSION_UPDATED` message of `/ws/events`.
+         */
+        WsEventSessionUpdated: {
+            agent: string | null;
+            data: components["schemas"]["SessionUpdatedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SESSION_UPDATED";
+        };
+        /**
+         * WsEventSystemLog
+         * @description A `SYSTEM_LOG` message of `/ws/events`.
+         */
+        WsEventSystemLog: {
+            agent: string | null;
+            data: components["schemas"]["SystemLogPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SYSTEM_LOG";
+        };
+        /**
+         * WsEventTaskAborted
+         * @description A `TASK_ABORTED` message of `/ws/events`.
+         */
+        WsEventTaskAborted: {
+            agent: string | null;
+            data: components["schemas"]["TaskAbortedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_ABORTED";
+        };
+        /**
+         * WsEventTaskCompleted
+         * @description A `TASK_COMPLETED` message of `/ws/events`.
+         */
+        WsEventTaskCompleted: {
+            agent: string | null;
+            data: components["schemas"]["TaskCompletedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_COMPLETED";
+        };
+        /**
+         * WsEventTaskCreated
+         * @description A `TASK_CREATED` message of `/ws/events`.
+         */
+        WsEventTaskCreated: {
+            agent: string | null;
+            data: components["schemas"]["TaskCreatedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_CREATED";
+        };
+        /**
+         * WsEventTaskFailed
+         * @description A `TASK_FAILED` message of `/ws/events`.
+         */
+        WsEventTaskFailed: {
+            agent: string | null;
+            data: components["schemas"]["TaskFailedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_FAILED";
+        };
+        /**
+         * WsEventTaskQueued
+         * @description A `TASK_QUEUED` message of `/ws/events`.
+         */
+        WsEventTaskQueued: {
+            agent: string | null;
+            data: components["schemas"]["TaskQueuedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_QUEUED";
+        };
+        /**
+         * WsEventTaskRequeued
+         * @description A `TASK_REQUEUED` message of `/ws/events`.
+         */
+        WsEventTaskRequeued: {
+            agent: string | null;
+            data: components["schemas"]["TaskRequeuedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_REQUEUED";
+        };
+        /**
+         * WsEventTaskStarted
+         * @description A `TASK_STARTED` message of `/ws/events`.
+         */
+        WsEventTaskStarted: {
+            agent: string | null;
+            data: components["schemas"]["TaskStartedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_STARTED";
+        };
+        /**
+         * WsEventTaskStream
+         * @description A `TASK_STREAM` message of `/ws/events`.
+         */
+        WsEventTaskStream: {
+            agent: string | null;
+            data: components["schemas"]["TaskStreamPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_STREAM";
+        };
+        /**
+         * WsEventToolCallFailed
+         * @description A `TOOL_CALL_FAILED` message of `/ws/events`.
+         */
+        WsEventToolCallFailed: {
+            agent: string | null;
+            data: components["schemas"]["ToolCallFailedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_CALL_FAILED";
+        };
+        /**
+         * WsEventToolCallFinished
+         * @description A `TOOL_CALL_FINISHED` message of `/ws/events`.
+         */
+        WsEventToolCallFinished: {
+            agent: string | null;
+            data: components["schemas"]["ToolCallFinishedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_CALL_FINISHED";
+        };
+        /**
+         * WsEventToolCallStarted
+         * @description A `TOOL_CALL_STARTED` message of `/ws/events`.
+         */
+        WsEventToolCallStarted: {
+            agent: string | null;
+            data: components["schemas"]["ToolCallStartedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_CALL_STARTED";
+        };
+        /**
+         * WsEventToolUsage
+         * @description A `TOOL_USAGE` message of `/ws/events`.
+         */
+        WsEventToolUsage: {
+            agent: string | null;
+            data: components["schemas"]["ToolUsagePayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_USAGE";
+        };
+        /**
+         * WsEventTraceStep
+         * @description A `TRACE_STEP` message of `/ws/events`.
+         */
+        WsEventTraceStep: {
+            agent: string | null;
+            data: components["schemas"]["TraceStepPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TRACE_STEP";
         };
     };
     responses: never;
@@ -14767,18 +16102,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`. Only `task_update` frames carry an `id:` (the last seq they cover), so ids are unique and increasing and `Last-Event-ID` resumes without repeats or gaps. */
+            /** @description Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`; each frame's `data:` is the JSON of its `data` in `TaskStreamFrame`. Only `task_update` frames carry an `id:` (the last seq they cover), so ids are unique and increasing and `Last-Event-ID` resumes without repeats or gaps. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": {
-                        data: string;
-                        /** @enum {unknown} */
-                        event: "task_update" | "heartbeat" | "task_finished" | "task_missing";
-                        id?: string;
-                    };
+                    "text/event-stream": components["schemas"]["TaskStreamFrame"];
                 };
             };
             /** @description Error */

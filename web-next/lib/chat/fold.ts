@@ -1,0 +1,42 @@
+/**
+ * Folding a task's SSE frames and its plan events into a chat answer. The shapes are the
+ * generated `TaskStreamFrame` and `WsEvent` types, so a renamed field or event is a compile error.
+ */
+import type { TaskStreamFrame } from "@/lib/sse";
+import type { EventOf } from "@/lib/ws";
+import type { ChatMessage, PlanStep } from "./store";
+
+export type TaskFrame = Exclude<TaskStreamFrame, { event: "task_missing" }>;
+export type PlanEvent = EventOf<"PLAN_CREATED" | "PLAN_STEP_STARTED" | "PLAN_STEP_COMPLETED">;
+
+/** What one frame changes in the answer it streams (`now` is the time it arrived, in ms). */
+export function foldFrame(m: ChatMessage, frame: TaskFrame, now: number): Partial<ChatMessage> {
+  const data = frame.data;
+  const next: Partial<ChatMessage> = { lastSeq: frame.event === "task_update" ? frame.id : m.lastSeq, status: data.status };
+  // `result` is cumulative: the whole answer so far (`delta` is only its new part).
+  if (data.result !== m.content) {
+    next.content = data.result;
+    next.chunks = (m.chunks ?? 0) + 1;
+  }
+  if (data.result && !m.firstTokenMs && m.sentAt) next.firstTokenMs = now - m.sentAt;
+  if (frame.event === "task_finished") {
+    if (frame.data.error) next.error = { code: frame.data.error.code, message: frame.data.error.message };
+    if (m.sentAt) next.totalMs = now - m.sentAt;
+  }
+  return next;
+}
+
+/** The plan of a complex-mode answer after one PLAN_* event. The Architect numbers steps from 1. */
+export function foldPlan(plan: PlanStep[], ev: PlanEvent): PlanStep[] {
+  if (ev.type === "PLAN_CREATED") {
+    const titles = ev.data.steps.map((s) => s.title);
+    return titles.length ? titles.map((title) => ({ title, status: "pending" as const })) : [...plan, { title: ev.message, status: "pending" }];
+  }
+  const index = ev.data.step - 1;
+  const status = ev.type === "PLAN_STEP_COMPLETED" ? "done" : "running";
+  if (index >= 0 && index < plan.length) return plan.map((p, i) => (i === index ? { ...p, status } : p));
+  const title = ev.type === "PLAN_STEP_STARTED" ? ev.data.title : ev.message;
+  const at = plan.findIndex((p) => p.title === title);
+  if (at >= 0) return plan.map((p, i) => (i === at ? { ...p, status } : p));
+  return [...plan, { title, status }];
+}
