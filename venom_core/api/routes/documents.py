@@ -135,33 +135,33 @@ def _api(exc: DocumentError) -> ApiError:
                  "type": "object", "required": ["file"],
                  "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
              }}}}})
-async def upload(request: Request) -> dict[str, Any]:
+async def upload(request: Request) -> UploadResponse:
     """One or more parts named `file`; all are checked before any is kept. Indexing runs in the
     background: poll `GET /documents/{id}` or watch DOCUMENT_INGEST_PROGRESS on /ws/events."""
     service = _service(request)
     try:
         files = await receive_files(request.headers.get("content-type", ""), request.stream(), service.max_bytes,
                                     service.temp_file)
-        return {"documents": await service.add_files(files)}
+        return UploadResponse.model_validate({"documents": await service.add_files(files)})
     except DocumentError as exc:
         raise _api(exc) from None
 
 
 @router.get("", response_model=DocumentList)
-async def list_documents(request: Request) -> dict[str, Any]:
+async def list_documents(request: Request) -> DocumentList:
     """Newest first."""
     docs = await _service(request).listing()
-    return {"documents": docs, "count": len(docs)}
+    return DocumentList.model_validate({"documents": docs, "count": len(docs)})
 
 
 @router.post("/search", response_model=SearchResponse, responses=error_responses(422, 503))
-async def search(request: Request, body: SearchRequest) -> dict[str, Any]:
+async def search(request: Request, body: SearchRequest) -> SearchResponse:
     """Hybrid (vector + full text) search over the chunks of ready documents, best first."""
     try:
         hits = await _service(request).search(body.query, body.document_ids, body.limit, body.threshold)
     except MemoryUnavailable as exc:
         raise unavailable(exc) from None
-    return {"results": hits, "count": len(hits)}
+    return SearchResponse.model_validate({"results": hits, "count": len(hits)})
 
 
 async def _get(request: Request, doc_id: str) -> dict[str, Any]:
@@ -172,11 +172,16 @@ async def _get(request: Request, doc_id: str) -> dict[str, Any]:
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422))
-async def get_document(request: Request, doc_id: DocId) -> dict[str, Any]:
-    return await _get(request, doc_id)
+async def get_document(request: Request, doc_id: DocId) -> DocumentDetail:
+    return DocumentDetail.model_validate(await _get(request, doc_id))
 
 
-@router.get("/{doc_id}/file", response_class=FileResponse, responses=error_responses(404, 422))
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The original file, in the media type it was uploaded with.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/{doc_id}/file", response_class=FileResponse, responses={**FILE_RESPONSE, **error_responses(404, 422)})
 async def get_file(request: Request, doc_id: DocId) -> FileResponse:
     """The original file, as uploaded."""
     doc = await _get(request, doc_id)
@@ -187,11 +192,11 @@ async def get_file(request: Request, doc_id: DocId) -> FileResponse:
 
 
 @router.delete("/{doc_id}", response_model=DeleteResponse, responses=error_responses(404, 422))
-async def delete_document(request: Request, doc_id: DocId) -> dict[str, Any]:
+async def delete_document(request: Request, doc_id: DocId) -> DeleteResponse:
     """The document, its chunks, vectors and files."""
     if not await _service(request).delete(doc_id):
         raise ApiError(404, "document_not_found", f"No document with id {doc_id}.")
-    return {"id": doc_id, "deleted": True}
+    return DeleteResponse(id=doc_id, deleted=True)
 
 
 def disposition(name: str) -> str:
