@@ -32,29 +32,27 @@ class ApiError(VenomError):
                          extra=extra)
 
 
-class ErrorInfo(BaseModel):
+class ErrorDetail(BaseModel):
     code: str = Field(description="Stable, machine-readable (e.g. `validation_error`, `not_found`).")
     message: str = Field(description="A sentence a person understands.")
     details: Any = Field(default=None, description="Structured context, when there is any.")
-    retryable: bool | None = Field(default=None, description="True when the same request may succeed later.")
+    retryable: bool = Field(default=False, description="True when the same request may succeed later "
+                            "(a Retry-After header, when there is one, says when).")
 
 
 class ErrorResponse(BaseModel):
     """The one error envelope of every route (some refusals add top-level keys of the reference)."""
 
-    error: ErrorInfo
+    error: ErrorDetail
 
 
-def error_body(code: str, message: str, details: Any = None, retryable: bool | None = None) -> dict[str, Any]:
-    error: dict[str, Any] = {"code": code, "message": message, "details": details}
-    if retryable is not None:
-        error["retryable"] = retryable
-    return {"error": error}
+def error_body(code: str, message: str, details: Any = None, retryable: bool = False) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "details": details, "retryable": retryable}}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
-                   retryable: bool | None = None) -> JSONResponse:
+                   retryable: bool = False) -> JSONResponse:
     body = {**error_body(code, message, details, retryable), **(extra or {})}
     return JSONResponse(body, status_code=status, headers=headers)
 
@@ -95,7 +93,8 @@ def install_error_handlers(app: FastAPI) -> None:
             message = "No such endpoint."
         if exc.status_code == 400 and "parsing the body" in message:
             code, message = "invalid_json", "The request body is not valid JSON (UTF-8)."
-        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None),
+                              retryable=exc.status_code in (429, 503))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -57,7 +57,7 @@ class BatchIngestResponse(BaseModel):
     deduplicated: int
 
 
-class SearchResponse(BaseModel):
+class MemorySearchResponse(BaseModel):
     status: Literal["success"] = "success"
     query: str
     results: list[MemoryHit]
@@ -236,3 +236,40 @@ class DedupeResult(BaseModel):
     status: Literal["success"] = "success"
     removed: int
     remaining: int
+
+
+# --- knowledge entries (the reference's `/api/v1/knowledge/entries`) ------------------------------
+KnowledgeSource = Literal["session", "lesson", "vector", "graph", "training", "external"]
+
+
+class SourceMeta(BaseModel):
+    origin: str = Field(description="`lesson` for lessons; for memory, what stored it (`api`, `task`...).")
+    provenance: dict[str, Any]
+    reason_code: str | None = None
+
+
+class KnowledgeEntry(BaseModel):
+    entry_id: str
+    entry_type: str
+    scope: Literal["session", "global", "task"]
+    source: KnowledgeSource
+    content: str
+    summary: str | None
+    tags: list[str]
+    session_id: str | None
+    task_id: str | None
+    request_id: str | None = Field(description="The task's id, as `POST /api/v1/tasks` answered it.")
+    created_at: str
+    updated_at: str
+    ttl_at: str | None = None
+    confidence: float | None = None
+    quality_score: float | None = None
+    version: Literal["v1"] = "v1"
+    source_meta: SourceMeta
+    metadata: dict[str, Any] = Field(description="`title`, and for lessons `success`.")
+
+
+class KnowledgeEntries(BaseModel):
+    status: Literal["success"] = "success"
+    count: int
+    entries: list[KnowledgeEntry] = Field(description="Newest first.")

@@ -79,7 +79,7 @@ class DocumentList(BaseModel):
     count: int
 
 
-class SearchRequest(BaseModel):
+class DocumentSearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: str = Field(min_length=1, max_length=2000)
     document_ids: list[str] | None = Field(default=None, max_length=200)
@@ -94,7 +94,7 @@ class SearchRequest(BaseModel):
         return v
 
 
-class SearchHit(BaseModel):
+class DocumentHit(BaseModel):
     chunk_id: str
     document_id: str
     name: str
@@ -108,8 +108,8 @@ class SearchHit(BaseModel):
     matched: list[Literal["vector", "text"]]
 
 
-class SearchResponse(BaseModel):
-    results: list[SearchHit]
+class DocumentSearchResponse(BaseModel):
+    results: list[DocumentHit]
     count: int
 
 
@@ -154,14 +154,14 @@ async def list_documents(request: Request) -> DocumentList:
     return DocumentList.model_validate({"documents": docs, "count": len(docs)})
 
 
-@router.post("/search", response_model=SearchResponse, responses=error_responses(422, 503))
-async def search(request: Request, body: SearchRequest) -> SearchResponse:
+@router.post("/search", response_model=DocumentSearchResponse, responses=error_responses(422, 503))
+async def search(request: Request, body: DocumentSearchRequest) -> DocumentSearchResponse:
     """Hybrid (vector + full text) search over the chunks of ready documents, best first."""
     try:
         hits = await _service(request).search(body.query, body.document_ids, body.limit, body.threshold)
     except MemoryUnavailable as exc:
         raise unavailable(exc) from None
-    return SearchResponse.model_validate({"results": hits, "count": len(hits)})
+    return DocumentSearchResponse.model_validate({"results": hits, "count": len(hits)})
 
 
 async def _get(request: Request, doc_id: str) -> dict[str, Any]:

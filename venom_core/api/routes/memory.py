@@ -19,8 +19,8 @@ from venom_core.api.schemas_memory import (
     GraphView,
     IngestResponse,
     MemoryEntry,
+    MemorySearchResponse,
     PinResponse,
-    SearchResponse,
     WipeResponse,
 )
 from venom_core.memory.graph import SeedNotFound
@@ -50,7 +50,7 @@ class IngestRequest(BaseModel):
         return v
 
 
-class SearchRequest(BaseModel):
+class MemorySearchRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     query: str = Field(min_length=1, max_length=2000)
     limit: int = Field(default=3, ge=1, le=50)
@@ -83,12 +83,12 @@ async def ingest(body: IngestRequest, memory: MemoryDep) -> IngestResponse:
 
 
 @router.post("/search", responses=error_responses(400, 422, 503))
-async def search(body: SearchRequest, memory: MemoryDep) -> SearchResponse:
+async def search(body: MemorySearchRequest, memory: MemoryDep) -> MemorySearchResponse:
     filters = Filters(session_id=body.session_id, type=body.memory_type, topic=body.topic,
                       pinned_only=body.pinned_only)
     results = await memory.search(body.query, limit=body.limit, filters=filters, hybrid=body.hybrid,
                                   min_score=body.min_score)
-    return SearchResponse.model_validate({"query": body.query, "results": results, "count": len(results),
+    return MemorySearchResponse.model_validate({"query": body.query, "results": results, "count": len(results),
                                           "mode": "hybrid" if body.hybrid else "vector"})
 
 
