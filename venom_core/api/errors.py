@@ -1,7 +1,9 @@
-"""JSON errors `{"error": {"code", "message", "details"}}` with the right status, never a traceback.
+"""JSON errors `{"error": {"code", "message", "details", "retryable"}}` with the right status, never a
+traceback.
 
-Every error raised as an answer is a `VenomError` (venom_core/core/errors.py) and is rendered by
-one handler; the envelope is declared once, as the `ErrorResponse` schema of the OpenAPI document.
+Every error raised as an answer is a `VenomError` (venom_core/core/errors.py); FastAPI's own
+(validation, HTTP) and unexpected exceptions are turned into one, and `render` is the one place
+that writes the envelope. It is declared once, as the `ErrorResponse` schema of the OpenAPI document.
 """
 
 from __future__ import annotations
@@ -70,38 +72,48 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
+def render(exc: VenomError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers, exc.extra, exc.retryable)
+
+
+def from_validation(exc: RequestValidationError) -> VenomError:
+    errors = exc.errors()
+    details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return VenomError("invalid_json", "The request body is not valid JSON (UTF-8).", status=400, details=details)
+    message = "The request is invalid: " + "; ".join(_describe(e) for e in errors[:5]) + "."
+    return VenomError("validation_error", message, status=422, details=details)
+
+
+def from_http(exc: StarletteHTTPException) -> VenomError:
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
+    message = exc.detail if isinstance(exc.detail, str) else "The request failed."
+    if exc.status_code == 404 and message == "Not Found":
+        message = "No such endpoint."
+    if exc.status_code == 400 and "parsing the body" in message:
+        code, message = "invalid_json", "The request body is not valid JSON (UTF-8)."
+    return VenomError(code, message, status=exc.status_code, headers=getattr(exc, "headers", None),
+                      retryable=exc.status_code in (429, 503))
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(VenomError)
     async def _venom_error(_: Request, exc: VenomError) -> JSONResponse:
         # The API's refusals and every domain error (documents, tools, storage faults, config, memory).
-        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers, exc.extra, exc.retryable)
+        return render(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = exc.errors()
-        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in errors]
-        if any(e.get("type") == "json_invalid" for e in errors):
-            return error_response(400, "invalid_json", "The request body is not valid JSON (UTF-8).", details)
-        message = "The request is invalid: " + "; ".join(_describe(e) for e in errors[:5]) + "."
-        return error_response(422, "validation_error", message, details)
+        return render(from_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = _HTTP_CODES.get(exc.status_code, "http_error")
-        message = exc.detail if isinstance(exc.detail, str) else "The request failed."
-        if exc.status_code == 404 and message == "Not Found":
-            message = "No such endpoint."
-        if exc.status_code == 400 and "parsing the body" in message:
-            code, message = "invalid_json", "The request body is not valid JSON (UTF-8)."
-        return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None),
-                              retryable=exc.status_code in (429, 503))
+        return render(from_http(exc))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.opt(exception=exc).error("unhandled error on {} {}", request.method, request.url.path)
-        return error_response(
-            500, "internal_error", "Venom hit an unexpected error. The details are in the server log."
-        )
+        return render(VenomError("internal_error", "Venom hit an unexpected error. The details are in the server log."))
 
 
 ERROR_REF = "#/components/schemas/ErrorResponse"

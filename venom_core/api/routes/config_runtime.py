@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep, SettingsDep
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.config_store import ConfigError, ConfigStore, UpdateValue
+from venom_core.config_store import ConfigStore, UpdateValue
 from venom_core.core.masking import mask_settings
 
 router = APIRouter(prefix="/api/v1/config", tags=["config"])
@@ -92,10 +92,6 @@ def as_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _refuse(exc: ConfigError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message, exc.details)
-
-
 def _unwritable(store: ConfigStore, exc: OSError) -> ApiError:
     logger.warning("config: cannot write {}: {}", store.path, exc)
     return ApiError(500, "config_write_failed",
@@ -117,10 +113,8 @@ async def runtime_config(settings: SettingsDep) -> RuntimeConfigView:
 async def update_runtime_config(body: ConfigUpdate, settings: SettingsDep, _: AdminDep) -> ConfigSaved:
     """Validate and save to the env file (backed up first); applies at the next start."""
     store = ConfigStore.for_settings(settings)
-    try:
+    try:  # a refused write raises ConfigError, a VenomError with its own status
         backup = store.write(body.updates)
-    except ConfigError as exc:
-        raise _refuse(exc) from None
     except OSError as exc:
         raise _unwritable(store, exc) from None
     keys = sorted(body.updates)
@@ -143,8 +137,6 @@ async def restore_backup(body: RestoreRequest, settings: SettingsDep, _: AdminDe
     store = ConfigStore.for_settings(settings)
     try:
         previous = store.restore(body.backup_filename)
-    except ConfigError as exc:
-        raise _refuse(exc) from None
     except OSError as exc:
         raise _unwritable(store, exc) from None
     return ConfigRestored(message=f"Restored {body.backup_filename}; it applies when Venom restarts.",

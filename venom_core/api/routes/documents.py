@@ -17,11 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from venom_core.api.deps import services_of
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.memory_deps import unavailable
-from venom_core.documents.errors import DocumentError
 from venom_core.documents.service import DocumentService
 from venom_core.documents.upload import receive_files
-from venom_core.memory.service import MemoryUnavailable
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 DocId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f]{32}$")]
@@ -125,10 +122,6 @@ def _service(request: Request) -> DocumentService:
     return service
 
 
-def _api(exc: DocumentError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
-
-
 @router.post("", status_code=202, response_model=UploadResponse,
              responses=error_responses(400, 413, 415, 422, 503),
              openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -138,13 +131,10 @@ def _api(exc: DocumentError) -> ApiError:
 async def upload(request: Request) -> UploadResponse:
     """One or more parts named `file`; all are checked before any is kept. Indexing runs in the
     background: poll `GET /documents/{id}` or watch DOCUMENT_INGEST_PROGRESS on /ws/events."""
-    service = _service(request)
-    try:
-        files = await receive_files(request.headers.get("content-type", ""), request.stream(), service.max_bytes,
-                                    service.temp_file)
-        return UploadResponse.model_validate({"documents": await service.add_files(files)})
-    except DocumentError as exc:
-        raise _api(exc) from None
+    service = _service(request)  # a refused upload raises DocumentError, answered with its status
+    files = await receive_files(request.headers.get("content-type", ""), request.stream(), service.max_bytes,
+                                service.temp_file)
+    return UploadResponse.model_validate({"documents": await service.add_files(files)})
 
 
 @router.get("", response_model=DocumentList)
@@ -157,10 +147,7 @@ async def list_documents(request: Request) -> DocumentList:
 @router.post("/search", response_model=DocumentSearchResponse, responses=error_responses(422, 503))
 async def search(request: Request, body: DocumentSearchRequest) -> DocumentSearchResponse:
     """Hybrid (vector + full text) search over the chunks of ready documents, best first."""
-    try:
-        hits = await _service(request).search(body.query, body.document_ids, body.limit, body.threshold)
-    except MemoryUnavailable as exc:
-        raise unavailable(exc) from None
+    hits = await _service(request).search(body.query, body.document_ids, body.limit, body.threshold)
     return DocumentSearchResponse.model_validate({"results": hits, "count": len(hits)})
 
 

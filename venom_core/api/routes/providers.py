@@ -20,7 +20,7 @@ from venom_core.api.deps import AdminDep, SettingsDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
 from venom_core.api.schemas_models import ActiveRuntime
-from venom_core.config_store import ConfigError, ConfigStore
+from venom_core.config_store import ConfigStore
 from venom_core.runtimes import catalog, discovery, providers
 from venom_core.runtimes.base import RuntimeError_
 
@@ -212,10 +212,8 @@ async def connect(body: ConnectBody, runtimes: RuntimesDep, settings: SettingsDe
     updates: dict[str, str | int | float | bool | None] = {
         "LLM_PROVIDER": body.provider, ENDPOINT_KEY[body.provider]: url, MODEL_KEY[body.provider]: body.model}
     store = ConfigStore.for_settings(settings)
-    try:
+    try:  # a refused write raises ConfigError, a VenomError with its own status
         backup = store.write(updates)
-    except ConfigError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, exc.details) from None
     except OSError as exc:
         raise ApiError(500, "config_unwritable", f"Cannot write {store.path}: {exc.strerror}.") from None
     await runtimes.repoint(body.provider, url)
