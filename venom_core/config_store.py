@@ -23,6 +23,7 @@ from dotenv import dotenv_values
 from pydantic import ValidationError
 
 from venom_core.config import SECRET_MARKERS, Settings
+from venom_core.core.errors import VenomError
 
 Source = Literal["env", "env_file", "default"]
 UpdateValue = str | int | float | bool | None
@@ -33,12 +34,11 @@ _LINE_KEY = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=")
 BACKUP_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.\d{8}T\d{6}(?:\d{6})?Z\.bak$")
 
 
-class ConfigError(Exception):
+class ConfigError(VenomError):
     """A refused write: `code` is stable, `details` never holds a submitted value."""
 
     def __init__(self, status: int, code: str, message: str, details: Any = None):
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
+        super().__init__(code, message, status=status, details=details)
 
 
 def is_secret(key: str) -> bool:

@@ -13,7 +13,7 @@ from loguru import logger
 
 from venom_core import __version__
 from venom_core.api.browser_guard import BrowserGuard
-from venom_core.api.errors import ERROR_SCHEMA, install_error_handlers
+from venom_core.api.errors import ERROR_SCHEMA, declare_error_schema, install_error_handlers
 from venom_core.api.event_docs import document_events
 from venom_core.api.middleware import AuthMiddleware, BodyLimitMiddleware
 from venom_core.api.rate_limit import TrafficLimits
@@ -88,7 +88,7 @@ def _document_errors(app: FastAPI) -> None:
             return app.openapi_schema
         schema = FastAPI.openapi(app)
         document_events(schema)  # the WebSocket envelope and the SSE frames, which FastAPI cannot see
-        schema.setdefault("components", {}).setdefault("schemas", {})["HTTPValidationError"] = ERROR_SCHEMA
+        declare_error_schema(schema)
         for path_item in schema.get("paths", {}).values():
             for op in path_item.values():
                 responses = op.setdefault("responses", {})

@@ -71,7 +71,8 @@ def test_malformed_json_and_utf8_and_oversized(client: httpx.Client) -> None:
 def test_unknown_ids_bad_queries_and_routes(client: httpx.Client) -> None:
     r = client.get("/api/v1/tasks/unknown-id")
     assert r.status_code == 404 and r.json()["error"] == {
-        "code": "task_not_found", "message": "There is no task with id unknown-id.", "details": None}
+        "code": "task_not_found", "message": "There is no task with id unknown-id.", "details": None,
+        "retryable": False}
     assert client.get("/api/v1/tasks", params={"limit": 0}).status_code == 422
     assert client.get("/api/v1/tasks", params={"status": "DONE"}).status_code == 422
     bad_cursor = client.get("/api/v1/tasks", params={"cursor": "garbage"})

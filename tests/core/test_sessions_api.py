@@ -54,7 +54,7 @@ def ids(items: list[dict[str, Any]]) -> list[str]:
 def assert_error(resp: httpx.Response, status: int, code: str | None = None) -> None:
     assert resp.status_code == status, resp.text
     err = resp.json()["error"]
-    assert err["message"] and set(err) == {"code", "message", "details"}
+    assert err["message"] and set(err) == {"code", "message", "details", "retryable"}
     if code is not None:
         assert err["code"] == code
 

@@ -14,7 +14,7 @@ def test_health_status_services(client: httpx.Client) -> None:
     assert status["memory_total_mb"] > 0 and status["queue"]["limit"] == 5
     services = {s["name"]: s for s in client.get("/api/v1/system/services").json()}
     assert services["database"]["status"] == "online" and services["database"]["detail"].startswith("sqlite")
-    config = client.get("/api/v1/config/runtime").json()["config"]
+    config = client.get("/api/v1/config/runtime").json()["values"]
     assert config["VENOM_HOST"] == "127.0.0.1" and config["MAX_CONCURRENT_TASKS"] == 5
     assert config["OLLAMA_RETRY_MAX_ATTEMPTS"] == 2 and config["VENOM_OLLAMA_PROFILE"] == "balanced-12-24gb"
 

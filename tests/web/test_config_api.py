@@ -23,7 +23,7 @@ def test_a_write_is_validated_persisted_and_active_after_restart(server_factory:
     srv = server_factory(**LIGHT)
     env_file = srv.data_dir / "none.env"
     before = _config(srv)
-    assert before["config"]["VENOM_SESSION_HISTORY_TURNS"] == 20
+    assert before["values"]["VENOM_SESSION_HISTORY_TURNS"] == 20
     assert before["config_sources"]["VENOM_SESSION_HISTORY_TURNS"] == "default"
     assert before["config_sources"]["VENOM_RUNTIME_PROFILE"] == "env"
     assert before["pending"] == {} and before["restart_required"] is False
@@ -38,7 +38,7 @@ def test_a_write_is_validated_persisted_and_active_after_restart(server_factory:
     assert "VENOM_SESSION_HISTORY_TURNS='7'" in env_file.read_text()
 
     after = _config(srv)
-    assert after["config"]["VENOM_SESSION_HISTORY_TURNS"] == 20, "the running process is unchanged"
+    assert after["values"]["VENOM_SESSION_HISTORY_TURNS"] == 20, "the running process is unchanged"
     assert after["pending"] == {"VENOM_SESSION_HISTORY_TURNS": 7, "VENOM_OLLAMA_PROFILE": "low-vram-8-12gb",
                                 "OPENAI_API_KEY": "********"}
     assert after["config_sources"]["VENOM_SESSION_HISTORY_TURNS"] == "env_file"
@@ -52,9 +52,9 @@ def test_a_write_is_validated_persisted_and_active_after_restart(server_factory:
 
     srv.restart()
     now = _config(srv)
-    assert now["config"]["VENOM_SESSION_HISTORY_TURNS"] == 7, "the saved value is active after a restart"
-    assert now["config"]["VENOM_OLLAMA_PROFILE"] == "balanced-12-24gb"
-    assert now["config"]["OPENAI_API_KEY"] == "********"
+    assert now["values"]["VENOM_SESSION_HISTORY_TURNS"] == 7, "the saved value is active after a restart"
+    assert now["values"]["VENOM_OLLAMA_PROFILE"] == "balanced-12-24gb"
+    assert now["values"]["OPENAI_API_KEY"] == "********"
     assert now["pending"] == {} and now["restart_required"] is False
 
     # Restore the first backup (the one with the Ollama profile); the current file is backed up.

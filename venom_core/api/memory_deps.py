@@ -10,12 +10,7 @@ from starlette.requests import HTTPConnection
 from venom_core.api.deps import services_of
 from venom_core.api.errors import ApiError
 from venom_core.memory.brain import Brain
-from venom_core.memory.service import MemoryService, MemoryUnavailable
-
-
-def unavailable(exc: MemoryUnavailable) -> ApiError:
-    retry = {"Retry-After": "5"} if exc.code == "memory_loading" else None
-    return ApiError(503, exc.code, exc.message, headers=retry)
+from venom_core.memory.service import MemoryService
 
 
 async def get_memory(conn: HTTPConnection) -> MemoryService:
@@ -23,10 +18,7 @@ async def get_memory(conn: HTTPConnection) -> MemoryService:
     memory = services_of(conn).memory
     if memory is None:
         raise ApiError(503, "memory_unavailable", "memory profile not installed: memory is not configured.")
-    try:
-        memory.store()
-    except MemoryUnavailable as exc:
-        raise unavailable(exc) from None
+    memory.store()  # raises MemoryUnavailable (a 503 VenomError, Retry-After while loading)
     return memory
 
 

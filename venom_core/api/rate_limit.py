@@ -124,7 +124,7 @@ class TrafficLimits:
             if wait > 0:
                 retry_after = max(1, math.ceil(wait))
                 body = error_body("rate_limit_exceeded", f"Too many requests. Try again in {retry_after} s.",
-                                  {"retry_after_seconds": retry_after, "group": group})
+                                  {"retry_after_seconds": retry_after, "group": group}, retryable=True)
                 await send_json(send, 429, body, {"retry-after": str(retry_after)})
                 return
         if self._stream_patterns is None:  # on first use: the document is built after create_app
@@ -144,7 +144,7 @@ class TrafficLimits:
                 return
             body = error_body("too_many_streams",
                               f"This client already has {cap} open event streams, the limit. Close one and retry.",
-                              {"limit": cap, "retry_after_seconds": STREAM_RETRY_AFTER_SECONDS})
+                              {"limit": cap, "retry_after_seconds": STREAM_RETRY_AFTER_SECONDS}, retryable=True)
             await send_json(send, 429, body, {"retry-after": str(STREAM_RETRY_AFTER_SECONDS)})
             return
         counter[key] += 1

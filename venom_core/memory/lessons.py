@@ -105,6 +105,7 @@ class LessonStore:
             "with_feedback": sum(ratings.values()),
             "feedback": {"up": ratings.get("up", 0), "down": ratings.get("down", 0)},
             "tags": dict(tags.most_common(50)),
+            "unique_tags": len(tags),
             "newest": rows[0]["created_at"] if rows else None,
             "oldest": rows[-1]["created_at"] if rows else None,
         }

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from loguru import logger
 
+from venom_core.core.errors import VenomError
 from venom_core.memory.chunking import chunk_text, content_hash
 from venom_core.memory.embedder import DIM, MODEL_NAME, Encoder, import_profile, load_encoder
 from venom_core.memory.lessons import LessonStore
@@ -63,11 +64,14 @@ class MemoryStatus(enum.StrEnum):
     DISABLED = "disabled"  # VENOM_MEMORY_ENABLED=false
 
 
-class MemoryUnavailable(Exception):
+class MemoryUnavailable(VenomError):
+    """503: memory is loading (retry soon), disabled, not installed or failed to load."""
+
+    status = 503
+
     def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        loading = code == "memory_loading"
+        super().__init__(code, message, retryable=loading, headers={"Retry-After": "5"} if loading else None)
 
 
 class MemoryService:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from venom_core.core.errors import VenomError
 from venom_core.core.models import Event, Task, TaskStatus
 
 
@@ -51,13 +52,17 @@ class Storage(Protocol):
     async def set_setting(self, key: str, value: Any) -> None: ...
 
 
-class StorageUnavailable(Exception):
+class StorageUnavailable(VenomError):
     """Storage cannot do its work now: the disk is full, the database is read-only or damaged...
 
     `reason` is a sentence a person understands; the API answers 503 `storage_unavailable` with
     it. The condition may pass (space freed, permissions fixed): callers retry, never give up.
     """
 
+    status = 503
+    code = "storage_unavailable"
+    retryable = True
+
     def __init__(self, reason: str):
-        super().__init__(reason)
+        super().__init__(message=reason, headers={"Retry-After": "5"})
         self.reason = reason

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from venom_core.core.errors import VenomError
 from venom_core.orchestrator.autonomy import LEVELS_BY_ID, REQUIRED
 
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
@@ -86,14 +87,13 @@ class ToolResult:
     call_id: str = ""
 
 
-class ToolError(Exception):
-    """A call the registry refuses outright (the API maps these to statuses; the model loop to results)."""
+class ToolError(VenomError):
+    """A call the registry refuses outright (the API answers its status; the model loop makes it a result)."""
 
     status = 400
 
     def __init__(self, code: str, message: str, details: Any = None):
-        super().__init__(message)
-        self.code, self.message, self.details = code, message, details
+        super().__init__(code, message, details=details)
 
 
 class ToolNotFound(ToolError):

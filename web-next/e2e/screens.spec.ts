@@ -52,7 +52,7 @@ test.describe("Inspector and Config", () => {
     await shot(page, "config-pending");
     const saved = await cfg();
     expect(saved.pending).toEqual({ VENOM_OLLAMA_PROFILE: "low-vram-8-12gb", VENOM_SESSION_HISTORY_TURNS: 12 });
-    expect(saved.config.VENOM_SESSION_HISTORY_TURNS).toBe(20);
+    expect(saved.config.VENOM_SESSION_HISTORY_TURNS).toBe("20");
     // The second write backed up the file as the first left it; restoring it drops the second change.
     await expect(page.getByTestId("config-backup")).toHaveCount(1);
     await page.getByTestId("config-restore").click();

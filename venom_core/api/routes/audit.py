@@ -67,6 +67,24 @@ async def list_audit(
                      count=len(items))
 
 
+class StreamEntry(BaseModel):
+    id: str
+    timestamp: str
+    source: Literal["admin"]
+    api_channel: str
+    action: str
+    actor: str
+    status: Literal["success", "warning", "failure"]
+    context: str
+    details: dict[str, Any]
+
+
+class AuditStream(BaseModel):
+    status: Literal["success"] = "success"
+    count: int
+    entries: list[StreamEntry]
+
+
 def _reference_status(item: dict[str, Any]) -> str:
     code = item.get("status_code") or 200
     return "success" if item["outcome"] == "success" else "failure" if code >= 500 else "warning"
@@ -74,7 +92,7 @@ def _reference_status(item: dict[str, Any]) -> str:
 
 @router.get("/stream", responses=error_responses(403, 422))
 async def audit_stream(services: ServicesDep, _: AdminDep,
-                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict[str, Any]:
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> AuditStream:
     """The reference's audit stream view of the trail (newest first)."""
     page = await audit.page(services.log, services.storage, limit=limit)
     entries = [{"id": str(i["id"]), "timestamp": i["timestamp"], "source": "admin",
@@ -83,4 +101,4 @@ async def audit_stream(services: ServicesDep, _: AdminDep,
                 "context": i["operation"], "details": {**i["details"], "actor": i["actor"], "outcome": i["outcome"],
                                                        "status_code": i["status_code"]}}
                for i in page.items]
-    return {"status": "success", "count": len(entries), "entries": entries}
+    return AuditStream.model_validate({"count": len(entries), "entries": entries})

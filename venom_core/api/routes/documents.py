@@ -17,11 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from venom_core.api.deps import services_of
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.memory_deps import unavailable
-from venom_core.documents.errors import DocumentError
 from venom_core.documents.service import DocumentService
 from venom_core.documents.upload import receive_files
-from venom_core.memory.service import MemoryUnavailable
 
 router = APIRouter(prefix="/api/v1/documents", tags=["documents"])
 DocId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f]{32}$")]
@@ -79,7 +76,7 @@ class DocumentList(BaseModel):
     count: int
 
 
-class SearchRequest(BaseModel):
+class DocumentSearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: str = Field(min_length=1, max_length=2000)
     document_ids: list[str] | None = Field(default=None, max_length=200)
@@ -94,7 +91,7 @@ class SearchRequest(BaseModel):
         return v
 
 
-class SearchHit(BaseModel):
+class DocumentHit(BaseModel):
     chunk_id: str
     document_id: str
     name: str
@@ -108,8 +105,8 @@ class SearchHit(BaseModel):
     matched: list[Literal["vector", "text"]]
 
 
-class SearchResponse(BaseModel):
-    results: list[SearchHit]
+class DocumentSearchResponse(BaseModel):
+    results: list[DocumentHit]
     count: int
 
 
@@ -125,43 +122,33 @@ def _service(request: Request) -> DocumentService:
     return service
 
 
-def _api(exc: DocumentError) -> ApiError:
-    return ApiError(exc.status, exc.code, exc.message)
-
-
 @router.post("", status_code=202, response_model=UploadResponse,
              responses=error_responses(400, 413, 415, 422, 503),
              openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                  "type": "object", "required": ["file"],
                  "properties": {"file": {"type": "array", "items": {"type": "string", "format": "binary"}}},
              }}}}})
-async def upload(request: Request) -> dict[str, Any]:
+async def upload(request: Request) -> UploadResponse:
     """One or more parts named `file`; all are checked before any is kept. Indexing runs in the
     background: poll `GET /documents/{id}` or watch DOCUMENT_INGEST_PROGRESS on /ws/events."""
-    service = _service(request)
-    try:
-        files = await receive_files(request.headers.get("content-type", ""), request.stream(), service.max_bytes,
-                                    service.temp_file)
-        return {"documents": await service.add_files(files)}
-    except DocumentError as exc:
-        raise _api(exc) from None
+    service = _service(request)  # a refused upload raises DocumentError, answered with its status
+    files = await receive_files(request.headers.get("content-type", ""), request.stream(), service.max_bytes,
+                                service.temp_file)
+    return UploadResponse.model_validate({"documents": await service.add_files(files)})
 
 
 @router.get("", response_model=DocumentList)
-async def list_documents(request: Request) -> dict[str, Any]:
+async def list_documents(request: Request) -> DocumentList:
     """Newest first."""
     docs = await _service(request).listing()
-    return {"documents": docs, "count": len(docs)}
+    return DocumentList.model_validate({"documents": docs, "count": len(docs)})
 
 
-@router.post("/search", response_model=SearchResponse, responses=error_responses(422, 503))
-async def search(request: Request, body: SearchRequest) -> dict[str, Any]:
+@router.post("/search", response_model=DocumentSearchResponse, responses=error_responses(422, 503))
+async def search(request: Request, body: DocumentSearchRequest) -> DocumentSearchResponse:
     """Hybrid (vector + full text) search over the chunks of ready documents, best first."""
-    try:
-        hits = await _service(request).search(body.query, body.document_ids, body.limit, body.threshold)
-    except MemoryUnavailable as exc:
-        raise unavailable(exc) from None
-    return {"results": hits, "count": len(hits)}
+    hits = await _service(request).search(body.query, body.document_ids, body.limit, body.threshold)
+    return DocumentSearchResponse.model_validate({"results": hits, "count": len(hits)})
 
 
 async def _get(request: Request, doc_id: str) -> dict[str, Any]:
@@ -172,11 +159,16 @@ async def _get(request: Request, doc_id: str) -> dict[str, Any]:
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, responses=error_responses(404, 422))
-async def get_document(request: Request, doc_id: DocId) -> dict[str, Any]:
-    return await _get(request, doc_id)
+async def get_document(request: Request, doc_id: DocId) -> DocumentDetail:
+    return DocumentDetail.model_validate(await _get(request, doc_id))
 
 
-@router.get("/{doc_id}/file", response_class=FileResponse, responses=error_responses(404, 422))
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {200: {
+    "description": "The original file, in the media type it was uploaded with.",
+    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+
+
+@router.get("/{doc_id}/file", response_class=FileResponse, responses={**FILE_RESPONSE, **error_responses(404, 422)})
 async def get_file(request: Request, doc_id: DocId) -> FileResponse:
     """The original file, as uploaded."""
     doc = await _get(request, doc_id)
@@ -187,11 +179,11 @@ async def get_file(request: Request, doc_id: DocId) -> FileResponse:
 
 
 @router.delete("/{doc_id}", response_model=DeleteResponse, responses=error_responses(404, 422))
-async def delete_document(request: Request, doc_id: DocId) -> dict[str, Any]:
+async def delete_document(request: Request, doc_id: DocId) -> DeleteResponse:
     """The document, its chunks, vectors and files."""
     if not await _service(request).delete(doc_id):
         raise ApiError(404, "document_not_found", f"No document with id {doc_id}.")
-    return {"id": doc_id, "deleted": True}
+    return DeleteResponse(id=doc_id, deleted=True)
 
 
 def disposition(name: str) -> str:

@@ -5,7 +5,7 @@ Session history routes (`/memory/session/{id}`) live with the session store, not
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
@@ -13,6 +13,16 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 from venom_core.api.deps import AdminDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.memory_deps import BrainDep, MemoryDep
+from venom_core.api.schemas_memory import (
+    EntryDeleted,
+    EntryList,
+    GraphView,
+    IngestResponse,
+    MemoryEntry,
+    MemorySearchResponse,
+    PinResponse,
+    WipeResponse,
+)
 from venom_core.memory.graph import SeedNotFound
 from venom_core.memory.store import Filters
 
@@ -40,7 +50,7 @@ class IngestRequest(BaseModel):
         return v
 
 
-class SearchRequest(BaseModel):
+class MemorySearchRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
     query: str = Field(min_length=1, max_length=2000)
     limit: int = Field(default=3, ge=1, le=50)
@@ -64,30 +74,29 @@ class PinRequest(BaseModel):
 
 
 @router.post("/ingest", responses=error_responses(400, 413, 422, 503))
-async def ingest(body: IngestRequest, memory: MemoryDep) -> dict[str, Any]:
+async def ingest(body: IngestRequest, memory: MemoryDep) -> IngestResponse:
     """Chunk, dedupe and embed a text. Re-ingesting the same text returns the existing ids."""
     result = await memory.ingest(body.text, session_id=body.session_id, type=body.memory_type, pinned=body.pinned,
                                  topic=body.topic)
     new = result["chunks_count"] - result["deduplicated"]
-    return {"status": "success", "message": f"Stored {new} new chunk(s); {result['deduplicated']} already known.",
-            **result}
+    return IngestResponse(message=f"Stored {new} new chunk(s); {result['deduplicated']} already known.", **result)
 
 
 @router.post("/search", responses=error_responses(400, 422, 503))
-async def search(body: SearchRequest, memory: MemoryDep) -> dict[str, Any]:
+async def search(body: MemorySearchRequest, memory: MemoryDep) -> MemorySearchResponse:
     filters = Filters(session_id=body.session_id, type=body.memory_type, topic=body.topic,
                       pinned_only=body.pinned_only)
     results = await memory.search(body.query, limit=body.limit, filters=filters, hybrid=body.hybrid,
                                   min_score=body.min_score)
-    return {"status": "success", "query": body.query, "results": results, "count": len(results),
-            "mode": "hybrid" if body.hybrid else "vector"}
+    return MemorySearchResponse.model_validate({"query": body.query, "results": results, "count": len(results),
+                                          "mode": "hybrid" if body.hybrid else "vector"})
 
 
 @router.get("/entries", responses=error_responses(422, 503))
 async def list_entries(memory: MemoryDep, session_id: Annotated[str | None, Query(max_length=128)] = None,
-                       limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+                       limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> EntryList:
     items = await memory.list_entries(session_id, limit)
-    return {"status": "success", "entries": items, "count": len(items)}
+    return EntryList.model_validate({"entries": items, "count": len(items)})
 
 
 def _missing(entry_id: str) -> ApiError:
@@ -95,36 +104,36 @@ def _missing(entry_id: str) -> ApiError:
 
 
 @router.get("/entry/{entry_id}", responses=error_responses(404, 503))
-async def get_entry(entry_id: EntryId, memory: MemoryDep) -> dict[str, Any]:
+async def get_entry(entry_id: EntryId, memory: MemoryDep) -> MemoryEntry:
     entry = await memory.get_entry(entry_id)
     if entry is None:
         raise _missing(entry_id)
-    return entry
+    return MemoryEntry.model_validate(entry)
 
 
 @router.post("/entry/{entry_id}/pin", responses=error_responses(404, 422, 503))
-async def pin(entry_id: EntryId, memory: MemoryDep, body: PinRequest | None = None) -> dict[str, Any]:
+async def pin(entry_id: EntryId, memory: MemoryDep, body: PinRequest | None = None) -> PinResponse:
     """Pin (or with `{"pinned": false}` unpin) an entry. Pinned entries win recall ties."""
     pinned = True if body is None else body.pinned
     if not await memory.pin(entry_id, pinned):
         raise _missing(entry_id)
-    return {"status": "success", "id": entry_id, "pinned": pinned}
+    return PinResponse(id=entry_id, pinned=pinned)
 
 
 @router.delete("/entry/{entry_id}", responses=error_responses(403, 404, 503))
-async def delete_entry(entry_id: EntryId, memory: MemoryDep, _: AdminDep) -> dict[str, Any]:
+async def delete_entry(entry_id: EntryId, memory: MemoryDep, _: AdminDep) -> EntryDeleted:
     """Admin: delete one entry."""
     if not await memory.delete_entry(entry_id):
         raise _missing(entry_id)
-    return {"status": "success", "id": entry_id, "deleted": 1}
+    return EntryDeleted(id=entry_id, deleted=1)
 
 
 @router.delete("/global", responses=error_responses(403, 503))
 async def wipe(_: AdminDep, memory: MemoryDep,
-               keep_pinned: Annotated[bool, Query(description="Keep pinned entries")] = False) -> dict[str, Any]:
+               keep_pinned: Annotated[bool, Query(description="Keep pinned entries")] = False) -> WipeResponse:
     """Admin: delete every long-term memory entry (lessons are pruned separately)."""
     deleted = await memory.wipe(keep_pinned)
-    return {"status": "success", "deleted": deleted, "message": f"Deleted {deleted} memory entr(y/ies)."}
+    return WipeResponse(deleted=deleted, message=f"Deleted {deleted} memory entr(y/ies).")
 
 
 View = Literal["overview", "focus", "full"]
@@ -143,16 +152,17 @@ async def memory_graph(
     max_hops: Annotated[int, Query(ge=1, le=6)] = 2,
     include_isolates: bool = True,
     limit_nodes: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-) -> dict[str, Any]:
+) -> GraphView:
     """Memory entries, entities, sessions and lessons as Cytoscape `{elements, stats}`."""
     del memory, mode  # `memory` only guards availability; `flow` is drawn by the UI from the same data
     try:
-        return await brain.memory_view(view=view, limit_nodes=limit_nodes or limit, seed_id=seed_id,
-                                       max_hops=max_hops, include_isolates=include_isolates,
-                                       session_id=session_id, only_pinned=only_pinned,
-                                       include_lessons=include_lessons)
+        graph = await brain.memory_view(view=view, limit_nodes=limit_nodes or limit, seed_id=seed_id,
+                                        max_hops=max_hops, include_isolates=include_isolates,
+                                        session_id=session_id, only_pinned=only_pinned,
+                                        include_lessons=include_lessons)
     except SeedNotFound:
         raise seed_error(seed_id) from None
+    return GraphView.model_validate(graph)
 
 
 def seed_error(seed_id: str | None) -> ApiError:

@@ -7,14 +7,13 @@ per item in order, like `POST /memory/ingest` does for one text.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.memory_deps import MemoryDep
 from venom_core.api.routes.memory import IngestRequest, MemoryType, SessionId
+from venom_core.api.schemas_memory import BatchIngestResponse
 from venom_core.memory.service import IngestItem
 
 router = APIRouter(prefix="/api/v1/memory", tags=["memory"])
@@ -42,7 +41,7 @@ class BatchRequest(BaseModel):
 
 
 @router.post("/ingest/batch", responses=error_responses(400, 413, 422, 503))
-async def ingest_batch(body: BatchRequest, memory: MemoryDep) -> dict[str, Any]:
+async def ingest_batch(body: BatchRequest, memory: MemoryDep) -> BatchIngestResponse:
     """Chunk, dedupe, embed and store up to 1000 texts in one embedding batch and one table write."""
     total = sum(len(item.text) for item in body.items)
     if len(body.items) > MAX_ITEMS or total > MAX_TOTAL_CHARS:
@@ -61,5 +60,6 @@ async def ingest_batch(body: BatchRequest, memory: MemoryDep) -> dict[str, Any]:
     results = await memory.ingest_batch(items)
     chunks = sum(r["chunks_count"] for r in results)
     dedup = sum(r["deduplicated"] for r in results)
-    return {"status": "success", "message": f"Stored {chunks - dedup} new chunk(s); {dedup} already known.",
-            "results": results, "count": len(results), "chunks_count": chunks, "deduplicated": dedup}
+    return BatchIngestResponse.model_validate({
+        "message": f"Stored {chunks - dedup} new chunk(s); {dedup} already known.", "results": results,
+        "count": len(results), "chunks_count": chunks, "deduplicated": dedup})

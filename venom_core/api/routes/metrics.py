@@ -7,12 +7,51 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
 
 from venom_core.api.deps import ServicesDep
+from venom_core.api.routes.queue import QueueStatus
+from venom_core.api.schemas_memory import FeedbackCounts
 from venom_core.core.usage_ledger import UsageLedger
 from venom_core.services import Services
 
 router = APIRouter(tags=["system"])
+
+
+class TaskCounts(BaseModel):
+    created: int = Field(description="All tasks ever created.")
+    pending: int
+    processing: int
+    completed: int
+    failed: int
+    cancelled: int
+    success_rate: float | None = Field(description="Percent (0-100) of finished tasks that completed.")
+
+
+class Latency(BaseModel):
+    duration_avg_ms: float | None = Field(description="Average of the last 1000 finished tasks.")
+    first_token_avg_ms: float | None
+
+
+class LlmMetrics(BaseModel):
+    first_token_avg_ms: float | None
+
+
+class EventMetrics(BaseModel):
+    last_gseq: int
+    write_errors: int
+    subscribers: int
+
+
+class Metrics(BaseModel):
+    uptime_seconds: float
+    tasks: TaskCounts
+    queue: QueueStatus
+    latency: Latency
+    llm: LlmMetrics
+    events: EventMetrics
+    feedback: FeedbackCounts | None = Field(default=None, description="Thumbs up/down on lessons; null while "
+                                            "memory is not loaded.")
 
 
 async def collect(s: Services) -> dict[str, Any]:
@@ -43,8 +82,13 @@ async def collect(s: Services) -> dict[str, Any]:
 
 
 @router.get("/api/v1/metrics")
-async def metrics_json(services: ServicesDep) -> dict[str, Any]:
-    return await collect(services)
+async def metrics_json(services: ServicesDep) -> Metrics:
+    out = Metrics.model_validate(await collect(services))
+    memory = services.memory
+    if memory is not None and memory.available:
+        stats: dict[str, Any] = await memory.call(memory.lessons().stats)
+        out.feedback = FeedbackCounts.model_validate(stats["feedback"])
+    return out
 
 
 @router.get("/metrics", response_class=PlainTextResponse)

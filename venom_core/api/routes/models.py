@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from venom_core.api.deps import AdminDep, ServicesDep
 from venom_core.api.errors import error_responses
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
+from venom_core.api.schemas_models import InstallStarted, ModelList, ModelSwitched, model_list
 from venom_core.runtimes import catalog
 from venom_core.runtimes.base import RuntimeError_
 
@@ -35,24 +36,24 @@ class InstallRequest(BaseModel):
 
 
 @router.get("")
-async def list_models(runtimes: RuntimesDep) -> dict[str, Any]:
+async def list_models(runtimes: RuntimesDep) -> ModelList:
     """Models of every runtime that may be used now, the active one marked, plus per-runtime status."""
-    return await catalog.list_models(runtimes)
+    return model_list(await catalog.list_models(runtimes))
 
 
 @router.post("/switch", responses=error_responses(400, 403, 404, 422))
-async def switch_model(body: SwitchRequest, runtimes: RuntimesDep, _: AdminDep) -> dict[str, Any]:
+async def switch_model(body: SwitchRequest, runtimes: RuntimesDep, _: AdminDep) -> ModelSwitched:
     """Use another model on the active runtime. 404 if no runtime has it, 400 if another runtime owns it."""
     try:
         info = await catalog.switch_model(runtimes, body.name, body.provider)
     except RuntimeError_ as exc:
         raise api_error(exc) from None
-    return {"success": True, "active": info}
+    return ModelSwitched.model_validate({"active": info})
 
 
 @router.post("/install", status_code=202, responses=error_responses(400, 403, 422))
 async def install_model(body: InstallRequest, runtimes: RuntimesDep, services: ServicesDep,
-                        _: AdminDep) -> dict[str, Any]:
+                        _: AdminDep) -> InstallStarted:
     """Pull a model into Ollama in the background; progress events arrive on `/ws/events`."""
 
     def progress(data: dict[str, Any]) -> None:
@@ -61,6 +62,6 @@ async def install_model(body: InstallRequest, runtimes: RuntimesDep, services: S
                             data=data)
 
     try:
-        return catalog.start_install(runtimes, body.name, progress)
+        return InstallStarted.model_validate(catalog.start_install(runtimes, body.name, progress))
     except RuntimeError_ as exc:
         raise api_error(exc) from None

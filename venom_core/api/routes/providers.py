@@ -10,7 +10,7 @@ file (through `ConfigStore`, backed up first) and switches the running registry 
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 from loguru import logger
@@ -19,7 +19,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from venom_core.api.deps import AdminDep, SettingsDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
-from venom_core.config_store import ConfigError, ConfigStore
+from venom_core.api.schemas_models import ActiveRuntime
+from venom_core.config_store import ConfigStore
 from venom_core.runtimes import catalog, discovery, providers
 from venom_core.runtimes.base import RuntimeError_
 
@@ -99,7 +100,7 @@ class TestResult(BaseModel):
 
 class ConnectResult(BaseModel):
     success: bool
-    active: dict[str, Any]
+    active: ActiveRuntime
     saved_keys: list[str]
     backup_filename: str | None
     message: str
@@ -212,10 +213,8 @@ async def connect(body: ConnectBody, runtimes: RuntimesDep, settings: SettingsDe
     updates: dict[str, str | int | float | bool | None] = {
         "LLM_PROVIDER": body.provider, ENDPOINT_KEY[body.provider]: url, MODEL_KEY[body.provider]: body.model}
     store = ConfigStore.for_settings(settings)
-    try:
+    try:  # a refused write raises ConfigError, a VenomError with its own status
         backup = store.write(updates)
-    except ConfigError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, exc.details) from None
     except OSError as exc:
         raise ApiError(500, "config_unwritable", f"Cannot write {store.path}: {exc.strerror}.") from None
     await runtimes.repoint(body.provider, url)
@@ -224,5 +223,6 @@ async def connect(body: ConnectBody, runtimes: RuntimesDep, settings: SettingsDe
     except RuntimeError_ as exc:
         raise api_error(exc) from None
     logger.info("connected to {} at {} ({})", body.provider, url, body.model)
-    return ConnectResult(success=True, active=info, saved_keys=sorted(updates), backup_filename=backup,
+    return ConnectResult(success=True, active=ActiveRuntime.model_validate(info), saved_keys=sorted(updates),
+                         backup_filename=backup,
                          message=f"Venom now uses {body.model} on {url}; saved to {store.path.name}.")

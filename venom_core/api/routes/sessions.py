@@ -64,6 +64,9 @@ class TurnView(BaseModel):
     role: str
     content: str
     task_id: str | None
+    request_id: str | None = Field(description="The same as `task_id`: the id POST /api/v1/tasks answered "
+                                   "(the reference client's name; it pairs a turn with its request).")
+    session_id: str
     timestamp: str
 
 
@@ -174,8 +177,8 @@ async def delete_conversation(session_id: SessionId, orch: OrchestratorDep,
 async def get_session(session_id: SessionId, orch: OrchestratorDep) -> SessionHistory:
     """History (oldest first) and summary. An unknown session is simply empty."""
     session = await orch.sessions.get(session_id)
-    return SessionHistory(session_id=session_id, history=[TurnView(**t.as_dict()) for t in session.turns],
-                          summary=session.summary, count=len(session.turns))
+    history = [TurnView(**t.as_dict(), request_id=t.task_id, session_id=session_id) for t in session.turns]
+    return SessionHistory(session_id=session_id, history=history, summary=session.summary, count=len(history))
 
 
 @router.delete("/{session_id}", response_model=SessionDeleted, responses=error_responses(422, 503))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.agents.architect import draft_roadmap
@@ -50,11 +50,67 @@ class ItemUpdate(BaseModel):
     priority: int | None = Field(default=None, ge=0, le=100)
 
 
-async def roadmap_view(orch: VenomOrchestrator) -> dict[str, Any]:
+class RoadmapItem(BaseModel):
+    id: str
+    title: str
+    description: str
+    status: Status
+    priority: int
+    progress: float = Field(description="Percent done.")
+    task_id: str | None = Field(default=None, description="Tasks only: the queued task it follows.")
+    tasks: list[RoadmapItem] | None = Field(default=None, description="Milestones only.")
+
+
+class Vision(BaseModel):
+    id: str
+    title: str
+    description: str
+    status: Literal["PENDING", "IN_PROGRESS", "COMPLETED"]
+    progress: float
+
+
+class Kpis(BaseModel):
+    completion_rate: float
+    milestones_completed: int
+    milestones_total: int
+    tasks_completed: int
+    tasks_in_progress: int
+    tasks_blocked: int
+    tasks_total: int
+
+
+class Roadmap(BaseModel):
+    status: Literal["success"] = "success"
+    vision: Vision | None
+    milestones: list[RoadmapItem]
+    kpis: Kpis
+    report: str = Field(description="The markdown progress report.")
+
+
+class RoadmapReport(BaseModel):
+    status: Literal["success"] = "success"
+    report: str
+    kpis: Kpis
+
+
+class ItemAnswer(BaseModel):
+    status: Literal["success"] = "success"
+    item: RoadmapItem
+
+
+class ItemDeleted(BaseModel):
+    status: Literal["success"] = "success"
+    deleted: int = Field(description="Items deleted: the item and everything under it.")
+
+
+class TaskQueued(ItemAnswer):
+    task_id: str
+
+
+async def roadmap_view(orch: VenomOrchestrator) -> Roadmap:
     vision = await orch.roadmap.tree()
     k = kpis(vision)
-    return {
-        "status": "success",
+    return Roadmap.model_validate({
         "vision": None if vision is None else {
             "id": vision.id, "title": vision.title, "description": vision.description,
             "status": "COMPLETED" if k["tasks_total"] and k["tasks_completed"] == k["tasks_total"] else
@@ -63,7 +119,7 @@ async def roadmap_view(orch: VenomOrchestrator) -> dict[str, Any]:
         "milestones": [m.view() for m in vision.children] if vision else [],
         "kpis": k,
         "report": report(vision),
-    }
+    })
 
 
 def _missing(item_id: str) -> ApiError:
@@ -72,14 +128,14 @@ def _missing(item_id: str) -> ApiError:
 
 @router.get("", responses=error_responses(503))
 @alias.get("")
-async def get_roadmap(orch: OrchestratorDep) -> dict[str, Any]:
+async def get_roadmap(orch: OrchestratorDep) -> Roadmap:
     """The roadmap with computed progress, KPIs and the markdown report (the vision is null if none)."""
     return await roadmap_view(orch)
 
 
 @router.post("/create", status_code=201, responses=error_responses(422, 503))
 @alias.post("/create", status_code=201)
-async def create_roadmap(body: CreateRoadmap, orch: OrchestratorDep) -> dict[str, Any]:
+async def create_roadmap(body: CreateRoadmap, orch: OrchestratorDep) -> Roadmap:
     """The Architect drafts milestones and tasks for the vision; the previous roadmap is replaced."""
     try:
         milestones = await draft_roadmap(orch.llm, body.vision)
@@ -91,45 +147,45 @@ async def create_roadmap(body: CreateRoadmap, orch: OrchestratorDep) -> dict[str
 
 STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The report",
-          "content": {"application/json": {}, "text/markdown": {"schema": {"type": "string"}}}},
+          "content": {"text/markdown": {"schema": {"type": "string"}}}},
     **error_responses(422, 503),
 }
 
 
-@router.get("/status", responses=STATUS_RESPONSES)
-@alias.get("/status")
+@router.get("/status", response_model=RoadmapReport, responses=STATUS_RESPONSES)
+@alias.get("/status", response_model=RoadmapReport)
 async def roadmap_status(orch: OrchestratorDep,
-                         format: Annotated[Literal["json", "markdown"], Query()] = "json") -> Any:
+                         format: Annotated[Literal["json", "markdown"], Query()] = "json") -> RoadmapReport | Response:
     """The markdown progress report (`?format=markdown` gives it as `text/markdown`)."""
     vision = await orch.roadmap.tree()
     text = report(vision)
     if format == "markdown":
         return PlainTextResponse(text, media_type="text/markdown")
-    return {"status": "success", "report": text, "kpis": kpis(vision)}
+    return RoadmapReport.model_validate({"report": text, "kpis": kpis(vision)})
 
 
 @router.post("/milestones", status_code=201, responses=error_responses(404, 422, 503))
-async def add_milestone(body: NewItem, orch: OrchestratorDep) -> dict[str, Any]:
+async def add_milestone(body: NewItem, orch: OrchestratorDep) -> ItemAnswer:
     vision = await orch.roadmap.tree()
     if vision is None:
         raise ApiError(404, "roadmap_missing", "There is no roadmap yet; create one with POST /api/v1/roadmap/create.")
     item = await orch.roadmap.add("milestone", vision.id, body.title, body.description, body.priority)
-    return {"status": "success", "item": item.view()}
+    return ItemAnswer.model_validate({"item": item.view()})
 
 
 @router.post("/milestones/{milestone_id}/tasks", status_code=201, responses=error_responses(404, 409, 422, 503))
-async def add_task(milestone_id: ItemId, body: NewItem, orch: OrchestratorDep) -> dict[str, Any]:
+async def add_task(milestone_id: ItemId, body: NewItem, orch: OrchestratorDep) -> ItemAnswer:
     try:
         item = await orch.roadmap.add("task", milestone_id, body.title, body.description, body.priority)
     except ItemNotFound:
         raise _missing(milestone_id) from None
     except ValueError as exc:
         raise ApiError(409, "invalid_parent", f"{exc}.") from None
-    return {"status": "success", "item": item.view()}
+    return ItemAnswer.model_validate({"item": item.view()})
 
 
 @router.patch("/items/{item_id}", responses=error_responses(404, 409, 422, 503))
-async def update_item(item_id: ItemId, body: ItemUpdate, orch: OrchestratorDep) -> dict[str, Any]:
+async def update_item(item_id: ItemId, body: ItemUpdate, orch: OrchestratorDep) -> ItemAnswer:
     """Edit a vision, milestone or task. A task that follows a queued task cannot have its status set."""
     try:
         current = await orch.roadmap.get(item_id)
@@ -139,20 +195,20 @@ async def update_item(item_id: ItemId, body: ItemUpdate, orch: OrchestratorDep) 
         item = await orch.roadmap.update(item_id, **body.model_dump(exclude_none=True))
     except ItemNotFound:
         raise _missing(item_id) from None
-    return {"status": "success", "item": item.view()}
+    return ItemAnswer.model_validate({"item": item.view()})
 
 
 @router.delete("/items/{item_id}", responses=error_responses(404, 503))
-async def delete_item(item_id: ItemId, orch: OrchestratorDep) -> dict[str, Any]:
+async def delete_item(item_id: ItemId, orch: OrchestratorDep) -> ItemDeleted:
     try:
         deleted = await orch.roadmap.delete(item_id)
     except ItemNotFound:
         raise _missing(item_id) from None
-    return {"status": "success", "deleted": deleted}
+    return ItemDeleted(deleted=deleted)
 
 
 @router.post("/tasks/{item_id}/run", status_code=202, responses=error_responses(404, 409, 503))
-async def run_task(item_id: ItemId, orch: OrchestratorDep, tasks: TasksDep) -> dict[str, Any]:
+async def run_task(item_id: ItemId, orch: OrchestratorDep, tasks: TasksDep) -> TaskQueued:
     """Send a roadmap task to the queue; its status then follows the real task."""
     try:
         item: Item = await orch.roadmap.get(item_id)
@@ -165,4 +221,4 @@ async def run_task(item_id: ItemId, orch: OrchestratorDep, tasks: TasksDep) -> d
     content = item.title + (f": {item.description}" if item.description else "")
     task = await tasks.submit(content, {"roadmap_item_id": item.id})
     item = await orch.roadmap.update(item.id, task_id=task.id, status="IN_PROGRESS")
-    return {"status": "success", "task_id": task.id, "item": item.view()}
+    return TaskQueued.model_validate({"task_id": task.id, "item": item.view()})

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from venom_core.api.deps import AdminDep, ServicesDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.tools.registry import ToolRegistry
-from venom_core.tools.spec import ToolError
 
 router = APIRouter(prefix="/api/v1/tools", tags=["tools"])
 
@@ -68,10 +67,7 @@ async def list_tools(registry: RegistryDep) -> ToolList:
 @router.post("/{tool_id:path}/invoke", response_model=InvokeResponse, responses=error_responses(403, 404, 409, 422))
 async def invoke_tool(tool_id: str, body: InvokeRequest, registry: RegistryDep, _: AdminDep) -> InvokeResponse:
     """Run one call of the tool with the same checks, limits and events as a task's call."""
-    try:
-        registry.check(tool_id, body.arguments)
-    except ToolError as exc:
-        raise ApiError(exc.status, exc.code, exc.message, exc.details) from None
+    registry.check(tool_id, body.arguments)  # a refusal raises ToolError, a VenomError with its own status
     result = await registry.invoke(tool_id, body.arguments, actor="A direct call (POST /api/v1/tools/.../invoke)")
     return InvokeResponse(result=result.result, is_error=result.is_error, duration_ms=result.duration_ms,
                           error_code=result.error_code, truncated=result.truncated, call_id=result.call_id)

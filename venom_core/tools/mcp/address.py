@@ -19,11 +19,18 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from venom_core.core.errors import VenomError
 from venom_core.net.addresses import ALWAYS_REFUSED, AddressPolicy, IPAddress, classify
 
 
-class AddressRefused(Exception):
-    pass
+class AddressRefused(VenomError):
+    """An MCP server URL whose address the outbound rules refuse."""
+
+    status = 400
+    code = "address_refused"
+
+    def __init__(self, message: str):
+        super().__init__(message=message)
 
 
 RESOLVE_TIMEOUT = 5.0

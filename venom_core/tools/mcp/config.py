@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from venom_core.core.errors import VenomError
 from venom_core.core.masking import MASK, is_secret_name, mask_text, mask_url
 
 SERVER_NAME = r"^[a-zA-Z0-9_-]{1,32}$"
@@ -130,10 +131,18 @@ def keep_masked(new: McpConfig, old: McpConfig) -> McpConfig:
     return new
 
 
-class ConfigFileError(Exception):
+class ConfigFileError(VenomError):
+    """The MCP config file on disk cannot be used (the running config stays as it was)."""
+
+    status = 422
+    code = "mcp_config_invalid"
+
     def __init__(self, path: Path, reason: str):
-        super().__init__(f"{path}: {reason}")
+        super().__init__(message=f"The MCP config file {path} {reason}.")
         self.path, self.reason = path, reason
+
+    def __str__(self) -> str:  # the manager shows `path: reason` as the config error
+        return f"{self.path}: {self.reason}"
 
 
 def load_config(path: Path) -> McpConfig:

@@ -7,7 +7,7 @@ import { useToast } from "@/components/providers/Toast";
 import { Badge } from "@/components/ui/Badge";
 import { PageHeader, Panel } from "@/components/ui/Panel";
 import { Empty, ErrorState } from "@/components/ui/States";
-import { request } from "@/lib/api/client";
+import { apiDelete, apiGet, apiPost } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
 import type { GraphPayload } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
@@ -30,7 +30,7 @@ export function Brain() {
   const [selected, setSelected] = useState<string | null>(null);
 
   const graph = useResource(
-    () => request<GraphPayload>("get", "/api/v1/knowledge/graph", { query: { view, limit: view === "full" ? 2000 : 300, seed_id: view === "focus" ? (seed ?? undefined) : undefined, max_hops: 2 } }),
+    () => apiGet("/api/v1/knowledge/graph", { query: { view, limit: view === "full" ? 2000 : 300, seed_id: view === "focus" ? (seed ?? undefined) : undefined, max_hops: 2 } }),
     [view, seed],
   );
   const reload = graph.reload;
@@ -113,11 +113,11 @@ export function Brain() {
                   {entryId ? (
                     <>
                       <button type="button" className="btn btn--sm" data-testid="node-pin"
-                        onClick={() => void act(() => request("post", "/api/v1/memory/entry/{entry_id}/pin", { params: { entry_id: entryId }, body: { pinned: !node.pinned } }), t("brain.pinned"))}>
+                        onClick={() => void act(() => apiPost("/api/v1/memory/entry/{entry_id}/pin", { params: { entry_id: entryId }, body: { pinned: !node.pinned } }), t("brain.pinned"))}>
                         {node.pinned ? t("brain.unpin") : t("brain.pin")}
                       </button>
                       <button type="button" className="btn btn--danger btn--sm" data-testid="node-delete"
-                        onClick={() => void act(async () => { await request("delete", "/api/v1/memory/entry/{entry_id}", { params: { entry_id: entryId } }); setSelected(null); }, t("brain.deleted"))}>
+                        onClick={() => void act(async () => { await apiDelete("/api/v1/memory/entry/{entry_id}", { params: { entry_id: entryId } }); setSelected(null); }, t("brain.deleted"))}>
                         {t("common.delete")}
                       </button>
                     </>

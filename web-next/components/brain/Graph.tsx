@@ -33,7 +33,7 @@ export function Graph({ graph, selected, onSelect }: { graph: GraphPayload; sele
         ...graph.elements.nodes.map((n) => ({ group: "nodes" as const, data: { ...n.data, label: String(n.data.label ?? n.data.id).slice(0, 40) } })),
         ...graph.elements.edges
           .filter((e) => ids.has(e.data.source) && ids.has(e.data.target))
-          .map((e, i) => ({ group: "edges" as const, data: { ...e.data, id: e.data.id ?? `e${i}` } })),
+          .map((e) => ({ group: "edges" as const, data: { ...e.data } })),
       ];
       const styles = getComputedStyle(document.documentElement);
       const text = styles.getPropertyValue("--text").trim() || "#ddd";

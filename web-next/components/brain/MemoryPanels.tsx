@@ -6,9 +6,9 @@ import { useToast } from "@/components/providers/Toast";
 import { Badge } from "@/components/ui/Badge";
 import { Panel } from "@/components/ui/Panel";
 import { Empty, ErrorState } from "@/components/ui/States";
-import { request } from "@/lib/api/client";
+import { apiDelete, apiGet, apiPost } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
-import type { Lesson, MemoryHit } from "@/lib/api/types";
+import type { LessonList, MemoryHit } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 
 /** Memory search and ingest (`/api/v1/memory/search`, `/api/v1/memory/ingest`). */
@@ -22,7 +22,7 @@ export function MemorySearch({ onIngested, onSelect }: { onIngested: () => void;
   const search = async () => {
     setError(null);
     try {
-      const res = await request<{ results: MemoryHit[] }>("post", "/api/v1/memory/search", { body: { query: q, limit: 5 } });
+      const res = await apiPost("/api/v1/memory/search", { body: { query: q, limit: 5, hybrid: false, pinned_only: false } });
       setHits(res.results);
     } catch (err) {
       setError(err);
@@ -30,8 +30,8 @@ export function MemorySearch({ onIngested, onSelect }: { onIngested: () => void;
   };
   const ingest = async () => {
     try {
-      const res = await request<{ message?: string }>("post", "/api/v1/memory/ingest", { body: { text, memory_type: "fact" }, timeoutMs: 60_000 });
-      toast(res.message ?? t("brain.ingested"), "success");
+      const res = await apiPost("/api/v1/memory/ingest", { body: { text, memory_type: "fact", pinned: false }, timeoutMs: 60_000 });
+      toast(res.message || t("brain.ingested"), "success");
       setText("");
       onIngested();
     } catch (err) {
@@ -50,8 +50,8 @@ export function MemorySearch({ onIngested, onSelect }: { onIngested: () => void;
         {hits?.map((h) => (
           <li key={h.id} className="list__row">
             <button type="button" className="list__btn" onClick={() => onSelect(`mem:${h.id}`)} data-testid="memory-hit">
-              <span>{h.text ?? h.content}</span>
-              {typeof h.score === "number" ? <span className="muted small">score {h.score.toFixed(3)}</span> : null}
+              <span>{h.text}</span>
+              <span className="muted small">score {h.score.toFixed(3)}</span>
             </button>
           </li>
         ))}
@@ -70,7 +70,7 @@ export function Lessons() {
   const { t } = usePrefs();
   const toast = useToast();
   const [days, setDays] = useState(30);
-  const res = useResource(() => request<{ lessons: Lesson[]; total?: number }>("get", "/api/v1/lessons", { query: { limit: 8 } }), []);
+  const res = useResource<LessonList>(() => apiGet("/api/v1/lessons", { query: { limit: 8 } }), []);
   const hygiene = async (fn: () => Promise<{ deleted?: number; removed?: number }>) => {
     try {
       const out = await fn();
@@ -81,22 +81,22 @@ export function Lessons() {
     }
   };
   return (
-    <Panel title={t("brain.lessons")} testId="hygiene-tab" actions={typeof res.data?.total === "number" ? <Badge>{res.data.total}</Badge> : null}>
+    <Panel title={t("brain.lessons")} testId="hygiene-tab" actions={res.data ? <Badge>{res.data.total}</Badge> : null}>
       {res.error && !res.data ? <ErrorState error={res.error} what="/api/v1/lessons" /> : null}
       {res.data && res.data.lessons.length === 0 ? <Empty text={t("brain.lessonsEmpty")} /> : null}
       <ul className="list">
         {res.data?.lessons.map((l) => (
           <li key={l.id} className="list__row list__link">
-            <span className="list__main">{l.situation ?? l.text ?? l.id}</span>
-            <span className="list__meta">{(l.tags ?? []).slice(0, 3).map((tag) => <Badge key={tag}>{tag}</Badge>)}</span>
+            <span className="list__main">{l.situation || l.id}</span>
+            <span className="list__meta">{l.tags.slice(0, 3).map((tag) => <Badge key={tag}>{tag}</Badge>)}</span>
           </li>
         ))}
       </ul>
       <div className="row" style={{ marginTop: 8 }}>
         <label className="small muted" htmlFor="prune-days">{t("brain.prune")}</label>
         <input id="prune-days" type="number" min={0} value={days} onChange={(e) => setDays(Number(e.target.value))} style={{ width: 80 }} />
-        <button type="button" className="btn btn--sm" onClick={() => void hygiene(() => request("delete", "/api/v1/lessons/prune/ttl", { query: { days } }))}>{t("common.delete")}</button>
-        <button type="button" className="btn btn--sm" onClick={() => void hygiene(() => request("post", "/api/v1/lessons/dedupe"))} data-testid="lessons-dedupe">{t("brain.dedupe")}</button>
+        <button type="button" className="btn btn--sm" onClick={() => void hygiene(() => apiDelete("/api/v1/lessons/prune/ttl", { query: { days } }))}>{t("common.delete")}</button>
+        <button type="button" className="btn btn--sm" onClick={() => void hygiene(() => apiPost("/api/v1/lessons/dedupe"))} data-testid="lessons-dedupe">{t("brain.dedupe")}</button>
       </div>
     </Panel>
   );

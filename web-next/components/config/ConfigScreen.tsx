@@ -7,8 +7,8 @@ import { useToast } from "@/components/providers/Toast";
 import { Badge, toneOf } from "@/components/ui/Badge";
 import { PageHeader, Panel } from "@/components/ui/Panel";
 import { ErrorState } from "@/components/ui/States";
-import { apiGet, request } from "@/lib/api/client";
-import type { ServiceHealth } from "@/lib/api/types";
+import { apiGet, apiPost, request } from "@/lib/api/client";
+import type { AutonomyInfo, ServiceHealth } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 import { AuditPanel } from "./AuditPanel";
 import { BackupsPanel, PendingPanel, Params, saveConfig, type RuntimeConfig } from "./ParamsPanel";
@@ -24,13 +24,12 @@ const AUTONOMY = [
   { level: 40, name: "ROOT" },
 ];
 
-interface AutonomyAnswer { level?: number; current_level?: number; name?: string }
-
 export function ConfigScreen() {
   const { t } = usePrefs();
   const { subscribe } = useLive();
-  const services = useResource(async () => (await apiGet("/api/v1/system/services")) as unknown as ServiceHealth[], []);
-  const config = useResource(async () => (await apiGet("/api/v1/config/runtime")) as unknown as RuntimeConfig, []);
+  // TEMPORARY: /system/services is typed on another branch of issue 12; then this becomes apiGet.
+  const services = useResource(() => request<ServiceHealth[]>("get", "/api/v1/system/services"), []);
+  const config = useResource<RuntimeConfig>(() => apiGet("/api/v1/config/runtime"), []);
   // Bumped by every write: the backups list changes with it.
   const [saved, setSaved] = useState(0);
   const reloadConfig = config.reload;
@@ -86,7 +85,7 @@ function ProfilePanel({ config, onChanged }: { config: RuntimeConfig | null; onC
   const toast = useToast();
   const [error, setError] = useState<unknown>(null);
   const str = (key: string) => {
-    const v = config?.pending?.[key] ?? config?.config[key];
+    const v = config?.pending[key] ?? config?.config[key];
     return typeof v === "string" ? v : "";
   };
   const current = str("VENOM_RUNTIME_PROFILE");
@@ -94,7 +93,7 @@ function ProfilePanel({ config, onChanged }: { config: RuntimeConfig | null; onC
   const apply = async (key: string, value: string) => {
     setError(null);
     try {
-      toast((await saveConfig({ [key]: value })).message ?? t("config.applied"), "success");
+      toast((await saveConfig({ [key]: value })).message || t("config.applied"), "success");
       onChanged();
     } catch (err) {
       setError(err);
@@ -119,13 +118,13 @@ function ProfilePanel({ config, onChanged }: { config: RuntimeConfig | null; onC
 function AutonomyPanel() {
   const { t } = usePrefs();
   const toast = useToast();
-  const res = useResource(() => request<AutonomyAnswer>("get", "/api/v1/system/autonomy"), []);
+  const res = useResource<AutonomyInfo>(() => apiGet("/api/v1/system/autonomy"), []);
   const [error, setError] = useState<unknown>(null);
-  const level = res.data?.current_level ?? res.data?.level;
+  const level = res.data?.current_level;
   const set = async (value: number) => {
     setError(null);
     try {
-      await request("post", "/api/v1/system/autonomy", { body: { level: value } });
+      await apiPost("/api/v1/system/autonomy", { body: { level: value as AutonomyInfo["current_level"] } });
       toast(t("config.applied"), "success");
       await res.reload();
     } catch (err) {

@@ -8,28 +8,23 @@ import { Panel } from "@/components/ui/Panel";
 import { ConfirmDialog } from "@/components/ui/ConfirmDialog";
 import { ErrorState } from "@/components/ui/States";
 import { apiGet, apiPost } from "@/lib/api/client";
+import type { ConfigBackup, RuntimeConfig } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 
-/** `GET /api/v1/config/runtime`: effective values, where they come from, and saved-but-not-active ones. */
-export interface RuntimeConfig {
-  config: Record<string, unknown>;
-  config_sources?: Record<string, "env" | "env_file" | "default">;
-  pending?: Record<string, unknown>;
-  pending_error?: string | null;
-  restart_required?: boolean;
-}
+/** `GET /api/v1/config/runtime`: effective values (as text), where they come from, and saved-but-not-active ones. */
+export type { RuntimeConfig };
 
 const SECRET = /KEY|TOKEN|SECRET|PASSWORD/;
 const show = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v));
 
 /** Save through the admin-only API; throws the API's refusal (403/409/422) as an ApiError. */
-export async function saveConfig(updates: Record<string, string | null>): Promise<{ message?: string }> {
-  return (await apiPost("/api/v1/config/runtime", { body: { updates } })) as { message?: string };
+export async function saveConfig(updates: Record<string, string | null>): Promise<{ message: string }> {
+  return apiPost("/api/v1/config/runtime", { body: { updates } });
 }
 
 export function PendingPanel({ config }: { config: RuntimeConfig }) {
   const { t } = usePrefs();
-  const entries = Object.entries(config.pending ?? {});
+  const entries = Object.entries(config.pending);
   if (!entries.length && !config.pending_error) return null;
   return (
     <Panel title={t("config.pendingTitle")} testId="pending-changes">
@@ -69,19 +64,19 @@ export function Params({ config, onChanged }: { config: RuntimeConfig; onChanged
             <tr key={k} data-testid="param-row" data-key={k}>
               <td>
                 {k}
-                {config.config_sources?.[k] && config.config_sources[k] !== "default" ? (
+                {config.config_sources[k] && config.config_sources[k] !== "default" ? (
                   <> <Badge tone="neutral">{config.config_sources[k] === "env" ? t("config.sourceEnv") : t("config.sourceFile")}</Badge></>
                 ) : null}
               </td>
               <td className="mono">
                 {editing === k ? (
-                  <ParamEditor name={k} value={v} fromFile={config.config_sources?.[k] === "env_file"} onDone={(saved) => { setEditing(null); if (saved) onChanged(); }} />
+                  <ParamEditor name={k} value={v} fromFile={config.config_sources[k] === "env_file"} onDone={(saved) => { setEditing(null); if (saved) onChanged(); }} />
                 ) : (
                   <span className="row">
                     <span>{show(v)}</span>
-                    {k in (config.pending ?? {}) ? <Badge tone="warning">{t("config.pendingBadge")}</Badge> : null}
+                    {k in config.pending ? <Badge tone="warning">{t("config.pendingBadge")}</Badge> : null}
                     <span className="spacer" />
-                    {config.config_sources?.[k] !== "env" ? (
+                    {config.config_sources[k] !== "env" ? (
                       <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(k)} data-testid="param-edit">{t("config.edit")}</button>
                     ) : null}
                   </span>
@@ -106,7 +101,7 @@ function ParamEditor({ name, value, fromFile, onDone }: { name: string; value: u
     setBusy(true);
     setError(null);
     try {
-      toast((await saveConfig({ [name]: next })).message ?? t("config.applied"), "success");
+      toast((await saveConfig({ [name]: next })).message || t("config.applied"), "success");
       onDone(true);
     } catch (err) {
       setError(err);
@@ -128,27 +123,27 @@ function ParamEditor({ name, value, fromFile, onDone }: { name: string; value: u
   );
 }
 
-interface Backup { filename: string; created_at: string; size_bytes: number }
+type Backup = ConfigBackup;
 
 /** The env file's backups (one is made before every write); restoring one also applies at the next start. */
 export function BackupsPanel({ version, onRestored }: { version: number; onRestored: () => void }) {
   const { t } = usePrefs();
   const toast = useToast();
-  const list = useResource(() => apiGet("/api/v1/config/backups", { query: { limit: 10 } }) as unknown as Promise<{ backups: Backup[] }>, [version]);
+  const list = useResource(() => apiGet("/api/v1/config/backups", { query: { limit: 10 } }), [version]);
   const [asking, setAsking] = useState<Backup | null>(null);
   const [error, setError] = useState<unknown>(null);
   const restore = async (filename: string) => {
     setAsking(null);
     setError(null);
     try {
-      const res = (await apiPost("/api/v1/config/restore", { body: { backup_filename: filename } })) as { message?: string };
-      toast(res.message ?? t("config.applied"), "success");
+      const res = await apiPost("/api/v1/config/restore", { body: { backup_filename: filename } });
+      toast(res.message || t("config.applied"), "success");
       onRestored();
     } catch (err) {
       setError(err);
     }
   };
-  const items = list.data?.backups ?? [];
+  const items: Backup[] = list.data?.backups ?? [];
   return (
     <Panel title={t("config.backups")} testId="config-backups">
       {list.error && !list.data ? <ErrorState error={list.error} what="/api/v1/config/backups" /> : null}

@@ -1,6 +1,9 @@
 /**
- * Shapes of answers the OpenAPI document types only as `object` (routes that return dicts) or
- * that subsystems are still adding. Keep them narrow: only the fields the UI reads.
+ * Named API types, re-exported from the generated `schema.d.ts` (the backend's OpenAPI).
+ *
+ * The hand-written interfaces at the end are TEMPORARY: they describe answers of routes that are
+ * typed on other branches of issue 12 (system status/services, request history). Once those
+ * branches merge, replace each with `Schemas["..."]` and delete this note.
  */
 import type { Schemas } from "./client";
 
@@ -10,7 +13,19 @@ export type QueueStatus = Schemas["QueueStatus"];
 export type TaskRequest = Schemas["TaskRequest"];
 export type AuditEntry = Schemas["AuditEntry"];
 export type AuditPage = Schemas["AuditPage"];
+export type Metrics = Schemas["Metrics"];
+export type RuntimeConfig = Schemas["RuntimeConfigView"];
+export type ConfigBackup = Schemas["Backup"];
+export type AutonomyInfo = Schemas["AutonomyInfo"];
+export type GraphPayload = Schemas["GraphView"];
+export type GraphNode = Schemas["GraphNode"];
+export type GraphEdge = Schemas["GraphEdge"];
+export type MemoryHit = Schemas["MemoryHit"];
+export type Lesson = Schemas["Lesson"];
+export type LessonList = Schemas["LessonList"];
+export type ApiErrorBody = Schemas["ErrorResponse"];
 
+// --- TEMPORARY: routes typed on other branches (see the note above) -------------------------
 export interface LlmRuntime {
   provider: string | null;
   model: string | null;
@@ -26,11 +41,6 @@ export interface SystemStatus {
   memory_usage_percent?: number;
   queue?: QueueStatus;
   llm_runtime?: LlmRuntime;
-}
-
-export interface Metrics {
-  tasks?: { created?: number; completed?: number; failed?: number; success_rate?: number | null };
-  latency?: { duration_avg_ms?: number | null; first_token_avg_ms?: number | null };
 }
 
 export interface ServiceHealth {
@@ -82,83 +92,4 @@ export interface Page<T> {
   items: T[];
   count: number;
   next_cursor: string | null;
-}
-
-export interface ModelInfo {
-  name: string;
-  provider?: string;
-  size_mb?: number | null;
-  active?: boolean;
-  loaded?: boolean;
-  status?: string;
-  [key: string]: unknown;
-}
-
-export interface RuntimeOption {
-  id?: string;
-  name?: string;
-  provider?: string;
-  runtime_id?: string;
-  available?: boolean;
-  status?: string;
-  models?: (ModelInfo | string)[];
-  [key: string]: unknown;
-}
-
-/** The knowledge/memory graph in the cytoscape element format the API returns. */
-export interface GraphNode {
-  data: { id: string; label?: string; type?: string; session_id?: string | null; pinned?: boolean; [key: string]: unknown };
-}
-export interface GraphEdge {
-  data: { id?: string; source: string; target: string; label?: string; type?: string; [key: string]: unknown };
-}
-export interface GraphPayload {
-  elements: { nodes: GraphNode[]; edges: GraphEdge[] };
-  stats?: Record<string, unknown>;
-}
-
-export interface MemoryHit {
-  id: string;
-  text?: string;
-  content?: string;
-  score?: number;
-  metadata?: Record<string, unknown>;
-  [key: string]: unknown;
-}
-
-export interface Lesson {
-  id: string;
-  situation?: string;
-  action?: string;
-  result?: string;
-  feedback?: string;
-  text?: string;
-  tags?: string[];
-  created_at?: string;
-  [key: string]: unknown;
-}
-
-export interface RoadmapTask {
-  id: string;
-  title: string;
-  description?: string;
-  status: string;
-  task_id?: string | null;
-  [key: string]: unknown;
-}
-export interface Milestone {
-  id: string;
-  title: string;
-  description?: string;
-  status: string;
-  progress?: number;
-  tasks?: RoadmapTask[];
-  [key: string]: unknown;
-}
-export interface Roadmap {
-  id?: string;
-  vision?: { title?: string; description?: string; status?: string; progress?: number } | string | null;
-  milestones?: Milestone[];
-  kpis?: Record<string, unknown> | { name: string; value: unknown; target?: unknown }[];
-  [key: string]: unknown;
 }

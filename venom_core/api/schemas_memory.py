@@ -1,0 +1,275 @@
+"""Response models of long-term memory, lessons and the knowledge graph (`/api/v1/memory`,
+`/api/v1/lessons`, `/api/v1/knowledge`, `/api/v1/graph`).
+
+Graph nodes and edges keep their type-specific attributes (a code node has a file and line, a
+memory node a session), so their `data` declares the fields every node has and allows the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Open(BaseModel):
+    """An object with declared fields that may carry more (type-specific) ones."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+# --- memory entries ------------------------------------------------------------------------------
+class MemoryEntry(BaseModel):
+    id: str
+    text: str
+    type: str
+    pinned: bool
+    created_at: float = Field(description="Unix time (seconds).")
+    session_id: str | None
+    topic: str | None
+    source: str | None
+    task_id: str | None
+
+
+class MemoryHit(MemoryEntry):
+    score: float = Field(description="Cosine similarity (0 for a full-text-only hybrid hit).")
+    matched: list[Literal["vector", "text"]] | None = Field(default=None, description="Hybrid search only.")
+    rrf: float | None = Field(default=None, description="Hybrid search only: the reciprocal-rank fusion score.")
+
+
+class IngestResult(BaseModel):
+    ids: list[str] = Field(description="The ids of the text's chunks, in order (known ones included).")
+    chunks_count: int
+    deduplicated: int
+
+
+class IngestResponse(IngestResult):
+    status: Literal["success"] = "success"
+    message: str
+
+
+class BatchIngestResponse(BaseModel):
+    status: Literal["success"] = "success"
+    message: str
+    results: list[IngestResult]
+    count: int
+    chunks_count: int
+    deduplicated: int
+
+
+class MemorySearchResponse(BaseModel):
+    status: Literal["success"] = "success"
+    query: str
+    results: list[MemoryHit]
+    count: int
+    mode: Literal["hybrid", "vector"]
+
+
+class EntryList(BaseModel):
+    status: Literal["success"] = "success"
+    entries: list[MemoryEntry]
+    count: int
+
+
+class PinResponse(BaseModel):
+    status: Literal["success"] = "success"
+    id: str
+    pinned: bool
+
+
+class EntryDeleted(BaseModel):
+    status: Literal["success"] = "success"
+    id: str
+    deleted: int
+
+
+class WipeResponse(BaseModel):
+    status: Literal["success"] = "success"
+    deleted: int
+    message: str
+
+
+# --- graphs --------------------------------------------------------------------------------------
+class NodeData(Open):
+    id: str
+    type: str
+    label: str | None = None
+
+
+class GraphNode(BaseModel):
+    data: NodeData
+
+
+class EdgeData(Open):
+    id: str
+    source: str
+    target: str
+    type: str
+
+
+class GraphEdge(BaseModel):
+    data: EdgeData
+
+
+class GraphElements(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class GraphStats(Open):
+    view: str
+    nodes: int
+    edges: int
+    total_nodes: int
+    total_edges: int
+    truncated: bool
+    node_types: dict[str, int]
+    edge_types: dict[str, int]
+    source: str | None = None
+    memory: str | None = Field(default=None, description="The memory service's state (ready, loading...).")
+
+
+class GraphView(BaseModel):
+    """Cytoscape `{elements: {nodes, edges}, stats}`."""
+
+    elements: GraphElements
+    stats: GraphStats
+
+
+class CodeScan(Open):
+    scanned: bool
+    files: int
+    nodes: int
+    edges: int
+    errors: list[Any]
+    root: str | None = None
+    scanned_at: Any = None
+    duration_ms: float | None = None
+    node_types: dict[str, int] | None = None
+
+
+class ScanResponse(CodeScan):
+    status: Literal["success"] = "success"
+
+
+class MemoryDescription(Open):
+    status: str
+    model: str
+    dim: int
+    error: str | None = None
+
+
+class GraphSummary(BaseModel):
+    status: Literal["success"] = "success"
+    workspace: str
+    code: CodeScan
+    memory: MemoryDescription
+    nodes: int
+    edges: int
+
+
+# --- lessons -------------------------------------------------------------------------------------
+class LessonFeedback(BaseModel):
+    rating: str
+    comment: str
+    at: float | None
+
+
+class Lesson(BaseModel):
+    id: str
+    lesson_id: str
+    situation: str
+    action: str
+    result: str
+    success: bool
+    created_at: float = Field(description="Unix time (seconds).")
+    task_id: str | None
+    session_id: str | None
+    tags: list[str]
+    feedback: LessonFeedback | None
+    score: float | None = None
+
+
+class LessonList(BaseModel):
+    status: Literal["success"] = "success"
+    lessons: list[Lesson]
+    count: int
+    total: int
+
+
+class FeedbackCounts(BaseModel):
+    up: int
+    down: int
+
+
+class LessonStats(BaseModel):
+    """Ours (`total`, `tags`, epoch `newest`/`oldest`) and the reference client's names
+    (`total_lessons`, `unique_tags`, `tag_distribution`, ISO `newest_lesson`/`oldest_lesson`)."""
+
+    total: int
+    success: int
+    failed: int
+    with_feedback: int
+    feedback: FeedbackCounts
+    tags: dict[str, int] = Field(description="The 50 most used tags and their counts.")
+    newest: float | None
+    oldest: float | None
+    total_lessons: int
+    unique_tags: int
+    tag_distribution: dict[str, int]
+    newest_lesson: str | None
+    oldest_lesson: str | None
+
+
+class LessonStatsResponse(BaseModel):
+    status: Literal["success"] = "success"
+    stats: LessonStats
+
+
+class PruneResult(BaseModel):
+    status: Literal["success"] = "success"
+    deleted: int
+    remaining: int
+
+
+class DedupeResult(BaseModel):
+    status: Literal["success"] = "success"
+    removed: int
+    remaining: int
+
+
+# --- knowledge entries (the reference's `/api/v1/knowledge/entries`) ------------------------------
+KnowledgeSource = Literal["session", "lesson", "vector", "graph", "training", "external"]
+
+
+class SourceMeta(BaseModel):
+    origin: str = Field(description="`lesson` for lessons; for memory, what stored it (`api`, `task`...).")
+    provenance: dict[str, Any]
+    reason_code: str | None = None
+
+
+class KnowledgeEntry(BaseModel):
+    entry_id: str
+    entry_type: str
+    scope: Literal["session", "global", "task"]
+    source: KnowledgeSource
+    content: str
+    summary: str | None
+    tags: list[str]
+    session_id: str | None
+    task_id: str | None
+    request_id: str | None = Field(description="The task's id, as `POST /api/v1/tasks` answered it.")
+    created_at: str
+    updated_at: str
+    ttl_at: str | None = None
+    confidence: float | None = None
+    quality_score: float | None = None
+    version: Literal["v1"] = "v1"
+    source_meta: SourceMeta
+    metadata: dict[str, Any] = Field(description="`title`, and for lessons `success`.")
+
+
+class KnowledgeEntries(BaseModel):
+    status: Literal["success"] = "success"
+    count: int
+    entries: list[KnowledgeEntry] = Field(description="Newest first.")
