@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from venom_core.api.deps import TasksDep
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.schemas import TaskCreated, TaskList, TaskRequest, TaskView, task_view
+from venom_core.api.pagination import LINK_HEADER, link_next
+from venom_core.api.schemas import TaskCreated, TaskRequest, TaskView, task_view
 from venom_core.core.models import TaskStatus, iso
 from venom_core.core.task_service import TaskNotActive, TaskNotFound, TaskService
 
@@ -55,20 +56,24 @@ async def create_task(body: TaskRequest, tasks: TasksDep) -> TaskCreated:
     )
 
 
-@router.get("/tasks", response_model=TaskList, responses=error_responses(400, 422, 503))
+@router.get("/tasks", response_model=list[TaskView], responses={**error_responses(400, 422, 503), **LINK_HEADER})
 async def list_tasks(
+    request: Request,
+    response: Response,
     tasks: TasksDep,
     status: TaskStatus | None = None,
     session_id: Annotated[str | None, Query(max_length=128)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=200, pattern=r"^[^|]+\|[^|]+$")] = None,
-) -> TaskList:
-    """Newest first. Pass `next_cursor` back as `cursor` for the next page."""
+) -> list[TaskView]:
+    """Newest first, as a JSON array. The next page's URL is in the `Link` header (`rel="next"`);
+    follow it until there is none."""
     try:
         page = await tasks.page(status=status, session_id=session_id, limit=limit, cursor=cursor)
     except ValueError:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
-    return TaskList(items=[task_view(t) for t in page.items], next_cursor=page.next_cursor, count=len(page.items))
+    link_next(request, response, page.next_cursor)
+    return [task_view(t) for t in page.items]
 
 
 @router.get("/tasks/{task_id}", response_model=TaskView, responses=error_responses(404, 503))
