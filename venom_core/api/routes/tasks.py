@@ -10,6 +10,7 @@ from venom_core.api.deps import TasksDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.pagination import LINK_HEADER, link_next
 from venom_core.api.schemas import TaskCreated, TaskRequest, TaskView, task_view
+from venom_core.core.language import from_accept_language
 from venom_core.core.models import TaskStatus, iso
 from venom_core.core.task_service import TaskNotActive, TaskNotFound, TaskService
 
@@ -39,9 +40,15 @@ async def abort_task(tasks: TaskService, task_id: str) -> TaskView:
 
 @router.post("/tasks", status_code=201, response_model=TaskCreated,
              responses=error_responses(400, 413, 422, 429, 503))
-async def create_task(body: TaskRequest, tasks: TasksDep) -> TaskCreated:
-    """Accept a task. It is stored before the answer, so a 201 task is never lost."""
+async def create_task(body: TaskRequest, tasks: TasksDep, http: Request) -> TaskCreated:
+    """Accept a task. It is stored before the answer, so a 201 task is never lost.
+
+    Answers Venom writes itself (help, time, status) use `preferred_language`, else the language of
+    `content`, else the first of en/pl/de in the `Accept-Language` header."""
     request = body.model_dump(exclude_none=True, exclude={"content"})
+    header_language = from_accept_language(http.headers.get("accept-language"))
+    if header_language and body.preferred_language is None:
+        request["accept_language"] = header_language  # a fallback only: never the explicit choice
     task = await tasks.submit(body.content, request)
     runtime = task.context.get("llm_runtime") or {}
     return TaskCreated(
