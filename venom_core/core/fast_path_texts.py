@@ -72,7 +72,7 @@ halte jede Entscheidung im Verlauf der Aufgabe fest.
 
 **Befehle mit Schrägstrich**
 - Werkzeuge: {commands}
-- `/clear` — neue Sitzung. `/gpt`, `/gem`, `@gpt`, `@gem` — ein Cloud-Modell (braucht einen Schlüssel und den Bezahlmodus).
+- `/clear` — neue Sitzung. `/gpt`, `/gem`, `@gpt`, `@gem` — ein Cloud-Modell (mit Schlüssel und Bezahlmodus).
 
 **Beispiele**
 - `wie spät ist es`

@@ -6,7 +6,7 @@ mapping of `RuntimeError_` codes to HTTP statuses.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field

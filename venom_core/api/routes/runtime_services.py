@@ -89,8 +89,9 @@ def _llm(s: Services) -> list[RuntimeService]:
         endpoint = str(reg.snapshot(name)["endpoint"])
         in_process = name == "embedded"
         port = urlsplit(endpoint).port if "://" in endpoint else None
+        shown = "unknown" if status == "loading" and not in_process else STATUS.get(status, "unknown")
         out.append(RuntimeService(
-            name=name, service_type=SERVICE_TYPES[name], status="unknown" if status == "loading" and not in_process else STATUS.get(status, "unknown"),
+            name=name, service_type=SERVICE_TYPES[name], status=shown,
             pid=os.getpid() if in_process else None, port=None if in_process else port, cpu_percent=0.0,
             memory_mb=0.0, metrics_available=False, uptime_seconds=None, error_message=error or None,
             endpoint=None if in_process else endpoint))
