@@ -233,6 +233,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feedback/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feedback Logs
+         * @description Ratings, newest first; empty while memory is loading or not installed.
+         */
+        get: operations["feedback_logs_api_v1_feedback_logs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/{task_id}": {
         parameters: {
             query?: never;
@@ -245,6 +265,27 @@ export interface paths {
          * @description Decision steps (intent, forced route, tool requirement, agent, runtime) with timings.
          */
         get: operations["flow_api_v1_flow__task_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/git/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Git Status
+         * @description Branch, changed files and the distance to origin/main of the repository in `VENOM_WORKSPACE`.
+         *     A workspace that is no repository answers 200 with `status: "error"` and `is_git_repo: false`.
+         */
+        get: operations["git_status_api_v1_git_status_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -297,7 +338,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Requests */
+        /**
+         * List Requests
+         * @description Request summaries, newest first. The next page's URL is in the `Link` header (`rel="next"`).
+         */
         get: operations["list_requests_api_v1_history_requests_get"];
         put?: never;
         post?: never;
@@ -336,6 +380,70 @@ export interface paths {
          * @description Code graph plus memory graph (when memory is ready) as Cytoscape `{elements, stats}`.
          */
         get: operations["knowledge_graph_api_v1_knowledge_graph_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/hidden-prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hidden Prompts
+         * @description Prompts whose answers were rated up, by last rating then score.
+         */
+        get: operations["hidden_prompts_api_v1_learning_hidden_prompts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/hidden-prompts/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active Prompts
+         * @description The hidden prompts approved for reuse, most recently changed first.
+         */
+        get: operations["active_prompts_api_v1_learning_hidden_prompts_active_get"];
+        put?: never;
+        /**
+         * Set Active Prompt
+         * @description Approve (`active: true`) or withdraw (`active: false`) a hidden prompt (admin); answers the active list.
+         */
+        post: operations["set_active_prompt_api_v1_learning_hidden_prompts_active_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Learning Logs
+         * @description What Venom learnt from, newest first; empty while memory is loading or not installed.
+         */
+        get: operations["learning_logs_api_v1_learning_logs_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -818,6 +926,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operations
+         * @description Model installs with their progress, newest first.
+         */
+        get: operations["operations_api_v1_models_operations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/switch": {
         parameters: {
             query?: never;
@@ -1176,6 +1304,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runtime/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runtime History
+         * @description Runtime and model switches, installs and cost-mode changes, newest first (from the audit trail).
+         */
+        get: operations["runtime_history_api_v1_runtime_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runtime/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runtime Status
+         * @description The backend process and the local model runtimes it uses.
+         */
+        get: operations["runtime_status_api_v1_runtime_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -1265,6 +1433,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/cost-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Cost Mode */
+        get: operations["get_cost_mode_api_v1_system_cost_mode_get"];
+        put?: never;
+        /**
+         * Set Cost Mode
+         * @description Turn paid mode on or off until the next restart (admin).
+         */
+        post: operations["set_cost_mode_api_v1_system_cost_mode_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/llm-runtime/active": {
         parameters: {
             query?: never;
@@ -1299,11 +1488,76 @@ export interface paths {
         };
         /**
          * Runtime Options
-         * @description Every runtime, whether it may be used now and why not: the source for UI selectors.
+         * @description Every runtime, whether it may be used now and why not, with its models: the source for UI selectors.
          */
         get: operations["runtime_options_api_v1_system_llm_runtime_options_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/llm-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Servers
+         * @description The local model servers with their status; every server but the active one is `inactive`.
+         */
+        get: operations["list_servers_api_v1_system_llm_servers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/llm-servers/{server_name}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Server Action
+         * @description `restart` reloads the embedded model. Venom does not run the other servers, so it cannot start,
+         *     stop or restart them: 409 `server_not_managed`.
+         */
+        post: operations["server_action_api_v1_system_llm_servers__server_name___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/llm-servers/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Active
+         * @description The runtime a plain request uses now: server, endpoint, model, config hash, and the last switch.
+         */
+        get: operations["get_active_api_v1_system_llm_servers_active_get"];
+        put?: never;
+        /**
+         * Set Active Server
+         * @description Make `server_name` (and `model`, when given) the active runtime (admin).
+         */
+        post: operations["set_active_server_api_v1_system_llm_servers_active_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1350,6 +1604,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Storage
+         * @description Disk use of Venom's folders (data, models, memory, logs, workspace) and of their disks.
+         */
+        get: operations["storage_api_v1_system_storage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -1359,13 +1633,17 @@ export interface paths {
         };
         /**
          * List Tasks
-         * @description Newest first. Pass `next_cursor` back as `cursor` for the next page.
+         * @description Newest first, as a JSON array. The next page's URL is in the `Link` header (`rel="next"`);
+         *     follow it until there is none.
          */
         get: operations["list_tasks_api_v1_tasks_get"];
         put?: never;
         /**
          * Create Task
          * @description Accept a task. It is stored before the answer, so a 201 task is never lost.
+         *
+         *     Answers Venom writes itself (help, time, status) use `preferred_language`, else the language of
+         *     `content`, else the first of en/pl/de in the `Accept-Language` header.
          */
         post: operations["create_task_api_v1_tasks_post"];
         delete?: never;
@@ -1514,6 +1792,80 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ActivateRequest */
+        ActivateRequest: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Actor
+             * @default ui
+             */
+            actor: string;
+            /**
+             * Approved Response
+             * @default
+             */
+            approved_response: string;
+            /** Intent */
+            intent?: string | null;
+            /** Prompt */
+            prompt: string;
+            /** Prompt Hash */
+            prompt_hash?: string | null;
+        };
+        /** ActivePrompt */
+        ActivePrompt: {
+            /** Activated At */
+            activated_at: string;
+            /** Activated By */
+            activated_by: string;
+            /** Approved Response */
+            approved_response: string;
+            /** Intent */
+            intent: string | null;
+            /** Prompt */
+            prompt: string;
+            /** Prompt Hash */
+            prompt_hash: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** ActivePrompts */
+        ActivePrompts: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["ActivePrompt"][];
+        };
+        /** ActiveRuntimeRef */
+        ActiveRuntimeRef: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /** Requested Model Alias */
+            requested_model_alias?: string | null;
+            /** Resolution Reason */
+            resolution_reason?: string | null;
+            /** Resolved Model Id */
+            resolved_model_id?: string | null;
+            /**
+             * Runtime Id
+             * @description The bare runtime name, e.g. `ollama`.
+             */
+            runtime_id: string | null;
+            /** Source Type */
+            source_type: string | null;
+            /** Status */
+            status: string;
+        };
         /** ActiveRuntimeRequest */
         ActiveRuntimeRequest: {
             /** Model */
@@ -1523,6 +1875,90 @@ export interface components {
              * @description embedded, ollama, openai_compatible, openai, google or anthropic
              */
             provider: string;
+        };
+        /**
+         * ActiveRuntimeView
+         * @description `GET /llm-runtime/active`: our flat record plus the original's `runtime` object.
+         */
+        ActiveRuntimeView: {
+            /** Active Provider */
+            active_provider: string;
+            runtime: components["schemas"]["RuntimeRecord"];
+            runtime_switch_gate: components["schemas"]["SwitchGate"];
+            /** Status */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ActiveServer */
+        ActiveServer: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /** Last Models */
+            last_models: {
+                [key: string]: string;
+            };
+            /** Last Runtime Switch */
+            last_runtime_switch?: {
+                [key: string]: unknown;
+            } | null;
+            /** Mode Contracts */
+            mode_contracts: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** Requested Model Alias */
+            requested_model_alias?: string | null;
+            /** Resolution Reason */
+            resolution_reason?: string | null;
+            /** Resolved Model Id */
+            resolved_model_id?: string | null;
+            /**
+             * Runtime Id
+             * @description `<provider>@<endpoint>`.
+             */
+            runtime_id: string | null;
+            runtime_switch_gate: components["schemas"]["SwitchGate"];
+            /** Runtime Switch Policy */
+            runtime_switch_policy: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /**
+         * AdapterCatalog
+         * @description Always empty: Venom does not train or apply adapters.
+         */
+        AdapterCatalog: {
+            /** All Adapters */
+            all_adapters?: {
+                [key: string]: unknown;
+            }[];
+            /** By Runtime */
+            by_runtime?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** By Runtime Model */
+            by_runtime_model?: {
+                [key: string]: {
+                    [key: string]: {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
         };
         /**
          * ApiIndex
@@ -1722,6 +2158,41 @@ export interface components {
             /** Success */
             success: boolean;
         };
+        /** CostMode */
+        CostMode: {
+            /**
+             * Active Runtime
+             * @description The runtime a plain request uses now.
+             */
+            active_runtime: string | null;
+            /**
+             * Enabled
+             * @description Paid mode: cloud models may be used (with a key and the AI mode).
+             */
+            enabled: boolean;
+            /**
+             * Provider
+             * @description The AI mode, lower-case: `local`, `hybrid` or `cloud`.
+             */
+            provider: string;
+        };
+        /** CostModeChanged */
+        CostModeChanged: {
+            /** Enabled */
+            enabled: boolean;
+            /** Message */
+            message: string;
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** CostModeRequest */
+        CostModeRequest: {
+            /** Enable */
+            enable: boolean;
+        };
         /** CreateRoadmap */
         CreateRoadmap: {
             /**
@@ -1738,6 +2209,17 @@ export interface components {
             deleted: boolean;
             /** Id */
             id: string;
+        };
+        /** DiskUsage */
+        DiskUsage: {
+            /** Free Bytes */
+            free_bytes: number;
+            /** Mount */
+            mount: string;
+            /** Total Bytes */
+            total_bytes: number;
+            /** Used Bytes */
+            used_bytes: number;
         };
         /** DocumentDetail */
         DocumentDetail: {
@@ -1851,6 +2333,38 @@ export interface components {
             /** Paths */
             paths?: string[];
         };
+        /** FeedbackEntry */
+        FeedbackEntry: {
+            /** Comment */
+            comment: string | null;
+            /** Intent */
+            intent: string | null;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Rating
+             * @description `up` or `down`.
+             */
+            rating: string;
+            /** Result */
+            result: string | null;
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description UTC, ISO 8601 with a `Z` suffix.
+             */
+            timestamp: string;
+            /** Tool Required */
+            tool_required?: boolean | null;
+        };
+        /** FeedbackLog */
+        FeedbackLog: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["FeedbackEntry"][];
+        };
         /** FeedbackRequest */
         FeedbackRequest: {
             /**
@@ -1865,6 +2379,245 @@ export interface components {
             rating: "up" | "down";
             /** Task Id */
             task_id: string;
+        };
+        /** FeedbackSaved */
+        FeedbackSaved: {
+            /** Feedback Saved */
+            feedback_saved: boolean;
+            /** Follow Up Task Id */
+            follow_up_task_id: string | null;
+            /** Lesson Id */
+            lesson_id: string;
+            /** Rating */
+            rating: string;
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+            /** Task Id */
+            task_id: string;
+        };
+        /** FirstToken */
+        FirstToken: {
+            /** At */
+            at: string;
+            /** Elapsed Ms */
+            elapsed_ms: number | null;
+            /** Preview */
+            preview: string;
+        };
+        /** FlowStep */
+        FlowStep: {
+            /** Action */
+            action: string;
+            /** Component */
+            component: string;
+            /**
+             * Details
+             * @description Plain text, or a JSON object encoded as a string; null when the step has none.
+             */
+            details: string | null;
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /** Is Decision Gate */
+            is_decision_gate: boolean;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @description `ok`, or `error` for a failed step.
+             */
+            status: string;
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** FlowTrace */
+        FlowTrace: {
+            /**
+             * Adapter Applied
+             * @default false
+             */
+            adapter_applied: boolean;
+            /** Adapter Id */
+            adapter_id?: string | null;
+            /** Agent */
+            agent: string | null;
+            /** Context Used */
+            context_used: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Decision Gates */
+            decision_gates: components["schemas"]["FlowStep"][];
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Retryable */
+            error_retryable: boolean | null;
+            /** Error Stage */
+            error_stage: string | null;
+            feedback?: components["schemas"]["FeedbackEntry"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Forced Intent */
+            forced_intent: string | null;
+            /** Forced Provider */
+            forced_provider: string | null;
+            /** Forced Tool */
+            forced_tool: string | null;
+            /** Intent */
+            intent: string | null;
+            /** Llm Config Hash */
+            llm_config_hash?: string | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Runtime */
+            llm_runtime: {
+                [key: string]: unknown;
+            } | null;
+            /** Llm Runtime Id */
+            llm_runtime_id?: string | null;
+            /** Llm Steps */
+            llm_steps: components["schemas"]["FlowStep"][];
+            /**
+             * Mermaid
+             * @description A Mermaid flowchart of the decision steps.
+             */
+            mermaid: string;
+            /**
+             * Mermaid Diagram
+             * @description The same diagram, under the original's field name.
+             */
+            mermaid_diagram: string;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Request Id
+             * @description The task id.
+             */
+            request_id: string;
+            /** Result */
+            result: string | null;
+            /** Routing Decision */
+            routing_decision: {
+                [key: string]: unknown;
+            } | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
+            /** Steps */
+            steps: components["schemas"]["FlowStep"][];
+            streaming: components["schemas"]["Streaming"];
+            /** Task Id */
+            task_id: string;
+        };
+        /** GitStatus */
+        GitStatus: {
+            /**
+             * Ahead Count
+             * @default 0
+             */
+            ahead_count: number;
+            /**
+             * Behind Count
+             * @default 0
+             */
+            behind_count: number;
+            /**
+             * Branch
+             * @default
+             */
+            branch: string;
+            /**
+             * Code
+             * @description A stable code for `message`.
+             */
+            code?: string | null;
+            /**
+             * Compare Branch
+             * @default main
+             */
+            compare_branch: string;
+            /**
+             * Compare Ref
+             * @default origin/main
+             */
+            compare_ref: string;
+            /**
+             * Compare Status
+             * @description ahead, behind, diverged, equal, no_remote, no_remote_main or no_local_main.
+             */
+            compare_status?: string | null;
+            /**
+             * Has Changes
+             * @default false
+             */
+            has_changes: boolean;
+            /** Is Git Repo */
+            is_git_repo: boolean;
+            /**
+             * Message
+             * @description Why there is no status (error form only).
+             */
+            message?: string | null;
+            /**
+             * Modified Count
+             * @default 0
+             */
+            modified_count: number;
+            /**
+             * Status
+             * @description `success`, or `error` when the workspace is not a readable repository.
+             */
+            status: string;
+            /**
+             * Status Output
+             * @default
+             */
+            status_output: string;
+            /** Workspace */
+            workspace: string;
+        };
+        /** HiddenPrompt */
+        HiddenPrompt: {
+            /** Approved Response */
+            approved_response: string;
+            /** Intent */
+            intent: string | null;
+            /** Last Timestamp */
+            last_timestamp: string;
+            /** Prompt */
+            prompt: string;
+            /** Prompt Hash */
+            prompt_hash: string;
+            /**
+             * Score
+             * @description Up-votes for this prompt.
+             */
+            score: number;
+        };
+        /** HiddenPrompts */
+        HiddenPrompts: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["HiddenPrompt"][];
         };
         HTTPValidationError: {
             error: {
@@ -1942,6 +2695,115 @@ export interface components {
             status?: ("PENDING" | "IN_PROGRESS" | "COMPLETED" | "BLOCKED" | "CANCELLED") | null;
             /** Title */
             title?: string | null;
+        };
+        /** LearningEntry */
+        LearningEntry: {
+            /**
+             * Error
+             * @description The failure, or "" for a success.
+             */
+            error: string;
+            /**
+             * Fast Path Hint
+             * @default
+             */
+            fast_path_hint: string;
+            /** Intent */
+            intent: string | null;
+            /**
+             * Need
+             * @description The prompt (at most 1,200 characters).
+             */
+            need: string;
+            /** Outcome */
+            outcome: string;
+            /** Success */
+            success: boolean;
+            /** Tags */
+            tags: string[];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description Local time, ISO 8601 without an offset (as the original).
+             */
+            timestamp: string;
+            /**
+             * Tool Required
+             * @default false
+             */
+            tool_required: boolean;
+        };
+        /** LearningLog */
+        LearningLog: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["LearningEntry"][];
+        };
+        /** Liveness */
+        Liveness: {
+            /** Component */
+            component: string;
+            /** Status */
+            status: string;
+        };
+        /** LlmServer */
+        LlmServer: {
+            /** Capabilities */
+            capabilities: {
+                [key: string]: unknown;
+            };
+            /** Description */
+            description: string;
+            /** Display Name */
+            display_name: string;
+            /** Endpoint */
+            endpoint: string;
+            /** Error Message */
+            error_message: string | null;
+            /** Health Url */
+            health_url: string | null;
+            /** Last Check */
+            last_check: string | null;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /**
+             * Managed
+             * @description Whether Venom runs this server itself (only the in-process embedded model).
+             */
+            managed: boolean;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /**
+             * Status
+             * @description online, offline, degraded, unknown, or inactive for every server but the active one.
+             */
+            status: string;
+            supports: components["schemas"]["LlmServerSupports"];
+        };
+        /** LlmServerList */
+        LlmServerList: {
+            /** Count */
+            count: number;
+            /** Servers */
+            servers: components["schemas"]["LlmServer"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** LlmServerSupports */
+        LlmServerSupports: {
+            /** Restart */
+            restart: boolean;
+            /** Start */
+            start: boolean;
+            /** Stop */
+            stop: boolean;
         };
         /** McpConfig */
         McpConfig: {
@@ -2035,6 +2897,83 @@ export interface components {
             path: string;
             /** Servers */
             servers: components["schemas"]["McpServerStatus"][];
+        };
+        /** ModelAudit */
+        ModelAudit: {
+            /** Issues */
+            issues?: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Issues Count
+             * @default 0
+             */
+            issues_count: number;
+        };
+        /** ModelCatalog */
+        ModelCatalog: {
+            /** All Models */
+            all_models: components["schemas"]["RuntimeModel"][];
+            /** Chat Models */
+            chat_models: components["schemas"]["RuntimeModel"][];
+            /** Coding Models */
+            coding_models: components["schemas"]["RuntimeModel"][];
+            /** Inference Only Artifacts */
+            inference_only_artifacts?: components["schemas"]["RuntimeModel"][];
+            /** Runtime Servable Models */
+            runtime_servable_models: components["schemas"]["RuntimeModel"][];
+            /** Trainable Base Models */
+            trainable_base_models?: {
+                [key: string]: unknown;
+            }[];
+            /** Trainable Models */
+            trainable_models?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** ModelOperation */
+        ModelOperation: {
+            /** Completed At */
+            completed_at: string | null;
+            /** Error */
+            error: string | null;
+            /** Message */
+            message: string;
+            /** Model Name */
+            model_name: string;
+            /** Operation Id */
+            operation_id: string;
+            /**
+             * Operation Type
+             * @description `install` (Venom installs models with an Ollama pull).
+             */
+            operation_type: string;
+            /** Progress */
+            progress: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Started At
+             * @description Local time, ISO 8601 without an offset (as the original).
+             */
+            started_at: string;
+            /**
+             * Status
+             * @description pending, in_progress, completed or failed.
+             */
+            status: string;
+        };
+        /** ModelOperations */
+        ModelOperations: {
+            /** Count */
+            count: number;
+            /** Operations */
+            operations: components["schemas"]["ModelOperation"][];
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
         };
         /** ModelUsage */
         ModelUsage: {
@@ -2150,10 +3089,457 @@ export interface components {
             /** Processing */
             processing: number;
         };
+        /** RequestDetail */
+        RequestDetail: {
+            /**
+             * Adapter Applied
+             * @default false
+             */
+            adapter_applied: boolean;
+            /** Adapter Id */
+            adapter_id?: string | null;
+            /** Context */
+            context: {
+                [key: string]: unknown;
+            };
+            /** Context Preview */
+            context_preview?: {
+                [key: string]: unknown;
+            } | null;
+            /** Context Used */
+            context_used: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Retryable */
+            error_retryable: boolean | null;
+            /** Error Stage */
+            error_stage: string | null;
+            feedback?: components["schemas"]["FeedbackEntry"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            first_token: components["schemas"]["FirstToken"] | null;
+            /** Forced Intent */
+            forced_intent: string | null;
+            /** Forced Provider */
+            forced_provider: string | null;
+            /** Forced Tool */
+            forced_tool: string | null;
+            /** Generation Params */
+            generation_params: {
+                [key: string]: unknown;
+            } | null;
+            /** Intent */
+            intent: string | null;
+            /** Llm Config Hash */
+            llm_config_hash?: string | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Runtime */
+            llm_runtime: {
+                [key: string]: unknown;
+            } | null;
+            /** Llm Runtime Id */
+            llm_runtime_id?: string | null;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Request Id
+             * @description The task id.
+             */
+            request_id: string;
+            /** Result */
+            result: string | null;
+            /** Routing Decision */
+            routing_decision: {
+                [key: string]: unknown;
+            } | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
+            /** Steps */
+            steps: components["schemas"]["TraceStep"][];
+            streaming: components["schemas"]["Streaming"];
+        };
+        /** RequestSummary */
+        RequestSummary: {
+            /**
+             * Adapter Applied
+             * @default false
+             */
+            adapter_applied: boolean;
+            /** Adapter Id */
+            adapter_id?: string | null;
+            /** Created At */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Retryable */
+            error_retryable: boolean | null;
+            /** Error Stage */
+            error_stage: string | null;
+            feedback?: components["schemas"]["FeedbackEntry"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Forced Intent */
+            forced_intent: string | null;
+            /** Forced Provider */
+            forced_provider: string | null;
+            /** Forced Tool */
+            forced_tool: string | null;
+            /** Intent */
+            intent: string | null;
+            /** Llm Config Hash */
+            llm_config_hash?: string | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Runtime Id */
+            llm_runtime_id?: string | null;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Request Id
+             * @description The task id.
+             */
+            request_id: string;
+            /** Result */
+            result: string | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
+        };
         /** RestoreRequest */
         RestoreRequest: {
             /** Backup Filename */
             backup_filename: string;
+        };
+        /** RuntimeChange */
+        RuntimeChange: {
+            /** Action */
+            action: string;
+            /** Message */
+            message: string;
+            /** Service */
+            service: string;
+            /** Success */
+            success: boolean;
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** RuntimeHistory */
+        RuntimeHistory: {
+            /** Count */
+            count: number;
+            /** History */
+            history: components["schemas"]["RuntimeChange"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** RuntimeModel */
+        RuntimeModel: {
+            /** Active */
+            active: boolean;
+            /** Canonical Model Id */
+            canonical_model_id?: string | null;
+            /**
+             * Chat Compatible
+             * @default true
+             */
+            chat_compatible: boolean;
+            /** Feedback Loop Tier */
+            feedback_loop_tier?: string | null;
+            /** Id */
+            id: string;
+            /**
+             * Is Adapter Artifact
+             * @default false
+             */
+            is_adapter_artifact: boolean;
+            /**
+             * Model Kind
+             * @default base_model
+             */
+            model_kind: string;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /** Runtime Id */
+            runtime_id: string;
+            /** Size Bytes */
+            size_bytes?: number | null;
+            /**
+             * Source Type
+             * @description `local-runtime` or `cloud-api`.
+             */
+            source_type: string;
+        };
+        /** RuntimeOption */
+        RuntimeOption: {
+            /** Active */
+            active: boolean;
+            /**
+             * Adapter Deploy Mode
+             * @default none
+             */
+            adapter_deploy_mode: string;
+            /**
+             * Adapter Deploy Supported
+             * @default false
+             */
+            adapter_deploy_supported: boolean;
+            /**
+             * Available
+             * @description May be used now (cloud also needs paid mode and the AI mode).
+             */
+            available: boolean;
+            /**
+             * Configured
+             * @description Local: allowed by the runtime profile. Cloud: its API key is set.
+             */
+            configured: boolean;
+            /** Endpoint */
+            endpoint: string;
+            /** Error */
+            error: string | null;
+            /**
+             * Kind
+             * @description `local` or `cloud`.
+             */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Model */
+            model: string;
+            /** Models */
+            models: components["schemas"]["RuntimeModel"][];
+            /** Provider */
+            provider: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Runtime Id
+             * @description The runtime's name (the same as `provider`).
+             */
+            runtime_id: string;
+            /**
+             * Source Type
+             * @description `local-runtime` or `cloud-api`.
+             */
+            source_type: string;
+            /** Status */
+            status: string;
+            /**
+             * Supports Adapter Import Gguf
+             * @default false
+             */
+            supports_adapter_import_gguf: boolean;
+            /**
+             * Supports Adapter Import Safetensors
+             * @default false
+             */
+            supports_adapter_import_safetensors: boolean;
+            /**
+             * Supports Adapter Runtime Apply
+             * @default false
+             */
+            supports_adapter_runtime_apply: boolean;
+            /**
+             * Supports Native Training
+             * @default false
+             */
+            supports_native_training: boolean;
+        };
+        /** RuntimeOptions */
+        RuntimeOptions: {
+            active: components["schemas"]["ActiveRuntimeRef"];
+            /**
+             * Active Runtime
+             * @description The full runtime record a plain request uses now.
+             */
+            active_runtime: {
+                [key: string]: unknown;
+            };
+            adapter_catalog?: components["schemas"]["AdapterCatalog"];
+            /** Ai Mode */
+            ai_mode: string;
+            /** Auto Heal */
+            auto_heal?: {
+                [key: string]: unknown;
+            } | null;
+            /** Fallback */
+            fallback: {
+                [key: string]: unknown;
+            };
+            model_audit?: components["schemas"]["ModelAudit"];
+            model_catalog: components["schemas"]["ModelCatalog"];
+            /** Ollama */
+            ollama: {
+                [key: string]: unknown;
+            };
+            /** Paid Mode */
+            paid_mode: boolean;
+            /** Retry */
+            retry: {
+                [key: string]: unknown;
+            };
+            /** Runtime Profile */
+            runtime_profile: string;
+            /** Runtime Profiles */
+            runtime_profiles: string[];
+            /** Runtimes */
+            runtimes: components["schemas"]["RuntimeOption"][];
+            /** Selector Flow */
+            selector_flow?: string[];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** RuntimeRecord */
+        RuntimeRecord: {
+            /** Config Hash */
+            config_hash: string | null;
+            /** Endpoint */
+            endpoint: string | null;
+            /** Endpoint Host */
+            endpoint_host: string | null;
+            /** Endpoint Port */
+            endpoint_port: number | null;
+            /** Label */
+            label: string | null;
+            /** Mode */
+            mode: string;
+            /** Model */
+            model: string | null;
+            /** Provider */
+            provider: string | null;
+            /** Runtime Id */
+            runtime_id: string | null;
+            /** Service Type */
+            service_type: string | null;
+            /** Status */
+            status: string;
+        };
+        /** RuntimeService */
+        RuntimeService: {
+            /**
+             * Actionable
+             * @default false
+             */
+            actionable: boolean;
+            /** Cpu Percent */
+            cpu_percent: number;
+            /** Endpoint */
+            endpoint?: string | null;
+            /** Error Message */
+            error_message?: string | null;
+            /** Last Log */
+            last_log?: string | null;
+            /** Latency Ms */
+            latency_ms?: number | null;
+            /** Memory Mb */
+            memory_mb: number;
+            /**
+             * Metrics Available
+             * @description False when cpu/memory are not measured (another process).
+             */
+            metrics_available: boolean;
+            /** Name */
+            name: string;
+            /** Pid */
+            pid: number | null;
+            /** Port */
+            port: number | null;
+            /** Runtime Version */
+            runtime_version?: string | null;
+            /** Service Type */
+            service_type: string;
+            /**
+             * Status
+             * @description running, stopped, unknown, error or degraded.
+             */
+            status: string;
+            /** Uptime Seconds */
+            uptime_seconds: number | null;
+        };
+        /** RuntimeStatus */
+        RuntimeStatus: {
+            /** Count */
+            count: number;
+            /** Services */
+            services: components["schemas"]["RuntimeService"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /**
+         * RuntimeSwitched
+         * @description `POST /llm-runtime/active`: the new runtime record, in our names and the original's.
+         */
+        RuntimeSwitched: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Provider */
+            active_provider: string;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /** Runtime Id */
+            runtime_id: string | null;
+            /** Source Type */
+            source_type: string | null;
+            /**
+             * Status
+             * @description `success` (the runtime's own state is `runtime_status`).
+             */
+            status: string;
+            /** Success */
+            success: boolean;
+        } & {
+            [key: string]: unknown;
         };
         /** SearchHit */
         SearchHit: {
@@ -2192,6 +3578,93 @@ export interface components {
             count: number;
             /** Results */
             results: components["schemas"]["SearchHit"][];
+        };
+        /** ServerAction */
+        ServerAction: {
+            /** Action */
+            action: string;
+            /** Exit Code */
+            exit_code?: number | null;
+            /** Message */
+            message: string;
+            /** Server */
+            server: string;
+            /**
+             * Status
+             * @description `success`, or `error` when the action failed.
+             */
+            status: string;
+            /**
+             * Stderr
+             * @default
+             */
+            stderr: string;
+            /**
+             * Stdout
+             * @default
+             */
+            stdout: string;
+        };
+        /** ServerSwitched */
+        ServerSwitched: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /**
+             * Lifecycle State
+             * @default active
+             */
+            lifecycle_state: string;
+            /** Runtime Id */
+            runtime_id: string | null;
+            /** Start Result */
+            start_result?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+            /** Stop Results */
+            stop_results?: {
+                [key: string]: unknown;
+            };
+        };
+        /** ServiceHealth */
+        ServiceHealth: {
+            /**
+             * Detail
+             * @description One line of text (the original's clients run it through i18n, which needs a string).
+             */
+            detail?: string | null;
+            /**
+             * Details
+             * @description The same facts, structured, when there are some.
+             */
+            details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Is Critical */
+            is_critical: boolean;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @description online, offline, degraded (or starting/disabled for optional parts).
+             */
+            status: string;
+            /** Type */
+            type: string;
+            /** Warnings */
+            warnings?: string[];
         };
         /** SessionDeleted */
         SessionDeleted: {
@@ -2263,6 +3736,13 @@ export interface components {
              */
             updated_at: string;
         };
+        /** SetActiveServer */
+        SetActiveServer: {
+            /** Model */
+            model?: string | null;
+            /** Server Name */
+            server_name: string;
+        };
         /** SimpleStreamRequest */
         SimpleStreamRequest: {
             /** Content */
@@ -2306,6 +3786,78 @@ export interface components {
             /** Top P */
             top_p?: number | null;
         };
+        /** StorageItem */
+        StorageItem: {
+            /**
+             * Kind
+             * @description project, code, models, cache, logs, data, mcp, build, deps or system.
+             */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Size Bytes */
+            size_bytes: number;
+        };
+        /** StorageReport */
+        StorageReport: {
+            /**
+             * Schema Version
+             * @default 2
+             */
+            _schema_version: number;
+            /** @description The disk that holds the data directory. */
+            disk: components["schemas"]["DiskUsage"];
+            /** @description The disk of the filesystem root. */
+            disk_root: components["schemas"]["DiskUsage"];
+            /**
+             * Items
+             * @description Largest first.
+             */
+            items: components["schemas"]["StorageItem"][];
+            /** Refreshed At */
+            refreshed_at: string;
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** Streaming */
+        Streaming: {
+            /** Chunk Count */
+            chunk_count: number;
+            /** First Chunk Ms */
+            first_chunk_ms: number | null;
+            /** Last Emit Ms */
+            last_emit_ms?: number | null;
+        };
+        /** SwitchGate */
+        SwitchGate: {
+            /**
+             * Active Requests
+             * @default 0
+             */
+            active_requests: number;
+            /** From Runtime */
+            from_runtime?: string | null;
+            /**
+             * In Progress
+             * @default false
+             */
+            in_progress: boolean;
+            /** Reason */
+            reason?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Started At Utc */
+            started_at_utc?: string | null;
+            /** Switch Id */
+            switch_id?: string | null;
+            /** To Runtime */
+            to_runtime?: string | null;
+        };
         /** SwitchRequest */
         SwitchRequest: {
             /** Name */
@@ -2317,6 +3869,54 @@ export interface components {
             provider?: string | null;
             /** Role */
             role?: string | null;
+        };
+        /** SystemStatus */
+        SystemStatus: {
+            /**
+             * Boot Id
+             * @description 32 hex characters, stable for the life of the process; a change means the backend restarted.
+             */
+            boot_id: string;
+            /** Cpu Percent */
+            cpu_percent: number;
+            /** Event Log */
+            event_log: {
+                [key: string]: unknown;
+            };
+            /** Llm Runtime */
+            llm_runtime: {
+                [key: string]: unknown;
+            };
+            /** Memory Total Mb */
+            memory_total_mb: number;
+            /** Memory Usage Mb */
+            memory_usage_mb: number;
+            /** Memory Usage Percent */
+            memory_usage_percent: number;
+            /** Process Rss Mb */
+            process_rss_mb: number;
+            /** Queue */
+            queue: {
+                [key: string]: unknown;
+            };
+            /** Status */
+            status: string;
+            /** Storage Warnings */
+            storage_warnings: string[];
+            /** System Healthy */
+            system_healthy: boolean;
+            /** Uptime Seconds */
+            uptime_seconds: number;
+            /** Vram Total Mb */
+            vram_total_mb: number | null;
+            /** Vram Usage Mb */
+            vram_usage_mb: number | null;
+            /** Vram Usage Percent */
+            vram_usage_percent: number | null;
+            /** Workspace */
+            workspace: {
+                [key: string]: unknown;
+            };
         };
         /** TaskCreated */
         TaskCreated: {
@@ -2350,15 +3950,6 @@ export interface components {
             task_id: string;
             /** User Message */
             user_message?: string | null;
-        };
-        /** TaskList */
-        TaskList: {
-            /** Count */
-            count: number;
-            /** Items */
-            items: components["schemas"]["TaskView"][];
-            /** Next Cursor */
-            next_cursor: string | null;
         };
         /** TaskRequest */
         TaskRequest: {
@@ -2553,12 +4144,42 @@ export interface components {
             /** Unavailable Reason */
             unavailable_reason?: string | null;
         };
+        /** TraceStep */
+        TraceStep: {
+            /** Action */
+            action: string;
+            /** Component */
+            component: string;
+            /**
+             * Details
+             * @description Plain text, or a JSON object encoded as a string; null when the step has none.
+             */
+            details: string | null;
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @description `ok`, or `error` for a failed step.
+             */
+            status: string;
+            /** Timestamp */
+            timestamp: string;
+        };
         /** TurnView */
         TurnView: {
             /** Content */
             content: string;
+            /**
+             * Request Id
+             * @description The task that produced the turn (the original's name for `task_id`; its clients de-duplicate chat bubbles by it).
+             */
+            request_id: string | null;
             /** Role */
             role: string;
+            /** Session Id */
+            session_id: string;
             /** Task Id */
             task_id: string | null;
             /** Timestamp */
@@ -4627,9 +6248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FeedbackSaved"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4784,6 +6403,149 @@ export interface operations {
             };
         };
     };
+    feedback_logs_api_v1_feedback_logs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                rating?: ("up" | "down") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackLog"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     flow_api_v1_flow__task_id__get: {
         parameters: {
             query?: never;
@@ -4801,9 +6563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FlowTrace"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4888,6 +6648,131 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    git_status_api_v1_git_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitStatus"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5208,12 +7093,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The next page: `<URL>; rel="next"`; absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RequestSummary"][];
                 };
             };
             /** @description Error */
@@ -5355,9 +7240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RequestDetail"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5640,6 +7523,563 @@ export interface operations {
                 };
             };
             /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    hidden_prompts_api_v1_learning_hidden_prompts_get: {
+        parameters: {
+            query?: {
+                intent?: string | null;
+                limit?: number;
+                min_score?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HiddenPrompts"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    active_prompts_api_v1_learning_hidden_prompts_active_get: {
+        parameters: {
+            query?: {
+                intent?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivePrompts"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    set_active_prompt_api_v1_learning_hidden_prompts_active_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivePrompts"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    learning_logs_api_v1_learning_logs_get: {
+        parameters: {
+            query?: {
+                intent?: string | null;
+                limit?: number;
+                success?: boolean | null;
+                tag?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningLog"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -9512,6 +11952,142 @@ export interface operations {
             };
         };
     };
+    operations_api_v1_models_operations_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOperations"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     switch_model_api_v1_models_switch_post: {
         parameters: {
             query?: never;
@@ -12453,6 +15029,267 @@ export interface operations {
             };
         };
     };
+    runtime_history_api_v1_runtime_history_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeHistory"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    runtime_status_api_v1_runtime_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeStatus"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     list_sessions_api_v1_sessions_get: {
         parameters: {
             query?: {
@@ -13477,7 +16314,7 @@ export interface operations {
             };
         };
     };
-    active_runtime_api_v1_system_llm_runtime_active_get: {
+    get_cost_mode_api_v1_system_cost_mode_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -13492,9 +16329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["CostMode"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13587,7 +16422,276 @@ export interface operations {
                     };
                 };
             };
-            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    set_cost_mode_api_v1_system_cost_mode_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CostModeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostModeChanged"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    active_runtime_api_v1_system_llm_runtime_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveRuntimeView"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13623,9 +16727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuntimeSwitched"];
                 };
             };
             /** @description Error */
@@ -13780,9 +16882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuntimeOptions"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13875,7 +16975,589 @@ export interface operations {
                     };
                 };
             };
-            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    list_servers_api_v1_system_llm_servers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmServerList"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    server_action_api_v1_system_llm_servers__server_name___action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action: "start" | "stop" | "restart";
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAction"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    get_active_api_v1_system_llm_servers_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveServer"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    set_active_server_api_v1_system_llm_servers_active_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetActiveServer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerSwitched"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -13907,9 +17589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ServiceHealth"][];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14034,9 +17714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SystemStatus"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14146,6 +17824,143 @@ export interface operations {
             };
         };
     };
+    storage_api_v1_system_storage_get: {
+        parameters: {
+            query?: {
+                /** @description Measure again now. */
+                force_refresh?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageReport"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     list_tasks_api_v1_tasks_get: {
         parameters: {
             query?: {
@@ -14163,10 +17978,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The next page: `<URL>; rel="next"`; absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskList"];
+                    "application/json": components["schemas"]["TaskView"][];
                 };
             };
             /** @description Error */
@@ -15219,9 +19036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Liveness"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
