@@ -11,7 +11,7 @@ from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.pagination import LINK_HEADER, link_next
 from venom_core.api.schemas import TaskCreated, TaskRequest, TaskView, task_view
 from venom_core.core.language import from_accept_language
-from venom_core.core.models import TaskStatus, iso
+from venom_core.core.models import Task, TaskStatus, iso
 from venom_core.core.task_service import TaskNotActive, TaskNotFound, TaskService
 
 router = APIRouter(prefix="/api/v1", tags=["tasks"])
@@ -19,9 +19,18 @@ router = APIRouter(prefix="/api/v1", tags=["tasks"])
 TaskId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
+def client_view(t: Task) -> TaskView:
+    """The task as the original's clients read it: they attach a task to the open chat by
+    `context_history.session.session_id`."""
+    view = task_view(t)
+    if t.session_id and "session" not in view.context_history:
+        view.context_history = {**view.context_history, "session": {"session_id": t.session_id}}
+    return view
+
+
 async def load(tasks: TaskService, task_id: str) -> TaskView:
     try:
-        return task_view(await tasks.get(task_id))
+        return client_view(await tasks.get(task_id))
     except TaskNotFound:
         raise ApiError(404, "task_not_found", f"There is no task with id {task_id}.") from None
 
@@ -80,7 +89,7 @@ async def list_tasks(
     except ValueError:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned.") from None
     link_next(request, response, page.next_cursor)
-    return [task_view(t) for t in page.items]
+    return [client_view(t) for t in page.items]
 
 
 @router.get("/tasks/{task_id}", response_model=TaskView, responses=error_responses(404, 503))
