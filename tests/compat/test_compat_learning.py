@@ -91,3 +91,20 @@ def test_feedback_log_and_hidden_prompts(api: tuple[httpx.Client, list[str]]) ->
     assert client.get("/api/v1/learning/hidden-prompts/active", params={"intent": "HELP_REQUEST"}).json()["count"] == 1
     off = client.post("/api/v1/learning/hidden-prompts/active", json={**body, "active": False})
     assert off.status_code == 200 and off.json() == {"count": 0, "items": []}
+
+
+def test_knowledge_entries_show_the_lessons(api: tuple[httpx.Client, list[str]]) -> None:
+    client, ids = api
+    wait_for(lambda: _logged(client, ids), timeout=30)
+    body = client.get("/api/v1/knowledge/entries", params={"source": "lesson", "limit": 5}).json()
+    assert body["status"] == "success" and body["count"] == len(body["entries"]) >= 2
+    for e in body["entries"]:
+        assert isinstance(e["entry_id"], str) and isinstance(e["content"], str) and e["content"].strip()
+        assert e["source"] == "lesson" and e["source_meta"]["origin"] == "lesson"
+        assert isinstance(e["tags"], list) and isinstance(e["created_at"], str) and e["version"] == "v1"
+        assert e["summary"] is None or isinstance(e["summary"], str)
+        assert isinstance(e["metadata"], dict) and isinstance(e["metadata"]["title"], str)
+    assert {e["task_id"] for e in body["entries"]} >= set(ids)
+    tagged = client.get("/api/v1/knowledge/entries", params={"tags": "help_request,nothing"}).json()
+    assert tagged["count"] >= 2
+    assert client.get("/api/v1/knowledge/entries", params={"scope": "nowhere"}).status_code == 422

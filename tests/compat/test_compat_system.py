@@ -97,8 +97,10 @@ def test_switch_the_active_server_and_see_it_in_the_history(api: httpx.Client) -
     assert last is not None and isinstance(last["at_utc"], str) and last["runtime"] == current["active_server"]
     history = api.get("/api/v1/runtime/history", params={"limit": 10}).json()
     assert history["status"] == "success" and history["count"] == len(history["history"]) >= 1
-    row = history["history"][0]
-    assert {"timestamp", "service", "action", "success", "message"} <= set(row) and row["success"] is True
+    rows = history["history"]
+    assert all({"timestamp", "service", "action", "success", "message"} <= set(row) for row in rows)
+    assert [row["success"] for row in rows[:2]] == [False, True], "the refused switch, then the one that worked"
+    assert rows[1]["action"] == "set_active_server" and rows[1]["service"] == "llm-servers"
 
 
 def test_runtime_options_entries(api: httpx.Client) -> None:
