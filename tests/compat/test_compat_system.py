@@ -35,6 +35,10 @@ def test_services_detail_is_text(api: httpx.Client) -> None:
         assert "detail" not in s or is_str_or_none(s["detail"]), "the layout runs detail through t(), a string"
 
 
+def test_healthz_gate_of_the_perf_tests(api: httpx.Client) -> None:
+    assert api.get("/healthz").json() == {"status": "ok", "component": "venom-core"}
+
+
 def test_status_boot_id_is_stable(api: httpx.Client) -> None:
     first, second = (api.get("/api/v1/system/status").json() for _ in range(2))
     assert re.fullmatch(r"[0-9a-f]{32}", first["boot_id"]) and first["boot_id"] == second["boot_id"]
