@@ -92,7 +92,8 @@ def upstream_ttft(client: httpx.Client, base: str, task_id: str) -> tuple[float,
         if detail["status"] in ("COMPLETED", "FAILED", "CANCELLED") or time.monotonic() > deadline:
             break
         time.sleep(0.05)
-    steps = detail["steps"]
+    # Step details are text (a JSON object encoded, as the original's clients expect).
+    steps = [{**s, "details": json.loads(s["details"]) if s.get("details") else {}} for s in detail["steps"]]
     sent = next(s for s in steps if s["component"] == "LLM" and s["action"] == "request_sent")
     first = next(s for s in steps if s["component"] == "LLM" and s["action"] == "first_token"
                  and "provider" in (s.get("details") or {}))

@@ -46,6 +46,12 @@ def read_stream(client: httpx.Client, task_id: str, *, headers: dict[str, str] |
     return out
 
 
+def structured(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Trace steps with `details` decoded: the API sends them as text (a JSON object encoded, as the
+    original's clients expect), the tests read their fields."""
+    return [{**s, "details": json.loads(s["details"]) if s.get("details") else {}} for s in steps]
+
+
 def run_with_steps(client: httpx.Client, content: str) -> dict[str, Any]:
     """Submit `content`, follow its stream to `task_finished`, and return the task record with its
     trace steps (`/api/v1/flow/{id}`) under `steps`."""
@@ -54,5 +60,5 @@ def run_with_steps(client: httpx.Client, content: str) -> dict[str, Any]:
     task_id = created.json()["task_id"]
     assert read_stream(client, task_id)[-1].event == "task_finished"
     task = dict(client.get(f"/api/v1/tasks/{task_id}").json())
-    task["steps"] = client.get(f"/api/v1/flow/{task_id}").json()["steps"]
+    task["steps"] = structured(client.get(f"/api/v1/flow/{task_id}").json()["steps"])
     return task

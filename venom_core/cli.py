@@ -49,6 +49,18 @@ class Api:
             api_error(resp)
         return resp.json()
 
+    def page(self, path: str, **kwargs: Any) -> tuple[list[Any], str | None]:
+        """GET one page of a list endpoint: the JSON array, and the next page's path from the
+        `Link: <…>; rel="next"` header (None on the last page)."""
+        try:
+            resp = self.http.get(path, **kwargs)
+        except httpx.HTTPError as exc:
+            self.unreachable(exc)
+        if resp.status_code >= 400:
+            api_error(resp)
+        body = resp.json()
+        return (body if isinstance(body, list) else []), resp.links.get("next", {}).get("url")
+
     def find(self, path: str) -> Any | None:
         """GET `path`; None when the API answers 404."""
         try:
@@ -109,15 +121,12 @@ def resolve_task(api: Api, given: str) -> str:
     if api.find(f"/api/v1/tasks/{quote(wanted, safe='')}") is not None:
         return wanted
     matches: list[str] = []
-    cursor: str | None = None
+    items, following = api.page("/api/v1/tasks", params={"limit": PREFIX_PAGE})
     while True:  # newest first, so a recent task is found on the first page
-        params: dict[str, Any] = {"limit": PREFIX_PAGE, **({"cursor": cursor} if cursor else {})}
-        page = api.request("GET", "/api/v1/tasks", params=params)
-        matches += [str(t["task_id"]) for t in page.get("items", [])
-                    if str(t["task_id"]).lower().startswith(wanted.lower())]
-        cursor = page.get("next_cursor")
-        if not cursor or len(matches) > 1:
+        matches += [str(t["task_id"]) for t in items if str(t["task_id"]).lower().startswith(wanted.lower())]
+        if following is None or len(matches) > 1:
             break
+        items, following = api.page(following)
     if not matches:
         fail(f"[task_not_found] No task has the id, or an id starting with, '{wanted}'. "
              "`venom tasks` lists the recent ones.")
@@ -267,11 +276,10 @@ def tasks(api: Api, status_filter: str | None, limit: int, as_json: bool) -> Non
     params: dict[str, Any] = {"limit": limit}
     if status_filter:
         params["status"] = status_filter.upper()
-    page = api.request("GET", "/api/v1/tasks", params=params)
+    items, _ = api.page("/api/v1/tasks", params=params)
     if as_json:
-        click.echo(json.dumps(page, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(items, indent=2, ensure_ascii=False))
         return
-    items = page.get("items", [])
     if not items:
         click.echo("No tasks.")
         return

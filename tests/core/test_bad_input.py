@@ -42,7 +42,7 @@ def test_invalid_task_bodies(client: httpx.Client, body: dict, status: int, code
 
 
 def test_response_format_is_checked_the_same_on_the_direct_route(client: httpx.Client) -> None:
-    before = client.get("/api/v1/tasks").json()["count"]
+    before = len(client.get("/api/v1/tasks").json())
     bad = client.post("/api/v1/llm/simple/stream", json={"content": "hi", "response_format": rf({"enum": "x"})})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "validation_error"
     assert "response_format schema is not a valid JSON Schema at enum" in bad.json()["error"]["message"]
@@ -52,11 +52,11 @@ def test_response_format_is_checked_the_same_on_the_direct_route(client: httpx.C
     assert created.status_code == 201, created.text
     stored = client.get(f"/api/v1/tasks/{created.json()['task_id']}").json()
     assert stored["request"]["generation_params"] == good
-    assert client.get("/api/v1/tasks").json()["count"] == before + 1, "only the valid task was stored"
+    assert len(client.get("/api/v1/tasks").json()) == before + 1, "only the valid task was stored"
 
 
 def test_malformed_json_and_utf8_and_oversized(client: httpx.Client) -> None:
-    before = client.get("/api/v1/tasks").json()["count"]
+    before = len(client.get("/api/v1/tasks").json())
     bad_json = client.post("/api/v1/tasks", content=b'{"content": "hi"', headers={"content-type": "application/json"})
     assert bad_json.status_code == 400 and bad_json.json()["error"]["code"] == "invalid_json"
     bad_utf8 = client.post("/api/v1/tasks", content=b'{"content": "\xff\xfe"}',
@@ -65,7 +65,7 @@ def test_malformed_json_and_utf8_and_oversized(client: httpx.Client) -> None:
     huge = client.post("/api/v1/tasks", content=b'{"content": "' + b"a" * 2_000_000 + b'"}',
                        headers={"content-type": "application/json"})
     assert huge.status_code == 413 and huge.json()["error"]["code"] == "payload_too_large"
-    assert client.get("/api/v1/tasks").json()["count"] == before, "nothing was stored"
+    assert len(client.get("/api/v1/tasks").json()) == before, "nothing was stored"
 
 
 def test_unknown_ids_bad_queries_and_routes(client: httpx.Client) -> None:

@@ -86,7 +86,7 @@ def test_free_form_json_beyond_the_limits_is_a_clear_422(client: httpx.Client, b
     err = r.json()["error"]
     assert err["code"] == "validation_error" and words in err["message"]
     listed = client.get("/api/v1/tasks")
-    assert listed.status_code == 200 and listed.json()["count"] == 0, "nothing was stored"
+    assert listed.status_code == 200 and listed.json() == [], "nothing was stored"
 
 
 def test_json_within_the_limits_is_accepted(client: httpx.Client) -> None:
@@ -126,7 +126,7 @@ def test_a_deep_value_stored_by_an_older_version_does_not_break_reads(server_fac
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         listed = c.get("/api/v1/tasks")
         assert listed.status_code == 200, listed.text
-        assert {t["id"] for t in listed.json()["items"]} == set(ids)
+        assert {t["id"] for t in listed.json()} == set(ids)
         for tid in ids:
             r = c.get(f"/api/v1/tasks/{tid}")
             assert r.status_code == 200, r.text

@@ -27,7 +27,7 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server_factory, 
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         checks = httpx.get(f"{srv.url}/api/v1/system/services", timeout=10).json()
-        if next(c for c in checks if c["name"] == "memory")["detail"]["status"] != "loading":
+        if next(c for c in checks if c["name"] == "memory")["details"]["status"] != "loading":
             break
         time.sleep(0.5)
     st = shutil.which("st", path=str(Path(sys.executable).parent)) or "st"
@@ -42,6 +42,7 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server_factory, 
          # These repoint the server under test at a runtime that is not running (a fuzzed switch to
          # Ollama), after which every model route rightly answers 503: tests/runtimes covers them.
          "--exclude-name", "POST /api/v1/system/llm-runtime/active",
+         "--exclude-name", "POST /api/v1/system/llm-servers/active",
          "--exclude-name", "POST /api/v1/providers/connect",
          "--exclude-name", "POST /api/v1/models/switch"],
         capture_output=True, text=True, timeout=400, cwd=tmp_path,

@@ -36,7 +36,7 @@ def test_crash_keeps_accepted_tasks_and_the_paused_queue(server_factory, databas
     srv.restart()  # the finished tasks, their whole streams and the session survive too
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         listed = c.get("/api/v1/tasks", params={"session_id": "dur"}).json()
-        assert {t["id"] for t in listed["items"]} == set(ids)
+        assert {t["id"] for t in listed} == set(ids)
         for tid in ids:
             replay = read_stream(c, tid, headers={"Last-Event-ID": "0"})
             assert [_stored(f) for f in replay] == [_stored(f) for f in before[tid]]

@@ -164,7 +164,7 @@ def start(tmp_path_factory: pytest.TempPathFactory, name: str, **env: str) -> Li
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # memory routes answer 503 memory_loading until the model is in
         checks = httpx.get(f"{srv.url}/api/v1/system/services", headers=auth, timeout=10).json()
-        if next(c for c in checks if c["name"] == "memory")["detail"]["status"] != "loading":
+        if next(c for c in checks if c["name"] == "memory")["details"]["status"] != "loading":
             return srv
         time.sleep(0.25)
     srv.stop()

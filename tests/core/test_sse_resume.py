@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.sse import Frame, frames, read_stream
+from tests.sse import Frame, frames, read_stream, structured
 
 
 def _text(fs: list[Frame]) -> str:
@@ -23,7 +23,7 @@ def test_resume_from_every_point_of_a_finished_task(client: httpx.Client) -> Non
     assert full[-1].event == "task_finished" and full[-1].id is None
     last = ids[-1]
     assert last >= 5
-    steps = client.get(f"/api/v1/history/requests/{tid}").json()["steps"]
+    steps = structured(client.get(f"/api/v1/history/requests/{tid}").json()["steps"])
     log_by_seq = {s["seq"]: s["details"]["message"] for s in steps if "message" in s["details"]}
     stream_seq = next(s["seq"] for s in steps if s["action"] == "first_token")
     result = full[-1].data["result"]

@@ -36,7 +36,7 @@ def wait_for_memory(base: str, timeout: float = LOAD_TIMEOUT) -> dict[str, Any]:
     while time.monotonic() < deadline:
         checks = httpx.get(f"{base}/api/v1/system/services", timeout=10).json()
         memory = next(c for c in checks if c["name"] == "memory")
-        if memory["detail"]["status"] != "loading":
+        if memory["details"]["status"] != "loading":
             return memory
         time.sleep(0.25)
     raise AssertionError("memory did not finish loading")

@@ -20,7 +20,7 @@ def test_without_onnxruntime_auto_uses_torch(server_factory: ServerFactory, tmp_
     (shim / "__init__.py").write_text('raise ModuleNotFoundError("no onnxruntime here", name="onnxruntime")\n')
     srv = server_factory(PYTHONPATH=f"{shim.parent}:{ROOT}")
     state = wait_for_memory(srv.url)
-    assert state["status"] == "online" and state["detail"]["backend"] == "torch"
+    assert state["status"] == "online" and state["details"]["backend"] == "torch"
     with httpx.Client(base_url=srv.url, timeout=60) as client:
         facts = ["The boiler service is booked for the 3rd of May.", "Priya's cat is called Mochi.",
                  "Our Wi-Fi password is on the fridge."]
@@ -42,7 +42,7 @@ def test_a_damaged_cache_file_is_rebuilt(server_factory: ServerFactory, tmp_path
     int8.write_bytes(b"this is not an ONNX model")
     srv = server_factory(VENOM_MEMORY_MODEL_CACHE=str(cache))
     state = wait_for_memory(srv.url)
-    assert state["status"] == "online" and state["detail"]["backend"] == "onnx-int8", state
+    assert state["status"] == "online" and state["details"]["backend"] == "onnx-int8", state
     assert int8.stat().st_size > 1_000_000  # a real model again
     with httpx.Client(base_url=srv.url, timeout=60) as client:
         facts = ["The plumber comes on Thursday at nine.", "Tomek's bike is the green one."]

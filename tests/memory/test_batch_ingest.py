@@ -63,7 +63,7 @@ def test_a_batch_larger_than_one_encoding_slice_is_stored_in_order(mem: httpx.Cl
 
 def test_the_default_encoder_is_onnx_int8(mem: httpx.Client) -> None:
     checks = mem.get("/api/v1/system/services").json()
-    detail = next(c for c in checks if c["name"] == "memory")["detail"]
+    detail = next(c for c in checks if c["name"] == "memory")["details"]
     assert detail["backend"] == "onnx-int8"  # onnxruntime is part of the memory profile
 
 

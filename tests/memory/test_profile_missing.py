@@ -39,8 +39,8 @@ def missing_profile(tmp_path: Path) -> Path:
 def test_missing_profile_answers_503(server_factory: ServerFactory, missing_profile: Path) -> None:
     srv = server_factory(PYTHONPATH=f"{missing_profile}:{ROOT}")
     health = wait_for_memory(srv.url)
-    assert health["status"] == "offline" and health["detail"]["status"] == "unavailable"
-    assert "lancedb" in health["detail"]["error"]
+    assert health["status"] == "offline" and health["details"]["status"] == "unavailable"
+    assert "lancedb" in health["details"]["error"]
     with httpx.Client(base_url=srv.url, timeout=30) as client:
         for method, path, body in MEMORY_CALLS:
             response = client.request(method, path, json=body)

@@ -116,5 +116,5 @@ def test_memory_reports_ready_in_service_health(mem: httpx.Client) -> None:
     checks = mem.get("/api/v1/system/services").json()
     memory = next(c for c in checks if c["name"] == "memory")
     assert memory["status"] == "online"
-    assert memory["detail"]["model"] == "all-MiniLM-L6-v2" and memory["detail"]["dim"] == 384
-    assert memory["detail"]["entries"] >= 1
+    assert memory["details"]["model"] == "all-MiniLM-L6-v2" and memory["details"]["dim"] == 384
+    assert memory["details"]["entries"] >= 1

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, free_port
-from tests.sse import read_stream
+from tests.sse import read_stream, structured
 
 LOAD_TIMEOUT = 300.0  # the model loads in ~1 s on an idle machine; shared CI machines are slower
 
@@ -67,7 +67,9 @@ class Venom:
     def flow(self, task_id: str) -> dict[str, Any]:
         resp = self.client.get(f"/api/v1/flow/{task_id}")
         assert resp.status_code == 200
-        return dict(resp.json())
+        flow = dict(resp.json())
+        flow["steps"] = structured(flow["steps"])
+        return flow
 
     def events(self, task_id: str) -> list[dict[str, Any]]:
         return list(self.flow(task_id)["steps"])

@@ -20,6 +20,7 @@ from tests.runtimes.conftest import (
     wait_runtime,
     wait_task,
 )
+from tests.sse import structured
 
 
 def sent(ctl: httpx.Client) -> list[dict[str, object]]:
@@ -88,7 +89,7 @@ def test_retry_is_recorded_in_the_task_trace(api: httpx.Client, ctl: httpx.Clien
                                           "generation_params": {"max_tokens": 24, "temperature": 0}}).json()["task_id"]
     task = wait_task(api, tid)
     assert task["status"] == "COMPLETED", task
-    steps = api.get(f"/api/v1/history/requests/{tid}").json()["steps"]
+    steps = structured(api.get(f"/api/v1/history/requests/{tid}").json()["steps"])
     llm = [(s["action"], s["details"]) for s in steps if s["component"] == "LLM"]
     assert [a for a, _ in llm if a in ("request_sent", "retry")] == ["request_sent", "retry", "request_sent"]
     retry = next(d for a, d in llm if a == "retry")
@@ -124,7 +125,7 @@ def test_fallback_uses_the_next_runtime_with_its_own_model(fb: LiveServer, ctl: 
         assert [(x["provider"], x["model"]) for x in decision["fallback_chain"]] == [
             ("ollama", OLLAMA_MODEL), ("openai_compatible", OAI_ALIAS)]
         assert task["llm_runtime"]["model"] == OAI_ALIAS
-        steps = c.get(f"/api/v1/history/requests/{tid}").json()["steps"]
+        steps = structured(c.get(f"/api/v1/history/requests/{tid}").json()["steps"])
         fallback = [s["details"] for s in steps if s["component"] == "LLM" and s["action"] == "fallback"]
         assert fallback == [{"from_provider": "ollama", "from_model": OLLAMA_MODEL, "to_provider": "openai_compatible",
                              "to_model": OAI_ALIAS, "reason": "llm_http_error",

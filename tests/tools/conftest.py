@@ -83,7 +83,7 @@ def memory_venom(server_factory: ServerFactory) -> LiveServer:
     with api(srv) as c:
         while time.monotonic() < deadline:
             memory = next(x for x in c.get("/api/v1/system/services").json() if x["name"] == "memory")
-            if memory["detail"]["status"] != "loading":
+            if memory["details"]["status"] != "loading":
                 assert memory["status"] == "online", memory
                 return srv
             time.sleep(0.2)

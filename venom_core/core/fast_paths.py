@@ -1,6 +1,7 @@
 """Answers that need no language model: help, time and infrastructure status.
 
 `answer_static` is what the orchestrator runs for these intents: no model call, every step traced.
+Each answer is written in the request's language (en, pl, de; see `core.language`).
 """
 
 from __future__ import annotations
@@ -10,78 +11,60 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
+from venom_core.core.fast_path_texts import HELP, INFRA, LOCAL_TIME, MONTHS, TIME, WEEKDAYS
 from venom_core.core.intents import TOOL_ALIASES
+from venom_core.core.language import Language, request_language
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
 
 StatusProvider = Callable[[], Awaitable[dict[str, Any]]]
 
-HELP_TEXT = """# Venom — what I can do
 
-I route every task to an agent, stream the work back live and record each decision in the trace.
-
-**Agents**
-- **Chat** — conversation with session history and memory recall.
-- **Architect** — plans a complex task as steps (`/parallel`, or Complex mode).
-- **Git** — read-only answers about the workspace repository (`/git`).
-- **Librarian** — lists, reads and searches files in the workspace (`/file`).
-- **Researcher** — web search where the network allows (`/web`).
-- **Coder + Critic** — writes files in the workspace when autonomy allows (`/compose`).
-- **System status, Time, Help** — instant answers, no model needed.
-
-**Slash commands**
-{commands}
-- `/clear` — start a new session. `/gpt`, `/gem`, `@gpt`, `@gem` — use a cloud model (needs a key and paid mode).
-
-**Examples**
-- `what time is it`
-- `/git what changed in the last commit?`
-- `/file find TODO in the workspace`
-- `Plan a migration of our API to FastAPI` (Complex mode)
-"""
-
-
-def help_text() -> str:
+def help_text(lang: Language = "en") -> str:
     commands = " ".join(f"`/{alias}`" for alias in sorted(TOOL_ALIASES))
-    return HELP_TEXT.format(commands=f"- Tools: {commands}")
+    return HELP[lang].format(commands=commands)
 
 
-def time_text(now: datetime | None = None) -> str:
-    now = (now or datetime.now().astimezone())
-    return f"It is {now.strftime('%H:%M:%S')} on {now.strftime('%A, %d %B %Y')} ({now.tzname() or 'local time'})."
+def time_text(now: datetime | None = None, lang: Language = "en") -> str:
+    now = now or datetime.now().astimezone()
+    return TIME[lang].format(time=now.strftime("%H:%M:%S"), weekday=WEEKDAYS[lang][now.weekday()], day=now.day,
+                             month=MONTHS[lang][now.month - 1], year=now.year,
+                             zone=now.tzname() or LOCAL_TIME[lang])
 
 
-def infra_text(status: dict[str, Any]) -> str:
-    lines = ["# System status", f"- Host: {platform.node()} ({platform.system()} {platform.release()})"]
+def infra_text(status: dict[str, Any], lang: Language = "en") -> str:
+    words = INFRA[lang]
+    lines = [f"# {words['title']}", f"- {words['host']}: {platform.node()} ({platform.system()} {platform.release()})"]
     for key in ("status", "uptime_seconds", "memory_usage_mb", "cpu_percent"):
         if key in status:
-            lines.append(f"- {key.replace('_', ' ').capitalize()}: {status[key]}")
+            lines.append(f"- {words[key]}: {status[key]}")
     queue = status.get("queue")
     if isinstance(queue, dict):
-        lines.append(
-            f"- Queue: {queue.get('active', 0)} active / {queue.get('limit')} limit, "
-            f"{queue.get('pending', 0)} pending{' (paused)' if queue.get('paused') else ''}"
-        )
+        line = words["queue_line"].format(active=queue.get("active", 0), limit=queue.get("limit"),
+                                          pending=queue.get("pending", 0))
+        lines.append(f"- {words['queue']}: {line}{words['paused'] if queue.get('paused') else ''}")
     runtime = status.get("llm_runtime")
     if isinstance(runtime, dict):
-        lines.append(f"- LLM runtime: {runtime.get('provider')} / {runtime.get('model')} ({runtime.get('status')})")
+        lines.append(f"- {words['runtime']}: {runtime.get('provider')} / {runtime.get('model')} "
+                     f"({runtime.get('status')})")
     return "\n".join(lines)
 
 
 async def answer_static(ctx: TaskContext, intent: str, status: StatusProvider) -> str:
     source = "forced" if ctx.request.get("forced_intent") or ctx.request.get("forced_tool") else "lexicon"
-    ctx.trace("DecisionGate", "intent_debug", intent=intent, source=source)
+    lang = request_language(ctx.content, ctx.request)
+    ctx.trace("DecisionGate", "intent_debug", intent=intent, source=source, language=lang)
     ctx.emit(EventType.AGENT_THOUGHT, f"Intent: {intent}", agent="Orchestrator", intent=intent)
-    ctx.set_context(intent=intent, llm_used=False)
+    ctx.set_context(intent=intent, llm_used=False, language=lang)
     if intent == "HELP_REQUEST":
         ctx.trace("DecisionGate", "route_help")
-        text = help_text()
+        text = help_text(lang)
         ctx.emit(EventType.RENDER_WIDGET, "help", agent="Help", widget="markdown", content=text)
     elif intent == "TIME_REQUEST":
         ctx.trace("DecisionGate", "route_to_agent", agent="TimeAssistant")
-        text = time_text()
+        text = time_text(lang=lang)
     else:
         ctx.trace("DecisionGate", "route_to_agent", agent="SystemStatus")
-        text = infra_text(await status())
+        text = infra_text(await status(), lang)
     ctx.stream(text)
     return text

@@ -12,8 +12,10 @@ from fastapi import APIRouter
 
 from venom_core.api.deps import ServicesDep
 from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.routes.history import summary, text_steps
 from venom_core.api.routes.tasks import TaskId
-from venom_core.core.trace import trace_steps, trace_summary
+from venom_core.api.schemas_compat import FlowStep, FlowTrace
+from venom_core.core.trace import trace_steps
 
 router = APIRouter(prefix="/api/v1/flow", tags=["flow"])
 
@@ -45,26 +47,29 @@ def mermaid(steps: list[dict[str, Any]], status: str) -> str:
     return "\n".join(lines)
 
 
-@router.get("/{task_id}", responses=error_responses(404))
-async def flow(task_id: TaskId, services: ServicesDep) -> dict[str, Any]:
+def flow_steps(steps: list[dict[str, Any]]) -> list[FlowStep]:
+    return [FlowStep(**s, is_decision_gate=s["component"] == "DecisionGate") for s in text_steps(steps)]
+
+
+@router.get("/{task_id}", response_model=FlowTrace, responses=error_responses(404))
+async def flow(task_id: TaskId, services: ServicesDep) -> FlowTrace:
     """Decision steps (intent, forced route, tool requirement, agent, runtime) with timings."""
     task = await services.log.load_task(task_id)
     if task is None:
         raise ApiError(404, "task_not_found", f"There is no task with id {task_id}.")
     steps, streaming = trace_steps(await services.log.read_task(task_id))
-    gates = [s for s in steps if s["component"] == "DecisionGate"]
-    llm = [s for s in steps if s["component"] == "LLM"]
-    return {
-        **trace_summary(task),
-        "task_id": task.id,
-        "intent": task.context.get("intent"),
-        "agent": task.context.get("agent"),
-        "decision_gates": gates,
-        "llm_steps": llm,
-        "steps": steps,
-        "streaming": streaming,
-        "routing_decision": task.context.get("routing_decision"),
-        "llm_runtime": task.context.get("llm_runtime"),
-        "context_used": task.context.get("context_used") or {"lessons": [], "memory_entries": []},
-        "mermaid": mermaid(steps, task.status.value),
-    }
+    diagram = mermaid(steps, task.status.value)  # labelled from the structured details, before they become text
+    return FlowTrace(
+        **summary(task).model_dump(),
+        task_id=task.id,
+        agent=task.context.get("agent"),
+        decision_gates=flow_steps([s for s in steps if s["component"] == "DecisionGate"]),
+        llm_steps=flow_steps([s for s in steps if s["component"] == "LLM"]),
+        steps=flow_steps(steps),
+        streaming=streaming,
+        routing_decision=task.context.get("routing_decision"),
+        llm_runtime=task.context.get("llm_runtime"),
+        context_used=task.context.get("context_used") or {"lessons": [], "memory_entries": []},
+        mermaid=diagram,
+        mermaid_diagram=diagram,
+    )

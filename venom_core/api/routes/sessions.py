@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from venom_core.api.deps import ServicesDep
 from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.pagination import LINK_HEADER, link_next
 from venom_core.api.routes.orchestrator_deps import OrchestratorDep
 from venom_core.core.models import iso
 from venom_core.services import Services
@@ -110,11 +111,7 @@ async def _forget(session_id: str, orch: OrchestratorDep, services: Services) ->
     return SessionDeleted(session_id=session_id, deleted_messages=removed, deleted_memory_entries=forgotten)
 
 
-@conversations.get("", response_model=list[SessionSummary], responses={
-    **error_responses(400, 422, 503),
-    200: {"headers": {"Link": {"description": 'The next page: `<URL>; rel="next"`; absent on the last page.',
-                               "schema": {"type": "string"}}}},
-})
+@conversations.get("", response_model=list[SessionSummary], responses={**error_responses(400, 422, 503), **LINK_HEADER})
 async def list_sessions(
     request: Request,
     response: Response,
@@ -133,11 +130,7 @@ async def list_sessions(
     except InvalidCursor:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned; start again "
                        "without it.") from None
-    if page.next_cursor is not None:
-        # A relative reference (RFC 8288 allows it): right behind a proxy that serves the API under
-        # the UI's own origin, where the host this server sees is not the one the browser used.
-        following = request.url.include_query_params(cursor=page.next_cursor)
-        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    link_next(request, response, page.next_cursor)
     return [summary(c) for c in page.items]
 
 

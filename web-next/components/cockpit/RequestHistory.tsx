@@ -7,8 +7,7 @@ import { usePrefs } from "@/components/providers/Preferences";
 import { Badge, toneOf } from "@/components/ui/Badge";
 import { Panel } from "@/components/ui/Panel";
 import { ErrorState } from "@/components/ui/States";
-import { apiGet } from "@/lib/api/client";
-import type { Page, RequestSummary } from "@/lib/api/types";
+import { apiGetPage } from "@/lib/api/client";
 import { useResource } from "@/lib/hooks/useResource";
 import type { TKey } from "@/lib/i18n";
 import { isEvent } from "@/lib/ws";
@@ -17,7 +16,8 @@ import { isEvent } from "@/lib/ws";
 export function RequestHistory({ limit = 8 }: { limit?: number }) {
   const { t, lang } = usePrefs();
   const { subscribe } = useLive();
-  const res = useResource(async () => (await apiGet("/api/v1/history/requests", { query: { limit } })) as unknown as Page<RequestSummary>, [limit]);
+  // The newest `limit` requests: the first page (the next one's address is in the `Link` header).
+  const res = useResource(async () => (await apiGetPage("/api/v1/history/requests", { query: { limit } })).items, [limit]);
   const { reload } = res;
   // A new task shows up a little later: reading history right at TASK_CREATED would compete with
   // the answer's first token. Finished tasks are shown at once.
@@ -46,8 +46,8 @@ export function RequestHistory({ limit = 8 }: { limit?: number }) {
     <Panel title={t("history.title")} testId="request-history" actions={<button type="button" className="btn btn--ghost btn--sm" onClick={() => void reload()}>{t("common.refresh")}</button>}>
       {res.error && !res.data ? <ErrorState error={res.error} what="/api/v1/history/requests" /> : null}
       <ul className="list">
-        {res.data && res.data.items.length === 0 ? <li className="empty">{t("history.empty")}</li> : null}
-        {res.data?.items.map((r) => (
+        {res.data && res.data.length === 0 ? <li className="empty">{t("history.empty")}</li> : null}
+        {res.data?.map((r) => (
           <li key={r.request_id} className="list__row">
             <Link href={`/inspector?id=${r.request_id}`} className="list__link" title={t("history.open")}>
               <span className="list__main">{r.prompt}</span>

@@ -8,11 +8,24 @@ import { useToast } from "@/components/providers/Toast";
 import { Badge, toneOf } from "@/components/ui/Badge";
 import { PageHeader, Panel } from "@/components/ui/Panel";
 import { Empty, ErrorState } from "@/components/ui/States";
-import { apiGet } from "@/lib/api/client";
-import type { Page, RequestDetail, RequestSummary, TraceStep } from "@/lib/api/types";
+import { apiGet, apiGetPage, type Schemas } from "@/lib/api/client";
 import { useResource } from "@/lib/hooks/useResource";
 import type { TKey } from "@/lib/i18n";
 import { hasPrefix, isEvent } from "@/lib/ws";
+
+type RequestDetail = Schemas["RequestDetail"];
+type TraceStep = Schemas["TraceStep"];
+
+/** A step's details as shown: the API sends text, a JSON object encoded; pretty-print that. */
+function detailsText(details: string | null | undefined): string | null {
+  if (!details) return null;
+  try {
+    const parsed: unknown = JSON.parse(details);
+    return typeof parsed === "object" && parsed !== null ? JSON.stringify(parsed, null, 2) : details;
+  } catch {
+    return details;
+  }
+}
 
 /** Request traces: a list on the left, the selected request's step timeline on the right. */
 export function Inspector() {
@@ -21,9 +34,10 @@ export function Inspector() {
   const params = useSearchParams();
   const selected = params.get("id");
   const { subscribe } = useLive();
-  const list = useResource(async () => (await apiGet("/api/v1/history/requests", { query: { limit: 50 } })) as unknown as Page<RequestSummary>, []);
+  // The first page only (the API sends the next one's address in a `Link` header).
+  const list = useResource(async () => (await apiGetPage("/api/v1/history/requests", { query: { limit: 50 } })).items, []);
   const detail = useResource(
-    async () => (selected ? ((await apiGet("/api/v1/history/requests/{request_id}", { params: { request_id: selected } })) as unknown as RequestDetail) : null),
+    async () => (selected ? await apiGet("/api/v1/history/requests/{request_id}", { params: { request_id: selected } }) : null),
     [selected],
   );
   const reloadList = list.reload;
@@ -40,9 +54,9 @@ export function Inspector() {
       <div className="split">
         <Panel title={t("inspector.requests")} testId="inspector-list" actions={<button type="button" className="btn btn--ghost btn--sm" onClick={() => void reloadList()}>{t("common.refresh")}</button>}>
           {list.error && !list.data ? <ErrorState error={list.error} what="/api/v1/history/requests" /> : null}
-          {list.data && list.data.items.length === 0 ? <Empty text={t("inspector.empty")} /> : null}
+          {list.data && list.data.length === 0 ? <Empty text={t("inspector.empty")} /> : null}
           <ul className="list">
-            {list.data?.items.map((r) => (
+            {list.data?.map((r) => (
               <li key={r.request_id} className={`list__row${r.request_id === selected ? " list__row--active" : ""}`}>
                 <button type="button" className="list__btn" onClick={() => router.replace(`/inspector?id=${r.request_id}`)} data-testid="inspector-item">
                   <span className="list__main">{r.prompt}</span>
@@ -106,7 +120,7 @@ function Trace({ detail, error }: { detail: RequestDetail | null; error: unknown
 
 function Step({ step }: { step: TraceStep }) {
   const status = String(step.status ?? "ok");
-  const details = step.details && typeof step.details === "object" && Object.keys(step.details).length ? step.details : null;
+  const details = detailsText(step.details);
   const elapsed = typeof step.elapsed_ms === "number" ? step.elapsed_ms : null;
   return (
     <li className={`timeline__step timeline__step--${status === "error" ? "error" : "ok"}`} data-testid="trace-step">
@@ -116,7 +130,7 @@ function Step({ step }: { step: TraceStep }) {
         <Badge tone={status === "error" ? "danger" : status === "ok" ? "success" : toneOf(status)}>{status}</Badge>
         {elapsed !== null ? <span className="muted small">+{elapsed.toFixed(1)} ms</span> : null}
       </div>
-      {details ? <pre>{JSON.stringify(details, null, 2)}</pre> : null}
+      {details ? <pre>{details}</pre> : null}
     </li>
   );
 }

@@ -233,6 +233,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feedback/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Feedback Logs
+         * @description Ratings, newest first; empty while memory is loading or not installed.
+         */
+        get: operations["feedback_logs_api_v1_feedback_logs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/flow/{task_id}": {
         parameters: {
             query?: never;
@@ -245,6 +265,27 @@ export interface paths {
          * @description Decision steps (intent, forced route, tool requirement, agent, runtime) with timings.
          */
         get: operations["flow_api_v1_flow__task_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/git/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Git Status
+         * @description Branch, changed files and the distance to origin/main of the repository in `VENOM_WORKSPACE`.
+         *     A workspace that is no repository answers 200 with `status: "error"` and `is_git_repo: false`.
+         */
+        get: operations["git_status_api_v1_git_status_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -297,7 +338,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Requests */
+        /**
+         * List Requests
+         * @description Request summaries, newest first. The next page's URL is in the `Link` header (`rel="next"`).
+         */
         get: operations["list_requests_api_v1_history_requests_get"];
         put?: never;
         post?: never;
@@ -324,27 +368,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/knowledge/entries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Knowledge Entries
-         * @description Lessons and memory entries in one list, newest first (the reference client's Brain view).
-         *     `graph`, `training` and `external` sources hold nothing here.
-         */
-        get: operations["knowledge_entries_api_v1_knowledge_entries_get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/knowledge/graph": {
         parameters: {
             query?: never;
@@ -357,6 +380,70 @@ export interface paths {
          * @description Code graph plus memory graph (when memory is ready) as Cytoscape `{elements, stats}`.
          */
         get: operations["knowledge_graph_api_v1_knowledge_graph_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/hidden-prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hidden Prompts
+         * @description Prompts whose answers were rated up, by last rating then score.
+         */
+        get: operations["hidden_prompts_api_v1_learning_hidden_prompts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/hidden-prompts/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Active Prompts
+         * @description The hidden prompts approved for reuse, most recently changed first.
+         */
+        get: operations["active_prompts_api_v1_learning_hidden_prompts_active_get"];
+        put?: never;
+        /**
+         * Set Active Prompt
+         * @description Approve (`active: true`) or withdraw (`active: false`) a hidden prompt (admin); answers the active list.
+         */
+        post: operations["set_active_prompt_api_v1_learning_hidden_prompts_active_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/learning/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Learning Logs
+         * @description What Venom learnt from, newest first; empty while memory is loading or not installed.
+         */
+        get: operations["learning_logs_api_v1_learning_logs_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -512,10 +599,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /**
-         * Stats
-         * @description Counts by outcome, feedback and tag; also under the reference client's names.
-         */
+        /** Stats */
         get: operations["stats_api_v1_lessons_stats_get"];
         put?: never;
         post?: never;
@@ -842,6 +926,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Operations
+         * @description Model installs with their progress, newest first.
+         */
+        get: operations["operations_api_v1_models_operations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/switch": {
         parameters: {
             query?: never;
@@ -871,7 +975,7 @@ export interface paths {
         };
         /**
          * Model Usage
-         * @description The same sums as `/api/v1/metrics/tokens`, for the Models screen, with the machine's resources.
+         * @description The same sums as `/api/v1/metrics/tokens`, for the Models screen.
          */
         get: operations["model_usage_api_v1_models_usage_get"];
         put?: never;
@@ -1200,6 +1304,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runtime/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runtime History
+         * @description Runtime and model switches, installs and cost-mode changes, newest first (from the audit trail).
+         */
+        get: operations["runtime_history_api_v1_runtime_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runtime/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runtime Status
+         * @description The backend process and the local model runtimes it uses.
+         */
+        get: operations["runtime_status_api_v1_runtime_status_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -1289,6 +1433,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/cost-mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Cost Mode */
+        get: operations["get_cost_mode_api_v1_system_cost_mode_get"];
+        put?: never;
+        /**
+         * Set Cost Mode
+         * @description Turn paid mode on or off until the next restart (admin).
+         */
+        post: operations["set_cost_mode_api_v1_system_cost_mode_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/llm-runtime/active": {
         parameters: {
             query?: never;
@@ -1323,11 +1488,76 @@ export interface paths {
         };
         /**
          * Runtime Options
-         * @description Every runtime, whether it may be used now and why not: the source for UI selectors.
+         * @description Every runtime, whether it may be used now and why not, with its models: the source for UI selectors.
          */
         get: operations["runtime_options_api_v1_system_llm_runtime_options_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/llm-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Servers
+         * @description The local model servers with their status; every server but the active one is `inactive`.
+         */
+        get: operations["list_servers_api_v1_system_llm_servers_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/llm-servers/{server_name}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Server Action
+         * @description `restart` reloads the embedded model. Venom does not run the other servers, so it cannot start,
+         *     stop or restart them: 409 `server_not_managed`.
+         */
+        post: operations["server_action_api_v1_system_llm_servers__server_name___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/system/llm-servers/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Active
+         * @description The runtime a plain request uses now: server, endpoint, model, config hash, and the last switch.
+         */
+        get: operations["get_active_api_v1_system_llm_servers_active_get"];
+        put?: never;
+        /**
+         * Set Active Server
+         * @description Make `server_name` (and `model`, when given) the active runtime (admin).
+         */
+        post: operations["set_active_server_api_v1_system_llm_servers_active_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1374,6 +1604,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Storage
+         * @description Disk use of Venom's folders (data, models, memory, logs, workspace) and of their disks.
+         */
+        get: operations["storage_api_v1_system_storage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks": {
         parameters: {
             query?: never;
@@ -1383,13 +1633,17 @@ export interface paths {
         };
         /**
          * List Tasks
-         * @description Newest first. Pass `next_cursor` back as `cursor` for the next page.
+         * @description Newest first, as a JSON array. The next page's URL is in the `Link` header (`rel="next"`);
+         *     follow it until there is none.
          */
         get: operations["list_tasks_api_v1_tasks_get"];
         put?: never;
         /**
          * Create Task
          * @description Accept a task. It is stored before the answer, so a 201 task is never lost.
+         *
+         *     Answers Venom writes itself (help, time, status) use `preferred_language`, else the language of
+         *     `content`, else the first of en/pl/de in the `Accept-Language` header.
          */
         post: operations["create_task_api_v1_tasks_post"];
         delete?: never;
@@ -1538,51 +1792,79 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * ActiveRuntime
-         * @description The runtime a plain request would use now (`provider` is null when none may answer).
-         */
-        ActiveRuntime: {
-            /** Ai Mode */
-            ai_mode?: string | null;
+        /** ActivateRequest */
+        ActivateRequest: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Actor
+             * @default ui
+             */
+            actor: string;
+            /**
+             * Approved Response
+             * @default
+             */
+            approved_response: string;
+            /** Intent */
+            intent?: string | null;
+            /** Prompt */
+            prompt: string;
+            /** Prompt Hash */
+            prompt_hash?: string | null;
+        };
+        /** ActivePrompt */
+        ActivePrompt: {
+            /** Activated At */
+            activated_at: string;
+            /** Activated By */
+            activated_by: string;
+            /** Approved Response */
+            approved_response: string;
+            /** Intent */
+            intent: string | null;
+            /** Prompt */
+            prompt: string;
+            /** Prompt Hash */
+            prompt_hash: string;
+            /** Updated At */
+            updated_at: string;
+        };
+        /** ActivePrompts */
+        ActivePrompts: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["ActivePrompt"][];
+        };
+        /** ActiveRuntimeRef */
+        ActiveRuntimeRef: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Server */
+            active_server: string | null;
             /** Config Hash */
             config_hash: string | null;
-            /**
-             * Endpoint
-             * @description Credentials in the URL are masked.
-             */
-            endpoint: string | null;
-            /** Error */
-            error?: string | null;
-            /** Error Code */
-            error_code?: string | null;
-            /**
-             * Generating
-             * @description Embedded runtime: generations running now.
-             */
-            generating?: number | null;
-            /** Model */
-            model: string | null;
-            /** Provider */
-            provider: string | null;
-            /**
-             * Queued
-             * @description Embedded runtime: generations waiting.
-             */
-            queued?: number | null;
+            /** Requested Model Alias */
+            requested_model_alias?: string | null;
+            /** Resolution Reason */
+            resolution_reason?: string | null;
+            /** Resolved Model Id */
+            resolved_model_id?: string | null;
             /**
              * Runtime Id
-             * @description `<provider>@<endpoint>`.
+             * @description The bare runtime name, e.g. `ollama`.
              */
             runtime_id: string | null;
-            /** Runtime Profile */
-            runtime_profile?: string | null;
+            /** Source Type */
+            source_type: string | null;
             /** Status */
             status: string;
-            /** Warning */
-            warning?: string | null;
-        } & {
-            [key: string]: unknown;
         };
         /** ActiveRuntimeRequest */
         ActiveRuntimeRequest: {
@@ -1593,6 +1875,90 @@ export interface components {
              * @description embedded, ollama, openai_compatible, openai, google or anthropic
              */
             provider: string;
+        };
+        /**
+         * ActiveRuntimeView
+         * @description `GET /llm-runtime/active`: our flat record plus the original's `runtime` object.
+         */
+        ActiveRuntimeView: {
+            /** Active Provider */
+            active_provider: string;
+            runtime: components["schemas"]["RuntimeRecord"];
+            runtime_switch_gate: components["schemas"]["SwitchGate"];
+            /** Status */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ActiveServer */
+        ActiveServer: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /** Last Models */
+            last_models: {
+                [key: string]: string;
+            };
+            /** Last Runtime Switch */
+            last_runtime_switch?: {
+                [key: string]: unknown;
+            } | null;
+            /** Mode Contracts */
+            mode_contracts: {
+                [key: string]: {
+                    [key: string]: string;
+                };
+            };
+            /** Requested Model Alias */
+            requested_model_alias?: string | null;
+            /** Resolution Reason */
+            resolution_reason?: string | null;
+            /** Resolved Model Id */
+            resolved_model_id?: string | null;
+            /**
+             * Runtime Id
+             * @description `<provider>@<endpoint>`.
+             */
+            runtime_id: string | null;
+            runtime_switch_gate: components["schemas"]["SwitchGate"];
+            /** Runtime Switch Policy */
+            runtime_switch_policy: {
+                [key: string]: unknown;
+            };
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /**
+         * AdapterCatalog
+         * @description Always empty: Venom does not train or apply adapters.
+         */
+        AdapterCatalog: {
+            /** All Adapters */
+            all_adapters?: {
+                [key: string]: unknown;
+            }[];
+            /** By Runtime */
+            by_runtime?: {
+                [key: string]: {
+                    [key: string]: unknown;
+                }[];
+            };
+            /** By Runtime Model */
+            by_runtime_model?: {
+                [key: string]: {
+                    [key: string]: {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
         };
         /**
          * ApiIndex
@@ -1664,69 +2030,6 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
-        /** AuditStream */
-        AuditStream: {
-            /** Count */
-            count: number;
-            /** Entries */
-            entries: components["schemas"]["StreamEntry"][];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** AutonomyInfo */
-        AutonomyInfo: {
-            /** Color */
-            color: string;
-            /**
-             * Current Level
-             * @enum {integer}
-             */
-            current_level: 0 | 10 | 20 | 30 | 40;
-            /** Current Level Name */
-            current_level_name: string;
-            /** Description */
-            description: string;
-            /**
-             * Permissions
-             * @description Permission -> granted at this level.
-             */
-            permissions: {
-                [key: string]: boolean;
-            };
-            /**
-             * Risk Level
-             * @enum {string}
-             */
-            risk_level: "low" | "medium" | "high" | "critical";
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** AutonomyLevels */
-        AutonomyLevels: {
-            /** Levels */
-            levels: components["schemas"]["LevelView"][];
-            /**
-             * Required
-             * @description Permission -> the lowest level that grants it.
-             */
-            required: {
-                [key: string]: number;
-            };
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
         /** AutonomyUpdate */
         AutonomyUpdate: {
             /**
@@ -1734,47 +2037,6 @@ export interface components {
              * @enum {integer}
              */
             level: 0 | 10 | 20 | 30 | 40;
-        };
-        /** Backup */
-        Backup: {
-            /** Created At */
-            created_at: string;
-            /** Filename */
-            filename: string;
-            /** Size Bytes */
-            size_bytes: number;
-        };
-        /** BackupList */
-        BackupList: {
-            /** Backups */
-            backups: components["schemas"]["Backup"][];
-            /** Count */
-            count: number;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** BatchIngestResponse */
-        BatchIngestResponse: {
-            /** Chunks Count */
-            chunks_count: number;
-            /** Count */
-            count: number;
-            /** Deduplicated */
-            deduplicated: number;
-            /** Message */
-            message: string;
-            /** Results */
-            results: components["schemas"]["IngestResult"][];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
         };
         /**
          * BatchItem
@@ -1859,78 +2121,6 @@ export interface components {
             /** Text */
             text: string;
         };
-        /** CodeScan */
-        CodeScan: {
-            /** Duration Ms */
-            duration_ms?: number | null;
-            /** Edges */
-            edges: number;
-            /** Errors */
-            errors: unknown[];
-            /** Files */
-            files: number;
-            /** Node Types */
-            node_types?: {
-                [key: string]: number;
-            } | null;
-            /** Nodes */
-            nodes: number;
-            /** Root */
-            root?: string | null;
-            /** Scanned */
-            scanned: boolean;
-            /** Scanned At */
-            scanned_at?: unknown;
-        } & {
-            [key: string]: unknown;
-        };
-        /** ConfigRestored */
-        ConfigRestored: {
-            /**
-             * Backup Filename
-             * @description The backup made of the env file it replaced.
-             */
-            backup_filename: string | null;
-            /** Message */
-            message: string;
-            /** Restart Required */
-            restart_required: boolean;
-            /** Restored */
-            restored: string;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            /**
-             * Success
-             * @default true
-             */
-            success: boolean;
-        };
-        /** ConfigSaved */
-        ConfigSaved: {
-            /** Backup Filename */
-            backup_filename: string | null;
-            /** Message */
-            message: string;
-            /** Restart Required */
-            restart_required: boolean;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            /**
-             * Success
-             * @default true
-             */
-            success: boolean;
-            /** Updated Keys */
-            updated_keys: string[];
-        };
         /** ConfigUpdate */
         ConfigUpdate: {
             /**
@@ -1940,17 +2130,6 @@ export interface components {
             updates: {
                 [key: string]: string | number | boolean | null;
             };
-        };
-        /** ConfiguredModels */
-        ConfiguredModels: {
-            /** Cloud */
-            cloud: {
-                [key: string]: string | null;
-            };
-            /** Fallback */
-            fallback: string | null;
-            /** Local */
-            local: string | null;
         };
         /** ConnectBody */
         ConnectBody: {
@@ -1966,7 +2145,10 @@ export interface components {
         };
         /** ConnectResult */
         ConnectResult: {
-            active: components["schemas"]["ActiveRuntime"];
+            /** Active */
+            active: {
+                [key: string]: unknown;
+            };
             /** Backup Filename */
             backup_filename: string | null;
             /** Message */
@@ -1975,6 +2157,41 @@ export interface components {
             saved_keys: string[];
             /** Success */
             success: boolean;
+        };
+        /** CostMode */
+        CostMode: {
+            /**
+             * Active Runtime
+             * @description The runtime a plain request uses now.
+             */
+            active_runtime: string | null;
+            /**
+             * Enabled
+             * @description Paid mode: cloud models may be used (with a key and the AI mode).
+             */
+            enabled: boolean;
+            /**
+             * Provider
+             * @description The AI mode, lower-case: `local`, `hybrid` or `cloud`.
+             */
+            provider: string;
+        };
+        /** CostModeChanged */
+        CostModeChanged: {
+            /** Enabled */
+            enabled: boolean;
+            /** Message */
+            message: string;
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** CostModeRequest */
+        CostModeRequest: {
+            /** Enable */
+            enable: boolean;
         };
         /** CreateRoadmap */
         CreateRoadmap: {
@@ -1986,25 +2203,23 @@ export interface components {
             /** Vision */
             vision: string;
         };
-        /** DedupeResult */
-        DedupeResult: {
-            /** Remaining */
-            remaining: number;
-            /** Removed */
-            removed: number;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
         /** DeleteResponse */
         DeleteResponse: {
             /** Deleted */
             deleted: boolean;
             /** Id */
             id: string;
+        };
+        /** DiskUsage */
+        DiskUsage: {
+            /** Free Bytes */
+            free_bytes: number;
+            /** Mount */
+            mount: string;
+            /** Total Bytes */
+            total_bytes: number;
+            /** Used Bytes */
+            used_bytes: number;
         };
         /** DocumentDetail */
         DocumentDetail: {
@@ -2052,37 +2267,6 @@ export interface components {
             /** Message */
             message: string;
         };
-        /** DocumentHit */
-        DocumentHit: {
-            /** Chunk Id */
-            chunk_id: string;
-            /** Document Id */
-            document_id: string;
-            /** End */
-            end: number;
-            /** Heading Path */
-            heading_path: string[];
-            /** Matched */
-            matched: ("vector" | "text")[];
-            /** Name */
-            name: string;
-            /** Page */
-            page: number | null;
-            /**
-             * Score
-             * @description Reciprocal-rank fusion of the vector and full-text ranks.
-             */
-            score: number;
-            /**
-             * Similarity
-             * @description Cosine similarity; null for a full-text-only hit.
-             */
-            similarity: number | null;
-            /** Start */
-            start: number;
-            /** Text */
-            text: string;
-        };
         /** DocumentInfo */
         DocumentInfo: {
             /** Chunks */
@@ -2127,108 +2311,6 @@ export interface components {
             /** Documents */
             documents: components["schemas"]["DocumentInfo"][];
         };
-        /** DocumentSearchRequest */
-        DocumentSearchRequest: {
-            /** Document Ids */
-            document_ids?: string[] | null;
-            /**
-             * Limit
-             * @default 5
-             */
-            limit: number;
-            /** Query */
-            query: string;
-            /**
-             * Threshold
-             * @description Cosine floor for vector-only hits.
-             */
-            threshold?: number | null;
-        };
-        /** DocumentSearchResponse */
-        DocumentSearchResponse: {
-            /** Count */
-            count: number;
-            /** Results */
-            results: components["schemas"]["DocumentHit"][];
-        };
-        /** EdgeData */
-        EdgeData: {
-            /** Id */
-            id: string;
-            /** Source */
-            source: string;
-            /** Target */
-            target: string;
-            /** Type */
-            type: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** EmergencyStopped */
-        EmergencyStopped: {
-            /** Cancelled */
-            cancelled: number;
-            /** Paused */
-            paused: boolean;
-            /** Purged */
-            purged: number;
-            /**
-             * Status
-             * @default stopped
-             * @constant
-             */
-            status: "stopped";
-        };
-        /** EntryDeleted */
-        EntryDeleted: {
-            /** Deleted */
-            deleted: number;
-            /** Id */
-            id: string;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** EntryList */
-        EntryList: {
-            /** Count */
-            count: number;
-            /** Entries */
-            entries: components["schemas"]["MemoryEntry"][];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** ErrorDetail */
-        ErrorDetail: {
-            /**
-             * Code
-             * @description Stable, machine-readable (e.g. `validation_error`, `not_found`).
-             */
-            code: string;
-            /**
-             * Details
-             * @description Structured context, when there is any.
-             */
-            details?: unknown;
-            /**
-             * Message
-             * @description A sentence a person understands.
-             */
-            message: string;
-            /**
-             * Retryable
-             * @description True when the same request may succeed later (a Retry-After header, when there is one, says when).
-             * @default false
-             */
-            retryable: boolean;
-        };
         /** ErrorInfo */
         ErrorInfo: {
             /** Code */
@@ -2239,22 +2321,6 @@ export interface components {
             retryable?: boolean | null;
             /** Stage */
             stage?: string | null;
-        };
-        /**
-         * ErrorResponse
-         * @description The one error envelope of every route (some refusals add top-level keys of the reference).
-         */
-        ErrorResponse: {
-            error: components["schemas"]["ErrorDetail"];
-        };
-        /** EventMetrics */
-        EventMetrics: {
-            /** Last Gseq */
-            last_gseq: number;
-            /** Subscribers */
-            subscribers: number;
-            /** Write Errors */
-            write_errors: number;
         };
         /** ExtraContext */
         ExtraContext: {
@@ -2267,12 +2333,37 @@ export interface components {
             /** Paths */
             paths?: string[];
         };
-        /** FeedbackCounts */
-        FeedbackCounts: {
-            /** Down */
-            down: number;
-            /** Up */
-            up: number;
+        /** FeedbackEntry */
+        FeedbackEntry: {
+            /** Comment */
+            comment: string | null;
+            /** Intent */
+            intent: string | null;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Rating
+             * @description `up` or `down`.
+             */
+            rating: string;
+            /** Result */
+            result: string | null;
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description UTC, ISO 8601 with a `Z` suffix.
+             */
+            timestamp: string;
+            /** Tool Required */
+            tool_required?: boolean | null;
+        };
+        /** FeedbackLog */
+        FeedbackLog: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["FeedbackEntry"][];
         };
         /** FeedbackRequest */
         FeedbackRequest: {
@@ -2289,79 +2380,252 @@ export interface components {
             /** Task Id */
             task_id: string;
         };
-        /** GraphEdge */
-        GraphEdge: {
-            data: components["schemas"]["EdgeData"];
-        };
-        /** GraphElements */
-        GraphElements: {
-            /** Edges */
-            edges: components["schemas"]["GraphEdge"][];
-            /** Nodes */
-            nodes: components["schemas"]["GraphNode"][];
-        };
-        /** GraphNode */
-        GraphNode: {
-            data: components["schemas"]["NodeData"];
-        };
-        /** GraphStats */
-        GraphStats: {
-            /** Edge Types */
-            edge_types: {
-                [key: string]: number;
-            };
-            /** Edges */
-            edges: number;
-            /**
-             * Memory
-             * @description The memory service's state (ready, loading...).
-             */
-            memory?: string | null;
-            /** Node Types */
-            node_types: {
-                [key: string]: number;
-            };
-            /** Nodes */
-            nodes: number;
-            /** Source */
-            source?: string | null;
-            /** Total Edges */
-            total_edges: number;
-            /** Total Nodes */
-            total_nodes: number;
-            /** Truncated */
-            truncated: boolean;
-            /** View */
-            view: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** GraphSummary */
-        GraphSummary: {
-            code: components["schemas"]["CodeScan"];
-            /** Edges */
-            edges: number;
-            memory: components["schemas"]["MemoryDescription"];
-            /** Nodes */
-            nodes: number;
+        /** FeedbackSaved */
+        FeedbackSaved: {
+            /** Feedback Saved */
+            feedback_saved: boolean;
+            /** Follow Up Task Id */
+            follow_up_task_id: string | null;
+            /** Lesson Id */
+            lesson_id: string;
+            /** Rating */
+            rating: string;
             /**
              * Status
              * @default success
-             * @constant
              */
-            status: "success";
+            status: string;
+            /** Task Id */
+            task_id: string;
+        };
+        /** FirstToken */
+        FirstToken: {
+            /** At */
+            at: string;
+            /** Elapsed Ms */
+            elapsed_ms: number | null;
+            /** Preview */
+            preview: string;
+        };
+        /** FlowStep */
+        FlowStep: {
+            /** Action */
+            action: string;
+            /** Component */
+            component: string;
+            /**
+             * Details
+             * @description Plain text, or a JSON object encoded as a string; null when the step has none.
+             */
+            details: string | null;
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /** Is Decision Gate */
+            is_decision_gate: boolean;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @description `ok`, or `error` for a failed step.
+             */
+            status: string;
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** FlowTrace */
+        FlowTrace: {
+            /**
+             * Adapter Applied
+             * @default false
+             */
+            adapter_applied: boolean;
+            /** Adapter Id */
+            adapter_id?: string | null;
+            /** Agent */
+            agent: string | null;
+            /** Context Used */
+            context_used: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Decision Gates */
+            decision_gates: components["schemas"]["FlowStep"][];
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Retryable */
+            error_retryable: boolean | null;
+            /** Error Stage */
+            error_stage: string | null;
+            feedback?: components["schemas"]["FeedbackEntry"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Forced Intent */
+            forced_intent: string | null;
+            /** Forced Provider */
+            forced_provider: string | null;
+            /** Forced Tool */
+            forced_tool: string | null;
+            /** Intent */
+            intent: string | null;
+            /** Llm Config Hash */
+            llm_config_hash?: string | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Runtime */
+            llm_runtime: {
+                [key: string]: unknown;
+            } | null;
+            /** Llm Runtime Id */
+            llm_runtime_id?: string | null;
+            /** Llm Steps */
+            llm_steps: components["schemas"]["FlowStep"][];
+            /**
+             * Mermaid
+             * @description A Mermaid flowchart of the decision steps.
+             */
+            mermaid: string;
+            /**
+             * Mermaid Diagram
+             * @description The same diagram, under the original's field name.
+             */
+            mermaid_diagram: string;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Request Id
+             * @description The task id.
+             */
+            request_id: string;
+            /** Result */
+            result: string | null;
+            /** Routing Decision */
+            routing_decision: {
+                [key: string]: unknown;
+            } | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
+            /** Steps */
+            steps: components["schemas"]["FlowStep"][];
+            streaming: components["schemas"]["Streaming"];
+            /** Task Id */
+            task_id: string;
+        };
+        /** GitStatus */
+        GitStatus: {
+            /**
+             * Ahead Count
+             * @default 0
+             */
+            ahead_count: number;
+            /**
+             * Behind Count
+             * @default 0
+             */
+            behind_count: number;
+            /**
+             * Branch
+             * @default
+             */
+            branch: string;
+            /**
+             * Code
+             * @description A stable code for `message`.
+             */
+            code?: string | null;
+            /**
+             * Compare Branch
+             * @default main
+             */
+            compare_branch: string;
+            /**
+             * Compare Ref
+             * @default origin/main
+             */
+            compare_ref: string;
+            /**
+             * Compare Status
+             * @description ahead, behind, diverged, equal, no_remote, no_remote_main or no_local_main.
+             */
+            compare_status?: string | null;
+            /**
+             * Has Changes
+             * @default false
+             */
+            has_changes: boolean;
+            /** Is Git Repo */
+            is_git_repo: boolean;
+            /**
+             * Message
+             * @description Why there is no status (error form only).
+             */
+            message?: string | null;
+            /**
+             * Modified Count
+             * @default 0
+             */
+            modified_count: number;
+            /**
+             * Status
+             * @description `success`, or `error` when the workspace is not a readable repository.
+             */
+            status: string;
+            /**
+             * Status Output
+             * @default
+             */
+            status_output: string;
             /** Workspace */
             workspace: string;
         };
-        /**
-         * GraphView
-         * @description Cytoscape `{elements: {nodes, edges}, stats}`.
-         */
-        GraphView: {
-            elements: components["schemas"]["GraphElements"];
-            stats: components["schemas"]["GraphStats"];
+        /** HiddenPrompt */
+        HiddenPrompt: {
+            /** Approved Response */
+            approved_response: string;
+            /** Intent */
+            intent: string | null;
+            /** Last Timestamp */
+            last_timestamp: string;
+            /** Prompt */
+            prompt: string;
+            /** Prompt Hash */
+            prompt_hash: string;
+            /**
+             * Score
+             * @description Up-votes for this prompt.
+             */
+            score: number;
         };
-        HTTPValidationError: components["schemas"]["ErrorResponse"];
+        /** HiddenPrompts */
+        HiddenPrompts: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["HiddenPrompt"][];
+        };
+        HTTPValidationError: {
+            error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            };
+        };
         /** IngestRequest */
         IngestRequest: {
             /**
@@ -2385,67 +2649,10 @@ export interface components {
             /** Topic */
             topic?: string | null;
         };
-        /** IngestResponse */
-        IngestResponse: {
-            /** Chunks Count */
-            chunks_count: number;
-            /** Deduplicated */
-            deduplicated: number;
-            /**
-             * Ids
-             * @description The ids of the text's chunks, in order (known ones included).
-             */
-            ids: string[];
-            /** Message */
-            message: string;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** IngestResult */
-        IngestResult: {
-            /** Chunks Count */
-            chunks_count: number;
-            /** Deduplicated */
-            deduplicated: number;
-            /**
-             * Ids
-             * @description The ids of the text's chunks, in order (known ones included).
-             */
-            ids: string[];
-        };
         /** InstallRequest */
         InstallRequest: {
             /** Name */
             name: string;
-        };
-        /** InstallStarted */
-        InstallStarted: {
-            /** Name */
-            name: string;
-            /**
-             * Operation Id
-             * @description Carried by every MODEL_INSTALL_PROGRESS event of this pull.
-             */
-            operation_id: string;
-            /**
-             * Provider
-             * @constant
-             */
-            provider: "ollama";
-            /**
-             * Status
-             * @constant
-             */
-            status: "started";
-            /**
-             * Success
-             * @default true
-             */
-            success: boolean;
         };
         /** InvokeRequest */
         InvokeRequest: {
@@ -2478,30 +2685,6 @@ export interface components {
              */
             truncated: boolean;
         };
-        /** ItemAnswer */
-        ItemAnswer: {
-            item: components["schemas"]["RoadmapItem"];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** ItemDeleted */
-        ItemDeleted: {
-            /**
-             * Deleted
-             * @description Items deleted: the item and everything under it.
-             */
-            deleted: number;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
         /** ItemUpdate */
         ItemUpdate: {
             /** Description */
@@ -2513,229 +2696,114 @@ export interface components {
             /** Title */
             title?: string | null;
         };
-        /** KnowledgeEntries */
-        KnowledgeEntries: {
-            /** Count */
-            count: number;
+        /** LearningEntry */
+        LearningEntry: {
             /**
-             * Entries
-             * @description Newest first.
+             * Error
+             * @description The failure, or "" for a success.
              */
-            entries: components["schemas"]["KnowledgeEntry"][];
+            error: string;
             /**
-             * Status
-             * @default success
-             * @constant
+             * Fast Path Hint
+             * @default
              */
-            status: "success";
-        };
-        /** KnowledgeEntry */
-        KnowledgeEntry: {
-            /** Confidence */
-            confidence?: number | null;
-            /** Content */
-            content: string;
-            /** Created At */
-            created_at: string;
-            /** Entry Id */
-            entry_id: string;
-            /** Entry Type */
-            entry_type: string;
+            fast_path_hint: string;
+            /** Intent */
+            intent: string | null;
             /**
-             * Metadata
-             * @description `title`, and for lessons `success`.
+             * Need
+             * @description The prompt (at most 1,200 characters).
              */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** Quality Score */
-            quality_score?: number | null;
-            /**
-             * Request Id
-             * @description The task's id, as `POST /api/v1/tasks` answered it.
-             */
-            request_id: string | null;
-            /**
-             * Scope
-             * @enum {string}
-             */
-            scope: "session" | "global" | "task";
-            /** Session Id */
-            session_id: string | null;
-            /**
-             * Source
-             * @enum {string}
-             */
-            source: "session" | "lesson" | "vector" | "graph" | "training" | "external";
-            source_meta: components["schemas"]["SourceMeta"];
-            /** Summary */
-            summary: string | null;
-            /** Tags */
-            tags: string[];
-            /** Task Id */
-            task_id: string | null;
-            /** Ttl At */
-            ttl_at?: string | null;
-            /** Updated At */
-            updated_at: string;
-            /**
-             * Version
-             * @default v1
-             * @constant
-             */
-            version: "v1";
-        };
-        /** Kpis */
-        Kpis: {
-            /** Completion Rate */
-            completion_rate: number;
-            /** Milestones Completed */
-            milestones_completed: number;
-            /** Milestones Total */
-            milestones_total: number;
-            /** Tasks Blocked */
-            tasks_blocked: number;
-            /** Tasks Completed */
-            tasks_completed: number;
-            /** Tasks In Progress */
-            tasks_in_progress: number;
-            /** Tasks Total */
-            tasks_total: number;
-        };
-        /** Latency */
-        Latency: {
-            /**
-             * Duration Avg Ms
-             * @description Average of the last 1000 finished tasks.
-             */
-            duration_avg_ms: number | null;
-            /** First Token Avg Ms */
-            first_token_avg_ms: number | null;
-        };
-        /** Lesson */
-        Lesson: {
-            /** Action */
-            action: string;
-            /**
-             * Created At
-             * @description Unix time (seconds).
-             */
-            created_at: number;
-            feedback: components["schemas"]["LessonFeedback"] | null;
-            /** Id */
-            id: string;
-            /** Lesson Id */
-            lesson_id: string;
-            /** Result */
-            result: string;
-            /** Score */
-            score?: number | null;
-            /** Session Id */
-            session_id: string | null;
-            /** Situation */
-            situation: string;
+            need: string;
+            /** Outcome */
+            outcome: string;
             /** Success */
             success: boolean;
             /** Tags */
             tags: string[];
             /** Task Id */
-            task_id: string | null;
+            task_id: string;
+            /**
+             * Timestamp
+             * @description Local time, ISO 8601 without an offset (as the original).
+             */
+            timestamp: string;
+            /**
+             * Tool Required
+             * @default false
+             */
+            tool_required: boolean;
         };
-        /** LessonFeedback */
-        LessonFeedback: {
-            /** At */
-            at: number | null;
-            /** Comment */
-            comment: string;
-            /** Rating */
-            rating: string;
-        };
-        /** LessonList */
-        LessonList: {
+        /** LearningLog */
+        LearningLog: {
             /** Count */
             count: number;
-            /** Lessons */
-            lessons: components["schemas"]["Lesson"][];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            /** Total */
-            total: number;
+            /** Items */
+            items: components["schemas"]["LearningEntry"][];
         };
-        /**
-         * LessonStats
-         * @description Ours (`total`, `tags`, epoch `newest`/`oldest`) and the reference client's names
-         *     (`total_lessons`, `unique_tags`, `tag_distribution`, ISO `newest_lesson`/`oldest_lesson`).
-         */
-        LessonStats: {
-            /** Failed */
-            failed: number;
-            feedback: components["schemas"]["FeedbackCounts"];
-            /** Newest */
-            newest: number | null;
-            /** Newest Lesson */
-            newest_lesson: string | null;
-            /** Oldest */
-            oldest: number | null;
-            /** Oldest Lesson */
-            oldest_lesson: string | null;
-            /** Success */
-            success: number;
-            /** Tag Distribution */
-            tag_distribution: {
-                [key: string]: number;
+        /** Liveness */
+        Liveness: {
+            /** Component */
+            component: string;
+            /** Status */
+            status: string;
+        };
+        /** LlmServer */
+        LlmServer: {
+            /** Capabilities */
+            capabilities: {
+                [key: string]: unknown;
             };
-            /**
-             * Tags
-             * @description The 50 most used tags and their counts.
-             */
-            tags: {
-                [key: string]: number;
-            };
-            /** Total */
-            total: number;
-            /** Total Lessons */
-            total_lessons: number;
-            /** Unique Tags */
-            unique_tags: number;
-            /** With Feedback */
-            with_feedback: number;
-        };
-        /** LessonStatsResponse */
-        LessonStatsResponse: {
-            stats: components["schemas"]["LessonStats"];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** LevelView */
-        LevelView: {
-            /** Color */
-            color: string;
             /** Description */
             description: string;
+            /** Display Name */
+            display_name: string;
+            /** Endpoint */
+            endpoint: string;
+            /** Error Message */
+            error_message: string | null;
+            /** Health Url */
+            health_url: string | null;
+            /** Last Check */
+            last_check: string | null;
+            /** Latency Ms */
+            latency_ms: number | null;
             /**
-             * Id
-             * @enum {integer}
+             * Managed
+             * @description Whether Venom runs this server itself (only the in-process embedded model).
              */
-            id: 0 | 10 | 20 | 30 | 40;
+            managed: boolean;
             /** Name */
             name: string;
-            /** Permissions */
-            permissions: {
-                [key: string]: boolean;
-            };
+            /** Provider */
+            provider: string;
+            /**
+             * Status
+             * @description online, offline, degraded, unknown, or inactive for every server but the active one.
+             */
+            status: string;
+            supports: components["schemas"]["LlmServerSupports"];
         };
-        /** LlmMetrics */
-        LlmMetrics: {
-            /** First Token Avg Ms */
-            first_token_avg_ms: number | null;
+        /** LlmServerList */
+        LlmServerList: {
+            /** Count */
+            count: number;
+            /** Servers */
+            servers: components["schemas"]["LlmServer"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** LlmServerSupports */
+        LlmServerSupports: {
+            /** Restart */
+            restart: boolean;
+            /** Start */
+            start: boolean;
+            /** Stop */
+            stop: boolean;
         };
         /** McpConfig */
         McpConfig: {
@@ -2830,266 +2898,77 @@ export interface components {
             /** Servers */
             servers: components["schemas"]["McpServerStatus"][];
         };
-        /** MemoryDescription */
-        MemoryDescription: {
-            /** Dim */
-            dim: number;
-            /** Error */
-            error?: string | null;
-            /** Model */
-            model: string;
-            /** Status */
-            status: string;
-        } & {
-            [key: string]: unknown;
-        };
-        /** MemoryEntry */
-        MemoryEntry: {
-            /**
-             * Created At
-             * @description Unix time (seconds).
-             */
-            created_at: number;
-            /** Id */
-            id: string;
-            /** Pinned */
-            pinned: boolean;
-            /** Session Id */
-            session_id: string | null;
-            /** Source */
-            source: string | null;
-            /** Task Id */
-            task_id: string | null;
-            /** Text */
-            text: string;
-            /** Topic */
-            topic: string | null;
-            /** Type */
-            type: string;
-        };
-        /** MemoryHit */
-        MemoryHit: {
-            /**
-             * Created At
-             * @description Unix time (seconds).
-             */
-            created_at: number;
-            /** Id */
-            id: string;
-            /**
-             * Matched
-             * @description Hybrid search only.
-             */
-            matched?: ("vector" | "text")[] | null;
-            /** Pinned */
-            pinned: boolean;
-            /**
-             * Rrf
-             * @description Hybrid search only: the reciprocal-rank fusion score.
-             */
-            rrf?: number | null;
-            /**
-             * Score
-             * @description Cosine similarity (0 for a full-text-only hybrid hit).
-             */
-            score: number;
-            /** Session Id */
-            session_id: string | null;
-            /** Source */
-            source: string | null;
-            /** Task Id */
-            task_id: string | null;
-            /** Text */
-            text: string;
-            /** Topic */
-            topic: string | null;
-            /** Type */
-            type: string;
-        };
-        /** MemorySearchRequest */
-        MemorySearchRequest: {
-            /**
-             * Hybrid
-             * @description Fuse vector and full-text (BM25) hits.
-             * @default false
-             */
-            hybrid: boolean;
-            /**
-             * Limit
-             * @default 3
-             */
-            limit: number;
-            /** Memory Type */
-            memory_type?: ("fact" | "summary" | "note" | "preference" | "document" | "conversation") | null;
-            /** Min Score */
-            min_score?: number | null;
-            /**
-             * Pinned Only
-             * @default false
-             */
-            pinned_only: boolean;
-            /** Query */
-            query: string;
-            /** Session Id */
-            session_id?: string | null;
-            /** Topic */
-            topic?: string | null;
-        };
-        /** MemorySearchResponse */
-        MemorySearchResponse: {
-            /** Count */
-            count: number;
-            /**
-             * Mode
-             * @enum {string}
-             */
-            mode: "hybrid" | "vector";
-            /** Query */
-            query: string;
-            /** Results */
-            results: components["schemas"]["MemoryHit"][];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** Metrics */
-        Metrics: {
-            events: components["schemas"]["EventMetrics"];
-            /** @description Thumbs up/down on lessons; null while memory is not loaded. */
-            feedback?: components["schemas"]["FeedbackCounts"] | null;
-            latency: components["schemas"]["Latency"];
-            llm: components["schemas"]["LlmMetrics"];
-            queue: components["schemas"]["QueueStatus"];
-            tasks: components["schemas"]["TaskCounts"];
-            /** Uptime Seconds */
-            uptime_seconds: number;
-        };
-        /** ModelBreakdown */
-        ModelBreakdown: {
-            /** Cost Usd */
-            cost_usd: number;
-            /** Model */
-            model: string;
-            /** Tokens */
-            tokens: number;
-        };
-        /** ModelEntry */
-        ModelEntry: {
-            /** Active */
-            active: boolean;
-            /**
-             * Chat Compatible
-             * @default true
-             */
-            chat_compatible: boolean;
-            /**
-             * Configured
-             * @description The runtime's configured model.
-             */
-            configured: boolean;
-            /** Details */
-            details: {
+        /** ModelAudit */
+        ModelAudit: {
+            /** Issues */
+            issues?: {
                 [key: string]: unknown;
-            };
-            /** Name */
-            name: string;
-            /** Provider */
-            provider: string;
-            /** Size Bytes */
-            size_bytes: number | null;
+            }[];
             /**
-             * Size Gb
-             * @description `size_bytes` in GiB, for the reference client.
-             */
-            size_gb: number | null;
-            /**
-             * Source
-             * @description The runtime that serves it (the reference's field name).
-             */
-            source: string;
-        };
-        /** ModelList */
-        ModelList: {
-            active: components["schemas"]["ActiveRuntime"];
-            configured_models: components["schemas"]["ConfiguredModels"];
-            /** Count */
-            count: number;
-            /** Models */
-            models: components["schemas"]["ModelEntry"][];
-            /** Providers */
-            providers: components["schemas"]["ProviderRow"][];
-            /**
-             * Success
-             * @default true
-             */
-            success: boolean;
-        };
-        /**
-         * ModelsUsage
-         * @description `/api/v1/models/usage`: the token sums plus the machine's resource figures the reference's
-         *     resource bar reads (there is no GPU accounting: its fields are null or 0).
-         */
-        ModelsUsage: {
-            /** Calls */
-            calls: number;
-            /** Completion Tokens */
-            completion_tokens: number;
-            /** Cost Usd */
-            cost_usd: number | null;
-            /** Cpu Usage Percent */
-            cpu_usage_percent: number;
-            /**
-             * Currency
-             * @default USD
-             */
-            currency: string;
-            /** Disk System Mount */
-            disk_system_mount: string | null;
-            /** Disk System Total Gb */
-            disk_system_total_gb: number | null;
-            /** Disk System Usage Percent */
-            disk_system_usage_percent: number | null;
-            /** Disk System Used Gb */
-            disk_system_used_gb: number | null;
-            /** Gpu Usage Percent */
-            gpu_usage_percent?: number | null;
-            /** Memory Total Gb */
-            memory_total_gb: number;
-            /** Memory Usage Percent */
-            memory_usage_percent: number;
-            /** Memory Used Gb */
-            memory_used_gb: number;
-            /** Models */
-            models: components["schemas"]["ModelUsage"][];
-            /** Models Count */
-            models_count: number;
-            /** Prompt Tokens */
-            prompt_tokens: number;
-            /** Since */
-            since: string | null;
-            /**
-             * Source
-             * @default event_log
-             */
-            source: string;
-            /** Total Tokens */
-            total_tokens: number;
-            /** Vram Total Mb */
-            vram_total_mb?: number | null;
-            /**
-             * Vram Usage Mb
+             * Issues Count
              * @default 0
              */
-            vram_usage_mb: number;
-            /** Vram Usage Percent */
-            vram_usage_percent?: number | null;
+            issues_count: number;
         };
-        /** ModelSwitched */
-        ModelSwitched: {
-            active: components["schemas"]["ActiveRuntime"];
+        /** ModelCatalog */
+        ModelCatalog: {
+            /** All Models */
+            all_models: components["schemas"]["RuntimeModel"][];
+            /** Chat Models */
+            chat_models: components["schemas"]["RuntimeModel"][];
+            /** Coding Models */
+            coding_models: components["schemas"]["RuntimeModel"][];
+            /** Inference Only Artifacts */
+            inference_only_artifacts?: components["schemas"]["RuntimeModel"][];
+            /** Runtime Servable Models */
+            runtime_servable_models: components["schemas"]["RuntimeModel"][];
+            /** Trainable Base Models */
+            trainable_base_models?: {
+                [key: string]: unknown;
+            }[];
+            /** Trainable Models */
+            trainable_models?: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** ModelOperation */
+        ModelOperation: {
+            /** Completed At */
+            completed_at: string | null;
+            /** Error */
+            error: string | null;
+            /** Message */
+            message: string;
+            /** Model Name */
+            model_name: string;
+            /** Operation Id */
+            operation_id: string;
+            /**
+             * Operation Type
+             * @description `install` (Venom installs models with an Ollama pull).
+             */
+            operation_type: string;
+            /** Progress */
+            progress: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Started At
+             * @description Local time, ISO 8601 without an offset (as the original).
+             */
+            started_at: string;
+            /**
+             * Status
+             * @description pending, in_progress, completed or failed.
+             */
+            status: string;
+        };
+        /** ModelOperations */
+        ModelOperations: {
+            /** Count */
+            count: number;
+            /** Operations */
+            operations: components["schemas"]["ModelOperation"][];
             /**
              * Success
              * @default true
@@ -3136,17 +3015,6 @@ export interface components {
             /** Title */
             title: string;
         };
-        /** NodeData */
-        NodeData: {
-            /** Id */
-            id: string;
-            /** Label */
-            label?: string | null;
-            /** Type */
-            type: string;
-        } & {
-            [key: string]: unknown;
-        };
         /** PinRequest */
         PinRequest: {
             /**
@@ -3154,19 +3022,6 @@ export interface components {
              * @default true
              */
             pinned: boolean;
-        };
-        /** PinResponse */
-        PinResponse: {
-            /** Id */
-            id: string;
-            /** Pinned */
-            pinned: boolean;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
         };
         /** ProbedServer */
         ProbedServer: {
@@ -3221,100 +3076,11 @@ export interface components {
             /** Timeout Seconds */
             timeout_seconds: number;
         };
-        /** ProviderRow */
-        ProviderRow: {
-            /** Error */
-            error: string | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "local" | "cloud";
-            /** Label */
-            label: string;
-            /** Model */
-            model: string | null;
-            /** Model Count */
-            model_count: number;
-            /** Provider */
-            provider: string;
-            /** Status */
-            status: string;
-        };
-        /** PruneResult */
-        PruneResult: {
-            /** Deleted */
-            deleted: number;
-            /** Remaining */
-            remaining: number;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** QueuePurged */
-        QueuePurged: {
-            /** Active */
-            active: number;
-            /**
-             * Limit
-             * @description Tasks that may run at once (MAX_CONCURRENT_TASKS).
-             */
-            limit: number;
-            /** Paused */
-            paused: boolean;
-            /** Pending */
-            pending: number;
-            /** Processing */
-            processing: number;
-            /** Removed */
-            removed: number;
-            /**
-             * Status
-             * @default purged
-             * @constant
-             */
-            status: "purged";
-            /** Task Ids */
-            task_ids: string[];
-        };
-        /** QueueResumed */
-        QueueResumed: {
-            /** Active */
-            active: number;
-            /**
-             * Limit
-             * @description Tasks that may run at once (MAX_CONCURRENT_TASKS).
-             */
-            limit: number;
-            /** Paused */
-            paused: boolean;
-            /** Pending */
-            pending: number;
-            /**
-             * Pending Tasks
-             * @description Tasks that were waiting when the queue resumed.
-             */
-            pending_tasks: number;
-            /** Processing */
-            processing: number;
-            /**
-             * Status
-             * @default resumed
-             * @constant
-             */
-            status: "resumed";
-        };
         /** QueueStatus */
         QueueStatus: {
             /** Active */
             active: number;
-            /**
-             * Limit
-             * @description Tasks that may run at once (MAX_CONCURRENT_TASKS).
-             */
+            /** Limit */
             limit: number;
             /** Paused */
             paused: boolean;
@@ -3322,146 +3088,583 @@ export interface components {
             pending: number;
             /** Processing */
             processing: number;
+        };
+        /** RequestDetail */
+        RequestDetail: {
+            /**
+             * Adapter Applied
+             * @default false
+             */
+            adapter_applied: boolean;
+            /** Adapter Id */
+            adapter_id?: string | null;
+            /** Context */
+            context: {
+                [key: string]: unknown;
+            };
+            /** Context Preview */
+            context_preview?: {
+                [key: string]: unknown;
+            } | null;
+            /** Context Used */
+            context_used: {
+                [key: string]: unknown;
+            };
+            /** Created At */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Retryable */
+            error_retryable: boolean | null;
+            /** Error Stage */
+            error_stage: string | null;
+            feedback?: components["schemas"]["FeedbackEntry"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            first_token: components["schemas"]["FirstToken"] | null;
+            /** Forced Intent */
+            forced_intent: string | null;
+            /** Forced Provider */
+            forced_provider: string | null;
+            /** Forced Tool */
+            forced_tool: string | null;
+            /** Generation Params */
+            generation_params: {
+                [key: string]: unknown;
+            } | null;
+            /** Intent */
+            intent: string | null;
+            /** Llm Config Hash */
+            llm_config_hash?: string | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Runtime */
+            llm_runtime: {
+                [key: string]: unknown;
+            } | null;
+            /** Llm Runtime Id */
+            llm_runtime_id?: string | null;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Request Id
+             * @description The task id.
+             */
+            request_id: string;
+            /** Result */
+            result: string | null;
+            /** Routing Decision */
+            routing_decision: {
+                [key: string]: unknown;
+            } | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
+            /** Steps */
+            steps: components["schemas"]["TraceStep"][];
+            streaming: components["schemas"]["Streaming"];
+        };
+        /** RequestSummary */
+        RequestSummary: {
+            /**
+             * Adapter Applied
+             * @default false
+             */
+            adapter_applied: boolean;
+            /** Adapter Id */
+            adapter_id?: string | null;
+            /** Created At */
+            created_at: string;
+            /** Duration Seconds */
+            duration_seconds: number | null;
+            /** Error Class */
+            error_class?: string | null;
+            /** Error Code */
+            error_code: string | null;
+            /** Error Details */
+            error_details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Error Message */
+            error_message: string | null;
+            /** Error Retryable */
+            error_retryable: boolean | null;
+            /** Error Stage */
+            error_stage: string | null;
+            feedback?: components["schemas"]["FeedbackEntry"] | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Forced Intent */
+            forced_intent: string | null;
+            /** Forced Provider */
+            forced_provider: string | null;
+            /** Forced Tool */
+            forced_tool: string | null;
+            /** Intent */
+            intent: string | null;
+            /** Llm Config Hash */
+            llm_config_hash?: string | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Runtime Id */
+            llm_runtime_id?: string | null;
+            /** Prompt */
+            prompt: string;
+            /**
+             * Request Id
+             * @description The task id.
+             */
+            request_id: string;
+            /** Result */
+            result: string | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Status */
+            status: string;
         };
         /** RestoreRequest */
         RestoreRequest: {
             /** Backup Filename */
             backup_filename: string;
         };
-        /** Roadmap */
-        Roadmap: {
-            kpis: components["schemas"]["Kpis"];
-            /** Milestones */
-            milestones: components["schemas"]["RoadmapItem"][];
-            /**
-             * Report
-             * @description The markdown progress report.
-             */
-            report: string;
+        /** RuntimeChange */
+        RuntimeChange: {
+            /** Action */
+            action: string;
+            /** Message */
+            message: string;
+            /** Service */
+            service: string;
+            /** Success */
+            success: boolean;
+            /** Timestamp */
+            timestamp: string;
+        };
+        /** RuntimeHistory */
+        RuntimeHistory: {
+            /** Count */
+            count: number;
+            /** History */
+            history: components["schemas"]["RuntimeChange"][];
             /**
              * Status
              * @default success
-             * @constant
              */
-            status: "success";
-            vision: components["schemas"]["Vision"] | null;
+            status: string;
         };
-        /** RoadmapItem */
-        RoadmapItem: {
-            /** Description */
-            description: string;
+        /** RuntimeModel */
+        RuntimeModel: {
+            /** Active */
+            active: boolean;
+            /** Canonical Model Id */
+            canonical_model_id?: string | null;
+            /**
+             * Chat Compatible
+             * @default true
+             */
+            chat_compatible: boolean;
+            /** Feedback Loop Tier */
+            feedback_loop_tier?: string | null;
             /** Id */
             id: string;
-            /** Priority */
-            priority: number;
             /**
-             * Progress
-             * @description Percent done.
+             * Is Adapter Artifact
+             * @default false
              */
-            progress: number;
+            is_adapter_artifact: boolean;
             /**
-             * Status
-             * @enum {string}
+             * Model Kind
+             * @default base_model
              */
-            status: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "BLOCKED" | "CANCELLED";
+            model_kind: string;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /** Runtime Id */
+            runtime_id: string;
+            /** Size Bytes */
+            size_bytes?: number | null;
             /**
-             * Task Id
-             * @description Tasks only: the queued task it follows.
+             * Source Type
+             * @description `local-runtime` or `cloud-api`.
              */
-            task_id?: string | null;
-            /**
-             * Tasks
-             * @description Milestones only.
-             */
-            tasks?: components["schemas"]["RoadmapItem"][] | null;
-            /** Title */
-            title: string;
+            source_type: string;
         };
-        /** RoadmapReport */
-        RoadmapReport: {
-            kpis: components["schemas"]["Kpis"];
-            /** Report */
-            report: string;
+        /** RuntimeOption */
+        RuntimeOption: {
+            /** Active */
+            active: boolean;
             /**
-             * Status
-             * @default success
-             * @constant
+             * Adapter Deploy Mode
+             * @default none
              */
-            status: "success";
+            adapter_deploy_mode: string;
+            /**
+             * Adapter Deploy Supported
+             * @default false
+             */
+            adapter_deploy_supported: boolean;
+            /**
+             * Available
+             * @description May be used now (cloud also needs paid mode and the AI mode).
+             */
+            available: boolean;
+            /**
+             * Configured
+             * @description Local: allowed by the runtime profile. Cloud: its API key is set.
+             */
+            configured: boolean;
+            /** Endpoint */
+            endpoint: string;
+            /** Error */
+            error: string | null;
+            /**
+             * Kind
+             * @description `local` or `cloud`.
+             */
+            kind: string;
+            /** Label */
+            label: string;
+            /** Model */
+            model: string;
+            /** Models */
+            models: components["schemas"]["RuntimeModel"][];
+            /** Provider */
+            provider: string;
+            /** Reason */
+            reason: string | null;
+            /**
+             * Runtime Id
+             * @description The runtime's name (the same as `provider`).
+             */
+            runtime_id: string;
+            /**
+             * Source Type
+             * @description `local-runtime` or `cloud-api`.
+             */
+            source_type: string;
+            /** Status */
+            status: string;
+            /**
+             * Supports Adapter Import Gguf
+             * @default false
+             */
+            supports_adapter_import_gguf: boolean;
+            /**
+             * Supports Adapter Import Safetensors
+             * @default false
+             */
+            supports_adapter_import_safetensors: boolean;
+            /**
+             * Supports Adapter Runtime Apply
+             * @default false
+             */
+            supports_adapter_runtime_apply: boolean;
+            /**
+             * Supports Native Training
+             * @default false
+             */
+            supports_native_training: boolean;
         };
-        /** RuntimeConfigView */
-        RuntimeConfigView: {
+        /** RuntimeOptions */
+        RuntimeOptions: {
+            active: components["schemas"]["ActiveRuntimeRef"];
             /**
-             * Config
-             * @description Every setting as text (secrets masked): booleans `true`/`false`, unset values empty, lists and objects as JSON. The reference client's form.
+             * Active Runtime
+             * @description The full runtime record a plain request uses now.
              */
-            config: {
-                [key: string]: string;
-            };
-            /** Config Sources */
-            config_sources: {
-                [key: string]: "env" | "env_file" | "default";
-            };
-            /** Env File */
-            env_file: string;
-            /**
-             * Pending
-             * @description Saved values that apply at the next start (secrets masked).
-             */
-            pending: {
+            active_runtime: {
                 [key: string]: unknown;
             };
-            /**
-             * Pending Error
-             * @description Why the saved env file would not start, if it would not.
-             */
-            pending_error: string | null;
-            /** Restart Required */
-            restart_required: boolean;
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            /**
-             * Values
-             * @description The same settings with their JSON types (secrets masked).
-             */
-            values: {
+            adapter_catalog?: components["schemas"]["AdapterCatalog"];
+            /** Ai Mode */
+            ai_mode: string;
+            /** Auto Heal */
+            auto_heal?: {
                 [key: string]: unknown;
-            };
-        };
-        /** ScanResponse */
-        ScanResponse: {
-            /** Duration Ms */
-            duration_ms?: number | null;
-            /** Edges */
-            edges: number;
-            /** Errors */
-            errors: unknown[];
-            /** Files */
-            files: number;
-            /** Node Types */
-            node_types?: {
-                [key: string]: number;
             } | null;
-            /** Nodes */
-            nodes: number;
-            /** Root */
-            root?: string | null;
-            /** Scanned */
-            scanned: boolean;
-            /** Scanned At */
-            scanned_at?: unknown;
+            /** Fallback */
+            fallback: {
+                [key: string]: unknown;
+            };
+            model_audit?: components["schemas"]["ModelAudit"];
+            model_catalog: components["schemas"]["ModelCatalog"];
+            /** Ollama */
+            ollama: {
+                [key: string]: unknown;
+            };
+            /** Paid Mode */
+            paid_mode: boolean;
+            /** Retry */
+            retry: {
+                [key: string]: unknown;
+            };
+            /** Runtime Profile */
+            runtime_profile: string;
+            /** Runtime Profiles */
+            runtime_profiles: string[];
+            /** Runtimes */
+            runtimes: components["schemas"]["RuntimeOption"][];
+            /** Selector Flow */
+            selector_flow?: string[];
             /**
              * Status
              * @default success
-             * @constant
              */
-            status: "success";
+            status: string;
+        };
+        /** RuntimeRecord */
+        RuntimeRecord: {
+            /** Config Hash */
+            config_hash: string | null;
+            /** Endpoint */
+            endpoint: string | null;
+            /** Endpoint Host */
+            endpoint_host: string | null;
+            /** Endpoint Port */
+            endpoint_port: number | null;
+            /** Label */
+            label: string | null;
+            /** Mode */
+            mode: string;
+            /** Model */
+            model: string | null;
+            /** Provider */
+            provider: string | null;
+            /** Runtime Id */
+            runtime_id: string | null;
+            /** Service Type */
+            service_type: string | null;
+            /** Status */
+            status: string;
+        };
+        /** RuntimeService */
+        RuntimeService: {
+            /**
+             * Actionable
+             * @default false
+             */
+            actionable: boolean;
+            /** Cpu Percent */
+            cpu_percent: number;
+            /** Endpoint */
+            endpoint?: string | null;
+            /** Error Message */
+            error_message?: string | null;
+            /** Last Log */
+            last_log?: string | null;
+            /** Latency Ms */
+            latency_ms?: number | null;
+            /** Memory Mb */
+            memory_mb: number;
+            /**
+             * Metrics Available
+             * @description False when cpu/memory are not measured (another process).
+             */
+            metrics_available: boolean;
+            /** Name */
+            name: string;
+            /** Pid */
+            pid: number | null;
+            /** Port */
+            port: number | null;
+            /** Runtime Version */
+            runtime_version?: string | null;
+            /** Service Type */
+            service_type: string;
+            /**
+             * Status
+             * @description running, stopped, unknown, error or degraded.
+             */
+            status: string;
+            /** Uptime Seconds */
+            uptime_seconds: number | null;
+        };
+        /** RuntimeStatus */
+        RuntimeStatus: {
+            /** Count */
+            count: number;
+            /** Services */
+            services: components["schemas"]["RuntimeService"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /**
+         * RuntimeSwitched
+         * @description `POST /llm-runtime/active`: the new runtime record, in our names and the original's.
+         */
+        RuntimeSwitched: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Provider */
+            active_provider: string;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /** Runtime Id */
+            runtime_id: string | null;
+            /** Source Type */
+            source_type: string | null;
+            /**
+             * Status
+             * @description `success` (the runtime's own state is `runtime_status`).
+             */
+            status: string;
+            /** Success */
+            success: boolean;
         } & {
             [key: string]: unknown;
+        };
+        /** SearchHit */
+        SearchHit: {
+            /** Chunk Id */
+            chunk_id: string;
+            /** Document Id */
+            document_id: string;
+            /** End */
+            end: number;
+            /** Heading Path */
+            heading_path: string[];
+            /** Matched */
+            matched: ("vector" | "text")[];
+            /** Name */
+            name: string;
+            /** Page */
+            page: number | null;
+            /**
+             * Score
+             * @description Reciprocal-rank fusion of the vector and full-text ranks.
+             */
+            score: number;
+            /**
+             * Similarity
+             * @description Cosine similarity; null for a full-text-only hit.
+             */
+            similarity: number | null;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
+        };
+        /** SearchResponse */
+        SearchResponse: {
+            /** Count */
+            count: number;
+            /** Results */
+            results: components["schemas"]["SearchHit"][];
+        };
+        /** ServerAction */
+        ServerAction: {
+            /** Action */
+            action: string;
+            /** Exit Code */
+            exit_code?: number | null;
+            /** Message */
+            message: string;
+            /** Server */
+            server: string;
+            /**
+             * Status
+             * @description `success`, or `error` when the action failed.
+             */
+            status: string;
+            /**
+             * Stderr
+             * @default
+             */
+            stderr: string;
+            /**
+             * Stdout
+             * @default
+             */
+            stdout: string;
+        };
+        /** ServerSwitched */
+        ServerSwitched: {
+            /** Active Endpoint */
+            active_endpoint: string | null;
+            /** Active Model */
+            active_model: string | null;
+            /** Active Server */
+            active_server: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /**
+             * Lifecycle State
+             * @default active
+             */
+            lifecycle_state: string;
+            /** Runtime Id */
+            runtime_id: string | null;
+            /** Start Result */
+            start_result?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+            /** Stop Results */
+            stop_results?: {
+                [key: string]: unknown;
+            };
+        };
+        /** ServiceHealth */
+        ServiceHealth: {
+            /**
+             * Detail
+             * @description One line of text (the original's clients run it through i18n, which needs a string).
+             */
+            detail?: string | null;
+            /**
+             * Details
+             * @description The same facts, structured, when there are some.
+             */
+            details?: {
+                [key: string]: unknown;
+            } | null;
+            /** Is Critical */
+            is_critical: boolean;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /** Name */
+            name: string;
+            /**
+             * Status
+             * @description online, offline, degraded (or starting/disabled for optional parts).
+             */
+            status: string;
+            /** Type */
+            type: string;
+            /** Warnings */
+            warnings?: string[];
         };
         /** SessionDeleted */
         SessionDeleted: {
@@ -3533,6 +3736,13 @@ export interface components {
              */
             updated_at: string;
         };
+        /** SetActiveServer */
+        SetActiveServer: {
+            /** Model */
+            model?: string | null;
+            /** Server Name */
+            server_name: string;
+        };
         /** SimpleStreamRequest */
         SimpleStreamRequest: {
             /** Content */
@@ -3576,48 +3786,77 @@ export interface components {
             /** Top P */
             top_p?: number | null;
         };
-        /** SourceMeta */
-        SourceMeta: {
+        /** StorageItem */
+        StorageItem: {
             /**
-             * Origin
-             * @description `lesson` for lessons; for memory, what stored it (`api`, `task`...).
+             * Kind
+             * @description project, code, models, cache, logs, data, mcp, build, deps or system.
              */
-            origin: string;
-            /** Provenance */
-            provenance: {
-                [key: string]: unknown;
-            };
-            /** Reason Code */
-            reason_code?: string | null;
+            kind: string;
+            /** Name */
+            name: string;
+            /** Path */
+            path: string;
+            /** Size Bytes */
+            size_bytes: number;
         };
-        /** StreamEntry */
-        StreamEntry: {
-            /** Action */
-            action: string;
-            /** Actor */
-            actor: string;
-            /** Api Channel */
-            api_channel: string;
-            /** Context */
-            context: string;
-            /** Details */
-            details: {
-                [key: string]: unknown;
-            };
-            /** Id */
-            id: string;
+        /** StorageReport */
+        StorageReport: {
             /**
-             * Source
-             * @constant
+             * Schema Version
+             * @default 2
              */
-            source: "admin";
+            _schema_version: number;
+            /** @description The disk that holds the data directory. */
+            disk: components["schemas"]["DiskUsage"];
+            /** @description The disk of the filesystem root. */
+            disk_root: components["schemas"]["DiskUsage"];
+            /**
+             * Items
+             * @description Largest first.
+             */
+            items: components["schemas"]["StorageItem"][];
+            /** Refreshed At */
+            refreshed_at: string;
             /**
              * Status
-             * @enum {string}
+             * @default success
              */
-            status: "success" | "warning" | "failure";
-            /** Timestamp */
-            timestamp: string;
+            status: string;
+        };
+        /** Streaming */
+        Streaming: {
+            /** Chunk Count */
+            chunk_count: number;
+            /** First Chunk Ms */
+            first_chunk_ms: number | null;
+            /** Last Emit Ms */
+            last_emit_ms?: number | null;
+        };
+        /** SwitchGate */
+        SwitchGate: {
+            /**
+             * Active Requests
+             * @default 0
+             */
+            active_requests: number;
+            /** From Runtime */
+            from_runtime?: string | null;
+            /**
+             * In Progress
+             * @default false
+             */
+            in_progress: boolean;
+            /** Reason */
+            reason?: string | null;
+            /** Source */
+            source?: string | null;
+            /** Started At Utc */
+            started_at_utc?: string | null;
+            /** Switch Id */
+            switch_id?: string | null;
+            /** To Runtime */
+            to_runtime?: string | null;
         };
         /** SwitchRequest */
         SwitchRequest: {
@@ -3631,28 +3870,53 @@ export interface components {
             /** Role */
             role?: string | null;
         };
-        /** TaskCounts */
-        TaskCounts: {
-            /** Cancelled */
-            cancelled: number;
-            /** Completed */
-            completed: number;
+        /** SystemStatus */
+        SystemStatus: {
             /**
-             * Created
-             * @description All tasks ever created.
+             * Boot Id
+             * @description 32 hex characters, stable for the life of the process; a change means the backend restarted.
              */
-            created: number;
-            /** Failed */
-            failed: number;
-            /** Pending */
-            pending: number;
-            /** Processing */
-            processing: number;
-            /**
-             * Success Rate
-             * @description Percent (0-100) of finished tasks that completed.
-             */
-            success_rate: number | null;
+            boot_id: string;
+            /** Cpu Percent */
+            cpu_percent: number;
+            /** Event Log */
+            event_log: {
+                [key: string]: unknown;
+            };
+            /** Llm Runtime */
+            llm_runtime: {
+                [key: string]: unknown;
+            };
+            /** Memory Total Mb */
+            memory_total_mb: number;
+            /** Memory Usage Mb */
+            memory_usage_mb: number;
+            /** Memory Usage Percent */
+            memory_usage_percent: number;
+            /** Process Rss Mb */
+            process_rss_mb: number;
+            /** Queue */
+            queue: {
+                [key: string]: unknown;
+            };
+            /** Status */
+            status: string;
+            /** Storage Warnings */
+            storage_warnings: string[];
+            /** System Healthy */
+            system_healthy: boolean;
+            /** Uptime Seconds */
+            uptime_seconds: number;
+            /** Vram Total Mb */
+            vram_total_mb: number | null;
+            /** Vram Usage Mb */
+            vram_usage_mb: number | null;
+            /** Vram Usage Percent */
+            vram_usage_percent: number | null;
+            /** Workspace */
+            workspace: {
+                [key: string]: unknown;
+            };
         };
         /** TaskCreated */
         TaskCreated: {
@@ -3686,27 +3950,6 @@ export interface components {
             task_id: string;
             /** User Message */
             user_message?: string | null;
-        };
-        /** TaskList */
-        TaskList: {
-            /** Count */
-            count: number;
-            /** Items */
-            items: components["schemas"]["TaskView"][];
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** TaskQueued */
-        TaskQueued: {
-            item: components["schemas"]["RoadmapItem"];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-            /** Task Id */
-            task_id: string;
         };
         /** TaskRequest */
         TaskRequest: {
@@ -3849,53 +4092,6 @@ export interface components {
             /** Provider */
             provider: string;
         };
-        /**
-         * TokenMetrics
-         * @description `/api/v1/metrics/tokens`: the sums, plus the reference client's names for them.
-         */
-        TokenMetrics: {
-            /** Calls */
-            calls: number;
-            /** Completion Tokens */
-            completion_tokens: number;
-            /** Cost Usd */
-            cost_usd: number | null;
-            /**
-             * Currency
-             * @default USD
-             */
-            currency: string;
-            /** Models */
-            models: components["schemas"]["ModelUsage"][];
-            /**
-             * Models Breakdown
-             * @description `<provider>/<model>` -> tokens and cost.
-             */
-            models_breakdown: {
-                [key: string]: components["schemas"]["ModelBreakdown"];
-            };
-            /** Prompt Tokens */
-            prompt_tokens: number;
-            /**
-             * Session Cost Usd
-             * @description `cost_usd`, 0 when no model has a price.
-             */
-            session_cost_usd: number;
-            /**
-             * Session Total Tokens
-             * @description The same as `total_tokens` (the sums survive restarts).
-             */
-            session_total_tokens: number;
-            /** Since */
-            since: string | null;
-            /**
-             * Source
-             * @default event_log
-             */
-            source: string;
-            /** Total Tokens */
-            total_tokens: number;
-        };
         /** ToolList */
         ToolList: {
             /** Count */
@@ -3948,13 +4144,36 @@ export interface components {
             /** Unavailable Reason */
             unavailable_reason?: string | null;
         };
+        /** TraceStep */
+        TraceStep: {
+            /** Action */
+            action: string;
+            /** Component */
+            component: string;
+            /**
+             * Details
+             * @description Plain text, or a JSON object encoded as a string; null when the step has none.
+             */
+            details: string | null;
+            /** Elapsed Ms */
+            elapsed_ms: number;
+            /** Seq */
+            seq: number;
+            /**
+             * Status
+             * @description `ok`, or `error` for a failed step.
+             */
+            status: string;
+            /** Timestamp */
+            timestamp: string;
+        };
         /** TurnView */
         TurnView: {
             /** Content */
             content: string;
             /**
              * Request Id
-             * @description The same as `task_id`: the id POST /api/v1/tasks answered (the reference client's name; it pairs a turn with its request).
+             * @description The task that produced the turn (the original's name for `task_id`; its clients de-duplicate chat bubbles by it).
              */
             request_id: string | null;
             /** Role */
@@ -3984,6 +4203,36 @@ export interface components {
             documents: components["schemas"]["UploadedDocument"][];
         };
         /**
+         * UsageTotals
+         * @description Sums since the first recorded call, derived from the stored `LLM_USAGE` events.
+         */
+        UsageTotals: {
+            /** Calls */
+            calls: number;
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Cost Usd */
+            cost_usd: number | null;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /** Models */
+            models: components["schemas"]["ModelUsage"][];
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Since */
+            since: string | null;
+            /**
+             * Source
+             * @default event_log
+             */
+            source: string;
+            /** Total Tokens */
+            total_tokens: number;
+        };
+        /**
          * UsageView
          * @description Tokens of one task or one direct answer. `estimated` is true when a runtime reported no
          *     counts and some were estimated (see docs/RUNTIMES.md, "Usage accounting").
@@ -4000,34 +4249,64 @@ export interface components {
             /** Total Tokens */
             total_tokens: number;
         };
-        /** Vision */
-        Vision: {
-            /** Description */
-            description: string;
-            /** Id */
-            id: string;
-            /** Progress */
-            progress: number;
-            /**
-             * Status
-             * @enum {string}
-             */
-            status: "PENDING" | "IN_PROGRESS" | "COMPLETED";
-            /** Title */
-            title: string;
-        };
-        /** WipeResponse */
-        WipeResponse: {
-            /** Deleted */
-            deleted: number;
+        /** ValidationError */
+        ValidationError: {
+            /** Context */
+            ctx?: Record<string, never>;
+            /** Input */
+            input?: unknown;
+            /** Location */
+            loc: (string | number)[];
             /** Message */
-            message: string;
+            msg: string;
+            /** Error Type */
+            type: string;
+        };
+        /** SearchRequest */
+        venom_core__api__routes__documents__SearchRequest: {
+            /** Document Ids */
+            document_ids?: string[] | null;
             /**
-             * Status
-             * @default success
-             * @constant
+             * Limit
+             * @default 5
              */
-            status: "success";
+            limit: number;
+            /** Query */
+            query: string;
+            /**
+             * Threshold
+             * @description Cosine floor for vector-only hits.
+             */
+            threshold?: number | null;
+        };
+        /** SearchRequest */
+        venom_core__api__routes__memory__SearchRequest: {
+            /**
+             * Hybrid
+             * @description Fuse vector and full-text (BM25) hits.
+             * @default false
+             */
+            hybrid: boolean;
+            /**
+             * Limit
+             * @default 3
+             */
+            limit: number;
+            /** Memory Type */
+            memory_type?: ("fact" | "summary" | "note" | "preference" | "document" | "conversation") | null;
+            /** Min Score */
+            min_score?: number | null;
+            /**
+             * Pinned Only
+             * @default false
+             */
+            pinned_only: boolean;
+            /** Query */
+            query: string;
+            /** Session Id */
+            session_id?: string | null;
+            /** Topic */
+            topic?: string | null;
         };
     };
     responses: never;
@@ -4065,7 +4344,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4074,7 +4359,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -4083,7 +4374,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4092,7 +4389,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -4110,7 +4413,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4119,7 +4428,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4128,7 +4443,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4162,7 +4483,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4171,7 +4498,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4180,7 +4513,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4189,7 +4528,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4198,7 +4543,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4207,7 +4558,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4216,7 +4573,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4225,7 +4588,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4247,7 +4616,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditStream"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4256,7 +4627,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4265,7 +4642,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4274,7 +4657,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4283,7 +4672,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4292,7 +4687,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4301,7 +4702,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4310,7 +4717,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4319,7 +4732,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4341,7 +4760,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BackupList"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4350,7 +4771,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4359,7 +4786,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4368,7 +4801,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4377,7 +4816,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -4395,7 +4840,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4404,7 +4855,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4413,7 +4870,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4437,7 +4900,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConfigRestored"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4446,7 +4911,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4455,7 +4926,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4464,7 +4941,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4473,7 +4956,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4482,7 +4971,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4491,7 +4986,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4500,7 +5001,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4509,7 +5016,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4518,7 +5031,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4538,7 +5057,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RuntimeConfigView"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4547,7 +5068,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4556,7 +5083,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -4565,7 +5098,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4574,7 +5113,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4583,7 +5128,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4592,7 +5143,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4601,7 +5158,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4625,7 +5188,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConfigSaved"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4634,7 +5199,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4643,7 +5214,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4652,7 +5229,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4661,7 +5244,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4670,7 +5259,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4679,7 +5274,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4688,7 +5289,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4697,7 +5304,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4706,7 +5319,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4735,7 +5354,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4744,7 +5369,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -4753,7 +5384,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4762,7 +5399,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4771,7 +5414,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4780,7 +5429,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4789,7 +5444,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4824,7 +5485,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4833,7 +5500,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -4842,7 +5515,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4851,7 +5530,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4860,7 +5545,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4869,7 +5560,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4878,7 +5575,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4887,7 +5590,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4896,7 +5605,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -4927,7 +5642,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -4936,7 +5657,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -4945,7 +5672,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4954,7 +5687,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -4963,7 +5702,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -4972,7 +5717,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4981,7 +5732,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -4990,7 +5747,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4999,7 +5762,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5030,7 +5799,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5039,7 +5814,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5048,7 +5829,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5057,7 +5844,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5066,7 +5859,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5075,7 +5874,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5084,7 +5889,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5093,7 +5904,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5102,7 +5919,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5118,14 +5941,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The original file, in the media type it was uploaded with. */
+            /** @description Successful Response */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/octet-stream": string;
-                };
+                content?: never;
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
             400: {
@@ -5133,7 +5954,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5142,7 +5969,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5151,7 +5984,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5160,7 +5999,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5169,7 +6014,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5178,7 +6029,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5187,7 +6044,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5196,7 +6059,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5205,7 +6074,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5219,7 +6094,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DocumentSearchRequest"];
+                "application/json": components["schemas"]["venom_core__api__routes__documents__SearchRequest"];
             };
         };
         responses: {
@@ -5229,7 +6104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DocumentSearchResponse"];
+                    "application/json": components["schemas"]["SearchResponse"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5238,7 +6113,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5247,7 +6128,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5256,7 +6143,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5265,7 +6158,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5274,7 +6173,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5283,7 +6188,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5292,7 +6203,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5301,7 +6218,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5325,9 +6248,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FeedbackSaved"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5336,7 +6257,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5345,7 +6272,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5354,7 +6287,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5363,7 +6302,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5372,7 +6317,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5381,7 +6332,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5390,7 +6347,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5399,7 +6362,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5408,7 +6377,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5417,7 +6392,156 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    feedback_logs_api_v1_feedback_logs_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                rating?: ("up" | "down") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackLog"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5439,9 +6563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["FlowTrace"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5450,7 +6572,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5459,7 +6587,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5468,7 +6602,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5477,7 +6617,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5486,7 +6632,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -5504,7 +6656,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5513,7 +6671,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5522,7 +6686,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    git_status_api_v1_git_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitStatus"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5542,7 +6837,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ScanResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5551,7 +6848,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5560,7 +6863,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5569,7 +6878,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5578,7 +6893,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5587,7 +6908,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5596,7 +6923,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5605,7 +6938,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5625,7 +6964,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GraphSummary"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5634,7 +6975,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5643,7 +6990,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5652,7 +7005,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5661,7 +7020,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5670,7 +7035,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5679,7 +7050,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5688,7 +7065,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5710,12 +7093,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The next page: `<URL>; rel="next"`; absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RequestSummary"][];
                 };
             };
             /** @description Error */
@@ -5724,7 +7107,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5733,7 +7122,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5742,7 +7137,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5751,7 +7152,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5760,7 +7167,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5769,7 +7182,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5778,7 +7197,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5787,7 +7212,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -5809,9 +7240,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RequestDetail"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5820,7 +7249,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -5829,7 +7264,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5838,7 +7279,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -5847,7 +7294,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -5856,7 +7309,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -5874,7 +7333,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -5883,7 +7348,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5892,106 +7363,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    knowledge_entries_api_v1_knowledge_entries_get: {
-        parameters: {
-            query?: {
-                limit?: number;
-                scope?: ("session" | "global" | "task") | null;
-                session_id?: string | null;
-                source?: ("session" | "lesson" | "vector" | "graph" | "training" | "external") | null;
-                /** @description Comma-separated; any of them. */
-                tags?: string | null;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["KnowledgeEntries"];
-                };
-            };
-            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Rate limit exceeded, or too many open streams */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unexpected server error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Error */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6019,7 +7397,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GraphView"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6028,7 +7408,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6037,7 +7423,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6046,7 +7438,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6055,7 +7453,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6064,7 +7468,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6073,7 +7483,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6082,7 +7498,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6091,7 +7513,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6100,7 +7528,570 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    hidden_prompts_api_v1_learning_hidden_prompts_get: {
+        parameters: {
+            query?: {
+                intent?: string | null;
+                limit?: number;
+                min_score?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HiddenPrompts"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    active_prompts_api_v1_learning_hidden_prompts_active_get: {
+        parameters: {
+            query?: {
+                intent?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivePrompts"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    set_active_prompt_api_v1_learning_hidden_prompts_active_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivateRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivePrompts"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    learning_logs_api_v1_learning_logs_get: {
+        parameters: {
+            query?: {
+                intent?: string | null;
+                limit?: number;
+                success?: boolean | null;
+                tag?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LearningLog"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6124,7 +8115,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LessonList"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6133,7 +8126,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6142,7 +8141,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6151,7 +8156,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6160,7 +8171,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6169,7 +8186,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6178,7 +8201,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6187,7 +8216,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6196,7 +8231,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6216,7 +8257,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DedupeResult"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6225,7 +8268,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6234,7 +8283,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6243,7 +8298,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6252,7 +8313,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6261,7 +8328,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6270,7 +8343,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6279,7 +8358,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6301,7 +8386,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PruneResult"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6310,7 +8397,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6319,7 +8412,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6328,7 +8427,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6337,7 +8442,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6346,7 +8457,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6355,7 +8472,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6364,7 +8487,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6373,7 +8502,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6396,7 +8531,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PruneResult"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6405,7 +8542,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6414,7 +8557,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6423,7 +8572,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6432,7 +8587,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6441,7 +8602,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6450,7 +8617,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6459,7 +8632,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6468,7 +8647,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6490,7 +8675,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PruneResult"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6499,7 +8686,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6508,7 +8701,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6517,7 +8716,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6526,7 +8731,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6535,7 +8746,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6544,7 +8761,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6553,7 +8776,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6562,7 +8791,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6585,7 +8820,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PruneResult"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6594,7 +8831,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6603,7 +8846,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6612,7 +8861,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6621,7 +8876,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6630,7 +8891,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6639,7 +8906,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6648,7 +8921,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6657,7 +8936,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6677,7 +8962,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PruneResult"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6686,7 +8973,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6695,7 +8988,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6704,7 +9003,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6713,7 +9018,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6722,7 +9033,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6731,7 +9048,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6740,7 +9063,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6760,7 +9089,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LessonStatsResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6769,7 +9100,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6778,7 +9115,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6787,7 +9130,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6796,7 +9145,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6805,7 +9160,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6814,7 +9175,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6823,7 +9190,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6860,7 +9233,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6869,7 +9248,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6878,7 +9263,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6887,7 +9278,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6896,7 +9293,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6905,7 +9308,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6914,7 +9323,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -6923,7 +9338,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -6932,7 +9353,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -6961,7 +9388,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -6970,7 +9403,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6979,7 +9418,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -6988,7 +9433,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6997,7 +9448,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7006,7 +9463,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7015,7 +9478,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7048,7 +9517,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7057,7 +9532,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7066,7 +9547,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7075,7 +9562,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7084,7 +9577,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7093,7 +9592,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7102,7 +9607,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7111,7 +9622,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7142,7 +9659,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7151,7 +9674,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7160,7 +9689,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7169,7 +9704,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7178,7 +9719,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -7196,7 +9743,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7205,7 +9758,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7214,7 +9773,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7237,7 +9802,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EntryList"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7246,7 +9813,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7255,7 +9828,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7264,7 +9843,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7273,7 +9858,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7282,7 +9873,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7291,7 +9888,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7300,7 +9903,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7309,7 +9918,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7331,7 +9946,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemoryEntry"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7340,7 +9957,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7349,7 +9972,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7358,7 +9987,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7367,7 +10002,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7376,7 +10017,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -7394,7 +10041,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7403,7 +10056,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7412,7 +10071,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7434,7 +10099,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EntryDeleted"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7443,7 +10110,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7452,7 +10125,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7461,7 +10140,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7470,7 +10155,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7479,7 +10170,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -7497,7 +10194,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7506,7 +10209,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7515,7 +10224,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7541,7 +10256,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PinResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7550,7 +10267,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7559,7 +10282,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7568,7 +10297,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7577,7 +10312,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7586,7 +10327,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7595,7 +10342,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7604,7 +10357,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7613,7 +10372,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7622,7 +10387,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7645,7 +10416,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WipeResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7654,7 +10427,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7663,7 +10442,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7672,7 +10457,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7681,7 +10472,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -7699,7 +10496,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7708,7 +10511,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7717,7 +10526,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7748,7 +10563,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GraphView"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7757,7 +10574,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7766,7 +10589,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7775,7 +10604,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7784,7 +10619,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -7793,7 +10634,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7802,7 +10649,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7811,7 +10664,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7820,7 +10679,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7829,7 +10694,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7853,7 +10724,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["IngestResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Error */
@@ -7862,7 +10735,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7871,7 +10750,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7880,7 +10765,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7889,7 +10780,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7898,7 +10795,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7907,7 +10810,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -7916,7 +10825,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7925,7 +10840,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -7949,7 +10870,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["BatchIngestResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Error */
@@ -7958,7 +10881,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -7967,7 +10896,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7976,7 +10911,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7985,7 +10926,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -7994,7 +10941,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8003,7 +10956,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8012,7 +10971,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8021,7 +10986,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8035,7 +11006,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MemorySearchRequest"];
+                "application/json": components["schemas"]["venom_core__api__routes__memory__SearchRequest"];
             };
         };
         responses: {
@@ -8045,7 +11016,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MemorySearchResponse"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Error */
@@ -8054,7 +11027,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8063,7 +11042,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8072,7 +11057,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8081,7 +11072,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8090,7 +11087,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8099,7 +11102,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8108,7 +11117,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8117,7 +11132,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8148,7 +11169,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8157,7 +11184,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8166,7 +11199,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8175,7 +11214,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8184,7 +11229,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8193,7 +11244,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8202,7 +11259,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8211,7 +11274,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8242,7 +11311,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8251,7 +11326,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8260,7 +11341,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8269,7 +11356,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8278,7 +11371,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8287,7 +11386,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8296,7 +11401,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8305,7 +11416,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8325,7 +11442,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Metrics"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8334,7 +11453,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8343,7 +11468,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8352,7 +11483,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8361,7 +11498,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8370,7 +11513,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8379,7 +11528,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -8388,7 +11543,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8408,7 +11569,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenMetrics"];
+                    "application/json": components["schemas"]["UsageTotals"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8417,7 +11578,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8426,7 +11593,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8435,7 +11608,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8444,7 +11623,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8453,7 +11638,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8462,16 +11653,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
-            /** @description Error */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8491,7 +11694,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelList"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8500,7 +11705,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8509,7 +11720,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8518,7 +11735,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8527,7 +11750,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8536,7 +11765,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8545,7 +11780,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -8554,7 +11795,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8578,7 +11825,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InstallStarted"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Error */
@@ -8587,7 +11836,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8596,7 +11851,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8605,7 +11866,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8614,7 +11881,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8623,7 +11896,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8632,7 +11911,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8641,7 +11926,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -8650,7 +11941,149 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    operations_api_v1_models_operations_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelOperations"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8674,7 +12107,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelSwitched"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Error */
@@ -8683,7 +12118,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8692,7 +12133,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8701,7 +12148,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8710,7 +12163,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8719,7 +12178,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8728,7 +12193,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8737,7 +12208,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8746,7 +12223,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -8755,7 +12238,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8775,7 +12264,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ModelsUsage"];
+                    "application/json": components["schemas"]["UsageTotals"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8784,7 +12273,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8793,7 +12288,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8802,7 +12303,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8811,7 +12318,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8820,7 +12333,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8829,16 +12348,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
-            /** @description Error */
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8873,7 +12404,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8882,7 +12419,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8891,7 +12434,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8900,7 +12449,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -8909,7 +12464,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8918,7 +12479,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8927,7 +12494,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -8936,7 +12509,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -8945,7 +12524,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -8978,7 +12563,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -8987,7 +12578,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -8996,7 +12593,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9005,7 +12608,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9014,7 +12623,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9023,7 +12638,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9032,7 +12653,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9041,7 +12668,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9050,7 +12683,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9059,7 +12698,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9088,7 +12733,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9097,7 +12748,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9106,7 +12763,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9115,7 +12778,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9124,7 +12793,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9133,7 +12808,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9142,7 +12823,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9175,7 +12862,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9184,7 +12877,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9193,7 +12892,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9202,7 +12907,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9211,7 +12922,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9220,7 +12937,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9229,7 +12952,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9238,7 +12967,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9258,7 +12993,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EmergencyStopped"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9267,7 +13004,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9276,7 +13019,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9285,7 +13034,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9294,7 +13049,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9303,7 +13064,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9312,7 +13079,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9321,7 +13094,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9350,7 +13129,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9359,7 +13144,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9368,7 +13159,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9377,7 +13174,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9386,7 +13189,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9395,7 +13204,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9404,7 +13219,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9424,7 +13245,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueuePurged"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9433,7 +13256,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9442,7 +13271,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9451,7 +13286,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9460,7 +13301,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9469,7 +13316,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9478,7 +13331,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9487,7 +13346,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9507,7 +13372,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["QueueResumed"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9516,7 +13383,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9525,7 +13398,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9534,7 +13413,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9543,7 +13428,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9552,7 +13443,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9561,7 +13458,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9570,7 +13473,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9599,7 +13508,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9608,7 +13523,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9617,7 +13538,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9626,7 +13553,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9635,7 +13568,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9644,7 +13583,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9653,7 +13598,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9684,7 +13635,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9693,7 +13650,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9702,7 +13665,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9711,7 +13680,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9720,7 +13695,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9729,7 +13710,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -9747,7 +13734,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9756,7 +13749,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9765,7 +13764,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9785,7 +13790,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Roadmap"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9794,7 +13801,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9803,7 +13816,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9812,7 +13831,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9821,7 +13846,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9830,7 +13861,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9839,7 +13876,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9848,7 +13891,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9872,7 +13921,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Roadmap"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9881,7 +13932,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9890,7 +13947,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9899,7 +13962,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -9908,7 +13977,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9917,7 +13992,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9926,7 +14007,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -9935,7 +14022,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -9944,7 +14037,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -9966,7 +14065,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemDeleted"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9975,7 +14076,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -9984,7 +14091,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9993,7 +14106,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10002,7 +14121,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10011,7 +14136,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -10029,7 +14160,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10038,7 +14175,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10047,7 +14190,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10073,7 +14222,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemAnswer"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10082,7 +14233,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10091,7 +14248,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10100,7 +14263,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10109,7 +14278,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10118,7 +14293,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10127,7 +14308,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10136,7 +14323,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10145,7 +14338,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10154,7 +14353,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10163,7 +14368,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10187,7 +14398,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemAnswer"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10196,7 +14409,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10205,7 +14424,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10214,7 +14439,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10223,7 +14454,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10232,7 +14469,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10241,7 +14484,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10250,7 +14499,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10259,7 +14514,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10268,7 +14529,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10294,7 +14561,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ItemAnswer"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10303,7 +14572,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10312,7 +14587,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10321,7 +14602,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10330,7 +14617,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10339,7 +14632,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10348,7 +14647,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10357,7 +14662,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10366,7 +14677,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10375,7 +14692,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10384,7 +14707,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10406,7 +14735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoadmapReport"];
+                    "application/json": unknown;
                     "text/markdown": string;
                 };
             };
@@ -10416,7 +14745,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10425,7 +14760,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10434,7 +14775,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10443,7 +14790,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10452,7 +14805,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10461,7 +14820,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10470,7 +14835,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10479,7 +14850,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10501,7 +14878,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskQueued"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10510,7 +14889,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10519,7 +14904,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10528,7 +14919,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10537,7 +14934,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10546,7 +14949,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10555,7 +14964,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -10573,7 +14988,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10582,7 +15003,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10591,7 +15018,274 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    runtime_history_api_v1_runtime_history_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeHistory"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    runtime_status_api_v1_runtime_status_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuntimeStatus"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10629,7 +15323,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10638,7 +15338,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10647,7 +15353,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10656,7 +15368,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10665,7 +15383,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10674,7 +15398,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10683,7 +15413,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10692,7 +15428,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10723,7 +15465,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10732,7 +15480,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10741,7 +15495,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10750,7 +15510,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10759,7 +15525,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10768,7 +15540,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10777,7 +15555,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10786,7 +15570,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10795,7 +15585,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10826,7 +15622,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10835,7 +15637,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10844,7 +15652,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10853,7 +15667,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10862,7 +15682,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10871,7 +15697,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10880,7 +15712,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10889,7 +15727,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10898,7 +15742,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -10933,7 +15783,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -10942,7 +15798,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10951,7 +15813,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10960,7 +15828,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -10969,7 +15843,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -10978,7 +15858,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10987,7 +15873,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -10996,7 +15888,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11005,7 +15903,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11025,7 +15929,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AutonomyInfo"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11034,7 +15940,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11043,7 +15955,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11052,7 +15970,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11061,7 +15985,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11070,7 +16000,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11079,7 +16015,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11088,7 +16030,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11112,7 +16060,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AutonomyInfo"];
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11121,7 +16071,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11130,7 +16086,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11139,7 +16101,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11148,7 +16116,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11157,7 +16131,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11166,7 +16146,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11175,7 +16161,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11184,95 +16176,18 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
     };
     levels_api_v1_system_autonomy_levels_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["AutonomyLevels"];
-                };
-            };
-            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Request body too large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Rate limit exceeded, or too many open streams */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Unexpected server error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    active_runtime_api_v1_system_llm_runtime_active_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -11298,7 +16213,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11307,7 +16228,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11316,7 +16243,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11325,7 +16258,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11334,7 +16273,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11343,7 +16288,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11352,7 +16303,407 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    get_cost_mode_api_v1_system_cost_mode_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostMode"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    set_cost_mode_api_v1_system_cost_mode_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CostModeRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostModeChanged"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    active_runtime_api_v1_system_llm_runtime_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveRuntimeView"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11376,9 +16727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuntimeSwitched"];
                 };
             };
             /** @description Error */
@@ -11387,7 +16736,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11396,7 +16751,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11405,7 +16766,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11414,7 +16781,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11423,7 +16796,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11432,7 +16811,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11441,7 +16826,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11450,7 +16841,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11459,7 +16856,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11479,9 +16882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuntimeOptions"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11490,7 +16891,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11499,7 +16906,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11508,7 +16921,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11517,7 +16936,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11526,7 +16951,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11535,16 +16966,610 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
-            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    list_servers_api_v1_system_llm_servers_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LlmServerList"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    server_action_api_v1_system_llm_servers__server_name___action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action: "start" | "stop" | "restart";
+                server_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerAction"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    get_active_api_v1_system_llm_servers_active_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveServer"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    set_active_server_api_v1_system_llm_servers_active_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetActiveServer"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServerSwitched"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11564,9 +17589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    }[];
+                    "application/json": components["schemas"]["ServiceHealth"][];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11575,7 +17598,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11584,7 +17613,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11593,7 +17628,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11602,7 +17643,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11611,7 +17658,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11620,7 +17673,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11629,7 +17688,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11649,9 +17714,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["SystemStatus"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11660,7 +17723,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11669,7 +17738,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11678,7 +17753,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11687,7 +17768,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11696,7 +17783,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11705,7 +17798,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11714,7 +17813,150 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    storage_api_v1_system_storage_get: {
+        parameters: {
+            query?: {
+                /** @description Measure again now. */
+                force_refresh?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StorageReport"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11736,10 +17978,12 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The next page: `<URL>; rel="next"`; absent on the last page. */
+                    Link?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TaskList"];
+                    "application/json": components["schemas"]["TaskView"][];
                 };
             };
             /** @description Error */
@@ -11748,7 +17992,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11757,7 +18007,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11766,7 +18022,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11775,7 +18037,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11784,7 +18052,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11793,7 +18067,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11802,7 +18082,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11811,7 +18097,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11844,7 +18136,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11853,7 +18151,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11862,7 +18166,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11871,7 +18181,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11880,7 +18196,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11889,7 +18211,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -11898,7 +18226,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11907,7 +18241,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -11938,7 +18278,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -11947,7 +18293,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11956,7 +18308,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -11965,7 +18323,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -11974,7 +18338,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -11992,7 +18362,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12001,7 +18377,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12010,7 +18392,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -12041,7 +18429,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -12050,7 +18444,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12059,7 +18459,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12068,7 +18474,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12077,7 +18489,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -12086,7 +18504,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Validation Error */
@@ -12104,7 +18528,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12113,7 +18543,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12122,7 +18558,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -12162,7 +18604,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -12171,7 +18619,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12180,7 +18634,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -12189,7 +18649,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12198,7 +18664,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12207,7 +18679,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12216,7 +18694,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12225,7 +18709,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -12254,7 +18744,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -12263,7 +18759,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12272,7 +18774,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -12281,7 +18789,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12290,7 +18804,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12299,7 +18819,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12308,7 +18834,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -12343,7 +18875,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -12352,7 +18890,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12361,7 +18905,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12370,7 +18920,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12379,7 +18935,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -12388,7 +18950,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Error */
@@ -12397,7 +18965,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12406,7 +18980,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12415,7 +18995,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12424,7 +19010,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -12444,9 +19036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: string;
-                    };
+                    "application/json": components["schemas"]["Liveness"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -12455,7 +19045,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -12464,7 +19060,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12473,7 +19075,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -12482,7 +19090,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12491,7 +19105,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12500,7 +19120,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12509,7 +19135,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
@@ -12538,7 +19170,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Missing or invalid API token */
@@ -12547,7 +19185,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12556,7 +19200,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Request body too large */
@@ -12565,7 +19215,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12574,7 +19230,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Unexpected server error */
@@ -12583,7 +19245,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12592,7 +19260,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
+                    "application/json": {
+                        error: {
+                            code: string;
+                            details?: unknown;
+                            message: string;
+                        };
+                    };
                 };
             };
         };
