@@ -10,7 +10,7 @@ WEB_PORT ?= 3000
 PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt requirements-profile-postgres.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint test-python
+.PHONY: help install test lint test-python test-fast
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -41,6 +41,9 @@ lint: install ## ruff and mypy
 
 test-python: install system-deps ## The pytest suite (real uvicorn servers on free loopback ports)
 	$(VENV)/bin/pytest -q
+
+test-fast: install ## The in-process tier (tests/inproc: the app through httpx.ASGITransport), under two minutes
+	$(VENV)/bin/pytest -q tests/inproc
 
 test: lint test-python test-web ## The whole test suite (what CI runs)
 

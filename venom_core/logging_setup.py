@@ -9,6 +9,7 @@ are routed into loguru, so they are masked by the same patcher.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import sys
@@ -103,3 +104,11 @@ def add_event_sink(log: EventLog, loop: asyncio.AbstractEventLoop) -> int:
             loop.call_soon_threadsafe(publish, record)
 
     return logger.add(sink, level="INFO", format="{message}")
+
+
+def remove_sinks(ids: Iterable[int]) -> None:
+    """Remove the sinks an app added. A later app in the same process (the in-process test tier
+    runs several) may have reset the logger already, so a sink that is gone is not an error."""
+    for sid in ids:
+        with contextlib.suppress(ValueError):
+            logger.remove(sid)

@@ -20,7 +20,7 @@ from venom_core.api.rate_limit import TrafficLimits
 from venom_core.api.routes import ROUTERS
 from venom_core.config import SECRET_MARKERS, Settings
 from venom_core.documents.upload import MAX_FILES
-from venom_core.logging_setup import add_event_sink, configure_logging
+from venom_core.logging_setup import add_event_sink, configure_logging, remove_sinks
 from venom_core.services import build_services, start_services, stop_services
 
 # What the edge layers can answer on any route (a route's own, more precise entry wins).
@@ -49,8 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await stop_services(services)
-            for sid in sink_ids[2:]:
-                logger.remove(sid)
+            remove_sinks(sink_ids[2:])
             await logger.complete()
 
     app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,

@@ -1,0 +1,71 @@
+"""The in-process tier: the real app (`create_app(Settings(...))`) served through
+`httpx.ASGITransport`, its lifespan run in the test's own loop.
+
+Contract tests run here in milliseconds each; the subprocess tests (tests/conftest.py's
+LiveServer) stay for what needs a process: crashes, restarts, signals and real sockets.
+Everything below the HTTP layer is real: SQLite, the event log, the task runner, the queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.inproc.sync_app import SyncApp
+from venom_core.config import Settings
+from venom_core.main import create_app
+
+AppFactory = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+def inproc_settings(tmp: Path, **overrides: Any) -> Settings:
+    """Settings for a throwaway instance: its own data dir, no .env, memory off unless asked."""
+    values: dict[str, Any] = {
+        "VENOM_HOST": "127.0.0.1",
+        "VENOM_DATA_DIR": tmp / "data",
+        "VENOM_LOG_DIR": tmp / "logs",
+        "VENOM_WORKSPACE": tmp / "workspace",
+        "VENOM_MEMORY_ENABLED": False,
+        "VENOM_RATE_LIMIT_ENABLED": False,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+async def make_client(tmp_path: Path) -> AsyncIterator[AppFactory]:
+    """`client = await make_client(LLM_PROVIDER="fake", ...)`: starts one app per call; all are
+    stopped (lifespan exit) when the test ends."""
+    stack: list[tuple[FastAPI, Any, httpx.AsyncClient]] = []
+
+    async def start(**overrides: Any) -> httpx.AsyncClient:
+        app = create_app(inproc_settings(tmp_path / f"app{len(stack)}", **overrides))
+        lifespan = app.router.lifespan_context(app)
+        await lifespan.__aenter__()
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000")
+        stack.append((app, lifespan, client))
+        return client
+
+    yield start
+    for _app, lifespan, client in reversed(stack):
+        await client.aclose()
+        await lifespan.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def aclient(make_client: AppFactory) -> httpx.AsyncClient:
+    """One app on the default settings (the embedded model loads in the background)."""
+    return await make_client()
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[httpx.Client]:
+    """Overrides the subprocess `client` of tests/conftest.py: a sync client over an in-process
+    app on the default settings (see sync_app.py)."""
+    with SyncApp(create_app(inproc_settings(tmp_path / "sync"))) as c:
+        yield c
