@@ -24,6 +24,7 @@ from venom_core.core.task_service import TaskService
 from venom_core.core.usage_ledger import UsageLedger
 from venom_core.core.watchdog import watch_stalled_tasks
 from venom_core.core.work_queue import AsyncioWorkerPool
+from venom_core.documents.folders import FolderSync
 from venom_core.documents.service import DocumentService
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService
@@ -63,6 +64,7 @@ class Services:
     mcp: McpManager | None = None
     # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
     documents: DocumentService | None = None
+    folders: FolderSync | None = None  # folders of the workspace kept in the document index
     # Token usage per provider and model, summed from the log's LLM_USAGE events.
     usage: UsageLedger | None = None
 
@@ -97,6 +99,8 @@ def build_services(settings: Settings) -> Services:
     build_tools(services, autonomy)
     services.documents = DocumentService(storage, log, services.memory, settings.VENOM_DATA_DIR / "documents",
                                          settings.VENOM_DOCUMENT_MAX_BYTES)
+    services.folders = FolderSync(services.documents, storage, log, settings.VENOM_WORKSPACE,
+                                  settings.VENOM_DOCUMENT_FOLDER_SCAN_SECONDS, settings.VENOM_DOCUMENT_FOLDER_MAX_FILES)
     return services
 
 
@@ -116,6 +120,8 @@ async def start_services(s: Services) -> None:
     await s.tasks.recover()
     if s.documents is not None:  # indexes in the background; re-queues what a stop interrupted
         s.background.append(asyncio.create_task(s.documents.run(), name="document-ingest"))
+    if s.folders is not None:  # scans every folder once (what changed while stopped), then on a timer
+        s.background.append(asyncio.create_task(s.folders.run(), name="document-folders"))
     s.background.append(
         asyncio.create_task(
             watch_stalled_tasks(s.tasks, s.settings.VENOM_TASK_STALL_SECONDS,

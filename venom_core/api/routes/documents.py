@@ -45,6 +45,7 @@ class DocumentInfo(BaseModel):
     status: Status
     error: DocumentErrorInfo | None
     folder_id: str | None
+    source_path: str | None = Field(default=None, description="For a file of a synced folder: its path in the folder.")
     created_at: str
     updated_at: str
 
