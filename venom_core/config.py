@@ -195,6 +195,10 @@ class Settings(BaseSettings):
     # Largest accepted upload, per file; refused with 413 while it streams in. The whole body of
     # POST /api/v1/documents is bounded by this times the files one request may carry.
     VENOM_DOCUMENT_MAX_BYTES: int = Field(default=52_428_800, ge=1024)
+    # Synced folders (POST /api/v1/documents/folders) are scanned again this often; 0 = on demand only.
+    VENOM_DOCUMENT_FOLDER_SCAN_SECONDS: float = Field(default=30.0, ge=0)
+    # Files one folder scan takes; past it the folder is indexed in part and nothing is removed.
+    VENOM_DOCUMENT_FOLDER_MAX_FILES: int = Field(default=5000, ge=1, le=100_000)
 
     # --- Orchestrator and agents (issue 4: venom_core/orchestrator, venom_core/agents) --------
     # Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40).

@@ -30,6 +30,7 @@ from venom_core.core.task_service import TaskService
 from venom_core.core.usage_ledger import UsageLedger
 from venom_core.core.watchdog import watch_stalled_tasks
 from venom_core.core.work_queue import AsyncioWorkerPool
+from venom_core.documents.folders import FolderSync
 from venom_core.documents.service import DocumentService
 from venom_core.memory.brain import Brain
 from venom_core.memory.enrichment import EntityEnricher
@@ -76,6 +77,7 @@ class Services:
     mcp: McpManager
     # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
     documents: DocumentService
+    folders: FolderSync  # folders of the workspace kept in the document index
     # Extra `/api/v1/system/services` rows of the subsystems (runtimes, memory).
     health_checks: tuple[HealthCheck, ...]
     # The background jobs started by `start_services` (the one mutable part: it is the run's state).
@@ -115,8 +117,10 @@ def build_services(settings: Settings) -> Services:
         librarian=LibrarianAgent(llm, workspace), fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
         memory=memory, status=system.status, roadmap=roadmap))
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
+    folders = FolderSync(documents, storage, log, s.VENOM_WORKSPACE, s.VENOM_DOCUMENT_FOLDER_SCAN_SECONDS,
+                         s.VENOM_DOCUMENT_FOLDER_MAX_FILES)
     return Services(s, storage, bus, log, queue, tasks, runner, system, runtimes, usage, memory, brain, enricher,
-                    orchestrator, tools, mcp, documents, health_checks=(runtimes.health_check, memory.health))
+                    orchestrator, tools, mcp, documents, folders, health_checks=(runtimes.health_check, memory.health))
 
 
 async def start_services(s: Services) -> None:
@@ -134,6 +138,8 @@ async def start_services(s: Services) -> None:
     await s.tasks.recover()
     # Indexes in the background; re-queues what a stop interrupted.
     s.background.append(asyncio.create_task(s.documents.run(), name="document-ingest"))
+    # Scans every folder once (what changed while stopped), then on a timer.
+    s.background.append(asyncio.create_task(s.folders.run(), name="document-folders"))
     s.background.append(
         asyncio.create_task(
             watch_stalled_tasks(s.tasks, s.settings.VENOM_TASK_STALL_SECONDS,

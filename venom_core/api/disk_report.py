@@ -12,7 +12,7 @@ from pathlib import Path
 
 from venom_core.api.schemas_system import DiskUsage, StorageItem, StorageReport
 from venom_core.config import Settings
-from venom_core.runtimes.providers import models_dir
+from venom_core.runtimes.plugins.embedded import models_dir
 
 CACHE_SECONDS = 600.0
 MAX_ENTRIES = 200_000  # a walk stops here: a figure for a huge folder is a lower bound, never a hang

@@ -252,14 +252,33 @@ class AuditActionPayload(Payload):
     error_code: str | None
 
 
+class FolderCounts(BaseModel):
+    """What one scan of a synced folder did."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    files: int
+    added: int
+    changed: int
+    removed: int
+    unchanged: int
+    skipped: int
+
+
 class DocumentIngestProgressPayload(Payload):
+    """A document's indexing (`document_id`: queued, indexing with chunk counts, ready, failed) or
+    a synced folder's scan (`folder_id`: scanning, synced with `counts`, failed)."""
+
     event_type = EventType.DOCUMENT_INGEST_PROGRESS
-    document_id: str
-    status: Literal["queued", "indexing", "ready", "failed"]
+    document_id: str | None = None
+    folder_id: str | None = None
+    status: Literal["queued", "indexing", "ready", "failed", "scanning", "synced"]
     pages: int | None = None
     chunks_done: int | None = None
     chunks_total: int | None = None
     error: EventCodeMessage | None = None
+    path: str | None = Field(default=None, description="A folder's path in the workspace.")
+    counts: FolderCounts | None = None
+    truncated: bool | None = Field(default=None, description="The folder scan stopped at its file limit.")
 
 
 class SessionUpdatedPayload(Payload):

@@ -7,8 +7,8 @@ conversion runs in a worker thread, embedding on the memory service's embedding 
 event loop never waits on either. Each step emits DOCUMENT_INGEST_PROGRESS with counts.
 
 `search()` is the retrieval entry point for chat (a later change calls it with the message).
-Folder sync will add documents with a `folder_id` through `add_files` and delete them through
-`delete`; nothing here assumes an upload.
+Folder sync (folders.py) adds and refreshes the files of a folder through `add_checked` and
+`refresh_checked`, and removes them through `delete`; indexing does not care where a file came from.
 """
 
 from __future__ import annotations
@@ -101,8 +101,8 @@ class DocumentService:
         While the embedding model loads, uploads are accepted and wait in the queue; with memory
         off or not installed they are refused (503), since they could never be indexed."""
         try:
-            self._check_memory()
-            checked = [await asyncio.to_thread(self._check, f) for f in files]
+            self.check_memory()
+            checked = [await asyncio.to_thread(self.check_file, f) for f in files]
             for doc, incoming in zip(checked, files, strict=True):
                 target = self.original(doc.id)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +119,22 @@ class DocumentService:
             out.append({"id": doc.id, "name": doc.name, "status": "queued"})
         return out
 
-    def _check_memory(self) -> None:
+    async def add_checked(self, doc: NewDocument, file: Path) -> None:
+        """A file already checked (`check_file`) and copied to a private path: kept and queued."""
+        await asyncio.to_thread(_move, file, self.original(doc.id))
+        await self.store.add([doc])
+        self._queue.put_nowait(doc.id)
+        self._emit(doc.id, "queued", message=f"{doc.name} queued")
+
+    async def refresh_checked(self, doc: NewDocument, file: Path) -> None:
+        """New content for an existing document (same id): the original is replaced and it is
+        read again; the re-index replaces its chunks and vectors."""
+        await asyncio.to_thread(_move, file, self.original(doc.id))
+        if await self.store.requeue(doc):
+            self._queue.put_nowait(doc.id)
+            self._emit(doc.id, "queued", message=f"{doc.name} changed, queued")
+
+    def check_memory(self) -> None:
         if self.memory is None:
             raise DocumentError(503, "memory_unavailable", "Memory is not configured: documents cannot be indexed.")
         if self.memory.status in (MemoryStatus.DISABLED, MemoryStatus.UNAVAILABLE, MemoryStatus.FAILED):
@@ -128,7 +143,8 @@ class DocumentService:
             except MemoryUnavailable as exc:
                 raise DocumentError(503, exc.code, f"Documents need memory to be indexed: {exc.message}") from None
 
-    def _check(self, f: Incoming) -> NewDocument:
+    def check_file(self, f: Incoming) -> NewDocument:
+        """Name, type, size, content and password checks (blocking: run it in a thread)."""
         name = check_name(f.name)
         kind = kind_of(name)
         if f.size > self.max_bytes:
@@ -278,6 +294,11 @@ class DocumentService:
                 path.unlink(missing_ok=True)
 
         await asyncio.to_thread(unlink)
+
+def _move(file: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    file.replace(target)
+
 
 def _embed_rows(index: ChunkIndex, embedder: Any, rows: list[dict[str, Any]], texts: list[str]) -> None:
     index.add(rows, embedder.encode(texts))

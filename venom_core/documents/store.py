@@ -30,12 +30,17 @@ class NewDocument:
     media_type: str
     size: int
     sha256: str
+    # Set for a file of a synced folder: which folder, its path there, its mtime when read.
+    folder_id: str | None = None
+    source_path: str | None = None
+    source_mtime_ns: int | None = None
 
 
 def public_document(row: Any) -> dict[str, Any]:
     return {"id": row.id, "name": row.name, "type": row.kind, "media_type": row.media_type, "size": row.size,
             "sha256": row.sha256, "pages": row.pages, "chunks": row.chunks, "status": row.status,
-            "error": row.error, "folder_id": row.folder_id, "created_at": iso(row.created_at.replace(tzinfo=UTC)),
+            "error": row.error, "folder_id": row.folder_id, "source_path": row.source_path,
+            "created_at": iso(row.created_at.replace(tzinfo=UTC)),
             "updated_at": iso(row.updated_at.replace(tzinfo=UTC))}
 
 
@@ -53,7 +58,8 @@ class DocumentStore:
         at = now()
         rows = [{"id": d.id, "name": d.name, "kind": d.kind, "media_type": d.media_type, "size": d.size,
                  "sha256": d.sha256, "pages": None, "chunks": 0, "status": "queued", "error": None,
-                 "folder_id": None, "created_at": at, "updated_at": at} for d in docs]
+                 "folder_id": d.folder_id, "source_path": d.source_path, "source_mtime_ns": d.source_mtime_ns,
+                 "created_at": at, "updated_at": at} for d in docs]
         await self.storage.run(lambda conn: conn.execute(documents.insert(), rows), write=True)
 
     async def set_status(self, doc_id: str, status: str, *, error: dict[str, str] | None = None,
@@ -77,6 +83,26 @@ class DocumentStore:
                 conn.execute(document_chunks.insert(), rows)
 
         await self.storage.run(write, write=True)
+
+    async def requeue(self, doc: NewDocument) -> bool:
+        """A folder file whose content changed: new size and hash, queued to be read again."""
+        stmt = documents.update().where(documents.c.id == doc.id).values(
+            size=doc.size, sha256=doc.sha256, source_mtime_ns=doc.source_mtime_ns, status="queued", error=None,
+            updated_at=now())
+        return bool(await self.storage.run(lambda conn: conn.execute(stmt).rowcount, write=True))
+
+    async def touch_source(self, doc_id: str, mtime_ns: int) -> None:
+        """Same content, new mtime: remembered so the next scan does not hash it again."""
+        stmt = documents.update().where(documents.c.id == doc_id).values(source_mtime_ns=mtime_ns)
+        await self.storage.run(lambda conn: conn.execute(stmt), write=True)
+
+    async def of_folder(self, folder_id: str) -> dict[str, dict[str, Any]]:
+        """The folder's documents by source path: id, size, sha256, mtime and status."""
+        query = sa.select(documents.c.id, documents.c.source_path, documents.c.size, documents.c.sha256,
+                          documents.c.source_mtime_ns, documents.c.status).where(documents.c.folder_id == folder_id)
+        return await self.storage.run(lambda conn: {
+            r.source_path: {"id": r.id, "size": r.size, "sha256": r.sha256, "mtime_ns": r.source_mtime_ns,
+                            "status": r.status} for r in conn.execute(query)})
 
     async def get(self, doc_id: str) -> dict[str, Any] | None:
         def read(conn: Connection) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from venom_core.api.routes import (
     autonomy,
     config_runtime,
     docs,
+    document_folders,
     documents,
     feedback,
     flow,
@@ -76,5 +77,6 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     tools.router,
     mcp_servers.router,
+    document_folders.router,  # before documents.router: `folders` is not a document id
     documents.router,
 ]

@@ -42,6 +42,7 @@ class DocumentInfo(BaseModel):
     status: Status
     error: DocumentErrorInfo | None
     folder_id: str | None
+    source_path: str | None = Field(default=None, description="For a file of a synced folder: its path in the folder.")
     created_at: str
     updated_at: str
 
@@ -116,10 +117,7 @@ class DeleteResponse(BaseModel):
 
 
 def _service(request: Request) -> DocumentService:
-    service = services_of(request).documents
-    if service is None:
-        raise ApiError(503, "documents_unavailable", "Documents are not configured.")
-    return service
+    return services_of(request).documents
 
 
 @router.post("", status_code=202, response_model=UploadResponse,

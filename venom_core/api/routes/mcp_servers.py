@@ -21,8 +21,6 @@ router = APIRouter(prefix="/api/v1/mcp/servers", tags=["mcp"])
 
 
 async def get_manager(services: ServicesDep) -> McpManager:
-    if services.mcp is None:
-        raise ApiError(503, "mcp_unavailable", "The MCP client is not running.")
     return services.mcp
 
 

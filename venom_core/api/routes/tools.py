@@ -8,15 +8,13 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep, ServicesDep
-from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.errors import error_responses
 from venom_core.tools.registry import ToolRegistry
 
 router = APIRouter(prefix="/api/v1/tools", tags=["tools"])
 
 
 async def get_registry(services: ServicesDep) -> ToolRegistry:
-    if services.tools is None:
-        raise ApiError(503, "tools_unavailable", "The tool registry is not running.")
     return services.tools
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from venom_core.api.deps import ServicesDep
-from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.errors import error_responses
 from venom_core.api.usage_models import ModelBreakdown, ModelsUsage, ModelUsage, TokenMetrics, UsageTotals
 from venom_core.core.usage_ledger import UsageLedger
 
@@ -22,8 +22,6 @@ router = APIRouter(tags=["models"])
 
 
 def ledger_of(services: ServicesDep) -> UsageLedger:
-    if services.usage is None:
-        raise ApiError(503, "no_runtime", "Usage accounting is not running.")
     return services.usage
 
 
