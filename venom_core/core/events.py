@@ -256,12 +256,12 @@ class FolderCounts(BaseModel):
     """What one scan of a synced folder did."""
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-    files: int
+    files: int = Field(description="Supported files the scan found.")
     added: int
-    changed: int
+    changed: int = Field(description="Files whose content changed and were read again.")
     removed: int
     unchanged: int
-    skipped: int
+    skipped: int = Field(description="Files left out: unsupported, too large, unreadable, links out.")
 
 
 class DocumentIngestProgressPayload(Payload):

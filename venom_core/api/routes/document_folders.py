@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import services_of
 from venom_core.api.errors import ApiError, error_responses
+from venom_core.core.events import FolderCounts
 from venom_core.documents.folders import FolderSync
 
 router = APIRouter(prefix="/api/v1/documents/folders", tags=["documents"])
@@ -23,15 +24,6 @@ FolderId = Annotated[str, Path(min_length=32, max_length=32, pattern=r"^[0-9a-f]
 class AddFolder(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str = Field(min_length=1, max_length=1024, description="Inside the workspace: relative to it, or absolute.")
-
-
-class FolderCounts(BaseModel):
-    files: int = Field(description="Supported files the last scan found.")
-    added: int
-    changed: int = Field(description="Files whose content changed and were read again.")
-    removed: int
-    unchanged: int
-    skipped: int = Field(description="Files left out: unsupported, too large, unreadable, links out.")
 
 
 class SkippedFile(BaseModel):

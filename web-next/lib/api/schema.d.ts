@@ -196,6 +196,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/documents/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Folders
+         * @description Newest first.
+         */
+        get: operations["list_folders_api_v1_documents_folders_get"];
+        put?: never;
+        /**
+         * Add Folder
+         * @description Index a folder of the workspace and keep it current (re-scanned every
+         *     VENOM_DOCUMENT_FOLDER_SCAN_SECONDS).
+         */
+        post: operations["add_folder_api_v1_documents_folders_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/folders/{folder_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Folder */
+        get: operations["get_folder_api_v1_documents_folders__folder_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Folder
+         * @description Stop syncing the folder; its documents leave the index (the files stay where they are).
+         */
+        delete: operations["delete_folder_api_v1_documents_folders__folder_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/folders/{folder_id}/rescan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rescan Folder
+         * @description Scan again now (after the scan that is running, if one is).
+         */
+        post: operations["rescan_folder_api_v1_documents_folders__folder_id__rescan_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/documents/search": {
         parameters: {
             query?: never;
@@ -360,6 +426,23 @@ export interface paths {
         };
         /** Request Detail */
         get: operations["request_detail_api_v1_history_requests__request_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Knowledge Entries */
+        get: operations["knowledge_entries_api_v1_knowledge_entries_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -599,7 +682,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Stats */
+        /**
+         * Stats
+         * @description Counts by outcome, feedback and tag; also under the reference client's names.
+         */
         get: operations["stats_api_v1_lessons_stats_get"];
         put?: never;
         post?: never;
@@ -975,7 +1061,7 @@ export interface paths {
         };
         /**
          * Model Usage
-         * @description The same sums as `/api/v1/metrics/tokens`, for the Models screen.
+         * @description The same sums as `/api/v1/metrics/tokens`, for the Models screen, with the machine's resources.
          */
         get: operations["model_usage_api_v1_models_usage_get"];
         put?: never;
@@ -1840,6 +1926,52 @@ export interface components {
             /** Items */
             items: components["schemas"]["ActivePrompt"][];
         };
+        /**
+         * ActiveRuntime
+         * @description The runtime a plain request would use now (`provider` is null when none may answer).
+         */
+        ActiveRuntime: {
+            /** Ai Mode */
+            ai_mode?: string | null;
+            /** Config Hash */
+            config_hash: string | null;
+            /**
+             * Endpoint
+             * @description Credentials in the URL are masked.
+             */
+            endpoint: string | null;
+            /** Error */
+            error?: string | null;
+            /** Error Code */
+            error_code?: string | null;
+            /**
+             * Generating
+             * @description Embedded runtime: generations running now.
+             */
+            generating?: number | null;
+            /** Model */
+            model: string | null;
+            /** Provider */
+            provider: string | null;
+            /**
+             * Queued
+             * @description Embedded runtime: generations waiting.
+             */
+            queued?: number | null;
+            /**
+             * Runtime Id
+             * @description `<provider>@<endpoint>`.
+             */
+            runtime_id: string | null;
+            /** Runtime Profile */
+            runtime_profile?: string | null;
+            /** Status */
+            status: string;
+            /** Warning */
+            warning?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** ActiveRuntimeRef */
         ActiveRuntimeRef: {
             /** Active Endpoint */
@@ -1960,6 +2092,29 @@ export interface components {
                 };
             };
         };
+        /** AddFolder */
+        AddFolder: {
+            /**
+             * Path
+             * @description Inside the workspace: relative to it, or absolute.
+             */
+            path: string;
+        };
+        /** AgentActionPayload */
+        AgentActionPayload: {
+            /** Intent */
+            intent: string;
+        };
+        /** AgentThoughtPayload */
+        AgentThoughtPayload: {
+            /** Intent */
+            intent: string;
+            /**
+             * Target Agent
+             * @default null
+             */
+            target_agent: string | null;
+        };
         /**
          * ApiIndex
          * @description Where to go from the API's root.
@@ -1982,8 +2137,41 @@ export interface components {
             /** Version */
             version: string;
         };
+        /** AuditActionPayload */
+        AuditActionPayload: {
+            /** Action */
+            action: string;
+            actor: components["schemas"]["AuditActorInfo"];
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Error Code */
+            error_code: string | null;
+            /** Operation */
+            operation: string;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "success" | "failed" | "denied";
+            /** Status Code */
+            status_code: number;
+        };
         /** AuditActor */
         AuditActor: {
+            /** Address */
+            address: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "token" | "loopback" | "remote";
+            /** User Agent */
+            user_agent: string;
+        };
+        /** AuditActorInfo */
+        AuditActorInfo: {
             /** Address */
             address: string;
             /**
@@ -2030,6 +2218,69 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** AuditStream */
+        AuditStream: {
+            /** Count */
+            count: number;
+            /** Entries */
+            entries: components["schemas"]["StreamEntry"][];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** AutonomyInfo */
+        AutonomyInfo: {
+            /** Color */
+            color: string;
+            /**
+             * Current Level
+             * @enum {integer}
+             */
+            current_level: 0 | 10 | 20 | 30 | 40;
+            /** Current Level Name */
+            current_level_name: string;
+            /** Description */
+            description: string;
+            /**
+             * Permissions
+             * @description Permission -> granted at this level.
+             */
+            permissions: {
+                [key: string]: boolean;
+            };
+            /**
+             * Risk Level
+             * @enum {string}
+             */
+            risk_level: "low" | "medium" | "high" | "critical";
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** AutonomyLevels */
+        AutonomyLevels: {
+            /** Levels */
+            levels: components["schemas"]["LevelView"][];
+            /**
+             * Required
+             * @description Permission -> the lowest level that grants it.
+             */
+            required: {
+                [key: string]: number;
+            };
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
         /** AutonomyUpdate */
         AutonomyUpdate: {
             /**
@@ -2037,6 +2288,47 @@ export interface components {
              * @enum {integer}
              */
             level: 0 | 10 | 20 | 30 | 40;
+        };
+        /** Backup */
+        Backup: {
+            /** Created At */
+            created_at: string;
+            /** Filename */
+            filename: string;
+            /** Size Bytes */
+            size_bytes: number;
+        };
+        /** BackupList */
+        BackupList: {
+            /** Backups */
+            backups: components["schemas"]["Backup"][];
+            /** Count */
+            count: number;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** BatchIngestResponse */
+        BatchIngestResponse: {
+            /** Chunks Count */
+            chunks_count: number;
+            /** Count */
+            count: number;
+            /** Deduplicated */
+            deduplicated: number;
+            /** Message */
+            message: string;
+            /** Results */
+            results: components["schemas"]["IngestResult"][];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
         };
         /**
          * BatchItem
@@ -2121,6 +2413,78 @@ export interface components {
             /** Text */
             text: string;
         };
+        /** CodeScan */
+        CodeScan: {
+            /** Duration Ms */
+            duration_ms?: number | null;
+            /** Edges */
+            edges: number;
+            /** Errors */
+            errors: unknown[];
+            /** Files */
+            files: number;
+            /** Node Types */
+            node_types?: {
+                [key: string]: number;
+            } | null;
+            /** Nodes */
+            nodes: number;
+            /** Root */
+            root?: string | null;
+            /** Scanned */
+            scanned: boolean;
+            /** Scanned At */
+            scanned_at?: unknown;
+        } & {
+            [key: string]: unknown;
+        };
+        /** ConfigRestored */
+        ConfigRestored: {
+            /**
+             * Backup Filename
+             * @description The backup made of the env file it replaced.
+             */
+            backup_filename: string | null;
+            /** Message */
+            message: string;
+            /** Restart Required */
+            restart_required: boolean;
+            /** Restored */
+            restored: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
+        /** ConfigSaved */
+        ConfigSaved: {
+            /** Backup Filename */
+            backup_filename: string | null;
+            /** Message */
+            message: string;
+            /** Restart Required */
+            restart_required: boolean;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+            /** Updated Keys */
+            updated_keys: string[];
+        };
         /** ConfigUpdate */
         ConfigUpdate: {
             /**
@@ -2130,6 +2494,17 @@ export interface components {
             updates: {
                 [key: string]: string | number | boolean | null;
             };
+        };
+        /** ConfiguredModels */
+        ConfiguredModels: {
+            /** Cloud */
+            cloud: {
+                [key: string]: string | null;
+            };
+            /** Fallback */
+            fallback: string | null;
+            /** Local */
+            local: string | null;
         };
         /** ConnectBody */
         ConnectBody: {
@@ -2145,10 +2520,7 @@ export interface components {
         };
         /** ConnectResult */
         ConnectResult: {
-            /** Active */
-            active: {
-                [key: string]: unknown;
-            };
+            active: components["schemas"]["ActiveRuntime"];
             /** Backup Filename */
             backup_filename: string | null;
             /** Message */
@@ -2203,6 +2575,19 @@ export interface components {
             /** Vision */
             vision: string;
         };
+        /** DedupeResult */
+        DedupeResult: {
+            /** Remaining */
+            remaining: number;
+            /** Removed */
+            removed: number;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
         /** DeleteResponse */
         DeleteResponse: {
             /** Deleted */
@@ -2248,6 +2633,11 @@ export interface components {
             /** Size */
             size: number;
             /**
+             * Source Path
+             * @description For a file of a synced folder: its path in the folder.
+             */
+            source_path?: string | null;
+            /**
              * Status
              * @enum {string}
              */
@@ -2266,6 +2656,37 @@ export interface components {
             code: string;
             /** Message */
             message: string;
+        };
+        /** DocumentHit */
+        DocumentHit: {
+            /** Chunk Id */
+            chunk_id: string;
+            /** Document Id */
+            document_id: string;
+            /** End */
+            end: number;
+            /** Heading Path */
+            heading_path: string[];
+            /** Matched */
+            matched: ("vector" | "text")[];
+            /** Name */
+            name: string;
+            /** Page */
+            page: number | null;
+            /**
+             * Score
+             * @description Reciprocal-rank fusion of the vector and full-text ranks.
+             */
+            score: number;
+            /**
+             * Similarity
+             * @description Cosine similarity; null for a full-text-only hit.
+             */
+            similarity: number | null;
+            /** Start */
+            start: number;
+            /** Text */
+            text: string;
         };
         /** DocumentInfo */
         DocumentInfo: {
@@ -2292,6 +2713,11 @@ export interface components {
             /** Size */
             size: number;
             /**
+             * Source Path
+             * @description For a file of a synced folder: its path in the folder.
+             */
+            source_path?: string | null;
+            /**
              * Status
              * @enum {string}
              */
@@ -2304,12 +2730,176 @@ export interface components {
             /** Updated At */
             updated_at: string;
         };
+        /**
+         * DocumentIngestProgressPayload
+         * @description A document's indexing (`document_id`: queued, indexing with chunk counts, ready, failed) or
+         *     a synced folder's scan (`folder_id`: scanning, synced with `counts`, failed).
+         */
+        DocumentIngestProgressPayload: {
+            /**
+             * Chunks Done
+             * @default null
+             */
+            chunks_done: number | null;
+            /**
+             * Chunks Total
+             * @default null
+             */
+            chunks_total: number | null;
+            /** @default null */
+            counts: components["schemas"]["FolderCounts"] | null;
+            /**
+             * Document Id
+             * @default null
+             */
+            document_id: string | null;
+            /** @default null */
+            error: components["schemas"]["EventCodeMessage"] | null;
+            /**
+             * Folder Id
+             * @default null
+             */
+            folder_id: string | null;
+            /**
+             * Pages
+             * @default null
+             */
+            pages: number | null;
+            /**
+             * Path
+             * @description A folder's path in the workspace.
+             * @default null
+             */
+            path: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "indexing" | "ready" | "failed" | "scanning" | "synced";
+            /**
+             * Truncated
+             * @description The folder scan stopped at its file limit.
+             * @default null
+             */
+            truncated: boolean | null;
+        };
         /** DocumentList */
         DocumentList: {
             /** Count */
             count: number;
             /** Documents */
             documents: components["schemas"]["DocumentInfo"][];
+        };
+        /** DocumentSearchRequest */
+        DocumentSearchRequest: {
+            /** Document Ids */
+            document_ids?: string[] | null;
+            /**
+             * Limit
+             * @default 5
+             */
+            limit: number;
+            /** Query */
+            query: string;
+            /**
+             * Threshold
+             * @description Cosine floor for vector-only hits.
+             */
+            threshold?: number | null;
+        };
+        /** DocumentSearchResponse */
+        DocumentSearchResponse: {
+            /** Count */
+            count: number;
+            /** Results */
+            results: components["schemas"]["DocumentHit"][];
+        };
+        /** EdgeData */
+        EdgeData: {
+            /** Id */
+            id: string;
+            /** Source */
+            source: string;
+            /** Target */
+            target: string;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** EmergencyStopPayload */
+        EmergencyStopPayload: {
+            /** Cancelled */
+            cancelled: number;
+            /** Paused */
+            paused: boolean;
+            /** Purged */
+            purged: number;
+        };
+        /** EmergencyStopped */
+        EmergencyStopped: {
+            /** Cancelled */
+            cancelled: number;
+            /** Paused */
+            paused: boolean;
+            /** Purged */
+            purged: number;
+            /**
+             * Status
+             * @default stopped
+             * @constant
+             */
+            status: "stopped";
+        };
+        /** EntryDeleted */
+        EntryDeleted: {
+            /** Deleted */
+            deleted: number;
+            /** Id */
+            id: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** EntryList */
+        EntryList: {
+            /** Count */
+            count: number;
+            /** Entries */
+            entries: components["schemas"]["MemoryEntry"][];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** ErrorDetail */
+        ErrorDetail: {
+            /**
+             * Code
+             * @description Stable, machine-readable (e.g. `validation_error`, `not_found`).
+             */
+            code: string;
+            /**
+             * Details
+             * @description Structured context, when there is any.
+             */
+            details?: unknown;
+            /**
+             * Message
+             * @description A sentence a person understands.
+             */
+            message: string;
+            /**
+             * Retryable
+             * @description True when the same request may succeed later (a Retry-After header, when there is one, says when).
+             * @default false
+             */
+            retryable: boolean;
         };
         /** ErrorInfo */
         ErrorInfo: {
@@ -2322,6 +2912,46 @@ export interface components {
             /** Stage */
             stage?: string | null;
         };
+        /**
+         * ErrorResponse
+         * @description The one error envelope of every route (some refusals add top-level keys of the reference).
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * EventCodeMessage
+         * @description A short error: a stable code and a sentence.
+         */
+        EventCodeMessage: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * EventError
+         * @description The stable error shape `{code, message, stage, retryable}` (see `models.TaskError`).
+         */
+        EventError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Retryable */
+            retryable: boolean;
+            /** Stage */
+            stage: string;
+        };
+        /** EventMetrics */
+        EventMetrics: {
+            /** Last Gseq */
+            last_gseq: number;
+            /** Subscribers */
+            subscribers: number;
+            /** Write Errors */
+            write_errors: number;
+        };
         /** ExtraContext */
         ExtraContext: {
             /** Files */
@@ -2332,6 +2962,13 @@ export interface components {
             notes?: string[];
             /** Paths */
             paths?: string[];
+        };
+        /** FeedbackCounts */
+        FeedbackCounts: {
+            /** Down */
+            down: number;
+            /** Up */
+            up: number;
         };
         /** FeedbackEntry */
         FeedbackEntry: {
@@ -2527,6 +3164,80 @@ export interface components {
             /** Task Id */
             task_id: string;
         };
+        /**
+         * FolderCounts
+         * @description What one scan of a synced folder did.
+         */
+        FolderCounts: {
+            /** Added */
+            added: number;
+            /**
+             * Changed
+             * @description Files whose content changed and were read again.
+             */
+            changed: number;
+            /**
+             * Files
+             * @description Supported files the scan found.
+             */
+            files: number;
+            /** Removed */
+            removed: number;
+            /**
+             * Skipped
+             * @description Files left out: unsupported, too large, unreadable, links out.
+             */
+            skipped: number;
+            /** Unchanged */
+            unchanged: number;
+        };
+        /** FolderDeleted */
+        FolderDeleted: {
+            /** Deleted */
+            deleted: boolean;
+            /** Documents Removed */
+            documents_removed: number;
+            /** Id */
+            id: string;
+        };
+        /** FolderError */
+        FolderError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /** FolderInfo */
+        FolderInfo: {
+            counts: components["schemas"]["FolderCounts"];
+            /** Created At */
+            created_at: string;
+            /**
+             * Documents
+             * @description Documents of this folder in the index.
+             */
+            documents: number;
+            error: components["schemas"]["FolderError"] | null;
+            /** Id */
+            id: string;
+            /**
+             * Path
+             * @description Relative to the workspace ('.' is the workspace itself).
+             */
+            path: string;
+            /** Scanned At */
+            scanned_at: string | null;
+            /**
+             * Skipped
+             * @description A few of the skipped files, with the reason.
+             */
+            skipped: components["schemas"]["SkippedFile"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "scanning" | "synced" | "failed";
+        };
         /** GitStatus */
         GitStatus: {
             /**
@@ -2594,6 +3305,116 @@ export interface components {
             /** Workspace */
             workspace: string;
         };
+        /** GraphEdge */
+        GraphEdge: {
+            data: components["schemas"]["EdgeData"];
+        };
+        /** GraphElements */
+        GraphElements: {
+            /** Edges */
+            edges: components["schemas"]["GraphEdge"][];
+            /** Nodes */
+            nodes: components["schemas"]["GraphNode"][];
+        };
+        /** GraphNode */
+        GraphNode: {
+            data: components["schemas"]["NodeData"];
+        };
+        /** GraphStats */
+        GraphStats: {
+            /** Edge Types */
+            edge_types: {
+                [key: string]: number;
+            };
+            /** Edges */
+            edges: number;
+            /**
+             * Memory
+             * @description The memory service's state (ready, loading...).
+             */
+            memory?: string | null;
+            /** Node Types */
+            node_types: {
+                [key: string]: number;
+            };
+            /** Nodes */
+            nodes: number;
+            /** Source */
+            source?: string | null;
+            /** Total Edges */
+            total_edges: number;
+            /** Total Nodes */
+            total_nodes: number;
+            /** Truncated */
+            truncated: boolean;
+            /** View */
+            view: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** GraphSummary */
+        GraphSummary: {
+            code: components["schemas"]["CodeScan"];
+            /** Edges */
+            edges: number;
+            memory: components["schemas"]["MemoryDescription"];
+            /** Nodes */
+            nodes: number;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /** Workspace */
+            workspace: string;
+        };
+        /**
+         * GraphView
+         * @description Cytoscape `{elements: {nodes, edges}, stats}`.
+         */
+        GraphView: {
+            elements: components["schemas"]["GraphElements"];
+            stats: components["schemas"]["GraphStats"];
+        };
+        /** HeartbeatData */
+        HeartbeatData: {
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Status */
+            llm_status: string | null;
+            /** Logs */
+            logs: string[];
+            /**
+             * Result
+             * @description The whole answer so far (cumulative).
+             */
+            result: string;
+            status: components["schemas"]["TaskStatus"];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description When the frame was sent (UTC, ISO 8601).
+             */
+            timestamp: string;
+        };
+        /**
+         * HeartbeatFrame
+         * @description Sent after a stretch of silence (`VENOM_SSE_HEARTBEAT_SECONDS`).
+         */
+        HeartbeatFrame: {
+            data: components["schemas"]["HeartbeatData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "heartbeat";
+        };
         /** HiddenPrompt */
         HiddenPrompt: {
             /** Approved Response */
@@ -2619,13 +3440,7 @@ export interface components {
             /** Items */
             items: components["schemas"]["HiddenPrompt"][];
         };
-        HTTPValidationError: {
-            error: {
-                code: string;
-                details?: unknown;
-                message: string;
-            };
-        };
+        HTTPValidationError: components["schemas"]["ErrorResponse"];
         /** IngestRequest */
         IngestRequest: {
             /**
@@ -2649,10 +3464,67 @@ export interface components {
             /** Topic */
             topic?: string | null;
         };
+        /** IngestResponse */
+        IngestResponse: {
+            /** Chunks Count */
+            chunks_count: number;
+            /** Deduplicated */
+            deduplicated: number;
+            /**
+             * Ids
+             * @description The ids of the text's chunks, in order (known ones included).
+             */
+            ids: string[];
+            /** Message */
+            message: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** IngestResult */
+        IngestResult: {
+            /** Chunks Count */
+            chunks_count: number;
+            /** Deduplicated */
+            deduplicated: number;
+            /**
+             * Ids
+             * @description The ids of the text's chunks, in order (known ones included).
+             */
+            ids: string[];
+        };
         /** InstallRequest */
         InstallRequest: {
             /** Name */
             name: string;
+        };
+        /** InstallStarted */
+        InstallStarted: {
+            /** Name */
+            name: string;
+            /**
+             * Operation Id
+             * @description Carried by every MODEL_INSTALL_PROGRESS event of this pull.
+             */
+            operation_id: string;
+            /**
+             * Provider
+             * @constant
+             */
+            provider: "ollama";
+            /**
+             * Status
+             * @constant
+             */
+            status: "started";
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
         };
         /** InvokeRequest */
         InvokeRequest: {
@@ -2685,6 +3557,30 @@ export interface components {
              */
             truncated: boolean;
         };
+        /** ItemAnswer */
+        ItemAnswer: {
+            item: components["schemas"]["RoadmapItem"];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** ItemDeleted */
+        ItemDeleted: {
+            /**
+             * Deleted
+             * @description Items deleted: the item and everything under it.
+             */
+            deleted: number;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
         /** ItemUpdate */
         ItemUpdate: {
             /** Description */
@@ -2695,6 +3591,33 @@ export interface components {
             status?: ("PENDING" | "IN_PROGRESS" | "COMPLETED" | "BLOCKED" | "CANCELLED") | null;
             /** Title */
             title?: string | null;
+        };
+        /** Kpis */
+        Kpis: {
+            /** Completion Rate */
+            completion_rate: number;
+            /** Milestones Completed */
+            milestones_completed: number;
+            /** Milestones Total */
+            milestones_total: number;
+            /** Tasks Blocked */
+            tasks_blocked: number;
+            /** Tasks Completed */
+            tasks_completed: number;
+            /** Tasks In Progress */
+            tasks_in_progress: number;
+            /** Tasks Total */
+            tasks_total: number;
+        };
+        /** Latency */
+        Latency: {
+            /**
+             * Duration Avg Ms
+             * @description Average of the last 1000 finished tasks.
+             */
+            duration_avg_ms: number | null;
+            /** First Token Avg Ms */
+            first_token_avg_ms: number | null;
         };
         /** LearningEntry */
         LearningEntry: {
@@ -2741,12 +3664,137 @@ export interface components {
             /** Items */
             items: components["schemas"]["LearningEntry"][];
         };
+        /** Lesson */
+        Lesson: {
+            /** Action */
+            action: string;
+            /**
+             * Created At
+             * @description Unix time (seconds).
+             */
+            created_at: number;
+            feedback: components["schemas"]["LessonFeedback"] | null;
+            /** Id */
+            id: string;
+            /** Lesson Id */
+            lesson_id: string;
+            /** Result */
+            result: string;
+            /** Score */
+            score?: number | null;
+            /** Session Id */
+            session_id: string | null;
+            /** Situation */
+            situation: string;
+            /** Success */
+            success: boolean;
+            /** Tags */
+            tags: string[];
+            /** Task Id */
+            task_id: string | null;
+        };
+        /** LessonFeedback */
+        LessonFeedback: {
+            /** At */
+            at: number | null;
+            /** Comment */
+            comment: string;
+            /** Rating */
+            rating: string;
+        };
+        /** LessonList */
+        LessonList: {
+            /** Count */
+            count: number;
+            /** Lessons */
+            lessons: components["schemas"]["Lesson"][];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /** Total */
+            total: number;
+        };
+        /**
+         * LessonStats
+         * @description Ours (`total`, `tags`, epoch `newest`/`oldest`) and the reference client's names
+         *     (`total_lessons`, `unique_tags`, `tag_distribution`, ISO `newest_lesson`/`oldest_lesson`).
+         */
+        LessonStats: {
+            /** Failed */
+            failed: number;
+            feedback: components["schemas"]["FeedbackCounts"];
+            /** Newest */
+            newest: number | null;
+            /** Newest Lesson */
+            newest_lesson: string | null;
+            /** Oldest */
+            oldest: number | null;
+            /** Oldest Lesson */
+            oldest_lesson: string | null;
+            /** Success */
+            success: number;
+            /** Tag Distribution */
+            tag_distribution: {
+                [key: string]: number;
+            };
+            /**
+             * Tags
+             * @description The 50 most used tags and their counts.
+             */
+            tags: {
+                [key: string]: number;
+            };
+            /** Total */
+            total: number;
+            /** Total Lessons */
+            total_lessons: number;
+            /** Unique Tags */
+            unique_tags: number;
+            /** With Feedback */
+            with_feedback: number;
+        };
+        /** LessonStatsResponse */
+        LessonStatsResponse: {
+            stats: components["schemas"]["LessonStats"];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** LevelView */
+        LevelView: {
+            /** Color */
+            color: string;
+            /** Description */
+            description: string;
+            /**
+             * Id
+             * @enum {integer}
+             */
+            id: 0 | 10 | 20 | 30 | 40;
+            /** Name */
+            name: string;
+            /** Permissions */
+            permissions: {
+                [key: string]: boolean;
+            };
+        };
         /** Liveness */
         Liveness: {
             /** Component */
             component: string;
             /** Status */
             status: string;
+        };
+        /** LlmMetrics */
+        LlmMetrics: {
+            /** First Token Avg Ms */
+            first_token_avg_ms: number | null;
         };
         /** LlmServer */
         LlmServer: {
@@ -2804,6 +3852,10 @@ export interface components {
             start: boolean;
             /** Stop */
             stop: boolean;
+        };
+        /** LlmUsagePayload */
+        LlmUsagePayload: {
+            call: components["schemas"]["ModelCallInfo"];
         };
         /** McpConfig */
         McpConfig: {
@@ -2898,6 +3950,143 @@ export interface components {
             /** Servers */
             servers: components["schemas"]["McpServerStatus"][];
         };
+        /** MemoryDescription */
+        MemoryDescription: {
+            /** Dim */
+            dim: number;
+            /** Error */
+            error?: string | null;
+            /** Model */
+            model: string;
+            /** Status */
+            status: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** MemoryEntry */
+        MemoryEntry: {
+            /**
+             * Created At
+             * @description Unix time (seconds).
+             */
+            created_at: number;
+            /** Id */
+            id: string;
+            /** Pinned */
+            pinned: boolean;
+            /** Session Id */
+            session_id: string | null;
+            /** Source */
+            source: string | null;
+            /** Task Id */
+            task_id: string | null;
+            /** Text */
+            text: string;
+            /** Topic */
+            topic: string | null;
+            /** Type */
+            type: string;
+        };
+        /** MemoryHit */
+        MemoryHit: {
+            /**
+             * Created At
+             * @description Unix time (seconds).
+             */
+            created_at: number;
+            /** Id */
+            id: string;
+            /**
+             * Matched
+             * @description Hybrid search only.
+             */
+            matched?: ("vector" | "text")[] | null;
+            /** Pinned */
+            pinned: boolean;
+            /**
+             * Rrf
+             * @description Hybrid search only: the reciprocal-rank fusion score.
+             */
+            rrf?: number | null;
+            /**
+             * Score
+             * @description Cosine similarity (0 for a full-text-only hybrid hit).
+             */
+            score: number;
+            /** Session Id */
+            session_id: string | null;
+            /** Source */
+            source: string | null;
+            /** Task Id */
+            task_id: string | null;
+            /** Text */
+            text: string;
+            /** Topic */
+            topic: string | null;
+            /** Type */
+            type: string;
+        };
+        /** MemorySearchRequest */
+        MemorySearchRequest: {
+            /**
+             * Hybrid
+             * @description Fuse vector and full-text (BM25) hits.
+             * @default false
+             */
+            hybrid: boolean;
+            /**
+             * Limit
+             * @default 3
+             */
+            limit: number;
+            /** Memory Type */
+            memory_type?: ("fact" | "summary" | "note" | "preference" | "document" | "conversation") | null;
+            /** Min Score */
+            min_score?: number | null;
+            /**
+             * Pinned Only
+             * @default false
+             */
+            pinned_only: boolean;
+            /** Query */
+            query: string;
+            /** Session Id */
+            session_id?: string | null;
+            /** Topic */
+            topic?: string | null;
+        };
+        /** MemorySearchResponse */
+        MemorySearchResponse: {
+            /** Count */
+            count: number;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "hybrid" | "vector";
+            /** Query */
+            query: string;
+            /** Results */
+            results: components["schemas"]["MemoryHit"][];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** Metrics */
+        Metrics: {
+            events: components["schemas"]["EventMetrics"];
+            /** @description Thumbs up/down on lessons; null while memory is not loaded. */
+            feedback?: components["schemas"]["FeedbackCounts"] | null;
+            latency: components["schemas"]["Latency"];
+            llm: components["schemas"]["LlmMetrics"];
+            queue: components["schemas"]["QueueStatus"];
+            tasks: components["schemas"]["TaskCounts"];
+            /** Uptime Seconds */
+            uptime_seconds: number;
+        };
         /** ModelAudit */
         ModelAudit: {
             /** Issues */
@@ -2909,6 +4098,31 @@ export interface components {
              * @default 0
              */
             issues_count: number;
+        };
+        /** ModelBreakdown */
+        ModelBreakdown: {
+            /** Cost Usd */
+            cost_usd: number;
+            /** Model */
+            model: string;
+            /** Tokens */
+            tokens: number;
+        };
+        /** ModelCallInfo */
+        ModelCallInfo: {
+            /** Completion Tokens */
+            completion_tokens: number;
+            /**
+             * Estimated
+             * @default false
+             */
+            estimated: boolean;
+            /** Model */
+            model: string;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Provider */
+            provider: string;
         };
         /** ModelCatalog */
         ModelCatalog: {
@@ -2930,6 +4144,89 @@ export interface components {
             trainable_models?: {
                 [key: string]: unknown;
             }[];
+        };
+        /** ModelEntry */
+        ModelEntry: {
+            /** Active */
+            active: boolean;
+            /**
+             * Chat Compatible
+             * @default true
+             */
+            chat_compatible: boolean;
+            /**
+             * Configured
+             * @description The runtime's configured model.
+             */
+            configured: boolean;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /** Size Bytes */
+            size_bytes: number | null;
+            /**
+             * Size Gb
+             * @description `size_bytes` in GiB, for the reference client.
+             */
+            size_gb: number | null;
+            /**
+             * Source
+             * @description The runtime that serves it (the reference's field name).
+             */
+            source: string;
+        };
+        /** ModelInstallProgressPayload */
+        ModelInstallProgressPayload: {
+            /** Attempt */
+            attempt: number;
+            /**
+             * Completed
+             * @default null
+             */
+            completed: number | null;
+            /** Done */
+            done: boolean;
+            /** @default null */
+            error: components["schemas"]["EventCodeMessage"] | null;
+            /** Name */
+            name: string;
+            /** Operation Id */
+            operation_id: string;
+            /**
+             * Percent
+             * @default null
+             */
+            percent: number | null;
+            /** Provider */
+            provider: string;
+            /** Status */
+            status: string;
+            /**
+             * Total
+             * @default null
+             */
+            total: number | null;
+        };
+        /** ModelList */
+        ModelList: {
+            active: components["schemas"]["ActiveRuntime"];
+            configured_models: components["schemas"]["ConfiguredModels"];
+            /** Count */
+            count: number;
+            /** Models */
+            models: components["schemas"]["ModelEntry"][];
+            /** Providers */
+            providers: components["schemas"]["ProviderRow"][];
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
         };
         /** ModelOperation */
         ModelOperation: {
@@ -2969,6 +4266,75 @@ export interface components {
             count: number;
             /** Operations */
             operations: components["schemas"]["ModelOperation"][];
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
+        /**
+         * ModelsUsage
+         * @description `/api/v1/models/usage`: the token sums plus the machine's resource figures the reference's
+         *     resource bar reads (there is no GPU accounting: its fields are null or 0).
+         */
+        ModelsUsage: {
+            /** Calls */
+            calls: number;
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Cost Usd */
+            cost_usd: number | null;
+            /** Cpu Usage Percent */
+            cpu_usage_percent: number;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /** Disk System Mount */
+            disk_system_mount: string | null;
+            /** Disk System Total Gb */
+            disk_system_total_gb: number | null;
+            /** Disk System Usage Percent */
+            disk_system_usage_percent: number | null;
+            /** Disk System Used Gb */
+            disk_system_used_gb: number | null;
+            /** Gpu Usage Percent */
+            gpu_usage_percent?: number | null;
+            /** Memory Total Gb */
+            memory_total_gb: number;
+            /** Memory Usage Percent */
+            memory_usage_percent: number;
+            /** Memory Used Gb */
+            memory_used_gb: number;
+            /** Models */
+            models: components["schemas"]["ModelUsage"][];
+            /** Models Count */
+            models_count: number;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Since */
+            since: string | null;
+            /**
+             * Source
+             * @default event_log
+             */
+            source: string;
+            /** Total Tokens */
+            total_tokens: number;
+            /** Vram Total Mb */
+            vram_total_mb?: number | null;
+            /**
+             * Vram Usage Mb
+             * @default 0
+             */
+            vram_usage_mb: number;
+            /** Vram Usage Percent */
+            vram_usage_percent?: number | null;
+        };
+        /** ModelSwitched */
+        ModelSwitched: {
+            active: components["schemas"]["ActiveRuntime"];
             /**
              * Success
              * @default true
@@ -3015,6 +4381,17 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** NodeData */
+        NodeData: {
+            /** Id */
+            id: string;
+            /** Label */
+            label?: string | null;
+            /** Type */
+            type: string;
+        } & {
+            [key: string]: unknown;
+        };
         /** PinRequest */
         PinRequest: {
             /**
@@ -3022,6 +4399,63 @@ export interface components {
              * @default true
              */
             pinned: boolean;
+        };
+        /** PinResponse */
+        PinResponse: {
+            /** Id */
+            id: string;
+            /** Pinned */
+            pinned: boolean;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** PlanCreatedPayload */
+        PlanCreatedPayload: {
+            /** Goal */
+            goal: string;
+            /** Steps */
+            steps: components["schemas"]["PlanStepInfo"][];
+        };
+        /** PlanStepCompletedPayload */
+        PlanStepCompletedPayload: {
+            /**
+             * Status
+             * @description The sub-task's final status.
+             */
+            status: string;
+            /**
+             * Step
+             * @description From 1.
+             */
+            step: number;
+            /** Sub Task Id */
+            sub_task_id: string;
+        };
+        /** PlanStepInfo */
+        PlanStepInfo: {
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Title */
+            title: string;
+        };
+        /** PlanStepStartedPayload */
+        PlanStepStartedPayload: {
+            /**
+             * Step
+             * @description From 1.
+             */
+            step: number;
+            /** Sub Task Id */
+            sub_task_id: string;
+            /** Title */
+            title: string;
         };
         /** ProbedServer */
         ProbedServer: {
@@ -3076,8 +4510,41 @@ export interface components {
             /** Timeout Seconds */
             timeout_seconds: number;
         };
-        /** QueueStatus */
-        QueueStatus: {
+        /** ProviderRow */
+        ProviderRow: {
+            /** Error */
+            error: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "local" | "cloud";
+            /** Label */
+            label: string;
+            /** Model */
+            model: string | null;
+            /** Model Count */
+            model_count: number;
+            /** Provider */
+            provider: string;
+            /** Status */
+            status: string;
+        };
+        /** PruneResult */
+        PruneResult: {
+            /** Deleted */
+            deleted: number;
+            /** Remaining */
+            remaining: number;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** QueuePausedPayload */
+        QueuePausedPayload: {
             /** Active */
             active: number;
             /** Limit */
@@ -3088,6 +4555,107 @@ export interface components {
             pending: number;
             /** Processing */
             processing: number;
+        };
+        /** QueuePurged */
+        QueuePurged: {
+            /** Active */
+            active: number;
+            /**
+             * Limit
+             * @description Tasks that may run at once (MAX_CONCURRENT_TASKS).
+             */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+            /** Pending */
+            pending: number;
+            /** Processing */
+            processing: number;
+            /** Removed */
+            removed: number;
+            /**
+             * Status
+             * @default purged
+             * @constant
+             */
+            status: "purged";
+            /** Task Ids */
+            task_ids: string[];
+        };
+        /** QueuePurgedPayload */
+        QueuePurgedPayload: {
+            /** Purged */
+            purged: number;
+            /** Task Ids */
+            task_ids: string[];
+        };
+        /** QueueResumed */
+        QueueResumed: {
+            /** Active */
+            active: number;
+            /**
+             * Limit
+             * @description Tasks that may run at once (MAX_CONCURRENT_TASKS).
+             */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+            /** Pending */
+            pending: number;
+            /**
+             * Pending Tasks
+             * @description Tasks that were waiting when the queue resumed.
+             */
+            pending_tasks: number;
+            /** Processing */
+            processing: number;
+            /**
+             * Status
+             * @default resumed
+             * @constant
+             */
+            status: "resumed";
+        };
+        /** QueueResumedPayload */
+        QueueResumedPayload: {
+            /** Active */
+            active: number;
+            /** Limit */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+            /** Pending */
+            pending: number;
+            /**
+             * Pending Tasks
+             * @description Tasks that were waiting when the queue resumed.
+             */
+            pending_tasks: number;
+            /** Processing */
+            processing: number;
+        };
+        /** QueueStatus */
+        QueueStatus: {
+            /** Active */
+            active: number;
+            /**
+             * Limit
+             * @description Tasks that may run at once (MAX_CONCURRENT_TASKS).
+             */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+            /** Pending */
+            pending: number;
+            /** Processing */
+            processing: number;
+        };
+        /** RenderWidgetPayload */
+        RenderWidgetPayload: {
+            /** Content */
+            content: string;
+            /** Widget */
+            widget: string;
         };
         /** RequestDetail */
         RequestDetail: {
@@ -3246,6 +4814,67 @@ export interface components {
             /** Backup Filename */
             backup_filename: string;
         };
+        /** Roadmap */
+        Roadmap: {
+            kpis: components["schemas"]["Kpis"];
+            /** Milestones */
+            milestones: components["schemas"]["RoadmapItem"][];
+            /**
+             * Report
+             * @description The markdown progress report.
+             */
+            report: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            vision: components["schemas"]["Vision"] | null;
+        };
+        /** RoadmapItem */
+        RoadmapItem: {
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Priority */
+            priority: number;
+            /**
+             * Progress
+             * @description Percent done.
+             */
+            progress: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "PENDING" | "IN_PROGRESS" | "COMPLETED" | "BLOCKED" | "CANCELLED";
+            /**
+             * Task Id
+             * @description Tasks only: the queued task it follows.
+             */
+            task_id?: string | null;
+            /**
+             * Tasks
+             * @description Milestones only.
+             */
+            tasks?: components["schemas"]["RoadmapItem"][] | null;
+            /** Title */
+            title: string;
+        };
+        /** RoadmapReport */
+        RoadmapReport: {
+            kpis: components["schemas"]["Kpis"];
+            /** Report */
+            report: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
         /** RuntimeChange */
         RuntimeChange: {
             /** Action */
@@ -3258,6 +4887,49 @@ export interface components {
             success: boolean;
             /** Timestamp */
             timestamp: string;
+        };
+        /** RuntimeConfigView */
+        RuntimeConfigView: {
+            /**
+             * Config
+             * @description Every setting as text (secrets masked): booleans `true`/`false`, unset values empty, lists and objects as JSON. The reference client's form.
+             */
+            config: {
+                [key: string]: string;
+            };
+            /** Config Sources */
+            config_sources: {
+                [key: string]: "env" | "env_file" | "default";
+            };
+            /** Env File */
+            env_file: string;
+            /**
+             * Pending
+             * @description Saved values that apply at the next start (secrets masked).
+             */
+            pending: {
+                [key: string]: unknown;
+            };
+            /**
+             * Pending Error
+             * @description Why the saved env file would not start, if it would not.
+             */
+            pending_error: string | null;
+            /** Restart Required */
+            restart_required: boolean;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /**
+             * Values
+             * @description The same settings with their JSON types (secrets masked).
+             */
+            values: {
+                [key: string]: unknown;
+            };
         };
         /** RuntimeHistory */
         RuntimeHistory: {
@@ -3541,43 +5213,36 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** SearchHit */
-        SearchHit: {
-            /** Chunk Id */
-            chunk_id: string;
-            /** Document Id */
-            document_id: string;
-            /** End */
-            end: number;
-            /** Heading Path */
-            heading_path: string[];
-            /** Matched */
-            matched: ("vector" | "text")[];
-            /** Name */
-            name: string;
-            /** Page */
-            page: number | null;
+        /** ScanResponse */
+        ScanResponse: {
+            /** Duration Ms */
+            duration_ms?: number | null;
+            /** Edges */
+            edges: number;
+            /** Errors */
+            errors: unknown[];
+            /** Files */
+            files: number;
+            /** Node Types */
+            node_types?: {
+                [key: string]: number;
+            } | null;
+            /** Nodes */
+            nodes: number;
+            /** Root */
+            root?: string | null;
+            /** Scanned */
+            scanned: boolean;
+            /** Scanned At */
+            scanned_at?: unknown;
             /**
-             * Score
-             * @description Reciprocal-rank fusion of the vector and full-text ranks.
+             * Status
+             * @default success
+             * @constant
              */
-            score: number;
-            /**
-             * Similarity
-             * @description Cosine similarity; null for a full-text-only hit.
-             */
-            similarity: number | null;
-            /** Start */
-            start: number;
-            /** Text */
-            text: string;
-        };
-        /** SearchResponse */
-        SearchResponse: {
-            /** Count */
-            count: number;
-            /** Results */
-            results: components["schemas"]["SearchHit"][];
+            status: "success";
+        } & {
+            [key: string]: unknown;
         };
         /** ServerAction */
         ServerAction: {
@@ -3680,6 +5345,11 @@ export interface components {
              */
             status: string;
         };
+        /** SessionDeletedPayload */
+        SessionDeletedPayload: {
+            /** Session Id */
+            session_id: string;
+        };
         /** SessionHistory */
         SessionHistory: {
             /** Count */
@@ -3736,6 +5406,24 @@ export interface components {
              */
             updated_at: string;
         };
+        /**
+         * SessionUpdatedPayload
+         * @description The conversation's list entry after a rename or pin.
+         */
+        SessionUpdatedPayload: {
+            /** Created At */
+            created_at: string;
+            /** Message Count */
+            message_count: number;
+            /** Pinned */
+            pinned: boolean;
+            /** Session Id */
+            session_id: string;
+            /** Title */
+            title: string;
+            /** Updated At */
+            updated_at: string;
+        };
         /** SetActiveServer */
         SetActiveServer: {
             /** Model */
@@ -3753,7 +5441,7 @@ export interface components {
             model?: string | null;
             /**
              * Provider
-             * @description Force a runtime: gpt, gem, openai, google, anthropic, claude, ollama, embedded, openai_compatible, vllm.
+             * @description Force a runtime: anthropic, claude, embedded, local, google, gem, gemini, ollama, openai, gpt, openai_compatible, vllm, llama_cpp, lmstudio.
              */
             provider?: string | null;
             /**
@@ -3785,6 +5473,15 @@ export interface components {
             }[] | null;
             /** Top P */
             top_p?: number | null;
+        };
+        /** SkippedFile */
+        SkippedFile: {
+            /** Code */
+            code?: string | null;
+            /** Path */
+            path: string;
+            /** Reason */
+            reason: string;
         };
         /** StorageItem */
         StorageItem: {
@@ -3823,6 +5520,35 @@ export interface components {
              * @default success
              */
             status: string;
+        };
+        /** StreamEntry */
+        StreamEntry: {
+            /** Action */
+            action: string;
+            /** Actor */
+            actor: string;
+            /** Api Channel */
+            api_channel: string;
+            /** Context */
+            context: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: string;
+            /**
+             * Source
+             * @constant
+             */
+            source: "admin";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "success" | "warning" | "failure";
+            /** Timestamp */
+            timestamp: string;
         };
         /** Streaming */
         Streaming: {
@@ -3869,6 +5595,11 @@ export interface components {
             provider?: string | null;
             /** Role */
             role?: string | null;
+        };
+        /** SystemLogPayload */
+        SystemLogPayload: {
+            /** Level */
+            level: string;
         };
         /** SystemStatus */
         SystemStatus: {
@@ -3918,6 +5649,40 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /** TaskAbortedPayload */
+        TaskAbortedPayload: {
+            error: components["schemas"]["EventError"];
+        };
+        /** TaskCompletedPayload */
+        TaskCompletedPayload: {
+            /** Result */
+            result: string;
+            /** Result Length */
+            result_length: number;
+        };
+        /** TaskCounts */
+        TaskCounts: {
+            /** Cancelled */
+            cancelled: number;
+            /** Completed */
+            completed: number;
+            /**
+             * Created
+             * @description All tasks ever created.
+             */
+            created: number;
+            /** Failed */
+            failed: number;
+            /** Pending */
+            pending: number;
+            /** Processing */
+            processing: number;
+            /**
+             * Success Rate
+             * @description Percent (0-100) of finished tasks that completed.
+             */
+            success_rate: number | null;
+        };
         /** TaskCreated */
         TaskCreated: {
             /** Created At */
@@ -3951,6 +5716,116 @@ export interface components {
             /** User Message */
             user_message?: string | null;
         };
+        /** TaskCreatedPayload */
+        TaskCreatedPayload: {
+            /** Content */
+            content: string;
+            /**
+             * Context
+             * @description Initial task context (`llm_runtime`).
+             */
+            context?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Request
+             * @description The accepted request's options (session_id, forced_intent, ...).
+             */
+            request: {
+                [key: string]: unknown;
+            };
+        };
+        /** TaskFailedPayload */
+        TaskFailedPayload: {
+            error: components["schemas"]["EventError"];
+        };
+        /** TaskFinishedData */
+        TaskFinishedData: {
+            error: components["schemas"]["EventError"] | null;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Status */
+            llm_status: string | null;
+            /**
+             * Result
+             * @description The whole answer so far (cumulative).
+             */
+            result: string;
+            /** Seq */
+            seq: number;
+            status: components["schemas"]["TaskStatus"];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description When the frame was sent (UTC, ISO 8601).
+             */
+            timestamp: string;
+            usage: components["schemas"]["TaskUsage"] | null;
+        };
+        /**
+         * TaskFinishedFrame
+         * @description The task is over; the stream ends after this frame.
+         */
+        TaskFinishedFrame: {
+            data: components["schemas"]["TaskFinishedData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "task_finished";
+        };
+        /** TaskMissingData */
+        TaskMissingData: {
+            /** Detail */
+            detail: string;
+            /**
+             * Event
+             * @constant
+             */
+            event: "gone";
+            /** Task Id */
+            task_id: string;
+            /** Timestamp */
+            timestamp: string;
+        };
+        /**
+         * TaskMissingFrame
+         * @description There is no such task; the stream ends after this frame.
+         */
+        TaskMissingFrame: {
+            data: components["schemas"]["TaskMissingData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "task_missing";
+        };
+        /** TaskQueued */
+        TaskQueued: {
+            item: components["schemas"]["RoadmapItem"];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+            /** Task Id */
+            task_id: string;
+        };
+        /** TaskQueuedPayload */
+        TaskQueuedPayload: {
+            /** Active */
+            active: number;
+            /** Limit */
+            limit: number;
+            /** Paused */
+            paused: boolean;
+        };
         /** TaskRequest */
         TaskRequest: {
             /**
@@ -3970,7 +5845,7 @@ export interface components {
             forced_intent?: string | null;
             /**
              * Forced Provider
-             * @description One of: gpt, gem, openai, google, anthropic, claude, ollama, embedded, openai_compatible, vllm.
+             * @description One of: anthropic, claude, embedded, local, google, gem, gemini, ollama, openai, gpt, openai_compatible, vllm, llama_cpp, lmstudio.
              */
             forced_provider?: string | null;
             /**
@@ -3998,11 +5873,97 @@ export interface components {
             /** Tone */
             tone?: ("concise" | "detailed" | "neutral") | null;
         };
+        /** TaskRequeuedPayload */
+        TaskRequeuedPayload: Record<string, never>;
+        /** TaskStartedPayload */
+        TaskStartedPayload: Record<string, never>;
         /**
          * TaskStatus
          * @enum {string}
          */
         TaskStatus: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED" | "CANCELLED";
+        /** TaskStreamFrame */
+        TaskStreamFrame: components["schemas"]["TaskUpdateFrame"] | components["schemas"]["HeartbeatFrame"] | components["schemas"]["TaskFinishedFrame"] | components["schemas"]["TaskMissingFrame"];
+        /** TaskStreamPayload */
+        TaskStreamPayload: {
+            /**
+             * Delta
+             * @description New answer text.
+             */
+            delta: string;
+        };
+        /** TaskUpdateData */
+        TaskUpdateData: {
+            /**
+             * Delta
+             * @description Answer text new since the previous frame.
+             */
+            delta: string;
+            /** Llm Endpoint */
+            llm_endpoint: string | null;
+            /** Llm Model */
+            llm_model: string | null;
+            /** Llm Provider */
+            llm_provider: string | null;
+            /** Llm Status */
+            llm_status: string | null;
+            /**
+             * Logs
+             * @description Log lines new since the previous frame.
+             */
+            logs: string[];
+            /**
+             * Result
+             * @description The whole answer so far (cumulative).
+             */
+            result: string;
+            /**
+             * Seq
+             * @description The last event seq this frame covers (also its `id:`).
+             */
+            seq: number;
+            status: components["schemas"]["TaskStatus"];
+            /** Task Id */
+            task_id: string;
+            /**
+             * Timestamp
+             * @description When the frame was sent (UTC, ISO 8601).
+             */
+            timestamp: string;
+        };
+        /**
+         * TaskUpdateFrame
+         * @description Status change, new log lines, new text.
+         */
+        TaskUpdateFrame: {
+            data: components["schemas"]["TaskUpdateData"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            event: "task_update";
+            /**
+             * Id
+             * @description The last seq covered: send it as `Last-Event-ID` to resume.
+             */
+            id: string;
+        };
+        /**
+         * TaskUsage
+         * @description The tokens of the task's model calls.
+         */
+        TaskUsage: {
+            /** Calls */
+            calls: components["schemas"]["ModelCallInfo"][];
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Estimated */
+            estimated: boolean;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Total Tokens */
+            total_tokens: number;
+        };
         /** TaskView */
         TaskView: {
             /** Content */
@@ -4092,12 +6053,161 @@ export interface components {
             /** Provider */
             provider: string;
         };
+        /**
+         * TokenMetrics
+         * @description `/api/v1/metrics/tokens`: the sums, plus the reference client's names for them.
+         */
+        TokenMetrics: {
+            /** Calls */
+            calls: number;
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Cost Usd */
+            cost_usd: number | null;
+            /**
+             * Currency
+             * @default USD
+             */
+            currency: string;
+            /** Models */
+            models: components["schemas"]["ModelUsage"][];
+            /**
+             * Models Breakdown
+             * @description `<provider>/<model>` -> tokens and cost.
+             */
+            models_breakdown: {
+                [key: string]: components["schemas"]["ModelBreakdown"];
+            };
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /**
+             * Session Cost Usd
+             * @description `cost_usd`, 0 when no model has a price.
+             */
+            session_cost_usd: number;
+            /**
+             * Session Total Tokens
+             * @description The same as `total_tokens` (the sums survive restarts).
+             */
+            session_total_tokens: number;
+            /** Since */
+            since: string | null;
+            /**
+             * Source
+             * @default event_log
+             */
+            source: string;
+            /** Total Tokens */
+            total_tokens: number;
+        };
+        /** ToolCallFailedPayload */
+        ToolCallFailedPayload: {
+            /** Call Id */
+            call_id: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Error Code */
+            error_code: string;
+            /** Function Name */
+            function_name: string;
+            /** Is Error */
+            is_error: boolean;
+            /** Result Chars */
+            result_chars: number;
+            /** Result Preview */
+            result_preview: string;
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /**
+             * Task Id Hint
+             * @description The task the call belonged to, when it ended after that task did.
+             * @default null
+             */
+            task_id_hint: string | null;
+            /** Tool Id */
+            tool_id: string;
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** ToolCallFinishedPayload */
+        ToolCallFinishedPayload: {
+            /** Call Id */
+            call_id: string;
+            /** Duration Ms */
+            duration_ms: number;
+            /** Function Name */
+            function_name: string;
+            /** Is Error */
+            is_error: boolean;
+            /** Result Chars */
+            result_chars: number;
+            /** Result Preview */
+            result_preview: string;
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /**
+             * Task Id Hint
+             * @description The task the call belonged to, when it ended after that task did.
+             * @default null
+             */
+            task_id_hint: string | null;
+            /** Tool Id */
+            tool_id: string;
+            /** Truncated */
+            truncated: boolean;
+        };
+        /** ToolCallStartedPayload */
+        ToolCallStartedPayload: {
+            /**
+             * Arguments
+             * @description The arguments, masked and bounded like the audit trail's.
+             */
+            arguments: unknown;
+            /** Call Id */
+            call_id: string;
+            /** Function Name */
+            function_name: string;
+            /**
+             * Side Effect
+             * @enum {string}
+             */
+            side_effect: "read" | "write" | "network" | "exec";
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /**
+             * Task Id Hint
+             * @description The task the call belonged to, when it ended after that task did.
+             * @default null
+             */
+            task_id_hint: string | null;
+            /** Tool Id */
+            tool_id: string;
+        };
         /** ToolList */
         ToolList: {
             /** Count */
             count: number;
             /** Tools */
             tools: components["schemas"]["ToolView"][];
+        };
+        /**
+         * ToolUsagePayload
+         * @description An agent used one of its own tools; besides `tool`, the facts that tool reports.
+         */
+        ToolUsagePayload: {
+            /** Tool */
+            tool: string;
+        } & {
+            [key: string]: unknown;
         };
         /** ToolView */
         ToolView: {
@@ -4167,13 +6277,41 @@ export interface components {
             /** Timestamp */
             timestamp: string;
         };
+        /**
+         * TraceStepPayload
+         * @description One step of the request trace; `context` (with component `Context`) merges into the task's.
+         */
+        TraceStepPayload: {
+            /** Action */
+            action: string;
+            /** Component */
+            component: string;
+            /**
+             * Context
+             * @default null
+             */
+            context: {
+                [key: string]: unknown;
+            } | null;
+            /** Details */
+            details?: {
+                [key: string]: unknown;
+            };
+            /**
+             * Elapsed Ms
+             * @default null
+             */
+            elapsed_ms: number | null;
+            /** Status */
+            status: string;
+        };
         /** TurnView */
         TurnView: {
             /** Content */
             content: string;
             /**
              * Request Id
-             * @description The task that produced the turn (the original's name for `task_id`; its clients de-duplicate chat bubbles by it).
+             * @description The same as `task_id`: the id POST /api/v1/tasks answered (the reference client's name; it pairs a turn with its request).
              */
             request_id: string | null;
             /** Role */
@@ -4203,36 +6341,6 @@ export interface components {
             documents: components["schemas"]["UploadedDocument"][];
         };
         /**
-         * UsageTotals
-         * @description Sums since the first recorded call, derived from the stored `LLM_USAGE` events.
-         */
-        UsageTotals: {
-            /** Calls */
-            calls: number;
-            /** Completion Tokens */
-            completion_tokens: number;
-            /** Cost Usd */
-            cost_usd: number | null;
-            /**
-             * Currency
-             * @default USD
-             */
-            currency: string;
-            /** Models */
-            models: components["schemas"]["ModelUsage"][];
-            /** Prompt Tokens */
-            prompt_tokens: number;
-            /** Since */
-            since: string | null;
-            /**
-             * Source
-             * @default event_log
-             */
-            source: string;
-            /** Total Tokens */
-            total_tokens: number;
-        };
-        /**
          * UsageView
          * @description Tokens of one task or one direct answer. `estimated` is true when a runtime reported no
          *     counts and some were estimated (see docs/RUNTIMES.md, "Usage accounting").
@@ -4249,64 +6357,881 @@ export interface components {
             /** Total Tokens */
             total_tokens: number;
         };
-        /** ValidationError */
-        ValidationError: {
-            /** Context */
-            ctx?: Record<string, never>;
-            /** Input */
-            input?: unknown;
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
+        /** KnowledgeEntries */
+        venom_core__api__routes__knowledge_entries__KnowledgeEntries: {
+            /** Count */
+            count: number;
+            /** Entries */
+            entries: components["schemas"]["venom_core__api__routes__knowledge_entries__KnowledgeEntry"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
         };
-        /** SearchRequest */
-        venom_core__api__routes__documents__SearchRequest: {
-            /** Document Ids */
-            document_ids?: string[] | null;
-            /**
-             * Limit
-             * @default 5
-             */
-            limit: number;
-            /** Query */
-            query: string;
-            /**
-             * Threshold
-             * @description Cosine floor for vector-only hits.
-             */
-            threshold?: number | null;
-        };
-        /** SearchRequest */
-        venom_core__api__routes__memory__SearchRequest: {
-            /**
-             * Hybrid
-             * @description Fuse vector and full-text (BM25) hits.
-             * @default false
-             */
-            hybrid: boolean;
-            /**
-             * Limit
-             * @default 3
-             */
-            limit: number;
-            /** Memory Type */
-            memory_type?: ("fact" | "summary" | "note" | "preference" | "document" | "conversation") | null;
-            /** Min Score */
-            min_score?: number | null;
-            /**
-             * Pinned Only
-             * @default false
-             */
-            pinned_only: boolean;
-            /** Query */
-            query: string;
+        /** KnowledgeEntry */
+        venom_core__api__routes__knowledge_entries__KnowledgeEntry: {
+            /** Confidence */
+            confidence?: number | null;
+            /** Content */
+            content: string;
+            /** Created At */
+            created_at: string;
+            /** Entry Id */
+            entry_id: string;
+            /** Entry Type */
+            entry_type: string;
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Quality Score */
+            quality_score: number | null;
+            /** Request Id */
+            request_id: string | null;
+            /** Scope */
+            scope: string;
             /** Session Id */
-            session_id?: string | null;
-            /** Topic */
-            topic?: string | null;
+            session_id: string | null;
+            /** Source */
+            source: string;
+            source_meta: components["schemas"]["venom_core__api__routes__knowledge_entries__SourceMeta"];
+            /** Summary */
+            summary: string | null;
+            /** Tags */
+            tags: string[];
+            /** Task Id */
+            task_id: string | null;
+            /** Ttl At */
+            ttl_at?: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * Version
+             * @default v1
+             */
+            version: string;
+        };
+        /** SourceMeta */
+        venom_core__api__routes__knowledge_entries__SourceMeta: {
+            /** Origin */
+            origin: string;
+            /** Provenance */
+            provenance: {
+                [key: string]: unknown;
+            };
+            /** Reason Code */
+            reason_code: string | null;
+        };
+        /** KnowledgeEntries */
+        venom_core__api__schemas_memory__KnowledgeEntries: {
+            /** Count */
+            count: number;
+            /**
+             * Entries
+             * @description Newest first.
+             */
+            entries: components["schemas"]["venom_core__api__schemas_memory__KnowledgeEntry"][];
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /** KnowledgeEntry */
+        venom_core__api__schemas_memory__KnowledgeEntry: {
+            /** Confidence */
+            confidence?: number | null;
+            /** Content */
+            content: string;
+            /** Created At */
+            created_at: string;
+            /** Entry Id */
+            entry_id: string;
+            /** Entry Type */
+            entry_type: string;
+            /**
+             * Metadata
+             * @description `title`, and for lessons `success`.
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Quality Score */
+            quality_score?: number | null;
+            /**
+             * Request Id
+             * @description The task's id, as `POST /api/v1/tasks` answered it.
+             */
+            request_id: string | null;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "session" | "global" | "task";
+            /** Session Id */
+            session_id: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "session" | "lesson" | "vector" | "graph" | "training" | "external";
+            source_meta: components["schemas"]["venom_core__api__schemas_memory__SourceMeta"];
+            /** Summary */
+            summary: string | null;
+            /** Tags */
+            tags: string[];
+            /** Task Id */
+            task_id: string | null;
+            /** Ttl At */
+            ttl_at?: string | null;
+            /** Updated At */
+            updated_at: string;
+            /**
+             * Version
+             * @default v1
+             * @constant
+             */
+            version: "v1";
+        };
+        /** SourceMeta */
+        venom_core__api__schemas_memory__SourceMeta: {
+            /**
+             * Origin
+             * @description `lesson` for lessons; for memory, what stored it (`api`, `task`...).
+             */
+            origin: string;
+            /** Provenance */
+            provenance: {
+                [key: string]: unknown;
+            };
+            /** Reason Code */
+            reason_code?: string | null;
+        };
+        /** Vision */
+        Vision: {
+            /** Description */
+            description: string;
+            /** Id */
+            id: string;
+            /** Progress */
+            progress: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "PENDING" | "IN_PROGRESS" | "COMPLETED";
+            /** Title */
+            title: string;
+        };
+        /** WipeResponse */
+        WipeResponse: {
+            /** Deleted */
+            deleted: number;
+            /** Message */
+            message: string;
+            /**
+             * Status
+             * @default success
+             * @constant
+             */
+            status: "success";
+        };
+        /**
+         * WsEvent
+         * @description One message of `/ws/events`: `{type, agent, message, timestamp, data, gseq}`.
+         */
+        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"];
+        /**
+         * WsEventAgentAction
+         * @description A `AGENT_ACTION` message of `/ws/events`.
+         */
+        WsEventAgentAction: {
+            agent: string | null;
+            data: components["schemas"]["AgentActionPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AGENT_ACTION";
+        };
+        /**
+         * WsEventAgentThought
+         * @description A `AGENT_THOUGHT` message of `/ws/events`.
+         */
+        WsEventAgentThought: {
+            agent: string | null;
+            data: components["schemas"]["AgentThoughtPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AGENT_THOUGHT";
+        };
+        /**
+         * WsEventAuditAction
+         * @description A `AUDIT_ACTION` message of `/ws/events`.
+         */
+        WsEventAuditAction: {
+            agent: string | null;
+            data: components["schemas"]["AuditActionPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AUDIT_ACTION";
+        };
+        /**
+         * WsEventDocumentIngestProgress
+         * @description A `DOCUMENT_INGEST_PROGRESS` message of `/ws/events`.
+         */
+        WsEventDocumentIngestProgress: {
+            agent: string | null;
+            data: components["schemas"]["DocumentIngestProgressPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "DOCUMENT_INGEST_PROGRESS";
+        };
+        /**
+         * WsEventEmergencyStop
+         * @description A `EMERGENCY_STOP` message of `/ws/events`.
+         */
+        WsEventEmergencyStop: {
+            agent: string | null;
+            data: components["schemas"]["EmergencyStopPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "EMERGENCY_STOP";
+        };
+        /**
+         * WsEventLlmUsage
+         * @description A `LLM_USAGE` message of `/ws/events`.
+         */
+        WsEventLlmUsage: {
+            agent: string | null;
+            data: components["schemas"]["LlmUsagePayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "LLM_USAGE";
+        };
+        /**
+         * WsEventModelInstallProgress
+         * @description A `MODEL_INSTALL_PROGRESS` message of `/ws/events`.
+         */
+        WsEventModelInstallProgress: {
+            agent: string | null;
+            data: components["schemas"]["ModelInstallProgressPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "MODEL_INSTALL_PROGRESS";
+        };
+        /**
+         * WsEventPlanCreated
+         * @description A `PLAN_CREATED` message of `/ws/events`.
+         */
+        WsEventPlanCreated: {
+            agent: string | null;
+            data: components["schemas"]["PlanCreatedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PLAN_CREATED";
+        };
+        /**
+         * WsEventPlanStepCompleted
+         * @description A `PLAN_STEP_COMPLETED` message of `/ws/events`.
+         */
+        WsEventPlanStepCompleted: {
+            agent: string | null;
+            data: components["schemas"]["PlanStepCompletedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PLAN_STEP_COMPLETED";
+        };
+        /**
+         * WsEventPlanStepStarted
+         * @description A `PLAN_STEP_STARTED` message of `/ws/events`.
+         */
+        WsEventPlanStepStarted: {
+            agent: string | null;
+            data: components["schemas"]["PlanStepStartedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "PLAN_STEP_STARTED";
+        };
+        /**
+         * WsEventQueuePaused
+         * @description A `QUEUE_PAUSED` message of `/ws/events`.
+         */
+        WsEventQueuePaused: {
+            agent: string | null;
+            data: components["schemas"]["QueuePausedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUEUE_PAUSED";
+        };
+        /**
+         * WsEventQueuePurged
+         * @description A `QUEUE_PURGED` message of `/ws/events`.
+         */
+        WsEventQueuePurged: {
+            agent: string | null;
+            data: components["schemas"]["QueuePurgedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUEUE_PURGED";
+        };
+        /**
+         * WsEventQueueResumed
+         * @description A `QUEUE_RESUMED` message of `/ws/events`.
+         */
+        WsEventQueueResumed: {
+            agent: string | null;
+            data: components["schemas"]["QueueResumedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "QUEUE_RESUMED";
+        };
+        /**
+         * WsEventRenderWidget
+         * @description A `RENDER_WIDGET` message of `/ws/events`.
+         */
+        WsEventRenderWidget: {
+            agent: string | null;
+            data: components["schemas"]["RenderWidgetPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "RENDER_WIDGET";
+        };
+        /**
+         * WsEventSessionDeleted
+         * @description A `SESSION_DELETED` message of `/ws/events`.
+         */
+        WsEventSessionDeleted: {
+            agent: string | null;
+            data: components["schemas"]["SessionDeletedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SESSION_DELETED";
+        };
+        /**
+         * WsEventSessionUpdated
+         * @description A `SESSION_UPDATED` message of `/ws/events`.
+         */
+        WsEventSessionUpdated: {
+            agent: string | null;
+            data: components["schemas"]["SessionUpdatedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SESSION_UPDATED";
+        };
+        /**
+         * WsEventSystemLog
+         * @description A `SYSTEM_LOG` message of `/ws/events`.
+         */
+        WsEventSystemLog: {
+            agent: string | null;
+            data: components["schemas"]["SystemLogPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "SYSTEM_LOG";
+        };
+        /**
+         * WsEventTaskAborted
+         * @description A `TASK_ABORTED` message of `/ws/events`.
+         */
+        WsEventTaskAborted: {
+            agent: string | null;
+            data: components["schemas"]["TaskAbortedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_ABORTED";
+        };
+        /**
+         * WsEventTaskCompleted
+         * @description A `TASK_COMPLETED` message of `/ws/events`.
+         */
+        WsEventTaskCompleted: {
+            agent: string | null;
+            data: components["schemas"]["TaskCompletedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_COMPLETED";
+        };
+        /**
+         * WsEventTaskCreated
+         * @description A `TASK_CREATED` message of `/ws/events`.
+         */
+        WsEventTaskCreated: {
+            agent: string | null;
+            data: components["schemas"]["TaskCreatedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_CREATED";
+        };
+        /**
+         * WsEventTaskFailed
+         * @description A `TASK_FAILED` message of `/ws/events`.
+         */
+        WsEventTaskFailed: {
+            agent: string | null;
+            data: components["schemas"]["TaskFailedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_FAILED";
+        };
+        /**
+         * WsEventTaskQueued
+         * @description A `TASK_QUEUED` message of `/ws/events`.
+         */
+        WsEventTaskQueued: {
+            agent: string | null;
+            data: components["schemas"]["TaskQueuedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_QUEUED";
+        };
+        /**
+         * WsEventTaskRequeued
+         * @description A `TASK_REQUEUED` message of `/ws/events`.
+         */
+        WsEventTaskRequeued: {
+            agent: string | null;
+            data: components["schemas"]["TaskRequeuedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_REQUEUED";
+        };
+        /**
+         * WsEventTaskStarted
+         * @description A `TASK_STARTED` message of `/ws/events`.
+         */
+        WsEventTaskStarted: {
+            agent: string | null;
+            data: components["schemas"]["TaskStartedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_STARTED";
+        };
+        /**
+         * WsEventTaskStream
+         * @description A `TASK_STREAM` message of `/ws/events`.
+         */
+        WsEventTaskStream: {
+            agent: string | null;
+            data: components["schemas"]["TaskStreamPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TASK_STREAM";
+        };
+        /**
+         * WsEventToolCallFailed
+         * @description A `TOOL_CALL_FAILED` message of `/ws/events`.
+         */
+        WsEventToolCallFailed: {
+            agent: string | null;
+            data: components["schemas"]["ToolCallFailedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_CALL_FAILED";
+        };
+        /**
+         * WsEventToolCallFinished
+         * @description A `TOOL_CALL_FINISHED` message of `/ws/events`.
+         */
+        WsEventToolCallFinished: {
+            agent: string | null;
+            data: components["schemas"]["ToolCallFinishedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_CALL_FINISHED";
+        };
+        /**
+         * WsEventToolCallStarted
+         * @description A `TOOL_CALL_STARTED` message of `/ws/events`.
+         */
+        WsEventToolCallStarted: {
+            agent: string | null;
+            data: components["schemas"]["ToolCallStartedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_CALL_STARTED";
+        };
+        /**
+         * WsEventToolUsage
+         * @description A `TOOL_USAGE` message of `/ws/events`.
+         */
+        WsEventToolUsage: {
+            agent: string | null;
+            data: components["schemas"]["ToolUsagePayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TOOL_USAGE";
+        };
+        /**
+         * WsEventTraceStep
+         * @description A `TRACE_STEP` message of `/ws/events`.
+         */
+        WsEventTraceStep: {
+            agent: string | null;
+            data: components["schemas"]["TraceStepPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "TRACE_STEP";
         };
     };
     responses: never;
@@ -4344,13 +7269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -4359,13 +7278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -4374,13 +7287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -4389,13 +7296,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -4413,13 +7314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -4428,13 +7323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4443,13 +7332,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4483,13 +7366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -4498,13 +7375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4513,13 +7384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -4528,13 +7393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4543,13 +7402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4558,13 +7411,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -4573,13 +7420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4588,13 +7429,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4616,9 +7451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AuditStream"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4627,13 +7460,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -4642,13 +7469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4657,13 +7478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -4672,13 +7487,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4687,13 +7496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -4702,13 +7505,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -4717,13 +7514,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4732,13 +7523,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4760,9 +7545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BackupList"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4771,13 +7554,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -4786,13 +7563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4801,13 +7572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -4816,13 +7581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -4840,13 +7599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -4855,13 +7608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -4870,13 +7617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -4900,9 +7641,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ConfigRestored"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -4911,13 +7650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -4926,13 +7659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4941,13 +7668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4956,13 +7677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -4971,13 +7686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -4986,13 +7695,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5001,13 +7704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5016,13 +7713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5031,13 +7722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5057,9 +7742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["RuntimeConfigView"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5068,13 +7751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5083,13 +7760,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5098,13 +7769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -5113,13 +7778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5128,13 +7787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -5143,13 +7796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5158,13 +7805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5188,9 +7829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ConfigSaved"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -5199,13 +7838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5214,13 +7847,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5229,13 +7856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5244,13 +7865,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -5259,13 +7874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5274,13 +7883,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5289,13 +7892,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5304,13 +7901,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5319,13 +7910,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5354,13 +7939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5369,13 +7948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5384,13 +7957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -5399,13 +7966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5414,13 +7975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -5429,13 +7984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5444,13 +7993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5485,13 +8028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5500,13 +8037,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5515,13 +8046,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5530,13 +8055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5545,13 +8064,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5560,13 +8073,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5575,13 +8082,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -5590,13 +8091,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5605,13 +8100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5642,13 +8131,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5657,13 +8140,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5672,13 +8149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5687,13 +8158,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -5702,13 +8167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5717,13 +8176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5732,13 +8185,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -5747,13 +8194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5762,13 +8203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5799,13 +8234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5814,13 +8243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5829,13 +8252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5844,13 +8261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -5859,13 +8270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5874,13 +8279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -5889,13 +8288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -5904,13 +8297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -5919,13 +8306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -5941,12 +8322,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The original file, in the media type it was uploaded with. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": string;
+                };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
             400: {
@@ -5954,13 +8337,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -5969,13 +8346,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -5984,13 +8355,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -5999,13 +8364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6014,13 +8373,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6029,13 +8382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6044,13 +8391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6059,13 +8400,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -6074,13 +8409,513 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_folders_api_v1_documents_folders_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderInfo"][];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    add_folder_api_v1_documents_folders_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddFolder"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderInfo"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_folder_api_v1_documents_folders__folder_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderInfo"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    delete_folder_api_v1_documents_folders__folder_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderDeleted"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    rescan_folder_api_v1_documents_folders__folder_id__rescan_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                folder_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FolderInfo"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6094,7 +8929,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["venom_core__api__routes__documents__SearchRequest"];
+                "application/json": components["schemas"]["DocumentSearchRequest"];
             };
         };
         responses: {
@@ -6104,7 +8939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["SearchResponse"];
+                    "application/json": components["schemas"]["DocumentSearchResponse"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6113,13 +8948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6128,13 +8957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6143,13 +8966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6158,13 +8975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6173,13 +8984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6188,13 +8993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6203,13 +9002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6218,13 +9011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6257,13 +9044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6272,13 +9053,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6287,13 +9062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6302,13 +9071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6317,13 +9080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6332,13 +9089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6347,13 +9098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6362,13 +9107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6377,13 +9116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6392,13 +9125,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6430,13 +9157,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6445,13 +9166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6460,13 +9175,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6475,13 +9184,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6490,13 +9193,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6505,13 +9202,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6520,13 +9211,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -6535,13 +9220,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6572,13 +9251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6587,13 +9260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6602,13 +9269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6617,13 +9278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6632,13 +9287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -6656,13 +9305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6671,13 +9314,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -6686,13 +9323,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6721,13 +9352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6736,13 +9361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6751,13 +9370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6766,13 +9379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6781,13 +9388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6796,13 +9397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -6811,13 +9406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6837,9 +9426,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ScanResponse"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6848,13 +9435,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6863,13 +9444,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -6878,13 +9453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -6893,13 +9462,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -6908,13 +9471,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -6923,13 +9480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -6938,13 +9489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -6964,9 +9509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["GraphSummary"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -6975,13 +9518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -6990,13 +9527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7005,13 +9536,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7020,13 +9545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7035,13 +9554,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7050,13 +9563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7065,13 +9572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7107,13 +9608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -7122,13 +9617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7137,13 +9626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7152,13 +9635,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7167,13 +9644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7182,13 +9653,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7197,13 +9662,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7212,13 +9671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7249,13 +9702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -7264,13 +9711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7279,13 +9720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7294,13 +9729,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7309,13 +9738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -7333,13 +9756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7348,13 +9765,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7363,13 +9774,108 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    knowledge_entries_api_v1_knowledge_entries_get: {
+        parameters: {
+            query?: {
+                created_from?: string | null;
+                created_to?: string | null;
+                limit?: number;
+                scope?: ("session" | "global" | "task") | null;
+                session_id?: string | null;
+                source?: ("session" | "lesson" | "vector" | "graph" | "training" | "external") | null;
+                /** @description Comma-separated; any of them matches. */
+                tags?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["venom_core__api__routes__knowledge_entries__KnowledgeEntries"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7397,9 +9903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["GraphView"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -7408,13 +9912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -7423,13 +9921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7438,13 +9930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7453,13 +9939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7468,13 +9948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7483,13 +9957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7498,13 +9966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7513,13 +9975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7528,13 +9984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7567,13 +10017,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -7582,13 +10026,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7597,13 +10035,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7612,13 +10044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -7636,13 +10062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7651,13 +10071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7666,13 +10080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7703,13 +10111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -7718,13 +10120,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -7733,13 +10129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7748,13 +10138,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -7772,13 +10156,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7787,13 +10165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7802,13 +10174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7841,13 +10207,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -7856,13 +10216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7871,13 +10225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -7886,13 +10234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -7901,13 +10243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -7916,13 +10252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -7931,13 +10261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -7946,13 +10270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -7986,13 +10304,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8001,13 +10313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8016,13 +10322,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8031,13 +10331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -8055,13 +10349,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8070,13 +10358,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -8085,13 +10367,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8115,9 +10391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LessonList"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8126,13 +10400,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8141,13 +10409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -8156,13 +10418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8171,13 +10427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8186,13 +10436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8201,13 +10445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8216,13 +10454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8231,13 +10463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8257,9 +10483,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["DedupeResult"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8268,13 +10492,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8283,13 +10501,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8298,13 +10510,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8313,13 +10519,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8328,13 +10528,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8343,13 +10537,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8358,13 +10546,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8386,9 +10568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PruneResult"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8397,13 +10577,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8412,13 +10586,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8427,13 +10595,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8442,13 +10604,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8457,13 +10613,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8472,13 +10622,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8487,13 +10631,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8502,13 +10640,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8531,9 +10663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PruneResult"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8542,13 +10672,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8557,13 +10681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8572,13 +10690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8587,13 +10699,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8602,13 +10708,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8617,13 +10717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8632,13 +10726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8647,13 +10735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8675,9 +10757,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PruneResult"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8686,13 +10766,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8701,13 +10775,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8716,13 +10784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8731,13 +10793,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8746,13 +10802,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8761,13 +10811,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8776,13 +10820,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8791,13 +10829,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8820,9 +10852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PruneResult"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8831,13 +10861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8846,13 +10870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8861,13 +10879,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -8876,13 +10888,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8891,13 +10897,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -8906,13 +10906,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -8921,13 +10915,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -8936,13 +10924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -8962,9 +10944,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PruneResult"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -8973,13 +10953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -8988,13 +10962,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9003,13 +10971,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9018,13 +10980,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9033,13 +10989,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9048,13 +10998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9063,13 +11007,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9089,9 +11027,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["LessonStatsResponse"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9100,13 +11036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9115,13 +11045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9130,13 +11054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9145,13 +11063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9160,13 +11072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9175,13 +11081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9190,13 +11090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9233,13 +11127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9248,13 +11136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9263,13 +11145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9278,13 +11154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9293,13 +11163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9308,13 +11172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9323,13 +11181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9338,13 +11190,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9353,13 +11199,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9388,13 +11228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9403,13 +11237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9418,13 +11246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9433,13 +11255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9448,13 +11264,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9463,13 +11273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9478,13 +11282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9517,13 +11315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9532,13 +11324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9547,13 +11333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9562,13 +11342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9577,13 +11351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9592,13 +11360,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9607,13 +11369,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9622,13 +11378,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9659,13 +11409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9674,13 +11418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9689,13 +11427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9704,13 +11436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9719,13 +11445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -9743,13 +11463,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9758,13 +11472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -9773,13 +11481,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9802,9 +11504,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EntryList"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9813,13 +11513,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9828,13 +11522,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9843,13 +11531,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -9858,13 +11540,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9873,13 +11549,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -9888,13 +11558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -9903,13 +11567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -9918,13 +11576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -9946,9 +11598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MemoryEntry"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -9957,13 +11607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -9972,13 +11616,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -9987,13 +11625,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10002,13 +11634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -10017,13 +11643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -10041,13 +11661,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10056,13 +11670,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10071,13 +11679,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10099,9 +11701,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EntryDeleted"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10110,13 +11710,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -10125,13 +11719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10140,13 +11728,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10155,13 +11737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -10170,13 +11746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -10194,13 +11764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10209,13 +11773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10224,13 +11782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10256,9 +11808,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["PinResponse"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10267,13 +11817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -10282,13 +11826,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10297,13 +11835,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10312,13 +11844,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -10327,13 +11853,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10342,13 +11862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10357,13 +11871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10372,13 +11880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10387,13 +11889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10416,9 +11912,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["WipeResponse"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10427,13 +11921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -10442,13 +11930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10457,13 +11939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -10472,13 +11948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -10496,13 +11966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10511,13 +11975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10526,13 +11984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10563,9 +12015,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["GraphView"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -10574,13 +12024,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -10589,13 +12033,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10604,13 +12042,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10619,13 +12051,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -10634,13 +12060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10649,13 +12069,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10664,13 +12078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10679,13 +12087,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10694,13 +12096,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10724,9 +12120,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["IngestResponse"];
                 };
             };
             /** @description Error */
@@ -10735,13 +12129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -10750,13 +12138,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10765,13 +12147,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10780,13 +12156,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10795,13 +12165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10810,13 +12174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10825,13 +12183,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10840,13 +12192,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -10870,9 +12216,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["BatchIngestResponse"];
                 };
             };
             /** @description Error */
@@ -10881,13 +12225,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -10896,13 +12234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -10911,13 +12243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10926,13 +12252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10941,13 +12261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -10956,13 +12270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -10971,13 +12279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -10986,13 +12288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11006,7 +12302,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["venom_core__api__routes__memory__SearchRequest"];
+                "application/json": components["schemas"]["MemorySearchRequest"];
             };
         };
         responses: {
@@ -11016,9 +12312,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["MemorySearchResponse"];
                 };
             };
             /** @description Error */
@@ -11027,13 +12321,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11042,13 +12330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11057,13 +12339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11072,13 +12348,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11087,13 +12357,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11102,13 +12366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11117,13 +12375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11132,13 +12384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11169,13 +12415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11184,13 +12424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11199,13 +12433,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11214,13 +12442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11229,13 +12451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11244,13 +12460,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11259,13 +12469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11274,13 +12478,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11311,13 +12509,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11326,13 +12518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11341,13 +12527,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11356,13 +12536,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11371,13 +12545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11386,13 +12554,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11401,13 +12563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11416,13 +12572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11442,9 +12592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Metrics"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11453,13 +12601,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11468,13 +12610,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11483,13 +12619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11498,13 +12628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11513,13 +12637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11528,13 +12646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11543,13 +12655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11569,7 +12675,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UsageTotals"];
+                    "application/json": components["schemas"]["TokenMetrics"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11578,13 +12684,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11593,13 +12693,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11608,13 +12702,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11623,13 +12711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11638,13 +12720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11653,28 +12729,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11694,9 +12758,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ModelList"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -11705,13 +12767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11720,13 +12776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -11735,13 +12785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11750,13 +12794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11765,13 +12803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11780,13 +12812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11795,13 +12821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11825,9 +12845,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["InstallStarted"];
                 };
             };
             /** @description Error */
@@ -11836,13 +12854,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11851,13 +12863,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11866,13 +12872,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -11881,13 +12881,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -11896,13 +12890,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -11911,13 +12899,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -11926,13 +12908,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -11941,13 +12917,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -11978,13 +12948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -11993,13 +12957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12008,13 +12966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12023,13 +12975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -12047,13 +12993,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -12062,13 +13002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12077,13 +13011,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12107,9 +13035,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ModelSwitched"];
                 };
             };
             /** @description Error */
@@ -12118,13 +13044,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -12133,13 +13053,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12148,13 +13062,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12163,13 +13071,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12178,13 +13080,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12193,13 +13089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12208,13 +13098,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -12223,13 +13107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12238,13 +13116,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12264,7 +13136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UsageTotals"];
+                    "application/json": components["schemas"]["ModelsUsage"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -12273,13 +13145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -12288,13 +13154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12303,13 +13163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12318,13 +13172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12333,13 +13181,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -12348,28 +13190,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12404,13 +13234,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -12419,13 +13243,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12434,13 +13252,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12449,13 +13261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12464,13 +13270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12479,13 +13279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12494,13 +13288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -12509,13 +13297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12524,13 +13306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12563,13 +13339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -12578,13 +13348,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12593,13 +13357,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12608,13 +13366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12623,13 +13375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12638,13 +13384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12653,13 +13393,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12668,13 +13402,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12683,13 +13411,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12698,13 +13420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12733,13 +13449,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -12748,13 +13458,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -12763,13 +13467,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12778,13 +13476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12793,13 +13485,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -12808,13 +13494,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12823,13 +13503,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12862,13 +13536,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -12877,13 +13545,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12892,13 +13554,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -12907,13 +13563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -12922,13 +13572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -12937,13 +13581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -12952,13 +13590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -12967,13 +13599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -12993,9 +13619,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["EmergencyStopped"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13004,13 +13628,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13019,13 +13637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13034,13 +13646,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13049,13 +13655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -13064,13 +13664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13079,13 +13673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -13094,13 +13682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13129,13 +13711,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13144,13 +13720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13159,13 +13729,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13174,13 +13738,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -13189,13 +13747,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13204,13 +13756,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -13219,13 +13765,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13245,9 +13785,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["QueuePurged"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13256,13 +13794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13271,13 +13803,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13286,13 +13812,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13301,13 +13821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -13316,13 +13830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13331,13 +13839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -13346,13 +13848,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13372,9 +13868,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["QueueResumed"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13383,13 +13877,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13398,13 +13886,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13413,13 +13895,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13428,13 +13904,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -13443,13 +13913,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13458,13 +13922,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -13473,13 +13931,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13508,13 +13960,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13523,13 +13969,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -13538,13 +13978,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13553,13 +13987,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -13568,13 +13996,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13583,13 +14005,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -13598,13 +14014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13635,13 +14045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13650,13 +14054,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -13665,13 +14063,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13680,13 +14072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13695,13 +14081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13710,13 +14090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -13734,13 +14108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13749,13 +14117,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -13764,13 +14126,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13790,9 +14146,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Roadmap"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13801,13 +14155,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13816,13 +14164,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -13831,13 +14173,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13846,13 +14182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -13861,13 +14191,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -13876,13 +14200,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13891,13 +14209,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -13921,9 +14233,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["Roadmap"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -13932,13 +14242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -13947,13 +14251,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -13962,13 +14260,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -13977,13 +14269,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -13992,13 +14278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -14007,13 +14287,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -14022,13 +14296,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14037,13 +14305,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -14065,9 +14327,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ItemDeleted"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14076,13 +14336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -14091,13 +14345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -14106,13 +14354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14121,13 +14363,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -14136,13 +14372,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -14160,13 +14390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -14175,13 +14399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14190,13 +14408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -14222,9 +14434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ItemAnswer"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14233,13 +14443,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -14248,13 +14452,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -14263,13 +14461,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14278,13 +14470,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14293,13 +14479,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -14308,13 +14488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14323,13 +14497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -14338,13 +14506,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -14353,13 +14515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14368,13 +14524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -14398,9 +14548,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ItemAnswer"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14409,13 +14557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -14424,13 +14566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -14439,13 +14575,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14454,13 +14584,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -14469,13 +14593,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14484,13 +14602,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -14499,13 +14611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -14514,13 +14620,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14529,13 +14629,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -14561,9 +14655,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["ItemAnswer"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14572,13 +14664,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -14587,13 +14673,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -14602,13 +14682,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14617,13 +14691,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14632,13 +14700,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -14647,13 +14709,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14662,13 +14718,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -14677,13 +14727,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -14692,13 +14736,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14707,13 +14745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -14735,7 +14767,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RoadmapReport"];
                     "text/markdown": string;
                 };
             };
@@ -14745,13 +14777,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -14760,13 +14786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -14775,13 +14795,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -14790,13 +14804,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14805,13 +14813,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -14820,13 +14822,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -14835,13 +14831,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14850,13 +14840,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -14878,9 +14862,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["TaskQueued"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -14889,13 +14871,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -14904,13 +14880,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -14919,13 +14889,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14934,13 +14898,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -14949,13 +14907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -14964,13 +14916,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -14988,13 +14934,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15003,13 +14943,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15018,13 +14952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15055,13 +14983,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15070,13 +14992,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15085,13 +15001,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15100,13 +15010,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -15124,13 +15028,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15139,13 +15037,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -15154,13 +15046,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15189,13 +15075,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15204,13 +15084,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15219,13 +15093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15234,13 +15102,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -15249,13 +15111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15264,13 +15120,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -15279,13 +15129,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15323,13 +15167,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15338,13 +15176,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15353,13 +15185,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15368,13 +15194,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15383,13 +15203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -15398,13 +15212,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15413,13 +15221,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15428,13 +15230,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15465,13 +15261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15480,13 +15270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15495,13 +15279,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15510,13 +15288,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15525,13 +15297,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15540,13 +15306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -15555,13 +15315,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15570,13 +15324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15585,13 +15333,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15622,13 +15364,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15637,13 +15373,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15652,13 +15382,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15667,13 +15391,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15682,13 +15400,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15697,13 +15409,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -15712,13 +15418,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15727,13 +15427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15742,13 +15436,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15783,13 +15471,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15798,13 +15480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15813,13 +15489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15828,13 +15498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15843,13 +15507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15858,13 +15516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -15873,13 +15525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -15888,13 +15534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -15903,13 +15543,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -15929,9 +15563,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AutonomyInfo"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -15940,13 +15572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -15955,13 +15581,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -15970,13 +15590,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -15985,13 +15599,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16000,13 +15608,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16015,13 +15617,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16030,13 +15626,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16060,9 +15650,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AutonomyInfo"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -16071,13 +15659,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16086,13 +15668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16101,13 +15677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16116,13 +15686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16131,13 +15695,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16146,13 +15704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16161,13 +15713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16176,13 +15722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16202,9 +15742,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        [key: string]: unknown;
-                    };
+                    "application/json": components["schemas"]["AutonomyLevels"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
@@ -16213,13 +15751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16228,13 +15760,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -16243,13 +15769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16258,13 +15778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16273,13 +15787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16288,13 +15796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -16303,13 +15805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16338,13 +15834,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16353,13 +15843,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -16368,13 +15852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16383,13 +15861,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16398,13 +15870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16413,13 +15879,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16428,13 +15888,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16467,13 +15921,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16482,13 +15930,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16497,13 +15939,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16512,13 +15948,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16527,13 +15957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16542,13 +15966,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16557,13 +15975,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16572,13 +15984,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16607,13 +16013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16622,13 +16022,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -16637,13 +16031,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16652,13 +16040,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16667,13 +16049,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16682,13 +16058,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16697,13 +16067,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16736,13 +16100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16751,13 +16109,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16766,13 +16118,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16781,13 +16127,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16796,13 +16136,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16811,13 +16145,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16826,13 +16154,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16841,13 +16163,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -16856,13 +16172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -16891,13 +16201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -16906,13 +16210,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -16921,13 +16219,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -16936,13 +16228,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -16951,13 +16237,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -16966,13 +16246,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -16981,13 +16255,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17016,13 +16284,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17031,13 +16293,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -17046,13 +16302,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17061,13 +16311,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -17076,13 +16320,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17091,13 +16329,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17106,13 +16338,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17144,13 +16370,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17159,13 +16379,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17174,13 +16388,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17189,13 +16397,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17204,13 +16406,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17219,13 +16415,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17234,13 +16424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -17249,13 +16433,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17264,13 +16442,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17279,13 +16451,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17314,13 +16480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17329,13 +16489,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -17344,13 +16498,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17359,13 +16507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -17374,13 +16516,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17389,13 +16525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17404,13 +16534,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17443,13 +16567,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17458,13 +16576,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17473,13 +16585,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17488,13 +16594,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17503,13 +16603,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17518,13 +16612,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -17533,13 +16621,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17548,13 +16630,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -17563,13 +16639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17598,13 +16668,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17613,13 +16677,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -17628,13 +16686,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17643,13 +16695,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -17658,13 +16704,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17673,13 +16713,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -17688,13 +16722,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17723,13 +16751,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17738,13 +16760,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -17753,13 +16769,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17768,13 +16778,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -17783,13 +16787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17798,13 +16796,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -17813,13 +16805,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17851,13 +16837,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -17866,13 +16846,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -17881,13 +16855,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -17896,13 +16864,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -17920,13 +16882,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -17935,13 +16891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -17950,13 +16900,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -17992,13 +16936,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18007,13 +16945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -18022,13 +16954,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -18037,13 +16963,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18052,13 +16972,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -18067,13 +16981,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18082,13 +16990,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18097,13 +16999,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -18136,13 +17032,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18151,13 +17041,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -18166,13 +17050,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18181,13 +17059,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18196,13 +17068,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18211,13 +17077,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18226,13 +17086,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18241,13 +17095,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -18278,13 +17126,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18293,13 +17135,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -18308,13 +17144,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18323,13 +17153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -18338,13 +17162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -18362,13 +17180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18377,13 +17189,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18392,13 +17198,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -18429,13 +17229,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18444,13 +17238,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -18459,13 +17247,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18474,13 +17256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18489,13 +17265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -18504,13 +17274,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Validation Error */
@@ -18528,13 +17292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18543,13 +17301,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18558,13 +17310,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -18584,18 +17330,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`. Only `task_update` frames carry an `id:` (the last seq they cover), so ids are unique and increasing and `Last-Event-ID` resumes without repeats or gaps. */
+            /** @description Server-sent events: `task_update`, `heartbeat`, `task_finished`, `task_missing`; each frame's `data:` is the JSON of its `data` in `TaskStreamFrame`. Only `task_update` frames carry an `id:` (the last seq they cover), so ids are unique and increasing and `Last-Event-ID` resumes without repeats or gaps. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": {
-                        data: string;
-                        /** @enum {unknown} */
-                        event: "task_update" | "heartbeat" | "task_finished" | "task_missing";
-                        id?: string;
-                    };
+                    "text/event-stream": components["schemas"]["TaskStreamFrame"];
                 };
             };
             /** @description Error */
@@ -18604,13 +17345,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18619,13 +17354,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -18634,13 +17363,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -18649,13 +17372,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18664,13 +17381,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -18679,13 +17390,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18694,13 +17399,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18709,13 +17408,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -18744,13 +17437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18759,13 +17446,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -18774,13 +17455,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -18789,13 +17464,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -18804,13 +17473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18819,13 +17482,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -18834,13 +17491,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -18875,13 +17526,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -18890,13 +17535,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18905,13 +17544,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18920,13 +17553,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18935,13 +17562,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -18950,13 +17571,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Error */
@@ -18965,13 +17580,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -18980,13 +17589,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -18995,13 +17598,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -19010,13 +17607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -19045,13 +17636,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -19060,13 +17645,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -19075,13 +17654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -19090,13 +17663,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -19105,13 +17672,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -19120,13 +17681,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -19135,13 +17690,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
@@ -19170,13 +17719,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Missing or invalid API token */
@@ -19185,13 +17728,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
@@ -19200,13 +17737,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Request body too large */
@@ -19215,13 +17746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -19230,13 +17755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Unexpected server error */
@@ -19245,13 +17764,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
             /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
@@ -19260,13 +17773,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        error: {
-                            code: string;
-                            details?: unknown;
-                            message: string;
-                        };
-                    };
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };
