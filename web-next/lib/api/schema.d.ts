@@ -3592,6 +3592,61 @@ export interface components {
             /** Title */
             title?: string | null;
         };
+        /** KnowledgeEntries */
+        KnowledgeEntries: {
+            /** Count */
+            count: number;
+            /** Entries */
+            entries: components["schemas"]["KnowledgeEntry"][];
+            /**
+             * Status
+             * @default success
+             */
+            status: string;
+        };
+        /** KnowledgeEntry */
+        KnowledgeEntry: {
+            /** Confidence */
+            confidence?: number | null;
+            /** Content */
+            content: string;
+            /** Created At */
+            created_at: string;
+            /** Entry Id */
+            entry_id: string;
+            /** Entry Type */
+            entry_type: string;
+            /** Metadata */
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** Quality Score */
+            quality_score: number | null;
+            /** Request Id */
+            request_id: string | null;
+            /** Scope */
+            scope: string;
+            /** Session Id */
+            session_id: string | null;
+            /** Source */
+            source: string;
+            source_meta: components["schemas"]["SourceMeta"];
+            /** Summary */
+            summary: string | null;
+            /** Tags */
+            tags: string[];
+            /** Task Id */
+            task_id: string | null;
+            /** Ttl At */
+            ttl_at?: string | null;
+            /** Updated At */
+            updated_at: string | null;
+            /**
+             * Version
+             * @default v1
+             */
+            version: string;
+        };
         /** Kpis */
         Kpis: {
             /** Completion Rate */
@@ -5483,6 +5538,17 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** SourceMeta */
+        SourceMeta: {
+            /** Origin */
+            origin: string;
+            /** Provenance */
+            provenance: {
+                [key: string]: unknown;
+            };
+            /** Reason Code */
+            reason_code: string | null;
+        };
         /** StorageItem */
         StorageItem: {
             /**
@@ -6356,158 +6422,6 @@ export interface components {
             prompt_tokens: number;
             /** Total Tokens */
             total_tokens: number;
-        };
-        /** KnowledgeEntries */
-        venom_core__api__routes__knowledge_entries__KnowledgeEntries: {
-            /** Count */
-            count: number;
-            /** Entries */
-            entries: components["schemas"]["venom_core__api__routes__knowledge_entries__KnowledgeEntry"][];
-            /**
-             * Status
-             * @default success
-             */
-            status: string;
-        };
-        /** KnowledgeEntry */
-        venom_core__api__routes__knowledge_entries__KnowledgeEntry: {
-            /** Confidence */
-            confidence?: number | null;
-            /** Content */
-            content: string;
-            /** Created At */
-            created_at: string;
-            /** Entry Id */
-            entry_id: string;
-            /** Entry Type */
-            entry_type: string;
-            /** Metadata */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** Quality Score */
-            quality_score: number | null;
-            /** Request Id */
-            request_id: string | null;
-            /** Scope */
-            scope: string;
-            /** Session Id */
-            session_id: string | null;
-            /** Source */
-            source: string;
-            source_meta: components["schemas"]["venom_core__api__routes__knowledge_entries__SourceMeta"];
-            /** Summary */
-            summary: string | null;
-            /** Tags */
-            tags: string[];
-            /** Task Id */
-            task_id: string | null;
-            /** Ttl At */
-            ttl_at?: string | null;
-            /** Updated At */
-            updated_at: string | null;
-            /**
-             * Version
-             * @default v1
-             */
-            version: string;
-        };
-        /** SourceMeta */
-        venom_core__api__routes__knowledge_entries__SourceMeta: {
-            /** Origin */
-            origin: string;
-            /** Provenance */
-            provenance: {
-                [key: string]: unknown;
-            };
-            /** Reason Code */
-            reason_code: string | null;
-        };
-        /** KnowledgeEntries */
-        venom_core__api__schemas_memory__KnowledgeEntries: {
-            /** Count */
-            count: number;
-            /**
-             * Entries
-             * @description Newest first.
-             */
-            entries: components["schemas"]["venom_core__api__schemas_memory__KnowledgeEntry"][];
-            /**
-             * Status
-             * @default success
-             * @constant
-             */
-            status: "success";
-        };
-        /** KnowledgeEntry */
-        venom_core__api__schemas_memory__KnowledgeEntry: {
-            /** Confidence */
-            confidence?: number | null;
-            /** Content */
-            content: string;
-            /** Created At */
-            created_at: string;
-            /** Entry Id */
-            entry_id: string;
-            /** Entry Type */
-            entry_type: string;
-            /**
-             * Metadata
-             * @description `title`, and for lessons `success`.
-             */
-            metadata: {
-                [key: string]: unknown;
-            };
-            /** Quality Score */
-            quality_score?: number | null;
-            /**
-             * Request Id
-             * @description The task's id, as `POST /api/v1/tasks` answered it.
-             */
-            request_id: string | null;
-            /**
-             * Scope
-             * @enum {string}
-             */
-            scope: "session" | "global" | "task";
-            /** Session Id */
-            session_id: string | null;
-            /**
-             * Source
-             * @enum {string}
-             */
-            source: "session" | "lesson" | "vector" | "graph" | "training" | "external";
-            source_meta: components["schemas"]["venom_core__api__schemas_memory__SourceMeta"];
-            /** Summary */
-            summary: string | null;
-            /** Tags */
-            tags: string[];
-            /** Task Id */
-            task_id: string | null;
-            /** Ttl At */
-            ttl_at?: string | null;
-            /** Updated At */
-            updated_at: string;
-            /**
-             * Version
-             * @default v1
-             * @constant
-             */
-            version: "v1";
-        };
-        /** SourceMeta */
-        venom_core__api__schemas_memory__SourceMeta: {
-            /**
-             * Origin
-             * @description `lesson` for lessons; for memory, what stored it (`api`, `task`...).
-             */
-            origin: string;
-            /** Provenance */
-            provenance: {
-                [key: string]: unknown;
-            };
-            /** Reason Code */
-            reason_code?: string | null;
         };
         /** Vision */
         Vision: {
@@ -9803,7 +9717,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["venom_core__api__routes__knowledge_entries__KnowledgeEntries"];
+                    "application/json": components["schemas"]["KnowledgeEntries"];
                 };
             };
             /** @description Bad request, or a Host that is not this server (host_not_allowed) */
