@@ -47,6 +47,12 @@ export function suggest(input: string): Suggestion[] {
   return pool.filter((s) => s.token.startsWith(typed) && s.token !== typed).slice(0, 3);
 }
 
+/** True when `input` is exactly one known command or mention (nothing after it), e.g. `/git`. */
+export function isCompleteToken(input: string): boolean {
+  const typed = input.trim().toLowerCase();
+  return ALL_SUGGESTIONS.some((s) => s.token === typed);
+}
+
 export interface ParsedInput {
   content: string;
   forcedTool?: string;
