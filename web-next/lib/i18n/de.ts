@@ -134,6 +134,10 @@ export const de: Dictionary = {
     queue: "Warteschlange",
     errors: "Fehler",
     clear: "Leeren",
+    important: "Wichtig",
+    importantHint: "Aufgaben, Werkzeuge, Fehler und Warteschlangen-Aktionen",
+    show: "Anzeigen",
+    hidden: "{{n}} weitere Ereignisse unter „Alle“",
   },
   queue: {
     title: "Warteschlange",
@@ -152,6 +156,7 @@ export const de: Dictionary = {
     confirmPurge: "Alle wartenden Aufgaben abbrechen?",
     confirmEmergencyStop: "Alles sofort stoppen? Laufende Aufgaben werden abgebrochen und die Warteschlange pausiert.",
     done: "Erledigt: {{what}}.",
+    more: "Mehr",
   },
   runtime: {
     title: "Laufzeit & Modell",

@@ -132,6 +132,10 @@ export const en = {
     queue: "Queue",
     errors: "Errors",
     clear: "Clear",
+    important: "Important",
+    importantHint: "Tasks, tools, errors and queue actions",
+    show: "Show",
+    hidden: "{{n}} more events under All",
   },
   queue: {
     title: "Queue",
@@ -150,6 +154,7 @@ export const en = {
     confirmPurge: "Cancel every pending task?",
     confirmEmergencyStop: "Stop everything now? Running tasks are cancelled and the queue is paused.",
     done: "Done: {{what}}.",
+    more: "More",
   },
   runtime: {
     title: "Runtime & model",

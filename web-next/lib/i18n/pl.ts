@@ -134,6 +134,10 @@ export const pl: Dictionary = {
     queue: "Kolejka",
     errors: "Błędy",
     clear: "Wyczyść",
+    important: "Ważne",
+    importantHint: "Zadania, narzędzia, błędy i akcje kolejki",
+    show: "Pokaż",
+    hidden: "Więcej zdarzeń w „Wszystkie”: {{n}}",
   },
   queue: {
     title: "Kolejka",
@@ -152,6 +156,7 @@ export const pl: Dictionary = {
     confirmPurge: "Anulować wszystkie oczekujące zadania?",
     confirmEmergencyStop: "Zatrzymać wszystko? Trwające zadania zostaną anulowane, a kolejka wstrzymana.",
     done: "Wykonano: {{what}}.",
+    more: "Więcej",
   },
   runtime: {
     title: "Środowisko i model",
