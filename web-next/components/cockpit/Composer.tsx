@@ -85,7 +85,7 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
             {suggestions.map((s, i) => (
               <li key={s.token} role="option" aria-selected={i === active}>
                 <button type="button" onMouseDown={(e) => { e.preventDefault(); apply(s.token); }} className={i === active ? "suggest--active" : ""}>
-                  <code>{s.token}</code> <span className="muted">{s.hint}</span>
+                  <code>{s.token}</code> <span className="muted">{t(`slash.${s.hint}`)}</span>
                 </button>
               </li>
             ))}
