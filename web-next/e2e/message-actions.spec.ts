@@ -49,6 +49,19 @@ test.describe("Message actions", () => {
     await expect(page.getByTestId("bubble-assistant")).toHaveCount(1);
     await expect(lastAnswer(page).getByTestId("version-label")).toHaveText("2/2");
     await expect(lastAnswer(page)).toHaveAttribute("data-task-id", second);
+
+    // New chat drops the local copy; reopened from the list, the history comes from the server and
+    // the versions are still attached to the answer.
+    const sid = (await page.getByTestId("session-id").innerText()).trim();
+    await page.getByTestId("new-chat").click();
+    await expect(page.getByTestId("session-id")).not.toHaveText(sid);
+    await page.locator(`[data-testid=conversation][data-session-id="${sid}"]`).getByTestId("conversation-open").click();
+    await expect(page.getByTestId("session-id")).toHaveText(sid);
+    await expect(page.getByTestId("bubble-user")).toHaveCount(1);
+    await expect(page.getByTestId("bubble-assistant")).toHaveCount(1);
+    await expect(lastAnswer(page).getByTestId("version-label")).toHaveText("2/2");
+    await lastAnswer(page).getByTestId("version-prev").click();
+    await expect(lastAnswer(page)).toHaveAttribute("data-task-id", first);
   });
 
   test("edit a question and send it again", async ({ page }) => {

@@ -5,11 +5,14 @@ import { usePrefs } from "@/components/providers/Preferences";
 import { useToast } from "@/components/providers/Toast";
 import { Panel } from "@/components/ui/Panel";
 import { ApiError } from "@/lib/api/errors";
-import type { Mode } from "@/lib/chat/store";
+import type { ChatMessage, Mode } from "@/lib/chat/store";
 import { Bubble } from "./Bubble";
 import { Composer } from "./Composer";
 import { questionOf, shownVersion, useAlternatives } from "./useAlternatives";
 import type { useChat } from "./useChat";
+
+/** Alternatives hang on the answer's task id: a conversation rebuilt from the server keeps them. */
+const altKey = (m: ChatMessage) => m.taskId ?? m.id;
 
 /** The conversation itself; its state lives in the page, which shares it with the conversation list. */
 export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; onNewChat: () => void }) {
@@ -19,7 +22,7 @@ export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; on
   const { alts, regenerate, show } = useAlternatives(session);
   const end = useRef<HTMLDivElement>(null);
   const last = messages[messages.length - 1];
-  const lastAlts = last ? alts[last.id] : undefined;
+  const lastAlts = last ? alts[altKey(last)] : undefined;
   const lastLen = last ? shownVersion(last, lastAlts).content.length : 0;
 
   useEffect(() => {
@@ -51,15 +54,16 @@ export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; on
           if (m.role === "user") {
             return <Bubble key={m.id} message={m} onAbort={() => undefined} onFeedback={() => undefined} onResend={(text) => onSend(text, m.mode, true)} />;
           }
-          const entry = alts[m.id];
+          const key = altKey(m);
+          const entry = alts[key];
           const question = questionOf(messages, m.id);
           return (
             <Bubble
               key={m.id}
               message={shownVersion(m, entry)}
               onAbort={(msg) => void abort(msg)}
-              onRegenerate={question ? () => void regenerate(m, question, { lang, storeKnowledge: true }) : undefined}
-              versions={entry ? { index: entry.shown, count: entry.list.length + 1, onShow: (i) => show(m.id, i) } : undefined}
+              onRegenerate={question ? () => void regenerate(key, m, question, { lang, storeKnowledge: true }) : undefined}
+              versions={entry ? { index: entry.shown, count: entry.list.length + 1, onShow: (i) => show(key, i) } : undefined}
               onFeedback={(msg, rating) =>
                 void feedback(msg, rating).then(
                   () => toast(t("cockpit.feedbackThanks"), "success"),

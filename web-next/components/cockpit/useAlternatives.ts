@@ -150,12 +150,12 @@ export function useAlternatives(session: string | null) {
 
   /** Ask again: the question of `answer` as a new task, shown at once as the newest alternative. */
   const regenerate = useCallback(
-    async (answer: ChatMessage, question: ChatMessage, opts: { lang: Lang; storeKnowledge: boolean }) => {
+    async (answerKey: string, answer: ChatMessage, question: ChatMessage, opts: { lang: Lang; storeKnowledge: boolean }) => {
       const parsed = parseInput(question.forced ? `${question.forced} ${question.content}` : question.content);
       const alt: Alternative = { content: "", status: "SENDING", sentAt: Date.now() };
-      const index = altsRef.current[answer.id]?.list.length ?? 0;
-      const entry = altsRef.current[answer.id] ?? { list: [], shown: 0 };
-      const next = { ...altsRef.current, [answer.id]: { list: [...entry.list, alt], shown: index + 1 } };
+      const index = altsRef.current[answerKey]?.list.length ?? 0;
+      const entry = altsRef.current[answerKey] ?? { list: [], shown: 0 };
+      const next = { ...altsRef.current, [answerKey]: { list: [...entry.list, alt], shown: index + 1 } };
       altsRef.current = next; // a second click before the re-render appends after this one
       setAlts(next);
       try {
@@ -172,10 +172,10 @@ export function useAlternatives(session: string | null) {
           },
         });
         hideTask(created.task_id);
-        update(answer.id, index, (a) => ({ taskId: created.task_id, status: a.status === "SENDING" ? (asStatus(created.status) ?? "PENDING") : a.status }));
-        follow(answer.id, index, created.task_id);
+        update(answerKey, index, (a) => ({ taskId: created.task_id, status: a.status === "SENDING" ? (asStatus(created.status) ?? "PENDING") : a.status }));
+        follow(answerKey, index, created.task_id);
       } catch (err) {
-        update(answer.id, index, () => ({ status: "FAILED", error: toError(err) }));
+        update(answerKey, index, () => ({ status: "FAILED", error: toError(err) }));
       }
     },
     [follow, update],

@@ -17,7 +17,8 @@ export interface Alternative {
   totalMs?: number;
 }
 
-/** Per answer (its message id): the regenerated versions and which one is shown (0 = the original). */
+/** Per answer (its task id, which survives the conversation being rebuilt from the server; the
+ *  message id for a Direct answer, which has no task): the regenerated versions and which one is shown (0 = the original). */
 export type AlternativeMap = Record<string, { list: Alternative[]; shown: number }>;
 
 const key = (session: string) => `venom-alts:${session}`;
