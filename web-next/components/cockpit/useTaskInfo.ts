@@ -31,9 +31,9 @@ export function useTaskInfo(taskId: string | undefined, finished: boolean): Task
         const next: TaskInfo = {
           tokens: task.usage ? task.usage.total_tokens : null,
           estimated: !!task.usage?.estimated,
-          totalMs: typeof total === "number" ? total : Number.isFinite(started) && Number.isFinite(ended) ? ended - started : null,
+          totalMs: Math.round(typeof total === "number" ? total : Number.isFinite(started) && Number.isFinite(ended) ? ended - started : NaN) || null,
           // A fast-path answer (help, time) used no model: say none rather than the configured one.
-          model: task.usage && calls.length === 0 ? null : model,
+          model: task.context_used.llm_used === false || (task.usage && calls.length === 0) ? null : model,
         };
         cache.set(taskId, next);
         if (live) setLoaded((n) => n + 1);
