@@ -14,13 +14,31 @@ export interface TaskInfo {
 // Finished tasks do not change: one request per task per page load.
 const cache = new Map<string, TaskInfo>();
 
+// A long conversation reopened has many answers: read their details two at a time, not all at once.
+const LIMIT = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+function limited<T>(job: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const start = () => {
+      running++;
+      job().then(resolve, reject).finally(() => {
+        running--;
+        waiting.shift()?.();
+      });
+    };
+    if (running < LIMIT) start();
+    else waiting.push(start);
+  });
+}
+
 export function useTaskInfo(taskId: string | undefined, finished: boolean): TaskInfo | null {
   // The cache is the state; this only re-renders once a fetch filled it.
   const [, setLoaded] = useState(0);
   useEffect(() => {
     if (!taskId || !finished || cache.has(taskId)) return;
     let live = true;
-    apiGet("/api/v1/tasks/{task_id}", { params: { task_id: taskId } }).then(
+    limited(() => apiGet("/api/v1/tasks/{task_id}", { params: { task_id: taskId } })).then(
       (task) => {
         const calls = task.usage?.calls ?? [];
         const runtime = task.llm_runtime ?? {};
