@@ -7,6 +7,7 @@ import { THEME_STORAGE_KEY, type Theme } from "@/lib/prefs";
 import { ToastProvider } from "@/components/providers/Toast";
 import { OfflineBanner } from "@/components/shell/OfflineBanner";
 import { Sidebar } from "@/components/shell/Sidebar";
+import { SkipLink } from "@/components/shell/SkipLink";
 import { TopBar } from "@/components/shell/TopBar";
 import { readServerConfig } from "@/lib/config";
 import { DEFAULT_LANG, LANG_STORAGE_KEY, isLang } from "@/lib/i18n";
@@ -38,12 +39,13 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         <PreferencesProvider initialLang={lang} initialTheme={theme}>
           <ToastProvider>
             <LiveProvider>
+              <SkipLink />
               <div className="shell">
                 <Sidebar />
                 <div className="shell__main">
                   <TopBar />
                   <OfflineBanner />
-                  <main id="content" className="content">{children}</main>
+                  <main id="content" className="content" tabIndex={-1}>{children}</main>
                 </div>
               </div>
             </LiveProvider>

@@ -1,8 +1,8 @@
 "use client";
 
-import { useState, type KeyboardEvent } from "react";
+import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { usePrefs } from "@/components/providers/Preferences";
-import { suggest } from "@/lib/chat/slash";
+import { isCompleteToken, suggest } from "@/lib/chat/slash";
 import type { Mode } from "@/lib/chat/store";
 
 interface Props {
@@ -20,7 +20,24 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
   const [store, setStore] = useState(true);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
+  /** True once the arrows moved through the suggestions: Enter then picks instead of sending. */
+  const [picking, setPicking] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
   const suggestions = dismissed ? [] : suggest(text);
+
+  // `/` anywhere outside a field jumps to the composer (the slash itself is not typed).
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      const el = e.target instanceof HTMLElement ? e.target : null;
+      if (el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName))) return;
+      if (document.querySelector("dialog[open]")) return;
+      e.preventDefault();
+      input.current?.focus();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
 
   const submit = async () => {
     if (!text.trim()) return;
@@ -30,6 +47,7 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
   const apply = (token: string) => {
     setText(`${token} `);
     setActive(0);
+    setPicking(false);
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (suggestions.length > 0) {
@@ -37,9 +55,12 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
         e.preventDefault();
         const n = suggestions.length;
         setActive((a) => (a + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+        setPicking(true);
         return;
       }
-      if (e.key === "Enter" || e.key === "Tab") {
+      // `/git` is a whole command although `/github` starts with it: Enter sends what was typed.
+      const complete = e.key === "Enter" && !picking && isCompleteToken(text);
+      if (!complete && (e.key === "Enter" || e.key === "Tab")) {
         e.preventDefault();
         const s = suggestions[Math.min(active, suggestions.length - 1)];
         if (s) apply(s.token);
@@ -60,11 +81,11 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
     <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
       <div className="composer__input">
         {suggestions.length > 0 ? (
-          <ul className="suggest" role="listbox" data-testid="suggestions">
+          <ul className="suggest" role="listbox" id="prompt-suggestions" data-testid="suggestions">
             {suggestions.map((s, i) => (
               <li key={s.token} role="option" aria-selected={i === active}>
                 <button type="button" onMouseDown={(e) => { e.preventDefault(); apply(s.token); }} className={i === active ? "suggest--active" : ""}>
-                  <code>{s.token}</code> <span className="muted">{s.hint}</span>
+                  <code>{s.token}</code> <span className="muted">{t(`slash.${s.hint}`)}</span>
                 </button>
               </li>
             ))}
@@ -77,7 +98,9 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
           rows={2}
           value={text}
           placeholder={t("cockpit.placeholder")}
-          onChange={(e) => { setText(e.target.value); setDismissed(false); setActive(0); }}
+          aria-keyshortcuts="/"
+          ref={input}
+          onChange={(e) => { setText(e.target.value); setDismissed(false); setActive(0); setPicking(false); }}
           onKeyDown={onKey}
         />
       </div>

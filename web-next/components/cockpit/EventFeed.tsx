@@ -16,14 +16,23 @@ const KINDS: { kind: Kind; label: TKey; test: (ev: VenomEvent) => boolean }[] = 
   { kind: "errors", label: "events.errors", test: (ev) => /FAIL|ERROR|STOP|ABORT/.test(ev.type) },
 ];
 
-/** The `/ws/events` feed, newest first, filterable by kind and text. */
+/**
+ * What a person follows by default: tasks starting and ending, tool calls, errors and the queue
+ * controls they pressed. Stream chunks, thoughts, trace steps, logs and usage are behind "All".
+ */
+const IMPORTANT = /^(TASK_(CREATED|STARTED|COMPLETED|FAILED|ABORTED|REQUEUED)|TOOL_USAGE|TOOL_CALL_\w+|QUEUE_\w+|EMERGENCY_STOP)$|FAIL|ERROR/;
+type View = Kind | "important";
+const isImportant = (type: string) => IMPORTANT.test(type);
+
+/** The `/ws/events` feed, newest first, filterable by kind and text (important events by default). */
 export function EventFeed() {
   const { t, lang } = usePrefs();
   const { events, wsState, clearEvents } = useLive();
-  const [kind, setKind] = useState<Kind>("all");
+  const [kind, setKind] = useState<View>("important");
   const [q, setQ] = useState("");
+  const hidden = useMemo(() => (kind === "important" ? events.filter((e) => !isImportant(e.type)).length : 0), [events, kind]);
   const shown = useMemo(() => {
-    const test = KINDS.find((k) => k.kind === kind)?.test ?? (() => true);
+    const test = kind === "important" ? isImportant : (KINDS.find((k) => k.kind === kind)?.test ?? (() => true));
     const needle = q.trim().toLowerCase();
     return events.filter((e) => test(e) && (!needle || `${e.type} ${e.message} ${e.agent ?? ""}`.toLowerCase().includes(needle))).slice(0, 100);
   }, [events, kind, q]);
@@ -36,7 +45,10 @@ export function EventFeed() {
       actions={<Badge tone={wsState === "open" ? "success" : "danger"} testId="ws-state">{t(wsState === "open" ? "events.connected" : "events.disconnected")}</Badge>}
     >
       <div className="filters">
-        <div className="segmented segmented--sm">
+        <div className="segmented segmented--sm" role="group" aria-label={t("events.show")}>
+          <button type="button" className={kind === "important" ? "on" : ""} aria-pressed={kind === "important"} onClick={() => setKind("important")} data-testid="events-important" title={t("events.importantHint")}>
+            {t("events.important")}
+          </button>
           {KINDS.map((k) => (
             <button key={k.kind} type="button" className={kind === k.kind ? "on" : ""} aria-pressed={kind === k.kind} onClick={() => setKind(k.kind)} data-testid={`events-${k.kind}`}>
               {t(k.label)}
@@ -56,6 +68,11 @@ export function EventFeed() {
           </li>
         ))}
       </ul>
+      {hidden > 0 ? (
+        <button type="button" className="btn btn--ghost btn--sm feed__more" onClick={() => setKind("all")} data-testid="events-hidden" data-count={hidden}>
+          {t("events.hidden", { n: hidden })}
+        </button>
+      ) : null}
     </Panel>
   );
 }

@@ -12,30 +12,33 @@ export const PROVIDER_MENTIONS = { gpt: "gpt", gem: "gem" } as const;
 
 export interface Suggestion {
   token: string;
-  hint: string;
+  /** The dictionary key of its one-line hint (`slash.*`), so the hint follows the UI language. */
+  hint: SlashHint;
 }
 
-const TOOL_HINTS: Partial<Record<(typeof TOOL_COMMANDS)[number], string>> = {
-  git: "repository status, log, diff",
-  file: "list, read and search workspace files",
-  web: "web research",
-  research: "web research",
-  docs: "documentation",
-  compose: "write code",
-  parallel: "plan in steps",
-  complexity: "plan in steps",
-  chrono: "time and date",
-  core: "status report",
-  test: "end-to-end testing",
+export type SlashHint = "clear" | "git" | "file" | "web" | "docs" | "compose" | "plan" | "chrono" | "core" | "test" | "tool" | "gpt" | "gem";
+
+const TOOL_HINTS: Partial<Record<(typeof TOOL_COMMANDS)[number], SlashHint>> = {
+  git: "git",
+  file: "file",
+  web: "web",
+  research: "web",
+  docs: "docs",
+  compose: "compose",
+  parallel: "plan",
+  complexity: "plan",
+  chrono: "chrono",
+  core: "core",
+  test: "test",
 };
 
 export const ALL_SUGGESTIONS: Suggestion[] = [
-  { token: "/clear", hint: "start a new session" },
-  ...TOOL_COMMANDS.map((c) => ({ token: `/${c}`, hint: TOOL_HINTS[c] ?? "force this tool" })),
-  { token: "/gpt", hint: "use OpenAI" },
-  { token: "/gem", hint: "use Google Gemini" },
-  { token: "@gpt", hint: "use OpenAI" },
-  { token: "@gem", hint: "use Google Gemini" },
+  { token: "/clear", hint: "clear" },
+  ...TOOL_COMMANDS.map((c) => ({ token: `/${c}`, hint: TOOL_HINTS[c] ?? ("tool" as const) })),
+  { token: "/gpt", hint: "gpt" },
+  { token: "/gem", hint: "gem" },
+  { token: "@gpt", hint: "gpt" },
+  { token: "@gem", hint: "gem" },
 ];
 
 /** Up to 3 prefix matches for the token being typed (only while it has no space after it). */
@@ -45,6 +48,12 @@ export function suggest(input: string): Suggestion[] {
   const typed = (m[1] ?? "").toLowerCase();
   const pool = typed.startsWith("@") ? ALL_SUGGESTIONS.filter((s) => s.token.startsWith("@")) : ALL_SUGGESTIONS.filter((s) => s.token.startsWith("/"));
   return pool.filter((s) => s.token.startsWith(typed) && s.token !== typed).slice(0, 3);
+}
+
+/** True when `input` is exactly one known command or mention (nothing after it), e.g. `/git`. */
+export function isCompleteToken(input: string): boolean {
+  const typed = input.trim().toLowerCase();
+  return ALL_SUGGESTIONS.some((s) => s.token === typed);
 }
 
 export interface ParsedInput {

@@ -6,6 +6,7 @@
  * badges and feedback.
  */
 import type { Schemas } from "@/lib/api/client";
+import { hiddenTasks } from "./alternatives";
 import { TERMINAL, msgId, type ChatMessage } from "./store";
 
 /** A stored turn and a session's history, as `GET /api/v1/memory/session/{id}` answers them. */
@@ -23,10 +24,12 @@ function missingTurns(local: ChatMessage[], server: ServerTurn[]): ChatMessage[]
       shown.add(keyOf("user", m.taskId)); // the question sits right before its answer
     }
   }
+  // Regenerated answers are shown beside the answer they replace, not as turns of their own.
+  const alternatives = hiddenTasks();
   const out: ChatMessage[] = [];
   for (const turn of server) {
     if (turn.role !== "user" && turn.role !== "assistant") continue;
-    if (turn.task_id && shown.has(keyOf(turn.role, turn.task_id))) continue;
+    if (turn.task_id && (shown.has(keyOf(turn.role, turn.task_id)) || alternatives.has(turn.task_id))) continue;
     const at = turn.timestamp ? Date.parse(turn.timestamp) : NaN;
     out.push({
       id: msgId(),
