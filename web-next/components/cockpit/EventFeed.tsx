@@ -22,7 +22,7 @@ const KINDS: { kind: Kind; label: TKey; test: (ev: VenomEvent) => boolean }[] = 
  */
 const IMPORTANT = /^(TASK_(CREATED|STARTED|COMPLETED|FAILED|ABORTED|REQUEUED)|TOOL_USAGE|TOOL_CALL_\w+|QUEUE_\w+|EMERGENCY_STOP)$|FAIL|ERROR/;
 type View = Kind | "important";
-const isImportant = (type: string) => IMPORTANT.test(type);
+const isImportant = (ev: VenomEvent) => IMPORTANT.test(ev.type);
 
 /** The `/ws/events` feed, newest first, filterable by kind and text (important events by default). */
 export function EventFeed() {
@@ -30,7 +30,7 @@ export function EventFeed() {
   const { events, wsState, clearEvents } = useLive();
   const [kind, setKind] = useState<View>("important");
   const [q, setQ] = useState("");
-  const hidden = useMemo(() => (kind === "important" ? events.filter((e) => !isImportant(e.type)).length : 0), [events, kind]);
+  const hidden = useMemo(() => (kind === "important" ? events.filter((e) => !isImportant(e)).length : 0), [events, kind]);
   const shown = useMemo(() => {
     const test = kind === "important" ? isImportant : (KINDS.find((k) => k.kind === kind)?.test ?? (() => true));
     const needle = q.trim().toLowerCase();
