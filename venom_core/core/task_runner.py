@@ -46,7 +46,7 @@ def finish_cancelled(log: EventLog, task_id: str, reason: str) -> None:
 
 
 class TaskRunner:
-    """Runs tasks for the queue's consumer loop (`queue.serve(runner.run)`), each in its own job.
+    """Runs tasks for the queue's consumer (`queue.serve(runner.run)`), each in its own job.
 
     It asks the queue only why a task was cancelled (`CancelReasons`), so it is built after the
     queue and handed to it as the loop's argument: no back-reference is set on either."""

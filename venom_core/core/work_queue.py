@@ -1,10 +1,10 @@
 """The work queue behind a small interface. The embedded default is an asyncio worker pool.
 
 The queue only schedules task ids. It knows nothing of what running a task means: `serve(runner)`
-is the consumer loop, started with the app, that takes ids as slots free up and runs each with
-`runner` (`TaskRunner.run`). Pending ids are kept in submission order; at most `limit` run at
-once. Because the queue is built before the runner and receives it only as the argument of the
-loop that uses it, the two are built bottom-up with no back-reference between them.
+is the consumer, started with the app, and while it runs each id is started with `runner`
+(`TaskRunner.run`) as soon as a slot is free. Pending ids are kept in submission order; at most
+`limit` run at once. Because the queue is built before the runner and receives it only as the
+argument of `serve`, the two are built bottom-up with no back-reference set between them.
 """
 
 from __future__ import annotations
@@ -66,20 +66,23 @@ class AsyncioWorkerPool:
         self._active: dict[str, asyncio.Task[None]] = {}
         self._reasons: dict[str, str] = {}
         self._stopping = False
-        self._changed = asyncio.Event()  # set whenever a task could now start
+        # The consumer while `serve` runs (its argument, never set from outside): a free slot starts
+        # the next task in the same step as the submit that filled it, so a fast task can finish
+        # while its submission is still being committed.
+        self._runner: Runner | None = None
 
     def submit(self, task_id: str) -> None:
         if task_id in self._active or task_id in self._pending:
             return
         self._pending.append(task_id)
-        self._changed.set()
+        self._pump()
 
     def pause(self) -> None:
         self.paused = True
 
     def resume(self) -> None:
         self.paused = False
-        self._changed.set()
+        self._pump()
 
     def remove_pending(self) -> list[str]:
         ids = list(self._pending)
@@ -115,20 +118,24 @@ class AsyncioWorkerPool:
     def active_ids(self) -> list[str]:
         return list(self._active)
 
-    def _ready(self) -> bool:
-        return not self.paused and not self._stopping and bool(self._pending) and len(self._active) < self.limit
-
     async def serve(self, runner: Runner) -> None:
-        while True:
-            while not self._ready():
-                self._changed.clear()
-                await self._changed.wait()
-            # No await between taking the id and registering its job: the slot count stays exact.
-            while self._ready():
-                task_id = self._pending.popleft()
-                job: asyncio.Task[None] = asyncio.create_task(runner(task_id), name=f"task-{task_id}")
-                self._active[task_id] = job
-                job.add_done_callback(self._on_done(task_id))
+        if self._runner is not None:
+            raise RuntimeError("the work queue is already being served")
+        self._runner = runner
+        try:
+            self._pump()  # what was submitted before the loop started (recovery runs after it)
+            await asyncio.Event().wait()  # until cancelled: stop_services ends the loop
+        finally:
+            self._runner = None
+
+    def _pump(self) -> None:
+        runner = self._runner
+        while (runner is not None and not self.paused and not self._stopping and self._pending
+               and len(self._active) < self.limit):
+            task_id = self._pending.popleft()
+            job: asyncio.Task[None] = asyncio.create_task(runner(task_id), name=f"task-{task_id}")
+            self._active[task_id] = job
+            job.add_done_callback(self._on_done(task_id))
 
     def _on_done(self, task_id: str) -> Callable[[asyncio.Task[None]], None]:
         return lambda _job: self._finished(task_id)
@@ -136,7 +143,7 @@ class AsyncioWorkerPool:
     def _finished(self, task_id: str) -> None:
         self._active.pop(task_id, None)
         self._reasons.pop(task_id, None)
-        self._changed.set()
+        self._pump()
 
     async def stop(self) -> None:
         """Shutdown: running tasks are cancelled without a verdict; recovery resolves them."""
