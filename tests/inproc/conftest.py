@@ -16,16 +16,20 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from tests.inproc.fake_provider import FAKE_SPEC
 from tests.inproc.sync_app import SyncApp
 from venom_core.config import Settings
 from venom_core.main import create_app
+from venom_core.runtimes.providers import PROVIDERS
 
 AppFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
 
 def inproc_settings(tmp: Path, **overrides: Any) -> Settings:
-    """Settings for a throwaway instance: its own data dir, no .env, memory off unless asked."""
+    """Settings for a throwaway instance: its own data dir, no .env, the fake runtime, memory off
+    unless asked."""
     values: dict[str, Any] = {
+        "LLM_PROVIDER": FAKE_SPEC.name,
         "VENOM_HOST": "127.0.0.1",
         "VENOM_DATA_DIR": tmp / "data",
         "VENOM_LOG_DIR": tmp / "logs",
@@ -35,6 +39,13 @@ def inproc_settings(tmp: Path, **overrides: Any) -> Settings:
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(autouse=True)
+def fake_runtime() -> Iterator[None]:
+    """The fake runtime is known for the test, through the registry every runtime is in."""
+    with PROVIDERS.registered(FAKE_SPEC):
+        yield
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""A deterministic provider for the in-process tier, registered like any runtime.
+"""A deterministic provider for the in-process tier, registered like any runtime (a plugin's
+`register_providers` hook; `FAKE_SPEC` for `PROVIDERS.registered(...)` in a fixture).
 
 It answers with the words of the last user message, one chunk per word, and reports usage,
 so the task pipeline, streams and usage accounting run for real without a model. With a JSON
@@ -12,7 +13,9 @@ import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, Health, ModelInfo
+from venom_core.config import Settings
+from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, Health, LLMProvider, ModelInfo
+from venom_core.runtimes.spec import ProviderSpec, Register
 
 FAKE_MODEL = "fake-echo-1"
 
@@ -76,3 +79,18 @@ class FakeProvider:
 
     async def close(self) -> None:
         return None
+
+
+def _build(_settings: Settings, model: str) -> LLMProvider:
+    return FakeProvider(model or FAKE_MODEL)
+
+
+FAKE_SPEC = ProviderSpec(
+    name="fake", label="Fake (tests)", local=True, factory=_build, endpoint=lambda s: "in-process",
+    default_model=FAKE_MODEL, rank=900,
+    capabilities=frozenset({"stream", "json_schema", "list_models"}),
+)
+
+
+def register_providers(register: Register) -> None:
+    register(FAKE_SPEC)

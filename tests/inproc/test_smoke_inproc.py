@@ -26,3 +26,20 @@ def test_client_runs_a_task(client: httpx.Client) -> None:
     r = client.post("/api/v1/tasks", json={"content": "/help"})
     assert r.status_code in (200, 201, 202), r.text
     assert client.get(f"/api/v1/tasks/{r.json()['task_id']}").status_code == 200
+
+
+async def test_a_chat_runs_on_the_fake_runtime(aclient: httpx.AsyncClient) -> None:
+    """The whole task pipeline (routing, the runtime registry, streaming, usage) on the fake runtime."""
+    import asyncio
+
+    r = await aclient.post("/api/v1/tasks", json={"content": "tell me about otters", "forced_intent": "GENERAL_CHAT"})
+    assert r.status_code in (200, 201, 202), r.text
+    task_id = r.json()["task_id"]
+    for _ in range(400):
+        task = (await aclient.get(f"/api/v1/tasks/{task_id}")).json()
+        if task["status"] in ("COMPLETED", "FAILED"):
+            break
+        await asyncio.sleep(0.025)
+    assert task["status"] == "COMPLETED", task
+    assert task["result"].startswith("echo:")  # the fake's own deterministic words
+    assert task["llm_runtime"]["provider"] == "fake" and task["routing_decision"]["provider"] == "fake"

@@ -29,15 +29,15 @@ import json
 from venom_core.api.schemas import FORCED_PROVIDERS
 from venom_core.orchestrator.routing import PROVIDER_ALIASES, parse_slash
 from venom_core.runtimes import providers
-print(json.dumps({"all": providers.ALL_PROVIDERS, "cloud": providers.CLOUD_PROVIDERS,
+print(json.dumps({"all": providers.PROVIDERS.names, "cloud": providers.PROVIDERS.cloud_names,
                   "forced": FORCED_PROVIDERS.get("roadrunner"), "slash": PROVIDER_ALIASES.get("roadrunner"),
                   "at": parse_slash("@roadrunner hi").forced_provider}))
 '''
 
 
 def test_builtin_runtimes_come_from_their_specs() -> None:
-    assert providers.ALL_PROVIDERS == ("embedded", "ollama", "openai_compatible", "openai", "google", "anthropic")
-    assert providers.LOCAL_PROVIDERS == ("embedded", "ollama", "openai_compatible")
+    assert providers.PROVIDERS.names == ("embedded", "ollama", "openai_compatible", "openai", "google", "anthropic")
+    assert providers.PROVIDERS.local_names == ("embedded", "ollama", "openai_compatible")
     specs = list(providers.PROVIDERS)
     assert all(isinstance(s, ProviderSpec) and s.label and callable(s.factory) for s in specs)
     assert all(s.key_setting for s in specs if not s.local)  # a cloud runtime names the setting of its key

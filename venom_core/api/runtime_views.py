@@ -113,7 +113,7 @@ def runtime_record(info: dict[str, Any], mode: str) -> RuntimeRecord:
     provider = info.get("provider")
     return RuntimeRecord(provider=provider, model=info.get("model"), endpoint=endpoint, endpoint_host=host,
                          endpoint_port=port, service_type=source_type(provider), mode=mode,
-                         label=providers.LABELS.get(provider or ""), config_hash=info.get("config_hash"),
+                         label=providers.PROVIDERS.labels.get(provider or ""), config_hash=info.get("config_hash"),
                          runtime_id=info.get("runtime_id"), status=str(info.get("status", "unknown")))
 
 
@@ -126,7 +126,7 @@ def servers(reg: RuntimeRegistry) -> list[LlmServer]:
     """The local model servers (the original's list has no cloud entries)."""
     info = reg.runtime_info()
     out: list[LlmServer] = []
-    for name in providers.LOCAL_PROVIDERS:
+    for name in providers.PROVIDERS.local_names:
         status, error = reg.status_of(name)
         endpoint = reg.snapshot(name)["endpoint"]
         active = name == info.get("provider")
@@ -137,7 +137,7 @@ def servers(reg: RuntimeRegistry) -> list[LlmServer]:
             shown, error = "offline", error or "VENOM_RUNTIME_PROFILE=llm_off"
         managed = name == "embedded"
         out.append(LlmServer(
-            name=name, display_name=providers.LABELS[name], provider=name, endpoint=str(endpoint),
+            name=name, display_name=providers.PROVIDERS.labels[name], provider=name, endpoint=str(endpoint),
             description=("Runs inside the Venom process; Venom loads and reloads it." if managed else
                          "A separate server Venom connects to; it is started and stopped outside Venom."),
             health_url=None if managed else f"{endpoint}",

@@ -68,9 +68,10 @@ class TaskRequest(BaseModel):
     @field_validator("forced_provider")
     @classmethod
     def _known_provider(cls, v: str | None) -> str | None:
-        if v is not None and v.lstrip("@/").lower() not in FORCED_PROVIDERS:
-            raise ValueError(f"unknown forced_provider '{v}'; allowed values: {', '.join(FORCED_PROVIDERS)}")
-        return None if v is None else FORCED_PROVIDERS[v.lstrip("@/").lower()]
+        known = PROVIDERS.aliases()  # read live: a runtime registered after start-up counts too
+        if v is not None and v.lstrip("@/").lower() not in known:
+            raise ValueError(f"unknown forced_provider '{v}'; allowed values: {', '.join(known)}")
+        return None if v is None else known[v.lstrip("@/").lower()]
 
     @field_validator("generation_params")
     @classmethod

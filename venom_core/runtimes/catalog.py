@@ -28,7 +28,7 @@ LIST_TIMEOUT_S = 3.0
 
 def offered(reg: RuntimeRegistry) -> list[str]:
     """Runtimes a person may pick now: local ones unless llm_off, cloud ones with a key."""
-    return [n for n in providers.ALL_PROVIDERS
+    return [n for n in providers.PROVIDERS.names
             if reg.policy.local_allowed(n) or (not providers.is_local(n) and providers.api_key(reg.settings, n))]
 
 
@@ -54,20 +54,20 @@ async def list_models(reg: RuntimeRegistry) -> dict[str, Any]:
                            "active": name == active.get("provider") and m.name == active.get("model"),
                            "configured": m.name == configured, "details": m.details})
         status, status_error = reg.status_of(name)
-        provider_rows.append({"provider": name, "label": providers.LABELS[name], "model": configured,
+        provider_rows.append({"provider": name, "label": providers.PROVIDERS.labels[name], "model": configured,
                               "kind": "local" if providers.is_local(name) else "cloud", "status": status,
                               "error": error or status_error or None, "model_count": len(infos)})
     return {"success": True, "models": models, "count": len(models), "active": active,
             "providers": provider_rows,
             "configured_models": {"local": reg.models.get(reg.active) if providers.is_local(reg.active) else None,
                                   "fallback": reg.models.get(providers.fallback(reg.settings)),
-                                  "cloud": {n: reg.models[n] for n in providers.CLOUD_PROVIDERS}}}
+                                  "cloud": {n: reg.models[n] for n in providers.PROVIDERS.cloud_names}}}
 
 
 async def switch_model(reg: RuntimeRegistry, name: str, provider: str | None = None) -> dict[str, Any]:
     """Make `name` the model of the active runtime (or of `provider`, which must be the active one)."""
     target = provider or reg.active
-    if target not in providers.ALL_PROVIDERS:
+    if target not in providers.PROVIDERS.names:
         raise RuntimeError_("unknown_provider", f"There is no runtime named {target!r}.")
     owners: list[str] = []
     for n in offered(reg):
@@ -107,9 +107,9 @@ async def _quiet(inst: EmbeddedProvider, path: Any) -> None:
 
 
 async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = None) -> dict[str, Any]:
-    if provider not in providers.ALL_PROVIDERS:
+    if provider not in providers.PROVIDERS.names:
         raise RuntimeError_("unknown_provider", f"There is no runtime named {provider!r}; known: "
-                            f"{', '.join(providers.ALL_PROVIDERS)}.")
+                            f"{', '.join(providers.PROVIDERS.names)}.")
     if providers.is_local(provider) and not reg.policy.local_allowed(provider):
         raise RuntimeError_("provider_unavailable", f"{provider} is a local runtime and VENOM_RUNTIME_PROFILE=llm_off.")
     if not providers.is_local(provider) and not reg.policy.cloud_configured(provider):
@@ -132,11 +132,11 @@ async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = No
 def options(reg: RuntimeRegistry) -> dict[str, Any]:
     """The canonical runtime and model discovery for UI selectors (no network calls)."""
     rows = []
-    for name in providers.ALL_PROVIDERS:
+    for name in providers.PROVIDERS.names:
         status, error = reg.status_of(name)
         local = providers.is_local(name)
         usable = reg.policy.local_allowed(name) if local else reg.policy.cloud_allowed(name)
-        rows.append({"provider": name, "label": providers.LABELS[name], "kind": "local" if local else "cloud",
+        rows.append({"provider": name, "label": providers.PROVIDERS.labels[name], "kind": "local" if local else "cloud",
                      "available": usable, "status": status if usable else "unavailable",
                      "reason": None if usable else (
                          "VENOM_RUNTIME_PROFILE=llm_off" if local else reg.policy.cloud_blocker(name)),

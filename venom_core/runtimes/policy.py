@@ -108,7 +108,7 @@ class Policy:
 
     def cloud_configured(self, name: str, *, sensitive: bool = False) -> bool:
         """Keys, paid mode and AI_MODE allow this cloud runtime (autonomy not yet asked)."""
-        if name not in providers.CLOUD_PROVIDERS or sensitive:
+        if name not in providers.PROVIDERS.cloud_names or sensitive:
             return False
         mode_ok = self.settings.AI_MODE != "LOCAL" or self.llm_off
         return bool(providers.api_key(self.settings, name)) and self.paid_mode and mode_ok
@@ -135,7 +135,7 @@ class Policy:
 
     def preferred_cloud(self, sensitive: bool) -> str | None:
         order = [self.settings.VENOM_CLOUD_PROVIDER] if self.settings.VENOM_CLOUD_PROVIDER else []
-        order += [p for p in providers.CLOUD_PROVIDERS if p not in order]
+        order += [p for p in providers.PROVIDERS.cloud_names if p not in order]
         return next((p for p in order if self.cloud_allowed(p, sensitive=sensitive)), None)
 
     def allowed(self, name: str, sensitive: bool = False) -> bool:
@@ -199,7 +199,7 @@ class Policy:
             return cloud, "RUNTIME_PROFILE_LLM_OFF"
         if sensitive:
             raise self._sensitive_error()
-        configured = next((p for p in providers.CLOUD_PROVIDERS if self.cloud_configured(p)), None)
+        configured = next((p for p in providers.PROVIDERS.cloud_names if self.cloud_configured(p)), None)
         if configured is not None:
             self.require_paid(configured)  # the cloud is the only runtime left and autonomy withholds it
         raise RuntimeError_(

@@ -12,6 +12,7 @@ runtimes (see docs/RUNTIMES.md).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -48,6 +49,22 @@ class ProviderRegistry:
         for key in (spec.name, *spec.aliases):
             self._names[key] = spec.name
 
+    def unregister(self, name: str) -> None:
+        """Take a runtime out again (a test's fake runtime, registered for one test)."""
+        spec = self._specs.pop(name, None)
+        if spec is not None:
+            for key in (spec.name, *spec.aliases):
+                self._names.pop(key, None)
+
+    @contextlib.contextmanager
+    def registered(self, spec: ProviderSpec) -> Iterator[ProviderSpec]:
+        """`with PROVIDERS.registered(spec):` the runtime is known everywhere, then gone."""
+        self.register(spec)
+        try:
+            yield spec
+        finally:
+            self.unregister(spec.name)
+
     def __iter__(self) -> Iterator[ProviderSpec]:
         return iter(self._specs.values())
 
@@ -68,6 +85,20 @@ class ProviderRegistry:
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(self._specs)
+
+    # Views by kind, in rank order (the built-ins: embedded, ollama, openai_compatible / openai,
+    # google, anthropic); read live, so a runtime registered later is in them too.
+    @property
+    def local_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self._specs.values() if s.local)
+
+    @property
+    def cloud_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self._specs.values() if not s.local)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {s.name: s.label for s in self._specs.values()}
 
     def aliases(self) -> dict[str, str]:
         """Every accepted name -> the runtime: the task API's `forced_provider`, the settings, `/gpt`."""
@@ -100,11 +131,6 @@ def load() -> ProviderRegistry:
 
 
 PROVIDERS = load()
-# Views by kind, in rank order (the built-ins: embedded, ollama, openai_compatible / openai, google, anthropic).
-LOCAL_PROVIDERS = tuple(s.name for s in PROVIDERS if s.local)
-CLOUD_PROVIDERS = tuple(s.name for s in PROVIDERS if not s.local)
-ALL_PROVIDERS = PROVIDERS.names
-LABELS = {s.name: s.label for s in PROVIDERS}
 
 
 def is_local(name: str) -> bool:

@@ -51,8 +51,8 @@ class RuntimeRegistry:
         self.active = primary if known else "embedded"
         self.config_error = "" if known else (
             f"LLM_PROVIDER={settings.LLM_PROVIDER!r} is not a known runtime "
-            f"({', '.join(providers.ALL_PROVIDERS)}); using the embedded model.")
-        self.models = {name: providers.model_name(settings, name) for name in providers.ALL_PROVIDERS}
+            f"({', '.join(providers.PROVIDERS.names)}); using the embedded model.")
+        self.models = {name: providers.model_name(settings, name) for name in providers.PROVIDERS.names}
         self._instances: dict[str, LLMProvider] = {}
         self._status: dict[str, tuple[str, str]] = {}  # HTTP runtimes: (status, error) from probes and use
         self._jobs: set[asyncio.Task[Any]] = set()
@@ -71,7 +71,7 @@ class RuntimeRegistry:
     async def _prepare(self) -> None:
         wanted = [self.active, providers.fallback(self.settings)]
         if self.settings.VENOM_RUNTIME_PROFILE == "full":
-            wanted += list(providers.LOCAL_PROVIDERS)
+            wanted += list(providers.PROVIDERS.local_names)
         for name in dict.fromkeys(n for n in wanted if n and self.policy.local_allowed(n)):
             try:
                 provider = self.provider(name, autoload=False)

@@ -31,9 +31,9 @@ def runtime_name(given: str) -> str:
     """Our runtime name for a server name, accepting the original's (`vllm`) and the chat aliases."""
     name = given.strip().lower()
     name = FORCED_PROVIDERS.get(name, name)
-    if name not in providers.ALL_PROVIDERS:
+    if name not in providers.PROVIDERS.names:
         raise ApiError(404, "unknown_provider", f"There is no LLM server named {given!r}; known: "
-                       f"{', '.join(providers.ALL_PROVIDERS)}.", details={"server_name": given})
+                       f"{', '.join(providers.PROVIDERS.names)}.", details={"server_name": given})
     return name
 
 

@@ -166,9 +166,9 @@ async def test_connection(body: TestBody, runtimes: RuntimesDep, settings: Setti
     """Test a runtime's connection (admin: it may fetch a typed endpoint). A failed test is `ok: false`
     with a stable `error_code` (`unreachable`, `timeout`, `not_llm_server`, `auth_failed`,
     `model_missing`, `wrong_protocol`) and a sentence; a refused URL is 400/422, an unknown runtime 404."""
-    if name not in providers.ALL_PROVIDERS:
+    if name not in providers.PROVIDERS.names:
         raise ApiError(404, "unknown_provider", f"There is no runtime named {name!r}; known: "
-                       f"{', '.join(providers.ALL_PROVIDERS)}.")
+                       f"{', '.join(providers.PROVIDERS.names)}.")
     model = body.model or runtimes.models.get(name) or None
     if name not in HTTP_PROVIDERS:  # the embedded model and the cloud: ask the provider itself
         try:

@@ -82,7 +82,7 @@ def _llm(s: Services) -> list[RuntimeService]:
     if reg is None:
         return []
     out = []
-    for name in providers.LOCAL_PROVIDERS:
+    for name in providers.PROVIDERS.local_names:
         if not reg.policy.local_allowed(name):
             continue
         status, error = reg.status_of(name)
