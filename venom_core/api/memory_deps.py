@@ -8,7 +8,6 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from venom_core.api.deps import services_of
-from venom_core.api.errors import ApiError
 from venom_core.memory.brain import Brain
 from venom_core.memory.service import MemoryService
 
@@ -16,17 +15,12 @@ from venom_core.memory.service import MemoryService
 async def get_memory(conn: HTTPConnection) -> MemoryService:
     """The loaded memory service; 503 `memory_loading` / `memory_unavailable` / `memory_disabled` otherwise."""
     memory = services_of(conn).memory
-    if memory is None:
-        raise ApiError(503, "memory_unavailable", "memory profile not installed: memory is not configured.")
     memory.store()  # raises MemoryUnavailable (a 503 VenomError, Retry-After while loading)
     return memory
 
 
 async def get_brain(conn: HTTPConnection) -> Brain:
-    brain = services_of(conn).brain
-    if brain is None:
-        raise ApiError(503, "memory_unavailable", "memory profile not installed: the knowledge graph is off.")
-    return brain
+    return services_of(conn).brain
 
 
 MemoryDep = Annotated[MemoryService, Depends(get_memory)]

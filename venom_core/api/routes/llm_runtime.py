@@ -36,10 +36,7 @@ STATUS_BY_CODE = {
 
 
 async def get_runtimes(conn: HTTPConnection) -> RuntimeRegistry:
-    registry = services_of(conn).runtimes
-    if registry is None:
-        raise ApiError(503, "no_runtime", "The LLM runtime registry is not running.")
-    return registry
+    return services_of(conn).runtimes
 
 
 RuntimesDep = Annotated[RuntimeRegistry, Depends(get_runtimes)]

@@ -8,15 +8,11 @@ from fastapi import Depends
 from starlette.requests import HTTPConnection
 
 from venom_core.api.deps import services_of
-from venom_core.api.errors import ApiError
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 
 
 async def get_orchestrator(conn: HTTPConnection) -> VenomOrchestrator:
-    orchestrator = services_of(conn).orchestrator
-    if orchestrator is None:
-        raise ApiError(503, "orchestrator_unavailable", "The agent orchestrator is not running.")
-    return orchestrator
+    return services_of(conn).orchestrator
 
 
 OrchestratorDep = Annotated[VenomOrchestrator, Depends(get_orchestrator)]
