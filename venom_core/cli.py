@@ -1,4 +1,4 @@
-"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs, abort).
+"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs, abort, docs).
 
 It talks only HTTP/SSE to a running server, never imports the server's internals, so it works
 against any deployment. The token comes from VENOM_API_TOKEN and the address from VENOM_API_URL
@@ -16,7 +16,6 @@ import os
 import select
 import sys
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import quote
@@ -24,93 +23,14 @@ from urllib.parse import quote
 import click
 import httpx
 
+from venom_core.cli_api import Api, api_error, fail
+from venom_core.cli_docs import docs
 from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
 PREFIX_PAGE = 500  # the tasks list's largest page
-
-
-class Api:
-    """A thin httpx wrapper that turns transport and API errors into clear CLI exits."""
-
-    def __init__(self, url: str, token: str | None, timeout: float) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self.url = url.rstrip("/")
-        self.http = httpx.Client(base_url=self.url, headers=headers, timeout=timeout)
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            resp = self.http.request(method, path, **kwargs)
-        except httpx.HTTPError as exc:
-            self.unreachable(exc)
-        if resp.status_code >= 400:
-            api_error(resp)
-        return resp.json()
-
-    def page(self, path: str, **kwargs: Any) -> tuple[list[Any], str | None]:
-        """GET one page of a list endpoint: the JSON array, and the next page's path from the
-        `Link: <…>; rel="next"` header (None on the last page)."""
-        try:
-            resp = self.http.get(path, **kwargs)
-        except httpx.HTTPError as exc:
-            self.unreachable(exc)
-        if resp.status_code >= 400:
-            api_error(resp)
-        body = resp.json()
-        return (body if isinstance(body, list) else []), resp.links.get("next", {}).get("url")
-
-    def find(self, path: str) -> Any | None:
-        """GET `path`; None when the API answers 404."""
-        try:
-            resp = self.http.get(path)
-        except httpx.HTTPError as exc:
-            self.unreachable(exc)
-        if resp.status_code == 404:
-            return None
-        if resp.status_code >= 400:
-            api_error(resp)
-        return resp.json()
-
-    def unreachable(self, exc: Exception) -> NoReturn:
-        fail(f"cannot reach the Venom API at {self.url} ({type(exc).__name__}). "
-             "Is it running? Start it with `make start`, or set VENOM_API_URL.", code=2)
-
-    def events(self, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Server-sent events as (event name, JSON data), until the server closes the stream."""
-        try:
-            with self.http.stream("GET", path, timeout=httpx.Timeout(self.http.timeout.connect, read=None)) as resp:
-                if resp.status_code >= 400:
-                    resp.read()
-                    api_error(resp)
-                name, data = "message", list[str]()
-                for line in resp.iter_lines():
-                    if line == "":
-                        if data:
-                            yield name, json.loads("\n".join(data))
-                        name, data = "message", []
-                    elif line.startswith("event:"):
-                        name = line[6:].strip()
-                    elif line.startswith("data:"):
-                        data.append(line[5:].lstrip())
-        except httpx.HTTPError as exc:
-            self.unreachable(exc)
-
-
-def api_error(resp: httpx.Response) -> NoReturn:
-    try:
-        err = resp.json().get("error") or {}
-    except ValueError:
-        err = {}
-    if isinstance(err, dict) and err.get("message"):
-        fail(f"API error {resp.status_code} {err.get('code', '')}: {err['message']}")
-    fail(f"API error {resp.status_code}: {resp.text[:300]}")
-
-
-def fail(message: str, code: int = 1) -> NoReturn:
-    click.echo(f"venom: {message}", err=True)
-    sys.exit(code)
 
 
 def resolve_task(api: Api, given: str) -> str:
@@ -329,6 +249,9 @@ def abort(api: Api, task_id: str) -> None:
     task_id = resolve_task(api, task_id)
     task = api.request("POST", f"/api/v1/tasks/{task_id}/abort")
     click.echo(f"Task {short_id(task_id)}: {task.get('status')}")
+
+
+cli.add_command(docs)
 
 
 def main() -> None:

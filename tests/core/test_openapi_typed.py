@@ -23,20 +23,6 @@ NOT_JSON = {
     ("get", "/api/v1/documents/{doc_id}/file"): "the uploaded file itself, in its own media type",
 }
 
-# TEMPORARY (issue 12, merge of the helpers' branches): routes that other helpers type on their
-# branches (tasks/history/system/flow/llm_runtime/feedback: helper C; stream/ws: helper A).
-# The lead removes this list at merge; from then on the test is strict for every route.
-OTHERS_UNTIL_MERGE: set[tuple[str, str]] = {
-    ("get", "/api/v1/history/requests"),
-    ("get", "/api/v1/history/requests/{request_id}"),
-    ("get", "/api/v1/system/status"),
-    ("get", "/api/v1/system/services"),
-    ("get", "/api/v1/flow/{task_id}"),
-    ("post", "/api/v1/feedback"),
-    ("get", "/api/v1/system/llm-runtime/options"),
-    ("get", "/api/v1/system/llm-runtime/active"),
-    ("post", "/api/v1/system/llm-runtime/active"),
-}
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -91,7 +77,7 @@ def test_every_json_route_declares_its_answer() -> None:
     problems = []
     for method, path, op in operations():
         key = (method, path)
-        if key in NOT_JSON or key in OTHERS_UNTIL_MERGE:
+        if key in NOT_JSON:
             continue
         found = success(op)
         if found is None:
@@ -110,10 +96,9 @@ def test_every_json_route_declares_its_answer() -> None:
     assert not problems, "Routes without a declared JSON answer:\n" + "\n".join(sorted(problems))
 
 
-def test_the_allow_lists_name_real_routes() -> None:
+def test_the_allow_list_names_real_routes() -> None:
     known = {(m, p) for m, p, _ in operations()}
     assert set(NOT_JSON) <= known
-    assert known >= OTHERS_UNTIL_MERGE
 
 
 @pytest.mark.parametrize("key", sorted(NOT_JSON))

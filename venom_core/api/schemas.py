@@ -8,6 +8,7 @@ from loguru import logger
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from venom_core.api.json_fields import JsonObject, ShortText
+from venom_core.api.schemas_runtime import LlmRuntimeInfo
 from venom_core.api.usage_models import UsageView
 from venom_core.core import json_safety
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
@@ -120,7 +121,7 @@ class TaskView(BaseModel):
     timings: dict[str, float | None]
     context_used: dict[str, Any]
     routing_decision: dict[str, Any] | None
-    llm_runtime: dict[str, Any] | None
+    llm_runtime: LlmRuntimeInfo | None
     context_history: dict[str, Any]
     request: dict[str, Any]
     usage: UsageView | None = None

@@ -11,6 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from venom_core.api.schemas_runtime import LlmRuntimeInfo
+
 # -- request traces (`/api/v1/history/requests`, `/api/v1/flow/{id}`) ------------------------
 
 
@@ -86,7 +88,7 @@ class RequestDetail(RequestSummary):
     streaming: Streaming
     first_token: FirstToken | None
     generation_params: dict[str, Any] | None
-    llm_runtime: dict[str, Any] | None
+    llm_runtime: LlmRuntimeInfo | None
     routing_decision: dict[str, Any] | None
     context_used: dict[str, Any]
     context_preview: dict[str, Any] | None = None
@@ -101,7 +103,7 @@ class FlowTrace(RequestSummary):
     steps: list[FlowStep]
     streaming: Streaming
     routing_decision: dict[str, Any] | None
-    llm_runtime: dict[str, Any] | None
+    llm_runtime: LlmRuntimeInfo | None
     context_used: dict[str, Any]
     mermaid: str = Field(description="A Mermaid flowchart of the decision steps.")
     mermaid_diagram: str = Field(description="The same diagram, under the original's field name.")

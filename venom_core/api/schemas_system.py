@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from venom_core.api.schemas_runtime import LlmRuntimeInfo
+
 
 class ServiceHealth(BaseModel):
     name: str
@@ -34,7 +36,7 @@ class SystemStatus(BaseModel):
     vram_total_mb: float | None
     vram_usage_percent: float | None
     queue: dict[str, Any]
-    llm_runtime: dict[str, Any]
+    llm_runtime: LlmRuntimeInfo
     workspace: dict[str, Any]
     event_log: dict[str, Any]
     storage_warnings: list[str]

@@ -41,8 +41,7 @@ export function useTaskInfo(taskId: string | undefined, finished: boolean): Task
     limited(() => apiGet("/api/v1/tasks/{task_id}", { params: { task_id: taskId } })).then(
       (task) => {
         const calls = task.usage?.calls ?? [];
-        const runtime = task.llm_runtime ?? {};
-        const model = calls[calls.length - 1]?.model ?? (typeof runtime.model === "string" ? runtime.model : null);
+        const model = calls[calls.length - 1]?.model ?? task.llm_runtime?.model ?? null;
         const total = task.timings.total_ms;
         const started = task.started_at ? Date.parse(task.started_at) : NaN;
         const ended = task.finished_at ? Date.parse(task.finished_at) : NaN;

@@ -3123,10 +3123,7 @@ export interface components {
             llm_model: string | null;
             /** Llm Provider */
             llm_provider: string | null;
-            /** Llm Runtime */
-            llm_runtime: {
-                [key: string]: unknown;
-            } | null;
+            llm_runtime: components["schemas"]["LlmRuntimeInfo"] | null;
             /** Llm Runtime Id */
             llm_runtime_id?: string | null;
             /** Llm Steps */
@@ -3850,6 +3847,33 @@ export interface components {
         LlmMetrics: {
             /** First Token Avg Ms */
             first_token_avg_ms: number | null;
+        };
+        /** LlmRuntimeInfo */
+        LlmRuntimeInfo: {
+            /** Config Hash */
+            config_hash?: string | null;
+            /** Endpoint */
+            endpoint?: string | null;
+            /** Error */
+            error?: string | null;
+            /** Error Code */
+            error_code?: string | null;
+            /** Model */
+            model: string | null;
+            /**
+             * Provider
+             * @description The runtime's name (embedded, ollama, openai, ...); null if none.
+             */
+            provider: string | null;
+            /** Runtime Id */
+            runtime_id?: string | null;
+            /**
+             * Status
+             * @description ready, loading, error, offline or unavailable.
+             */
+            status?: string | null;
+        } & {
+            [key: string]: unknown;
         };
         /** LlmServer */
         LlmServer: {
@@ -4775,10 +4799,7 @@ export interface components {
             llm_model: string | null;
             /** Llm Provider */
             llm_provider: string | null;
-            /** Llm Runtime */
-            llm_runtime: {
-                [key: string]: unknown;
-            } | null;
+            llm_runtime: components["schemas"]["LlmRuntimeInfo"] | null;
             /** Llm Runtime Id */
             llm_runtime_id?: string | null;
             /** Prompt */
@@ -5680,10 +5701,7 @@ export interface components {
             event_log: {
                 [key: string]: unknown;
             };
-            /** Llm Runtime */
-            llm_runtime: {
-                [key: string]: unknown;
-            };
+            llm_runtime: components["schemas"]["LlmRuntimeInfo"];
             /** Memory Total Mb */
             memory_total_mb: number;
             /** Memory Usage Mb */
@@ -6049,10 +6067,7 @@ export interface components {
             finished_at: string | null;
             /** Id */
             id: string;
-            /** Llm Runtime */
-            llm_runtime: {
-                [key: string]: unknown;
-            } | null;
+            llm_runtime: components["schemas"]["LlmRuntimeInfo"] | null;
             /** Logs */
             logs: string[];
             /** Request */
