@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from venom_core.core.errors import VenomError
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -127,11 +129,12 @@ class TaskError:
         return {"code": self.code, "message": self.message, "stage": self.stage, "retryable": self.retryable}
 
 
-class TaskFailure(Exception):
-    """Raised by agents and runtimes to fail a task with a stable, human-readable error."""
+class TaskFailure(VenomError):
+    """Raised by agents and runtimes to fail a task with a stable, human-readable error. Where one
+    reaches an HTTP answer unhandled, the one error handler renders it like any other."""
 
     def __init__(self, code: str, message: str, *, stage: str = "execution", retryable: bool = False):
-        super().__init__(message)
+        super().__init__(code, message, retryable=retryable)
         self.error = TaskError(code=code, message=message, stage=stage, retryable=retryable)
 
 
