@@ -7,24 +7,17 @@ specs through that hook, then every module named by the `venom_core.agents` entr
 
 from __future__ import annotations
 
-import importlib
-import os
-import pkgutil
-from collections.abc import Callable, Iterator
-from importlib.metadata import entry_points
-from types import ModuleType
-
-from loguru import logger
+from collections.abc import Iterator
 
 import venom_core.agents as package
 from venom_core.agents.base import Agent
-from venom_core.agents.spec import AgentDeps, AgentSpec, Register
+from venom_core.agents.spec import AgentDeps, AgentSpec
+from venom_core.plugins import load_hooks
 
 # Plugin modules named here (comma-separated) load too, without a package: a test's fake agent,
 # or one being developed (read once, at import, like simonw/llm's LLM_LOAD_PLUGINS).
 PLUGINS_VARIABLE = "VENOM_AGENT_PLUGINS"
 ENTRY_POINT_GROUP = "venom_core.agents"
-Hook = Callable[[Register], None]
 
 
 class AgentCatalog:
@@ -60,28 +53,9 @@ class AgentCatalog:
         return dict(self._aliases)
 
 
-def _hook(module: ModuleType) -> Hook | None:
-    hook = getattr(module, "register_agents", None)
-    return hook if callable(hook) else None
-
-
 def load() -> AgentCatalog:
     catalog = AgentCatalog()
-    for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
-        hook = _hook(importlib.import_module(info.name))
-        if hook is not None:
-            hook(catalog.register)
-    for point in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            hook = _hook(point.load())
-            if hook is not None:
-                hook(catalog.register)
-        except Exception:  # a broken third-party plugin must not stop Venom
-            logger.exception("the agent plugin {} failed to load", point.value)
-    for name in filter(None, (n.strip() for n in os.environ.get(PLUGINS_VARIABLE, "").split(","))):
-        hook = _hook(importlib.import_module(name))  # named on purpose: a typo fails loudly
-        if hook is not None:
-            hook(catalog.register)
+    load_hooks(package, "register_agents", ENTRY_POINT_GROUP, PLUGINS_VARIABLE, catalog.register)
     return catalog
 
 

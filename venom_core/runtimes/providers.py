@@ -13,25 +13,18 @@ runtimes (see docs/RUNTIMES.md).
 from __future__ import annotations
 
 import contextlib
-import importlib
-import os
-import pkgutil
-from collections.abc import Callable, Iterator
-from importlib.metadata import entry_points
-from types import ModuleType
-
-from loguru import logger
+from collections.abc import Iterator
 
 from venom_core.config import Settings
+from venom_core.plugins import load_hooks
 from venom_core.runtimes import plugins
 from venom_core.runtimes.base import LLMProvider, RuntimeError_
-from venom_core.runtimes.spec import ProviderSpec, Register
+from venom_core.runtimes.spec import ProviderSpec
 
 # Plugin modules named here (comma-separated) load too, without a package: a test's fake LLM runtime,
 # or one being developed (read once, at import, like simonw/llm's LLM_LOAD_PLUGINS).
 PLUGINS_VARIABLE = "VENOM_PROVIDER_PLUGINS"
 ENTRY_POINT_GROUP = "venom_core.providers"
-Hook = Callable[[Register], None]
 
 
 class ProviderRegistry:
@@ -105,28 +98,9 @@ class ProviderRegistry:
         return dict(self._names)
 
 
-def _hook(module: ModuleType) -> Hook | None:
-    hook = getattr(module, "register_providers", None)
-    return hook if callable(hook) else None
-
-
 def load() -> ProviderRegistry:
     registry = ProviderRegistry()
-    for info in pkgutil.iter_modules(plugins.__path__, f"{plugins.__name__}."):
-        hook = _hook(importlib.import_module(info.name))
-        if hook is not None:
-            hook(registry.register)
-    for point in entry_points(group=ENTRY_POINT_GROUP):
-        try:
-            hook = _hook(point.load())
-            if hook is not None:
-                hook(registry.register)
-        except Exception:  # a broken third-party plugin must not stop Venom
-            logger.exception("the LLM runtime plugin {} failed to load", point.value)
-    for name in filter(None, (n.strip() for n in os.environ.get(PLUGINS_VARIABLE, "").split(","))):
-        hook = _hook(importlib.import_module(name))  # named on purpose: a typo fails loudly
-        if hook is not None:
-            hook(registry.register)
+    load_hooks(plugins, "register_providers", ENTRY_POINT_GROUP, PLUGINS_VARIABLE, registry.register)
     return registry
 
 
