@@ -136,6 +136,7 @@ def test_hostile_files_are_skipped_with_a_reason(docs: httpx.Client, docs_server
         ("plain.txt", 422, "not_a_folder"),
         ("notes\nmore", 422, "invalid_folder_path"),
         ("   ", 422, "invalid_folder_path"),
+        ("x" * 1000, 422, "invalid_folder_path"),  # longer than a file name may be
     ],
 )
 def test_bad_folder_paths_are_refused(docs: httpx.Client, docs_server: LiveServer, tmp_path: Path,

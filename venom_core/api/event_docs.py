@@ -5,7 +5,8 @@ FastAPI documents neither a WebSocket nor the frames inside a `text/event-stream
 
 - `WsEvent`: one `/ws/events` message, a union discriminated on `type` with one member per
   `EventType` (`WsEvent<Name>`), whose `data` is that type's payload model (`core.events`);
-- `TaskStreamFrame`: one frame of `GET /api/v1/tasks/{id}/stream`, discriminated on `event`.
+- `TaskStreamFrame`: one frame of `GET /api/v1/tasks/{id}/stream`, discriminated on `event`
+  (its `data` decoded); `TaskStreamEvent` the same as sent, `data` being JSON text.
 
 From there the UI's generated types cover every event, so a listener for a type that does not
 exist fails to compile.
@@ -24,6 +25,9 @@ from venom_core.core.frames import TaskStreamFrame
 REF = "#/components/schemas/{model}"
 WS_EVENT = "WsEvent"
 STREAM_FRAME = "TaskStreamFrame"
+# The same frames as they travel: `data:` is a line of JSON text, described by its content schema
+# (what a validator of the stream, such as schemathesis, decodes and checks).
+STREAM_EVENT = "TaskStreamEvent"
 
 # `Event.envelope()` adds these to the data of a task's events.
 _TASK_FIELDS: dict[str, Any] = {
@@ -76,7 +80,21 @@ def event_schemas() -> dict[str, Any]:
     frame = TypeAdapter(TaskStreamFrame).json_schema(ref_template=REF, mode="serialization")
     schemas.update(frame.pop("$defs", {}))
     schemas[STREAM_FRAME] = {"title": STREAM_FRAME, **frame}
+    schemas[STREAM_EVENT] = _wire(schemas, frame)
     return schemas
+
+
+def _wire(schemas: dict[str, Any], frame: dict[str, Any]) -> dict[str, Any]:
+    members = []
+    for member in frame["oneOf"]:
+        shape = schemas[member["$ref"].rsplit("/", 1)[-1]]
+        data = shape["properties"]["data"]
+        # An SSE parser keeps the last `id:` for the events after it, so every event may carry one.
+        members.append({**shape, "title": f"{shape['title']}Event", "properties": {
+            "id": {"type": "string", "pattern": r"^[0-9]+$"}, **shape["properties"],
+            "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data}}})
+    return {"title": STREAM_EVENT, "description": "One event of the stream as sent: `data` is JSON text.",
+            "oneOf": members}
 
 
 def document_events(openapi: dict[str, Any]) -> None:

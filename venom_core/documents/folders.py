@@ -84,15 +84,18 @@ class FolderSync:
         candidate = Path(text) if Path(text).is_absolute() else root / text
         try:
             real = real_path(candidate)
+            if not inside(root, real):
+                raise DocumentError(422, "folder_outside_workspace",
+                                    f"{text} is outside the workspace ({root}); only folders inside it can be indexed.")
+            if not real.exists():
+                raise DocumentError(404, "folder_not_found", f"There is no folder {text} in the workspace.")
+            if not real.is_dir():
+                raise DocumentError(422, "not_a_folder", f"{text} is a file, not a folder; upload files instead.")
         except UnsafeFile:
             raise DocumentError(422, "invalid_folder_path", f"{text} is a symlink loop.") from None
-        if not inside(root, real):
-            raise DocumentError(422, "folder_outside_workspace",
-                                f"{text} is outside the workspace ({root}); only folders inside it can be indexed.")
-        if not real.exists():
-            raise DocumentError(404, "folder_not_found", f"There is no folder {text} in the workspace.")
-        if not real.is_dir():
-            raise DocumentError(422, "not_a_folder", f"{text} is a file, not a folder; upload files instead.")
+        except OSError as exc:  # a name too long for the file system, a folder we may not read...
+            raise DocumentError(422, "invalid_folder_path",
+                                f"{text[:200]} cannot be used as a folder: {exc.strerror or exc}.") from None
         return real, real.relative_to(root).as_posix()
 
     async def add(self, path: str) -> dict[str, Any]:

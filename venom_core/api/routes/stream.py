@@ -12,7 +12,7 @@ from starlette.types import Send
 
 from venom_core.api.deps import ServicesDep
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.event_docs import STREAM_FRAME
+from venom_core.api.event_docs import STREAM_EVENT
 from venom_core.api.routes.tasks import TaskId
 from venom_core.core.task_stream import FinalFrame, task_frames
 
@@ -25,7 +25,7 @@ SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
                        "each frame's `data:` is the JSON of its `data` in `TaskStreamFrame`. Only "
                        "`task_update` frames carry an `id:` (the last seq they cover), so ids are unique and "
                        "increasing and `Last-Event-ID` resumes without repeats or gaps.",
-        "content": {"text/event-stream": {"schema": {"$ref": f"#/components/schemas/{STREAM_FRAME}"}}},
+        "content": {"text/event-stream": {"schema": {"$ref": f"#/components/schemas/{STREAM_EVENT}"}}},
     }
 }
 

@@ -5966,6 +5966,47 @@ export interface components {
          * @enum {string}
          */
         TaskStatus: "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED" | "CANCELLED";
+        /**
+         * TaskStreamEvent
+         * @description One event of the stream as sent: `data` is JSON text.
+         */
+        TaskStreamEvent: {
+            data: string;
+            /**
+             * Event
+             * @constant
+             */
+            event: "task_update";
+            /**
+             * Id
+             * @description The last seq covered: send it as `Last-Event-ID` to resume.
+             */
+            id: string;
+        } | {
+            data: string;
+            /**
+             * Event
+             * @constant
+             */
+            event: "heartbeat";
+            id?: string;
+        } | {
+            data: string;
+            /**
+             * Event
+             * @constant
+             */
+            event: "task_finished";
+            id?: string;
+        } | {
+            data: string;
+            /**
+             * Event
+             * @constant
+             */
+            event: "task_missing";
+            id?: string;
+        };
         /** TaskStreamFrame */
         TaskStreamFrame: components["schemas"]["TaskUpdateFrame"] | components["schemas"]["HeartbeatFrame"] | components["schemas"]["TaskFinishedFrame"] | components["schemas"]["TaskMissingFrame"];
         /** TaskStreamPayload */
@@ -17265,7 +17306,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["TaskStreamFrame"];
+                    "text/event-stream": components["schemas"]["TaskStreamEvent"];
                 };
             };
             /** @description Error */
