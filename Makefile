@@ -39,7 +39,7 @@ lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check venom_core tests bench scripts
 	$(VENV)/bin/mypy venom_core
 
-test-python: install system-deps ## The pytest suite (real uvicorn servers on free loopback ports)
+test-python: install system-deps web-install ## The pytest suite (real uvicorn servers on free loopback ports; tsc checks the generated event types)
 	$(VENV)/bin/pytest -q
 
 test-fast: install ## The in-process tier (tests/inproc: the app through httpx.ASGITransport), under two minutes
