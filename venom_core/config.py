@@ -7,6 +7,7 @@ are refused when the settings are validated, so the server never starts in that 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
@@ -52,6 +53,7 @@ SANE_RANGES: tuple[tuple[str, float, float, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=1024)  # asked for every request's client
 def is_loopback_host(host: str) -> bool:
     """True for 127.0.0.0/8 (also IPv4-mapped), ::1 and `localhost`."""
     if host in {"localhost", ""}:

@@ -9,6 +9,7 @@ its header is never used as a key, so a fresh value per request evades nothing.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable
@@ -33,6 +34,7 @@ class ClientAddress:
     peer: str
 
 
+@functools.lru_cache(maxsize=1024)  # every request parses its peer's address (and a few hops)
 def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     text = text.strip().strip('"')
     if text.startswith("["):  # [v6]:port or [v6]

@@ -6,6 +6,7 @@ Each answer is written in the request's language (en, pl, de; see `core.language
 
 from __future__ import annotations
 
+import functools
 import platform
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -20,6 +21,7 @@ from venom_core.core.orchestration import TaskContext
 StatusProvider = Callable[[], Awaitable[dict[str, Any]]]
 
 
+@functools.cache  # the same few answers for every help request
 def help_text(lang: Language = "en") -> str:
     commands = " ".join(f"`/{alias}`" for alias in sorted(TOOL_ALIASES))
     return HELP[lang].format(commands=commands)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Coroutine
@@ -35,6 +36,7 @@ UsageSink = Callable[[str | None, CallUsage], None]
 MAX_ERROR_CHARS = 500  # a runtime error is a sentence, never a copied upstream body
 
 
+@functools.lru_cache(maxsize=256)  # computed for every task's runtime record
 def config_hash(provider: str, endpoint: str, model: str) -> str:
     return hashlib.sha256(f"{provider}|{endpoint}|{model}".encode()).hexdigest()[:12]
 
