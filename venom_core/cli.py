@@ -26,6 +26,7 @@ import httpx
 from venom_core.cli_api import Api, api_error, fail
 from venom_core.cli_docs import docs
 from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
+from venom_core.cli_schedule import schedule
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -252,6 +253,7 @@ def abort(api: Api, task_id: str) -> None:
 
 
 cli.add_command(docs)
+cli.add_command(schedule)
 
 
 def main() -> None:

@@ -91,3 +91,16 @@ def api_error(resp: httpx.Response) -> NoReturn:
 def fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"venom: {message}", err=True)
     sys.exit(code)
+
+
+def resolve_prefix(given: str, ids: list[str], noun: str, full_length: int) -> str:
+    """The id among `ids` that `given` names: in full, or as any unique prefix (as `ls` shows it)."""
+    wanted = given.strip().lstrip("#").lower()
+    if len(wanted) == full_length:
+        return wanted
+    matches = [i for i in ids if i.startswith(wanted)]
+    if not wanted or not matches:
+        fail(f"there is no {noun} with id {given}")
+    if len(matches) > 1:
+        fail(f"the id {given} is ambiguous: {', '.join(m[:12] for m in matches[:5])}", code=2)
+    return matches[0]

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from venom_core.cli_api import Api, fail
+from venom_core.cli_api import Api, fail, resolve_prefix
 from venom_core.cli_format import one_line, table, when
 
 DOC_HEADERS = ("ID", "NAME", "TYPE", "STATUS", "PAGES", "CHUNKS", "SIZE", "ADDED")
@@ -38,15 +38,8 @@ def doc_rows(docs: list[dict[str, Any]]) -> list[list[str]]:
 
 
 def resolve_doc(api: Api, given: str) -> str:
-    wanted = given.strip().lstrip("#").lower()
-    if len(wanted) == 32:
-        return wanted
-    matches = [d["id"] for d in api.request("GET", "/api/v1/documents")["documents"] if d["id"].startswith(wanted)]
-    if not wanted or not matches:
-        fail(f"there is no document with id {given}")
-    if len(matches) > 1:
-        fail(f"the id {given} is ambiguous: {', '.join(m[:12] for m in matches[:5])}", code=2)
-    return str(matches[0])
+    ids = [str(d["id"]) for d in api.request("GET", "/api/v1/documents")["documents"]]
+    return resolve_prefix(given, ids, "document", 32)
 
 
 @click.group()

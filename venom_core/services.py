@@ -40,6 +40,8 @@ from venom_core.net.outbound import outbound_fetcher
 from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.registry import RuntimeRegistry
+from venom_core.schedules.scheduler import Scheduler
+from venom_core.schedules.store import ScheduleStore
 from venom_core.sessions.store import SessionStore
 from venom_core.storage.sql import SqlStorage
 from venom_core.strategy.store import RoadmapStore
@@ -78,6 +80,8 @@ class Services:
     # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
     documents: DocumentService
     folders: FolderSync  # folders of the workspace kept in the document index
+    # Automations (venom_core/schedules): prompts run as tasks on a cron timetable.
+    schedules: Scheduler
     # Extra `/api/v1/system/services` rows of the subsystems (runtimes, memory).
     health_checks: tuple[HealthCheck, ...]
     # The background jobs started by `start_services` (the one mutable part: it is the run's state).
@@ -119,8 +123,10 @@ def build_services(settings: Settings) -> Services:
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
     folders = FolderSync(documents, storage, log, s.VENOM_WORKSPACE, s.VENOM_DOCUMENT_FOLDER_SCAN_SECONDS,
                          s.VENOM_DOCUMENT_FOLDER_MAX_FILES)
+    schedules = Scheduler(ScheduleStore(storage), tasks.submit)
     return Services(s, storage, bus, log, queue, tasks, runner, system, runtimes, usage, memory, brain, enricher,
-                    orchestrator, tools, mcp, documents, folders, health_checks=(runtimes.health_check, memory.health))
+                    orchestrator, tools, mcp, documents, folders, schedules,
+                    health_checks=(runtimes.health_check, memory.health))
 
 
 async def start_services(s: Services) -> None:
@@ -140,6 +146,8 @@ async def start_services(s: Services) -> None:
     s.background.append(asyncio.create_task(s.documents.run(), name="document-ingest"))
     # Scans every folder once (what changed while stopped), then on a timer.
     s.background.append(asyncio.create_task(s.folders.run(), name="document-folders"))
+    # Fires due schedules (after recovery, so a missed run is an ordinary new task).
+    s.background.append(asyncio.create_task(s.schedules.run(), name="scheduler"))
     s.background.append(
         asyncio.create_task(
             watch_stalled_tasks(s.tasks, s.settings.VENOM_TASK_STALL_SECONDS,

@@ -30,6 +30,7 @@ from venom_core.api.routes import (
     providers,
     queue,
     runtime_services,
+    schedules,
     sessions,
     strategy,
     stream,
@@ -79,4 +80,5 @@ ROUTERS: list[APIRouter] = [
     mcp_servers.router,
     document_folders.router,  # before documents.router: `folders` is not a document id
     documents.router,
+    schedules.router,
 ]

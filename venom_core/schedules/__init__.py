@@ -1,0 +1,1 @@
+"""Schedules (automations): a prompt that runs as an ordinary task on a cron timetable."""
