@@ -119,13 +119,17 @@ def start_http_server() -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the HTTP MCP server did not start")
 
 
-def cold_starts(tmp: Path, env: dict[str, str], runs: int) -> list[float]:
-    out = []
+def cold_starts(tmp: Path, config: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Cold starts (a new data dir each) without and with the MCP config, interleaved so that a
+    change of the machine's load falls on both."""
+    plain: list[float] = []
+    with_mcp: list[float] = []
     for _ in range(runs):
-        proc, _url, seconds = start_venom(Path(tempfile.mkdtemp(dir=tmp)), env)
-        out.append(seconds)
-        stop(proc)
-    return out
+        for env, out in (({}, plain), ({"VENOM_MCP_CONFIG": str(config)}, with_mcp)):
+            proc, _url, seconds = start_venom(Path(tempfile.mkdtemp(dir=tmp)), env)
+            out.append(seconds)
+            stop(proc)
+    return plain, with_mcp
 
 
 def main() -> int:
@@ -136,7 +140,7 @@ def main() -> int:
     ap.add_argument("--http-tool", default="mcp:bench_http:timed")
     ap.add_argument("--http-url", help="with --base-url: the HTTP bench server's URL, for the direct SDK figure")
     ap.add_argument("--calls", type=int, default=300)
-    ap.add_argument("--cold-runs", type=int, default=3)
+    ap.add_argument("--cold-runs", type=int, default=5)
     args = ap.parse_args()
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1/5/15 min), "
           f"{os.cpu_count()} cores")
@@ -151,8 +155,7 @@ def main() -> int:
             config.write_text(json.dumps({"mcpServers": {
                 "bench_stdio": {"command": sys.executable, "args": [str(SERVER)]},
                 "bench_http": {"url": http_url}}}))
-            plain = cold_starts(Path(tmp.name), {}, args.cold_runs)
-            with_mcp = cold_starts(Path(tmp.name), {"VENOM_MCP_CONFIG": str(config)}, args.cold_runs)
+            plain, with_mcp = cold_starts(Path(tmp.name), config, args.cold_runs)
             print(f"cold start to /healthz, no MCP servers:  median {statistics.median(plain):.2f} s "
                   f"(runs {', '.join(f'{s:.2f}' for s in plain)})")
             print(f"cold start to /healthz, 2 MCP servers:   median {statistics.median(with_mcp):.2f} s "

@@ -97,6 +97,7 @@ def test_stdio_mcp_against_a_running_venom(server_factory: ServerFactory, tmp_pa
                 assert down.is_error and "venom_unreachable" in text_of(down)
 
     anyio.run(run)
+    assert "Traceback" not in (tmp_path / "stdio.err").read_text()
 
 
 def test_mcp_needs_the_token_and_a_venom_origin(server_factory: ServerFactory) -> None:
@@ -116,14 +117,18 @@ def test_mcp_needs_the_token_and_a_venom_origin(server_factory: ServerFactory) -
         assert "/mcp" not in c.get("/openapi.json", headers=authorized).json()["paths"]
 
 
-def test_loopback_needs_no_token_without_one_configured(server_factory: ServerFactory) -> None:
+def test_loopback_needs_no_token_and_the_session_manager_stops_with_the_app(server_factory: ServerFactory) -> None:
     srv = server_factory(**FAST_ENV)
 
     async def run() -> None:
         async with http_session(srv.url, None) as session:
             assert {t.name for t in (await session.list_tools()).tools} == TOOLS
+            srv.stop()  # with the session open
 
     anyio.run(run)
+    log = srv.log_text()
+    assert "MCP endpoint /mcp started" in log and "session manager shutting down" in log
+    assert "Application shutdown complete" in log and "Traceback" not in log
 
 
 def test_the_sdk_is_not_imported_until_the_first_mcp_request() -> None:
