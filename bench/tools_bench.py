@@ -104,6 +104,19 @@ def wait_ready(base_url: str, names: list[str], timeout: float = 60) -> None:
     raise RuntimeError(f"MCP servers not ready: {servers}")
 
 
+def wait_loaded(base_url: str, timeout: float = 300) -> None:
+    """Background loading (the embedding model, the embedded LLM) takes the CPU and the GIL while it
+    runs: measure after it, as pipeline_bench.py does."""
+    deadline = time.monotonic() + timeout
+    with httpx.Client(base_url=base_url, timeout=10, trust_env=False) as c:
+        while time.monotonic() < deadline:
+            checks = {x["name"]: x for x in c.get("/api/v1/system/services").json()}
+            if (checks.get("memory") or {}).get("details", {}).get("status") != "loading":
+                break
+            time.sleep(0.5)
+    time.sleep(10)  # the model's own load, which has no status to poll here
+
+
 def start_http_server() -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, str(SERVER), "--http", str(port)], stdout=subprocess.DEVNULL,
@@ -163,6 +176,7 @@ def main() -> int:
             venom, base_url, _ = start_venom(Path(tmp.name), {"VENOM_MCP_CONFIG": str(config)})
             procs.append(venom)
             wait_ready(base_url, ["bench_stdio", "bench_http"])
+            wait_loaded(base_url)
         for kind, tool_id, target in (("stdio", args.stdio_tool, str(SERVER)), ("http", args.http_tool, http_url)):
             wall, own = invoke_times(base_url, args.token, tool_id, args.calls)
             print(f"{kind}: {tool_id}")
