@@ -34,7 +34,9 @@ class McpEndpoint:
         self._manager: Any = None  # StreamableHTTPSessionManager, once started
         self._lock = asyncio.Lock()
         self._stop = asyncio.Event()
-        self._runner: asyncio.Task[None] | None = None
+        # Every manager's task; close() stops them all (a first request cancelled while its manager was
+        # starting leaves that one running, and the next request starts another).
+        self._runners: set[asyncio.Task[None]] = set()
         self._closed = False
 
     def open(self, backend: VenomBackend) -> None:
@@ -69,9 +71,11 @@ class McpEndpoint:
                     transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False))
                 manager = server.session_manager
                 ready = asyncio.Event()
-                self._runner = asyncio.create_task(self._run(manager, ready), name="mcp-http")
+                runner = asyncio.create_task(self._run(manager, ready), name="mcp-http")
+                self._runners.add(runner)
+                runner.add_done_callback(self._runners.discard)
                 waiter = asyncio.create_task(ready.wait())
-                await asyncio.wait({waiter, self._runner}, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait({waiter, runner}, return_when=asyncio.FIRST_COMPLETED)
                 waiter.cancel()
                 if ready.is_set():
                     self._manager = manager
@@ -83,16 +87,18 @@ class McpEndpoint:
             async with manager.run():
                 ready.set()
                 await self._stop.wait()
-        except Exception:
+        except Exception:  # logged, not raised: the next /mcp request starts a new manager
             logger.exception("The MCP session manager stopped")
-            raise
+        finally:
+            if self._manager is manager:
+                self._manager = None
 
     async def close(self) -> None:
         """Stop the session manager (its open sessions end with it); a later request gets 503."""
         self._closed = True
         self._stop.set()
-        runner, self._runner, self._manager = self._runner, None, None
-        if runner is not None:
+        self._manager = None
+        for runner in list(self._runners):
             try:
                 await asyncio.wait_for(runner, STOP_SECONDS)
             except (TimeoutError, Exception):
