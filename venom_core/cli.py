@@ -1,4 +1,4 @@
-"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs, abort, docs).
+"""`venom`: the terminal client of the Venom API (ask, tasks, status, logs, abort, docs, mcp).
 
 It talks only HTTP/SSE to a running server, never imports the server's internals, so it works
 against any deployment. The token comes from VENOM_API_TOKEN and the address from VENOM_API_URL
@@ -254,6 +254,18 @@ def abort(api: Api, task_id: str) -> None:
 
 cli.add_command(docs)
 cli.add_command(schedule)
+
+
+@cli.command("mcp")
+@click.pass_obj
+def mcp_server(api: Api) -> None:
+    """Serve Venom's MCP tools on stdio (for a desktop assistant or an editor), calling this API.
+
+    Tools: submit_task, get_task, search_memory, list_recent_tasks. stdout is the protocol; logs
+    go to stderr."""
+    from venom_core.mcp_server.stdio import run  # the SDK loads only for this command
+
+    run(api.url, api.token, float(api.http.timeout.read or 30.0))
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from loguru import logger
+from starlette.routing import Route
 
 from venom_core import __version__
 from venom_core.api.browser_guard import BrowserGuard
@@ -22,6 +23,9 @@ from venom_core.api.routes import ROUTERS
 from venom_core.config import SECRET_MARKERS, Settings
 from venom_core.documents.upload import MAX_FILES
 from venom_core.logging_setup import add_event_sink, configure_logging, remove_sinks
+from venom_core.mcp_server.endpoint import PATH as MCP_PATH
+from venom_core.mcp_server.endpoint import McpEndpoint
+from venom_core.mcp_server.inprocess import InProcessBackend
 from venom_core.services import build_services, start_services, stop_services
 
 # What the edge layers can answer on any route (a route's own, more precise entry wins).
@@ -36,6 +40,7 @@ COMMON_ERRORS = {"400": "Bad request, or a Host that is not this server (host_no
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    mcp = McpEndpoint()  # Venom's own MCP tools; the SDK loads on the first /mcp request
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -43,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         services = build_services(settings)
         app.state.services = services
         await start_services(services)
+        mcp.open(InProcessBackend(services.tasks, services.memory, services.bus))
         sink_ids.append(add_event_sink(services.log, asyncio.get_running_loop()))
         logger.info("Venom {} ready (boot {}) on {}:{}", __version__, services.boot_id,
                     settings.VENOM_HOST, settings.VENOM_PORT)
@@ -53,6 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             gc.unfreeze()  # a stopped app's cycles can be collected again (tests start many apps)
+            await mcp.close()  # before the services its open calls use
             await stop_services(services)
             remove_sinks(sink_ids[2:])
             await logger.complete()
@@ -62,6 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # A plain ASGI route, outside the OpenAPI document (the MCP protocol describes itself).
+    app.router.routes.append(Route(MCP_PATH, endpoint=mcp, include_in_schema=False))
     # Added innermost first. From the outside: the browser guard (client address, bind, Host,
     # Origin), CORS (sees every later answer), traffic limits (before auth, so wrong tokens are
     # counted too), auth, then the body limit.

@@ -1,4 +1,5 @@
-"""Every route × every kind of caller, generated from the OpenAPI document (plus the WebSocket).
+"""Every route × every kind of caller, generated from the OpenAPI document (plus the WebSocket and
+the MCP endpoint, which the document does not hold).
 
 Two real servers with memory (the embedding model) and no local LLM (`llm_off`, so the matrix is
 fast and needs no model), one per configuration:
@@ -34,6 +35,11 @@ WRONG = "matrix-token-0123456789-zzzzzz"
 REMOTE = {"X-Forwarded-For": "192.0.2.77"}
 NEEDS_A_MODEL = {"POST /api/v1/roadmap/create", "POST /api/v1/llm/simple/stream"}  # 503 no_runtime on llm_off
 WS_PATHS = ["/ws/events"]  # WebSocket routes are not in the OpenAPI document
+# Nor is the MCP endpoint (streamable HTTP): it is checked with one `initialize` per caller.
+MCP_INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+            "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                       "clientInfo": {"name": "matrix", "version": "0"}}}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 # Run after everything else: they stop, purge or wipe what the other calls use.
 LAST = ("/api/v1/queue/emergency-stop", "/api/v1/queue/purge", "/api/v1/queue/pause", "/api/v1/memory/global",
         "/api/v1/lessons/purge", "/api/v1/memory/session/", "/api/v1/roadmap/items/", "/api/v1/lessons/prune")
@@ -146,6 +152,13 @@ def ws_status(srv: LiveServer, query: str = "", headers: dict[str, str] | None =
         return exc.response.status_code
 
 
+def mcp_status(srv: LiveServer, headers: dict[str, str] | None = None) -> int:
+    r = httpx.post(f"{srv.url}/mcp", json=MCP_INIT, headers={**MCP_HEADERS, **(headers or {})}, timeout=60)
+    if r.status_code >= 400:
+        assert r.json()["error"]["code"], r.text  # the API's error envelope, from its edge layers
+    return r.status_code
+
+
 def run_all(srv: LiveServer, headers: dict[str, str], doc: dict[str, Any]) -> dict[str, int]:
     with httpx.Client(base_url=srv.url, timeout=120) as c:
         seen = {op.name: call(c, op, headers).status_code for op in operations(doc)}
@@ -212,6 +225,7 @@ def test_a_the_loopback_owner_without_a_token(open_server: LiveServer, doc: dict
     no_5xx(seen)
     assert {k: v for k, v in seen.items() if v in (401, 403)} == {}
     assert ws_status(open_server) == 101
+    assert mcp_status(open_server) == 200
 
 
 def test_e_a_remote_client_is_refused_admin_routes_only(open_server: LiveServer, doc: dict[str, Any]) -> None:
@@ -231,6 +245,7 @@ def test_e_a_remote_client_is_refused_admin_routes_only(open_server: LiveServer,
     no_5xx(seen)
     assert {k for k, v in seen.items() if v == 403} == admin, "only the admin routes are refused"
     assert ws_status(open_server, headers=REMOTE) == 101
+    assert mcp_status(open_server, REMOTE) == 200  # its tools are the task and memory routes, not admin ones
 
 
 @pytest.mark.parametrize("who,headers,ws_query", [
@@ -250,6 +265,7 @@ def test_b_c_without_the_right_token_every_api_and_ws_route_is_401(
     assert set(protected.values()) == {401}, {k: v for k, v in protected.items() if v != 401}
     assert seen["GET /healthz"] == 200 and seen["GET /metrics"] == 200, "probes stay open"
     assert ws_status(token_server, ws_query) == 401
+    assert mcp_status(token_server, headers) == 401
 
 
 @pytest.mark.parametrize("who,extra", [("d: the token", {}), ("f: a remote client with the token", REMOTE)])
@@ -258,4 +274,5 @@ def test_d_f_the_right_token_is_never_401(token_server: LiveServer, doc: dict[st
     seen = run_all(token_server, {"Authorization": f"Bearer {TOKEN}", **extra}, doc)
     no_5xx(seen)
     assert {k: v for k, v in seen.items() if v in (401, 403)} == {}, "the token is admin too"
+    assert mcp_status(token_server, {"Authorization": f"Bearer {TOKEN}", **extra}) == 200
     assert ws_status(token_server, f"?token={TOKEN}", extra) == 101

@@ -16,11 +16,11 @@ from venom_core.config import Settings
 
 
 def _protected(path: str) -> bool:
-    return path.startswith("/api") or path.startswith("/ws")
+    return path.startswith(("/api", "/ws")) or path == "/mcp" or path.startswith("/mcp/")
 
 
 class AuthMiddleware:
-    """With VENOM_API_TOKEN set, every /api and /ws call needs `Authorization: Bearer <token>`
+    """With VENOM_API_TOKEN set, every /api, /ws and /mcp call needs `Authorization: Bearer <token>`
     (WebSocket handshakes may pass `?token=` instead; REST calls may not)."""
 
     def __init__(self, app: ASGIApp, settings: Settings):
