@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { expect, shot, test } from "./fixtures";
+import { expect, fitsPhones, shot, test } from "./fixtures";
 import { readState } from "./stack";
 
 interface Chunk { heading_path: string[]; page: number | null }
@@ -24,7 +24,7 @@ test.describe("Documents", () => {
     expect(Number(await row.getByTestId("document-chunks").innerText())).toBeGreaterThan(0);
 
     // Drag and drop: a real drop event carrying a file, as a browser sends it.
-    const dropped = `dropped-${Date.now()}.txt`;
+    const dropped = `dropped-${"long".repeat(30)}-${Date.now()}.txt`;
     const transfer = await page.evaluateHandle((n) => {
       const dt = new DataTransfer();
       dt.items.add(new File(["A note that was dropped on the page."], n, { type: "text/plain" }));
@@ -42,8 +42,11 @@ test.describe("Documents", () => {
     expect(((await (await api.get("/api/v1/documents")).json()) as { count: number }).count).toBe(before);
 
     // The detail shows every chunk with its heading path, as the API has them.
-    await row.getByTestId("document-open").click();
+    // Opened with the keyboard: focus moves to the detail, and back to the row when it closes.
+    await row.getByTestId("document-open").focus();
+    await page.keyboard.press("Enter");
     await expect(page).toHaveURL(/\/documents\?id=[0-9a-f]{32}/);
+    await expect(page.getByTestId("document-detail-box")).toBeFocused();
     const id = new URL(page.url()).searchParams.get("id") ?? "";
     const detail = (await (await api.get(`/api/v1/documents/${id}`)).json()) as Detail;
     const panel = page.getByTestId("document-detail");
@@ -57,6 +60,10 @@ test.describe("Documents", () => {
     expect(await original.text()).toBe(text);
     await expect(panel.getByTestId("document-download")).toHaveAttribute("href", new RegExp(`/api/v1/documents/${id}/file$`));
     await shot(page, "documents");
+    await fitsPhones(page, "mobile-documents-detail");
+    await panel.getByTestId("document-close").click();
+    await expect(page.getByTestId("document-detail")).toHaveCount(0);
+    await expect(row.getByTestId("document-open")).toBeFocused();
 
     // Delete: cancel keeps it, confirm removes it from the list and the API.
     await row.getByTestId("document-delete").click();
@@ -93,6 +100,7 @@ test.describe("Documents", () => {
     await expect(folder.getByTestId("folder-docs")).toHaveText("2 / 2 documents ready", { timeout: INDEXED_MS });
     await expect(page.getByTestId("document-row").filter({ hasText: "ships.md" })).toHaveAttribute("data-status", "ready");
     await shot(page, "documents-folder");
+    await fitsPhones(page, "mobile-documents-folder");
 
     // A new file is picked up by a rescan.
     writeFileSync(path.join(dir, "lamps.md"), "# Lamps\n\nThe lamps are blue.\n");

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { expect, shot, test } from "./fixtures";
+import { expect, fitsPhones, shot, test } from "./fixtures";
 import { REPO_ROOT } from "./stack";
 
 // The real MCP test server (built with the SDK), run by the python the backend runs on.
@@ -50,6 +50,7 @@ test.describe("Tools", () => {
     await expect(broken).toHaveAttribute("data-status", "error", { timeout: STARTED_MS });
     await expect(broken.getByTestId("mcp-server-error")).not.toBeEmpty();
     await expect(card).toHaveAttribute("data-status", "ready");
+    await fitsPhones(page, "mobile-tools-servers");
 
     await card.getByTestId("mcp-restart").click();
     await expect(card).toHaveAttribute("data-status", "ready", { timeout: STARTED_MS });

@@ -77,16 +77,20 @@ export function Documents() {
 
   const select = (id: string | null) => router.replace(id ? `/documents?id=${id}` : "/documents", { scroll: false });
   const list = docs.data?.documents ?? [];
+  // Closing the detail gives focus back to the row that opened it.
+  const close = (id: string) => {
+    select(null);
+    requestAnimationFrame(() => document.querySelector<HTMLButtonElement>(`[data-doc-id="${id}"] .doc-row__open`)?.focus());
+  };
 
   return (
     <>
       <PageHeader title={t("documents.title")} subtitle={t("documents.subtitle")} />
-      <div className="split split--docs">
-        <div className="stack">
-          <UploadZone onUploaded={() => void reloadDocs()} />
-          <Folders folders={folders} docs={list} onChanged={() => { void reloadFolders(); void reloadDocs(); }} />
-        </div>
-        <div className="stack">
+      {/* Upload and folders beside the list on wide screens; on a phone the list comes right after upload. */}
+      <div className="docs-layout">
+        <div className="docs-layout__upload"><UploadZone onUploaded={() => void reloadDocs()} /></div>
+        <div className="docs-layout__folders"><Folders folders={folders} docs={list} onChanged={() => { void reloadFolders(); void reloadDocs(); }} /></div>
+        <div className="stack docs-layout__list">
           <Panel title={t("documents.list")} testId="documents-list" actions={
             <>
               {docs.data ? <Badge>{docs.data.count}</Badge> : null}
@@ -102,7 +106,7 @@ export function Documents() {
               ))}
             </ul>
           </Panel>
-          {selected ? <DocumentDetailPanel id={selected} bump={detailBump} onClose={() => select(null)} /> : null}
+          {selected ? <DocumentDetailPanel id={selected} bump={detailBump} onClose={() => close(selected)} /> : null}
         </div>
       </div>
     </>
