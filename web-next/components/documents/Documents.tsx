@@ -64,9 +64,11 @@ export function Documents() {
     const d = ev.data;
     if (d.document_id) {
       const id = d.document_id;
-      setLive((prev) => ({ ...prev, [id]: { status: d.status, done: d.chunks_done, total: d.chunks_total } }));
+      // A count the backend leaves out arrives as a missing key, not null.
+      const done = d.chunks_done ?? null;
+      setLive((prev) => ({ ...prev, [id]: { status: d.status, done, total: d.chunks_total ?? null } }));
       // Mid-way counts only move the bar; a change of status changes the row.
-      if (d.chunks_done === null || d.status !== "indexing") soon("docs");
+      if (done === null || d.status !== "indexing") soon("docs");
       if (id === selected && (d.status === "ready" || d.status === "failed")) setDetailBump((n) => n + 1);
     }
     if (d.folder_id) {
