@@ -16,10 +16,27 @@ test.describe("Documents", () => {
     await expect(page.locator("main h1")).toHaveText("Documents");
     const name = `lighthouse-${Date.now()}.md`;
     const text = "# Lighthouse\n\n## Lamps\n\nThe lighthouse uses blue lamps.\n\n## Keepers\n\nTwo keepers work in shifts.\n";
-    await page.getByTestId("file-input").setInputFiles({ name, mimeType: "text/markdown", buffer: Buffer.from(text) });
+    // Two files in one upload; the long one has more chunks than the detail shows at first.
+    const long = `long-${Date.now()}.txt`;
+    const paragraphs = Array.from({ length: 90 }, (_, i) => `Paragraph ${i + 1} of the harbour log. ${"The tide turned and the boats came home. ".repeat(16)}`);
+    await page.getByTestId("file-input").setInputFiles([
+      { name, mimeType: "text/markdown", buffer: Buffer.from(text) },
+      { name: long, mimeType: "text/plain", buffer: Buffer.from(paragraphs.join("\n\n")) },
+    ]);
     const row = page.getByTestId("document-row").filter({ hasText: name });
     await expect(row).toBeVisible();
     await expect(row).toHaveAttribute("data-status", "ready", { timeout: INDEXED_MS });
+    const longRow = page.getByTestId("document-row").filter({ hasText: long });
+    await expect(longRow).toHaveAttribute("data-status", "ready", { timeout: INDEXED_MS });
+    const longId = (await longRow.getAttribute("data-doc-id")) ?? "";
+    await longRow.getByTestId("document-open").click();
+    await expect(page).toHaveURL(new RegExp(`id=${longId}`));
+    const longChunks = ((await (await api.get(`/api/v1/documents/${longId}`)).json()) as Detail).chunk_list.length;
+    expect(longChunks).toBeGreaterThan(50);
+    await expect(page.getByTestId("document-detail").getByTestId("chunk")).toHaveCount(50);
+    await page.getByTestId("chunks-all").click();
+    await expect(page.getByTestId("document-detail").getByTestId("chunk")).toHaveCount(longChunks);
+    await page.getByTestId("document-close").click();
     await expect(row.getByTestId("document-status")).toHaveText("Ready");
     expect(Number(await row.getByTestId("document-chunks").innerText())).toBeGreaterThan(0);
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { usePrefs } from "@/components/providers/Preferences";
 import { Badge, toneOf } from "@/components/ui/Badge";
 import { Panel } from "@/components/ui/Panel";
@@ -11,6 +11,9 @@ import { formatBytes, formatWhen } from "@/lib/format";
 import { useResource } from "@/lib/hooks/useResource";
 import { stateLabel } from "./labels";
 
+/** A long document has hundreds of chunks: the first ones render at once, the rest on request. */
+const FIRST_CHUNKS = 50;
+
 /** One document: its facts, the original to download, and its chunks with page and heading path
  *  (what a citation points at). `bump` re-reads it when its indexing finishes. */
 export function DocumentDetailPanel({ id, bump, onClose }: { id: string; bump: number; onClose: () => void }) {
@@ -20,6 +23,7 @@ export function DocumentDetailPanel({ id, bump, onClose }: { id: string; bump: n
   // Opening a document moves focus to it (keyboard and screen-reader users land on what they opened);
   // on one column it is below the list, so it scrolls into view too.
   const box = useRef<HTMLDivElement>(null);
+  const [all, setAll] = useState<string | null>(null);
   useEffect(() => {
     box.current?.focus({ preventScroll: window.matchMedia("(min-width: 1101px)").matches });
   }, [id]);
@@ -47,7 +51,7 @@ export function DocumentDetailPanel({ id, bump, onClose }: { id: string; bump: n
             <h3 className="panel__title">{t("documents.chunkList")}</h3>
             {d.chunk_list.length === 0 ? <Empty text={t("documents.noChunks")} /> : null}
             <ol className="chunks" data-testid="chunks">
-              {d.chunk_list.map((c) => (
+              {(all === id ? d.chunk_list : d.chunk_list.slice(0, FIRST_CHUNKS)).map((c) => (
                 <li key={c.id} className="chunk" data-testid="chunk" data-page={c.page ?? ""}>
                   <div className="chunk__head">
                     <span className="muted small">{t("documents.chunk", { n: c.ordinal + 1 })}</span>
@@ -60,6 +64,11 @@ export function DocumentDetailPanel({ id, bump, onClose }: { id: string; bump: n
                 </li>
               ))}
             </ol>
+            {all !== id && d.chunk_list.length > FIRST_CHUNKS ? (
+              <button type="button" className="btn btn--sm" style={{ marginTop: 8 }} onClick={() => setAll(id)} data-testid="chunks-all">
+                {t("documents.showAll", { n: d.chunk_list.length })}
+              </button>
+            ) : null}
           </>
         ) : null}
       </Panel>

@@ -248,6 +248,7 @@ export const de: Dictionary = {
     download: "Original herunterladen",
     chunkList: "Abschnitte",
     noChunks: "Noch keine Abschnitte.",
+    showAll: "Alle {{n}} Abschnitte zeigen",
     page: "Seite {{n}}",
     chunk: "#{{n}}",
     noHeading: "ohne Überschrift",

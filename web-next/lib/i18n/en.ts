@@ -246,6 +246,7 @@ export const en = {
     download: "Download the original",
     chunkList: "Chunks",
     noChunks: "No chunks yet.",
+    showAll: "Show all {{n}} chunks",
     page: "page {{n}}",
     chunk: "#{{n}}",
     noHeading: "no heading",

@@ -248,6 +248,7 @@ export const pl: Dictionary = {
     download: "Pobierz oryginał",
     chunkList: "Fragmenty",
     noChunks: "Jeszcze brak fragmentów.",
+    showAll: "Pokaż wszystkie fragmenty ({{n}})",
     page: "strona {{n}}",
     chunk: "#{{n}}",
     noHeading: "bez nagłówka",
