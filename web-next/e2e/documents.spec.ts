@@ -51,6 +51,11 @@ test.describe("Documents", () => {
     await page.getByTestId("dropzone").dispatchEvent("drop", { dataTransfer: transfer });
     const droppedRow = page.getByTestId("document-row").filter({ hasText: dropped });
     await expect(droppedRow).toHaveAttribute("data-status", "ready", { timeout: INDEXED_MS });
+    // Its long name titles the detail panel: it wraps there, on a phone too.
+    await droppedRow.getByTestId("document-open").click();
+    await expect(page.getByTestId("document-detail").getByTestId("chunk")).toHaveCount(1);
+    await fitsPhones(page);
+    await page.getByTestId("document-close").click();
 
     // A file the API refuses shows the API's sentence and keeps nothing.
     const before = ((await (await api.get("/api/v1/documents")).json()) as { count: number }).count;

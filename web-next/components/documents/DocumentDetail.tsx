@@ -29,7 +29,7 @@ export function DocumentDetailPanel({ id, bump, onClose }: { id: string; bump: n
   }, [id]);
   return (
     <div ref={box} tabIndex={-1} className="focus-target" data-testid="document-detail-box">
-      <Panel title={d?.name ?? t("documents.detail")} testId="document-detail" actions={
+      <Panel title={d?.name ?? t("documents.detail")} testId="document-detail" className="panel--data-title" actions={
         <button type="button" className="btn btn--ghost btn--sm" onClick={onClose} data-testid="document-close">{t("documents.close")}</button>
       }>
         {doc.error ? <ErrorState error={doc.error} what={`/api/v1/documents/${id}`} /> : null}

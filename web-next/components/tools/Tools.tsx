@@ -86,7 +86,7 @@ export function Tools() {
             {tools.data ? <ToolList tools={builtin} /> : null}
           </Panel>
           {others.map(([src, list]) => (
-            <Panel key={src} title={src} testId="tools-other" actions={<Badge>{list.length}</Badge>}>
+            <Panel key={src} title={src} testId="tools-other" className="panel--data-title" actions={<Badge>{list.length}</Badge>}>
               <ToolList tools={list} />
             </Panel>
           ))}
