@@ -51,3 +51,13 @@ export function plainWords(text: string): string {
 export async function renderedText(locator: import("@playwright/test").Locator): Promise<string> {
   return (await locator.innerText()).replace(/\s+/g, " ").trim();
 }
+
+/** At each phone width (a screenshot at 390 px when named) the page is no wider than the viewport (no sideways scroll); then back to the desktop size. */
+export async function fitsPhones(page: Page, shotName?: string, widths: readonly number[] = [360, 390, 430]): Promise<void> {
+  for (const width of widths) {
+    await page.setViewportSize({ width, height: 844 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), { message: `${page.url()} at ${width} px` }).toBeLessThanOrEqual(0);
+    if (shotName && width === 390) await shot(page, shotName);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}

@@ -9,6 +9,8 @@ import type { TKey } from "@/lib/i18n";
 const NAV: { href: string; key: TKey; icon: string }[] = [
   { href: "/", key: "nav.cockpit", icon: "◈" },
   { href: "/brain", key: "nav.brain", icon: "◉" },
+  { href: "/documents", key: "nav.documents", icon: "▤" },
+  { href: "/tools", key: "nav.tools", icon: "⚒" },
   { href: "/strategy", key: "nav.strategy", icon: "◭" },
   { href: "/inspector", key: "nav.inspector", icon: "◎" },
   { href: "/config", key: "nav.config", icon: "⚙" },

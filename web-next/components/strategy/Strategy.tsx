@@ -108,7 +108,7 @@ export function Strategy() {
           {road.data?.milestones.map((m) => {
             const done = (m.tasks ?? []).filter((x) => x.status === "COMPLETED").length;
             return (
-              <Panel key={m.id} title={m.title} actions={<Badge tone={toneOf(m.status)}>{m.status}</Badge>} testId="milestone">
+              <Panel key={m.id} title={m.title} actions={<Badge tone={toneOf(m.status)}>{m.status}</Badge>} testId="milestone" className="panel--data-title">
                 {m.description ? <p className="muted small">{m.description}</p> : null}
                 <Progress value={m.progress ?? 0} />
                 <p className="muted small">{t("strategy.tasksDone", { done, total: (m.tasks ?? []).length })}</p>

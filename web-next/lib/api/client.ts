@@ -10,14 +10,20 @@ import { reportReachable } from "./connectivity";
 import type { components, paths } from "./schema";
 
 export type Schemas = components["schemas"];
-type Method = "get" | "post" | "patch" | "delete";
+type Method = "get" | "post" | "put" | "patch" | "delete";
 
 type PathsWith<M extends Method> = {
   [P in keyof paths]: paths[P] extends { [K in M]: object } ? P : never;
 }[keyof paths];
 type Op<P extends keyof paths, M extends Method> = paths[P] extends { [K in M]: infer O } ? O : never;
 type Json<S> = S extends { content: { "application/json": infer J } } ? J : unknown;
-type Ok<O> = O extends { responses: infer R } ? (R extends { 200: infer S } ? Json<S> : R extends { 201: infer S } ? Json<S> : unknown) : unknown;
+type Ok<O> = O extends { responses: infer R }
+  ? R extends { 200: infer S } ? Json<S> : R extends { 201: infer S } ? Json<S> : R extends { 202: infer S } ? Json<S> : unknown
+  : unknown;
+type FormOf<O> = O extends { requestBody: { content: { "multipart/form-data": infer F } } } ? F : never;
+type FormPaths = {
+  [P in keyof paths]: paths[P] extends { post: infer O } ? ([FormOf<O>] extends [never] ? never : P) : never;
+}[keyof paths];
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
 type BodyOf<O> = O extends { requestBody: { content: { "application/json": infer B } } }
   ? B
@@ -29,6 +35,8 @@ export interface RequestOptions<Q = Record<string, unknown>, B = unknown> {
   params?: Record<string, string>;
   query?: Q;
   body?: B;
+  /** A multipart body (file uploads); sent as is, the browser sets its boundary. */
+  form?: FormData;
   signal?: AbortSignal;
   timeoutMs?: number;
 }
@@ -65,7 +73,7 @@ async function exchange<T>(method: string, target: string, opts: RequestOptions)
     res = await fetch(url, {
       method: method.toUpperCase(),
       headers: opts.body === undefined ? undefined : { "Content-Type": "application/json" },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       cache: "no-store",
       signal,
     });
@@ -126,6 +134,25 @@ export function apiPost<P extends PathsWith<"post">>(
   opts: RequestOptions<QueryOf<Op<P, "post">>, BodyOf<Op<P, "post">>> = {},
 ): Promise<Ok<Op<P, "post">>> {
   return request("post", path, opts as RequestOptions);
+}
+
+export function apiPut<P extends PathsWith<"put">>(
+  path: P,
+  opts: RequestOptions<QueryOf<Op<P, "put">>, BodyOf<Op<P, "put">>> = {},
+): Promise<Ok<Op<P, "put">>> {
+  return request("put", path, opts as RequestOptions);
+}
+
+/** A multipart POST: every file goes as a part named by the route's form field (e.g. `file`). */
+export function apiPostFiles<P extends FormPaths>(
+  path: P,
+  field: keyof FormOf<Op<P, "post">> & string,
+  files: readonly File[],
+  opts: Omit<RequestOptions, "body" | "form"> = {},
+): Promise<Ok<Op<P, "post">>> {
+  const form = new FormData();
+  for (const f of files) form.append(field, f, f.name);
+  return request("post", path, { ...opts, form });
 }
 
 export function apiPatch<P extends PathsWith<"patch">>(

@@ -24,3 +24,13 @@ export type ServiceHealth = Schemas["ServiceHealth"];
 export type RequestSummary = Schemas["RequestSummary"];
 export type RequestDetail = Schemas["RequestDetail"];
 export type TraceStep = Schemas["TraceStep"];
+
+export type DocumentInfo = Schemas["DocumentInfo"];
+export type DocumentDetail = Schemas["DocumentDetail"];
+export type ChunkInfo = Schemas["ChunkInfo"];
+export type FolderInfo = Schemas["FolderInfo"];
+export type ToolView = Schemas["ToolView"];
+export type McpServersView = Schemas["McpServersView"];
+export type McpServerStatus = Schemas["McpServerStatus"];
+export type McpConfig = Schemas["McpConfig"];
+export type McpServerConfig = Schemas["McpServerConfig"];

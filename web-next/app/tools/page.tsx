@@ -1,0 +1,5 @@
+import { Tools } from "@/components/tools/Tools";
+
+export default function ToolsPage() {
+  return <Tools />;
+}
