@@ -4,6 +4,8 @@ pending request, `remember` and `PUT /api/v1/tools/{id}/policy` set the policy."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -11,10 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.tools.conftest import VenomFactory, api, stdio_entry, tools_by_id, wait_status
+from tests.ops.test_cli import cli_env
+from tests.tools.conftest import TOKEN, VenomFactory, api, stdio_entry, tools_by_id, wait_status
 from tests.tools.scripted_llm import ScriptedLlm, serve
 from tests.tools.test_tool_loop import llm_env, task_events
 
+CLI = [sys.executable, "-m", "venom_core.cli"]
 BUILDER = {"VENOM_AUTONOMY_LEVEL": "30"}  # writes allowed by the autonomy level, so the policy decides
 
 
@@ -143,3 +147,21 @@ def test_policy_is_set_by_an_admin_and_kept(venom: VenomFactory, llm: ScriptedLl
         task = finished(c, task_id)
         assert task["status"] == "COMPLETED" and task["result"].startswith("TOOL RESULT: "), task
         assert not task["result"].startswith("TOOL RESULT: Error"), task
+
+
+def test_cli_ask_prompts_for_the_approval(venom: VenomFactory, llm: ScriptedLlm, script: httpx.Client) -> None:
+    srv = venom({"demo": stdio_entry()}, **llm_env(llm, **BUILDER))
+    with api(srv) as c:
+        wait_status(c, "demo", {"ready"})
+    script.post("/_control/script", json={"name": "demo__plain", "arguments": {"text": "cli"}})
+    env = {**cli_env(srv, TOKEN)}
+    out = subprocess.run([*CLI, "ask", "--no-spinner", "Make", "it", "loud"], env=env, input="y\n",
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "Allow the tool demo__plain" in out.stderr
+    assert "TOOL RESULT: CLI" in out.stdout
+    script.post("/_control/script", json={"name": "demo__plain", "arguments": {"text": "no"}})
+    out = subprocess.run([*CLI, "ask", "--no-spinner", "--approvals", "deny", "Make", "it", "loud"], env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "TOOL RESULT: Error" in out.stdout

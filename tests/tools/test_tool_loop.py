@@ -136,3 +136,10 @@ def test_forced_tool_accepts_a_tool_id(venom: VenomFactory, llm: ScriptedLlm, sc
         assert first["tool_choice"] == {"type": "function", "function": {"name": "demo__echo"}}
         bad = c.post("/api/v1/tasks", json={"content": "x", "forced_tool": "mcp:demo:nope"})
         assert bad.status_code == 422 and bad.json()["error"]["code"] == "unknown_forced_tool", bad.text
+
+
+def test_a_tool_id_as_forced_tool_routes_to_chat() -> None:
+    from venom_core.orchestrator.routing import classify
+
+    route = classify("anything", {"forced_tool": "mcp:demo:echo"})
+    assert (route.intent, route.source, route.forced_tool) == ("GENERAL_CHAT", "forced_tool", "mcp:demo:echo")

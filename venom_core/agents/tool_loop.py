@@ -136,6 +136,8 @@ class ToolLoop:
             if refusal is not None:
                 return f"Error: {refusal}"
         result = await self.tools.invoke(name, arguments, task_id=run.ctx.task_id, actor="The model's tool call")
+        run.ctx.trace("ToolLoop", "tool_call", "error" if result.is_error else "ok", tool=name,
+                      call_id=result.call_id, duration_ms=result.duration_ms, error_code=result.error_code)
         return f"Error: {result.result}" if result.is_error else result.result
 
 
