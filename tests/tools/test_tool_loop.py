@@ -143,3 +143,18 @@ def test_a_tool_id_as_forced_tool_routes_to_chat() -> None:
 
     route = classify("anything", {"forced_tool": "mcp:demo:echo"})
     assert (route.intent, route.source, route.forced_tool) == ("GENERAL_CHAT", "forced_tool", "mcp:demo:echo")
+
+
+def test_a_tool_above_the_level_is_refused_with_how_to_allow_it(venom: VenomFactory, llm: ScriptedLlm,
+                                                                 script: httpx.Client) -> None:
+    srv = venom({}, **llm_env(llm))  # level 0: no network
+    with api(srv) as c:
+        offered = {t["id"] for t in c.get("/api/v1/tools").json()["tools"]}
+        assert "builtin:web_fetch" in offered
+        script.post("/_control/script", json={"name": "web_fetch", "arguments": {"url": "http://127.0.0.1:9/"}})
+        task = run_task(c, "Read that page", forced_tool="builtin:web_fetch")
+        assert task["status"] == "COMPLETED", task
+        tool_turn = script.get("/_control/log").json()[1]["messages"][-1]
+        assert tool_turn["content"].startswith("Error: ") and "POST /api/v1/system/autonomy" in tool_turn["content"]
+        _started, failed = task_events(srv, task["task_id"], 2)
+        assert failed["type"] == "TOOL_CALL_FAILED" and failed["data"]["error_code"] == "autonomy_denied"

@@ -58,7 +58,7 @@ class ToolLoop:
         except Exception:  # a refused or unknown runtime: the plain stream reports it as it does today
             return None
         if spec.has("tool_calls"):
-            return "native"
+            return "native" if self.forced(run) is not None or self.tools.model_tools() else None
         if spec.has("json_schema") and self.forced(run) is not None:
             return "constrained"
         return None
@@ -72,6 +72,12 @@ class ToolLoop:
     async def _native(self, run: AgentRun, messages: list[ChatMessage], params: GenerationParams) -> str:
         offered = self.tools.model_tools()
         forced = self.forced(run)
+        if forced is not None and all(t["function"]["name"] != forced.function_name for t in offered):
+            # Above the autonomy level (or unavailable): offered anyway, so the forced call happens and the
+            # registry's refusal, which says how to allow it, reaches the model and the task's events.
+            offered.append({"type": "function", "function": {"name": forced.function_name,
+                                                             "description": forced.description,
+                                                             "parameters": forced.input_schema}})
         choice: dict[str, Any] | None = (
             {"type": "function", "function": {"name": forced.function_name}} if forced is not None else None)
         messages = list(messages)
