@@ -117,7 +117,7 @@ def build_services(settings: Settings) -> Services:
         librarian=LibrarianAgent(llm, workspace), fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
         memory=memory, status=system.status, roadmap=roadmap))
     approvals = Approvals(storage, log, tools.events, autonomy, s.VENOM_APPROVAL_TIMEOUT_S)
-    agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap, tools, approvals))
+    agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap, tools, approvals, mcp.settle))
     orchestrator = VenomOrchestrator(s, agents, llm, autonomy, sessions, roadmap, memory, system.status)
     runner = TaskRunner(log, orchestrator, queue)
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)

@@ -165,3 +165,22 @@ def test_cli_ask_prompts_for_the_approval(venom: VenomFactory, llm: ScriptedLlm,
                          capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0, out.stderr
     assert "TOOL RESULT: Error" in out.stdout
+
+
+def test_restart_keeps_a_pending_approval_of_an_mcp_tool(venom: VenomFactory, llm: ScriptedLlm,
+                                                          script: httpx.Client) -> None:
+    """The re-run task asks for the MCP tool before its server is back: it waits for the server, then
+    on the stored request."""
+    srv = venom({"demo": stdio_entry()}, **llm_env(llm, **BUILDER))
+    with api(srv) as c:
+        wait_status(c, "demo", {"ready"})
+        script.post("/_control/script", json={"name": "demo__plain", "arguments": {"text": "after"}})
+        task_id = submit(c, "Make it loud")
+        (req,) = pending(c, task_id)
+    srv.kill()
+    srv.restart()
+    with api(srv) as c:
+        r = c.post(f"/api/v1/tasks/{task_id}/approvals/{req['call_id']}", json={"decision": "approve"})
+        assert r.status_code == 200, r.text
+        task = finished(c, task_id)
+        assert task["status"] == "COMPLETED" and task["result"] == "TOOL RESULT: AFTER", task

@@ -10,7 +10,7 @@ router, the classifier, the task API and the orchestrator read. Adding an agent 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from venom_core.agents.base import Agent, Llm
@@ -40,6 +40,7 @@ class AgentDeps:
     roadmap: RoadmapStore
     tools: ToolRegistry | None = None  # the tool registry the chat agent's tool loop calls
     tool_gate: CallGate | None = None  # approvals: may stop a call before it runs
+    tool_settle: Callable[[str], Awaitable[None]] | None = None  # waits for a starting MCP server
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ an error result the model reads, never a failed task. An approval gate may stop 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, Literal, Protocol
 
@@ -38,11 +39,13 @@ class CallGate(Protocol):
 
 
 class ToolLoop:
-    def __init__(self, llm: Llm, tools: ToolRegistry, max_steps: int, gate: CallGate | None = None):
+    def __init__(self, llm: Llm, tools: ToolRegistry, max_steps: int, gate: CallGate | None = None,
+                 settle: Callable[[str], Awaitable[None]] | None = None):
         self.llm = llm
         self.tools = tools
         self.max_steps = max_steps
         self.gate = gate
+        self.settle = settle  # waits while the MCP server of an unknown function name is starting
 
     # -- deciding ------------------------------------------------------------------------------
     def forced(self, run: AgentRun) -> ToolSpec | None:
@@ -137,6 +140,9 @@ class ToolLoop:
         if not isinstance(arguments, dict):
             return f"Error: the arguments of {name} are not a JSON object: {str(fn.get('arguments'))[:200]}"
         spec = self.tools.get(name)
+        if spec is None and self.settle is not None:
+            await self.settle(name)
+            spec = self.tools.get(name)
         if spec is not None and self.gate is not None:
             refusal = await self.gate.admit(run.ctx.task_id, spec, arguments)
             if refusal is not None:

@@ -144,8 +144,8 @@ class Approvals:
         req = Request(call_id=f"appr_{uuid.uuid4().hex[:16]}", task_id=task_id, tool_id=spec.id,
                       function_name=spec.function_name, fingerprint=fingerprint,
                       arguments=self.events.masked(arguments), expires_at=time.time() + self.timeout_seconds)
+        await self._save(req)  # stored before anyone is told (the route lists only stored ones): a restart keeps it
         self.requests[req.call_id] = req
-        await self._save()  # stored before anyone is told, so a restart cannot lose it
         self.log.append(task_id, EventType.APPROVAL_REQUESTED, agent="Tools",
                         message=f"tool {spec.function_name} waits for an approval",
                         data={"call_id": req.call_id, "tool_id": spec.id, "function_name": spec.function_name,
@@ -204,11 +204,12 @@ class Approvals:
         if waiter is not None and not waiter.done():
             waiter.set_result(decision)
 
-    async def _save(self) -> None:
+    async def _save(self, new: Request | None = None) -> None:
         decided = [r for r in self.requests.values() if r.decision is not None]
         for old in decided[: max(0, len(decided) - KEEP_DECIDED)]:
             del self.requests[old.call_id]
-        await self.storage.set_setting(PENDING_KEY, [asdict(r) for r in self.requests.values()])
+        rows = [asdict(r) for r in self.requests.values()] + ([asdict(new)] if new is not None else [])
+        await self.storage.set_setting(PENDING_KEY, rows)
 
     def pending(self, task_id: str | None = None) -> list[Request]:
         return [r for r in self.requests.values()
