@@ -24,6 +24,7 @@ import click
 import httpx
 
 from venom_core.cli_api import Api, api_error, fail
+from venom_core.cli_approvals import Mode, answer_pending, needs_answer
 from venom_core.cli_docs import docs
 from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
 from venom_core.cli_schedule import schedule
@@ -104,12 +105,14 @@ def cli(ctx: click.Context, url: str, timeout: float) -> None:
 @click.argument("prompt", nargs=-1, required=True)
 @click.option("--session", "session_id", help="Session id, to keep a conversation together.")
 @click.option("--intent", "forced_intent", help="Force an intent, e.g. HELP_REQUEST.")
-@click.option("--tool", "forced_tool", help="Force a tool, e.g. time.")
+@click.option("--tool", "forced_tool", help="Force a tool: an agent alias (time) or a tool id (builtin:time_now).")
 @click.option("--spinner/--no-spinner", default=None, help="Show a spinner (default: when stderr is a terminal).")
 @click.option("--detach", is_flag=True, help="On Ctrl-C, leave the task running on the server (default: abort it).")
+@click.option("--approvals", type=click.Choice(["ask", "approve", "deny"]), default="ask", show_default=True,
+              help="Tool calls that wait for an approval: ask at the terminal, or approve / deny them all.")
 @click.pass_obj
 def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent: str | None,
-        forced_tool: str | None, spinner: bool | None, detach: bool) -> None:
+        forced_tool: str | None, spinner: bool | None, detach: bool, approvals: Mode) -> None:
     """Submit PROMPT as a task and stream the answer as it is generated.
 
     Ctrl-C stops the task on the server too (in a terminal, after a confirm; a second Ctrl-C
@@ -124,9 +127,13 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
     spin = Spinner(sys.stderr.isatty() if spinner is None else spinner)
     final: dict[str, Any] = {}
     printed = False
+    seen: set[str] = set()  # approval requests already answered
     try:
         spin.start()
         for name, data in api.events(str(created.get("stream_url") or f"/api/v1/tasks/{task_id}/stream")):
+            if name == "task_update" and needs_answer(data.get("logs") or []):
+                spin.stop()
+                answer_pending(api, task_id, seen, approvals)
             if name == "task_update" and data.get("delta"):
                 spin.stop()
                 click.echo(data["delta"], nl=False)

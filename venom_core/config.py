@@ -226,6 +226,10 @@ class Settings(BaseSettings):
     VENOM_TOOL_MAX_RESULT_CHARS: int = Field(default=100_000, ge=1000, le=50_000_000)  # longer results are cut
     VENOM_MCP_START_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0, le=600)  # connect + initialize + list tools
     VENOM_MCP_MAX_BACKOFF_SECONDS: float = Field(default=60.0, ge=1, le=3600)  # longest wait between restarts
+    # Model turns that may call tools in one task (agents/tool_loop.py); then the model must answer.
+    VENOM_TOOL_MAX_STEPS: int = Field(default=6, ge=1, le=50)
+    # How long an `ask` tool call waits for a person's decision; unanswered = denied.
+    VENOM_APPROVAL_TIMEOUT_S: float = Field(default=300.0, gt=0, le=86_400)
 
     @field_validator("VENOM_OUTBOUND_ALLOW_HOSTS")
     @classmethod

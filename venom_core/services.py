@@ -45,6 +45,7 @@ from venom_core.schedules.store import ScheduleStore
 from venom_core.sessions.store import SessionStore
 from venom_core.storage.sql import SqlStorage
 from venom_core.strategy.store import RoadmapStore
+from venom_core.tools.approvals import Approvals
 from venom_core.tools.builtin import BuiltinDeps
 from venom_core.tools.mcp.manager import McpManager
 from venom_core.tools.registry import ToolRegistry
@@ -77,6 +78,7 @@ class Services:
     # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
     tools: ToolRegistry
     mcp: McpManager
+    approvals: Approvals  # tool policies and the pending `ask` calls (persisted)
     # Uploaded documents (venom_core/documents): conversion, chunks, hybrid search.
     documents: DocumentService
     folders: FolderSync  # folders of the workspace kept in the document index
@@ -114,18 +116,20 @@ def build_services(settings: Settings) -> Services:
     llm = Llm(runtimes)
     workspace = Workspace(s.VENOM_WORKSPACE)
     fetcher = outbound_fetcher(s)
-    agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap))
-    orchestrator = VenomOrchestrator(s, agents, llm, autonomy, sessions, roadmap, memory, system.status)
-    runner = TaskRunner(log, orchestrator, queue)
+    # Before the agents: the chat agent's tool loop calls the registry.
     tools, mcp = build_tools(s, log, autonomy, BuiltinDeps(
         librarian=LibrarianAgent(llm, workspace), fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
         memory=memory, status=system.status, roadmap=roadmap))
+    approvals = Approvals(storage, log, tools.events, autonomy, s.VENOM_APPROVAL_TIMEOUT_S)
+    agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap, tools, approvals, mcp.settle))
+    orchestrator = VenomOrchestrator(s, agents, llm, autonomy, sessions, roadmap, memory, system.status)
+    runner = TaskRunner(log, orchestrator, queue)
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
     folders = FolderSync(documents, storage, log, s.VENOM_WORKSPACE, s.VENOM_DOCUMENT_FOLDER_SCAN_SECONDS,
                          s.VENOM_DOCUMENT_FOLDER_MAX_FILES)
     schedules = Scheduler(ScheduleStore(storage), tasks.submit)
     return Services(s, storage, bus, log, queue, tasks, runner, system, runtimes, usage, memory, brain, enricher,
-                    orchestrator, tools, mcp, documents, folders, schedules,
+                    orchestrator, tools, mcp, approvals, documents, folders, schedules,
                     health_checks=(runtimes.health_check, memory.health))
 
 
@@ -140,6 +144,7 @@ async def start_services(s: Services) -> None:
     s.background.extend(start_memory(s.memory, s.brain, s.enricher, s.bus, s.tasks))
     s.runtimes.start()  # the model loads in the background; startup does not wait for it
     await s.mcp.start()  # reads the file; every server then connects in its own background task
+    await s.approvals.load()  # before recovery: a re-run task finds its pending approval
     s.background.append(asyncio.create_task(s.queue.serve(s.runner.run), name="work-queue"))
     await s.tasks.recover()
     # Indexes in the background; re-queues what a stop interrupted.

@@ -104,15 +104,16 @@ class Llm:
                      *, echo: bool = True) -> str:
         """Stream a completion to the task (unless `echo` is off) and return its text."""
         parts: list[str] = []
-        async for chunk in self._chunks(run, messages, params):
+        async for chunk in self.chunks(run, messages, params):
             if chunk.text:
                 parts.append(chunk.text)
                 if echo:
                     run.ctx.stream(chunk.text)
         return "".join(parts)
 
-    async def _chunks(self, run: AgentRun, messages: list[ChatMessage],
-                      params: GenerationParams) -> AsyncIterator[Chunk]:
+    async def chunks(self, run: AgentRun, messages: list[ChatMessage],
+                     params: GenerationParams) -> AsyncIterator[Chunk]:
+        """The raw chunks (text and tool calls) of one model call; runtime errors become task failures."""
         registry = self.registry
         try:
             async for chunk in registry.stream_chat(messages, params,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import ClassVar
 
 from venom_core.agents.base import AgentRun, Llm
-from venom_core.agents.spec import AgentSpec, Register
+from venom_core.agents.spec import AgentDeps, AgentSpec, Register
+from venom_core.agents.tool_loop import ToolLoop
 from venom_core.runtimes.base import ChatMessage
 
 DEFAULT_MAX_TOKENS = 512  # when the request sets none: an answer, not the whole context window
@@ -54,17 +55,28 @@ class ChatAgent:
     name: ClassVar[str] = "ChatAgent"
     tool: ClassVar[str | None] = None
 
-    def __init__(self, llm: Llm, max_context_chars: int = 8000):
+    def __init__(self, llm: Llm, max_context_chars: int = 8000, loop: ToolLoop | None = None):
         self.llm = llm
         self.max_context_chars = max_context_chars
+        self.loop = loop
 
     async def run(self, run: AgentRun) -> str:
-        return await self.llm.stream(run, build_messages(run, max_context_chars=self.max_context_chars),
-                                     run.params(DEFAULT_MAX_TOKENS))
+        messages = build_messages(run, max_context_chars=self.max_context_chars)
+        params = run.params(DEFAULT_MAX_TOKENS)
+        mode = self.loop.mode(run) if self.loop is not None else None
+        if self.loop is not None and mode is not None:  # the model may call tools (agents/tool_loop.py)
+            return await self.loop.run(run, messages, params, mode)
+        return await self.llm.stream(run, messages, params)
+
+
+def _chat(d: AgentDeps) -> ChatAgent:
+    loop = (ToolLoop(d.llm, d.tools, d.settings.VENOM_TOOL_MAX_STEPS, d.tool_gate, d.tool_settle)
+            if d.tools is not None else None)
+    return ChatAgent(d.llm, d.settings.VENOM_MAX_CONTEXT_CHARS, loop)
 
 
 def register_agents(register: Register) -> None:
     register(AgentSpec(
         intent="GENERAL_CHAT", description="conversation, questions, explanations", rank=0,
-        factory=lambda d: ChatAgent(d.llm, d.settings.VENOM_MAX_CONTEXT_CHARS), aliases=("assistant", "gcal"),
+        factory=_chat, aliases=("assistant", "gcal"),
     ))

@@ -10,16 +10,18 @@ router, the classifier, the task API and the orchestrator read. Adding an agent 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from venom_core.agents.base import Agent, Llm
+from venom_core.agents.tool_loop import CallGate
 from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.task_service import TaskService
 from venom_core.net.outbound import OutboundFetcher
 from venom_core.strategy.store import RoadmapStore
+from venom_core.tools.registry import ToolRegistry
 
 STRONG = 1.0  # a pattern that decides the intent on its own
 WEAK = 0.6  # a pattern that only names a candidate (the message stays plain chat)
@@ -36,6 +38,9 @@ class AgentDeps:
     tasks: TaskService
     bus: InProcessBus
     roadmap: RoadmapStore
+    tools: ToolRegistry | None = None  # the tool registry the chat agent's tool loop calls
+    tool_gate: CallGate | None = None  # approvals: may stop a call before it runs
+    tool_settle: Callable[[str], Awaitable[None]] | None = None  # waits for a starting MCP server
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,9 @@ class TaskRequest(BaseModel):
     preference_scope: Literal["session", "global"] | None = None
     tone: Literal["concise", "detailed", "neutral"] | None = None
     style_notes: str | None = Field(default=None, max_length=2000)
-    forced_tool: str | None = Field(default=None, description=f"One of: {', '.join(sorted(TOOL_ALIASES))}.")
+    forced_tool: str | None = Field(default=None, max_length=200, description=(
+        f"One of: {', '.join(sorted(TOOL_ALIASES))}; or a tool id from `GET /api/v1/tools` (`builtin:time`, "
+        "`mcp:<server>:<tool>`), which the model is made to call."))
     forced_provider: str | None = Field(default=None, description=f"One of: {', '.join(FORCED_PROVIDERS)}.")
     forced_intent: str | None = Field(default=None, description=f"One of: {', '.join(INTENTS)}.")
     generation_params: JsonObject | None = None
@@ -55,8 +57,11 @@ class TaskRequest(BaseModel):
     @field_validator("forced_tool")
     @classmethod
     def _known_tool(cls, v: str | None) -> str | None:
+        if v is not None and ":" in v:
+            return v  # a registry tool id: the task route checks that the tool exists
         if v is not None and v.lstrip("/").lower() not in TOOL_ALIASES:
-            raise ValueError(f"unknown forced_tool '{v}'; allowed values: {', '.join(sorted(TOOL_ALIASES))}")
+            raise ValueError(f"unknown forced_tool '{v}'; allowed values: {', '.join(sorted(TOOL_ALIASES))} "
+                             "or a tool id from GET /api/v1/tools")
         return None if v is None else v.lstrip("/").lower()
 
     @field_validator("forced_intent")

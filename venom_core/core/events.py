@@ -198,6 +198,28 @@ class ToolCallFailedPayload(ToolCallFinishedPayload):
     error_code: str
 
 
+class _Approval(Payload):
+    call_id: str = Field(description="The approval's id: `POST /api/v1/tasks/{id}/approvals/{call_id}`.")
+    tool_id: str
+    function_name: str
+
+
+class ApprovalRequestedPayload(_Approval):
+    event_type = EventType.APPROVAL_REQUESTED
+    source: str = Field(description="`builtin` or `mcp:<server>`.")
+    side_effect: Literal["read", "write", "network", "exec"]
+    arguments: Any = Field(description="The call's arguments, masked and bounded like the audit trail's.")
+    expires_at: str = Field(description="ISO time after which an unanswered request counts as denied.")
+
+
+class ApprovalDecidedPayload(_Approval):
+    event_type = EventType.APPROVAL_DECIDED
+    decision: Literal["approve", "deny"]
+    by: Literal["person", "timeout", "policy"] = Field(
+        description="`person`: the approvals route; `timeout`: unanswered in time; `policy`: a remembered policy.")
+    remember: bool = Field(description="The decision was stored as the tool's policy.")
+
+
 # -- system events ------------------------------------------------------------------------------
 class _QueueState(Payload):
     paused: bool

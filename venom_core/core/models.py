@@ -66,6 +66,8 @@ class EventType(enum.StrEnum):
     TOOL_CALL_STARTED = "TOOL_CALL_STARTED"  # a registry tool call began: tool, masked arguments
     TOOL_CALL_FINISHED = "TOOL_CALL_FINISHED"  # it returned: duration, result preview
     TOOL_CALL_FAILED = "TOOL_CALL_FAILED"  # it was refused, timed out, or the tool reported an error
+    APPROVAL_REQUESTED = "APPROVAL_REQUESTED"  # a tool call whose policy is `ask` waits for a person
+    APPROVAL_DECIDED = "APPROVAL_DECIDED"  # approved or denied (by a person, or by the timeout)
     DOCUMENT_INGEST_PROGRESS = "DOCUMENT_INGEST_PROGRESS"  # a document upload: status and chunk counts
     LLM_USAGE = "LLM_USAGE"  # one model call's tokens (`data.call`); folded into the task's `usage`
     SESSION_UPDATED = "SESSION_UPDATED"  # a conversation was renamed or pinned

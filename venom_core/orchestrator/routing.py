@@ -106,8 +106,9 @@ def classify(content: str, request: dict[str, Any] | None = None) -> Route:
     if forced_intent:
         return replace(base, intent=str(forced_intent), source="forced_intent", score=STRONG)
     if base.forced_tool:
-        return replace(base, intent=TOOL_ALIASES[base.forced_tool], source="forced_tool" if forced_tool else "slash",
-                       score=STRONG)
+        # An agent alias names its intent; a registry tool id is the chat agent's tool loop's to call.
+        return replace(base, intent=TOOL_ALIASES.get(base.forced_tool, "GENERAL_CHAT"),
+                       source="forced_tool" if forced_tool else "slash", score=STRONG)
     if slash.intent:
         return replace(base, intent=slash.intent, source="slash", score=STRONG)
     static = fast_path_intent(text)

@@ -22,10 +22,38 @@ API_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 1024
 
 
+def _turns(messages: list[ChatMessage]) -> list[dict[str, Any]]:
+    """The Messages API's turns: a tool call is a `tool_use` block of the assistant's turn, its result a
+    `tool_result` block of the next user turn (the results of one step share that turn)."""
+    turns: list[dict[str, Any]] = []
+    for m in messages:
+        if m.role == "system":
+            continue
+        if m.role == "tool":
+            block = {"type": "tool_result", "tool_use_id": m.tool_call_id or "", "content": m.content}
+            if turns and turns[-1]["role"] == "user" and isinstance(turns[-1]["content"], list):
+                turns[-1]["content"].append(block)
+            else:
+                turns.append({"role": "user", "content": [block]})
+        elif m.tool_calls:
+            blocks: list[dict[str, Any]] = [{"type": "text", "text": m.content}] if m.content else []
+            for call in m.tool_calls:
+                fn = call.get("function") or {}
+                try:
+                    args = json.loads(fn.get("arguments") or "{}")
+                except json.JSONDecodeError:
+                    args = {}
+                blocks.append({"type": "tool_use", "id": call.get("id", ""), "name": fn.get("name", ""),
+                               "input": args if isinstance(args, dict) else {}})
+            turns.append({"role": "assistant", "content": blocks})
+        else:
+            turns.append({"role": "assistant" if m.role == "assistant" else "user", "content": m.content})
+    return turns
+
+
 def request_body(messages: list[ChatMessage], params: GenerationParams, model: str) -> dict[str, Any]:
     system = "\n\n".join(m.content for m in messages if m.role == "system")
-    turns = [{"role": "assistant" if m.role == "assistant" else "user", "content": m.content}
-             for m in messages if m.role != "system"]
+    turns = _turns(messages)
     body: dict[str, Any] = {"model": model, "messages": turns, "stream": True,
                             "max_tokens": params.max_tokens or DEFAULT_MAX_TOKENS}
     if system:
@@ -40,7 +68,42 @@ def request_body(messages: list[ChatMessage], params: GenerationParams, model: s
         # The Messages API has no response_format: ask for the schema as a forced tool input.
         body["tools"] = [{"name": "output", "description": "Return the answer.", "input_schema": params.json_schema}]
         body["tool_choice"] = {"type": "tool", "name": "output"}
+    elif params.tools:
+        body["tools"] = [{"name": t["function"]["name"], "description": t["function"].get("description", ""),
+                          "input_schema": t["function"].get("parameters") or {"type": "object"}}
+                         for t in params.tools if t.get("type") == "function"]
+        choice = params.tool_choice
+        if isinstance(choice, dict) and (choice.get("function") or {}).get("name"):
+            body["tool_choice"] = {"type": "tool", "name": choice["function"]["name"]}
     return body
+
+
+class ToolUses:
+    """The `tool_use` blocks of one streamed answer, joined into whole calls (OpenAI shape)."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[int, dict[str, Any]] = {}
+
+    def start(self, payload: dict[str, Any]) -> bool:
+        block = payload.get("content_block") or {}
+        if block.get("type") != "tool_use" or block.get("name") == "output":
+            return False
+        self.blocks[int(payload.get("index", 0))] = {"id": str(block.get("id", "")), "name": str(block.get("name")),
+                                                     "json": ""}
+        return True
+
+    def feed(self, payload: dict[str, Any]) -> bool:
+        block = self.blocks.get(int(payload.get("index", 0)))
+        if block is None:
+            return False
+        block["json"] += (payload.get("delta") or {}).get("partial_json") or ""
+        return True
+
+    def take(self) -> list[dict[str, Any]] | None:
+        calls = [{"id": b["id"], "type": "function", "function": {"name": b["name"], "arguments": b["json"] or "{}"}}
+                 for _, b in sorted(self.blocks.items())]
+        self.blocks = {}
+        return calls or None
 
 
 class AnthropicProvider:
@@ -60,6 +123,7 @@ class AnthropicProvider:
     ) -> AsyncIterator[Chunk]:
         body = request_body(messages, params, model or self.model)
         done = False
+        uses = ToolUses()
         try:
             async with self._client.stream("POST", "/v1/messages", json=body) as response:
                 await raise_for_status(self.name, response)
@@ -74,14 +138,18 @@ class AnthropicProvider:
                         usage = (payload.get("message") or {}).get("usage")
                         if usage:
                             yield Chunk(usage=usage)
+                    elif kind == "content_block_start":
+                        uses.start(payload)
                     elif kind == "content_block_delta":
+                        if uses.feed(payload):  # a tool call's arguments, not answer text
+                            continue
                         delta = payload.get("delta") or {}
                         text = delta.get("text") or delta.get("partial_json") or ""
                         if text:
                             yield Chunk(text=text)
                     elif kind == "message_delta":
                         yield Chunk(finish_reason=(payload.get("delta") or {}).get("stop_reason"),
-                                    usage=payload.get("usage"))
+                                    usage=payload.get("usage"), tool_calls=uses.take())
                     elif kind == "message_stop":
                         done = True
                         break

@@ -18,6 +18,10 @@ Role = Literal["system", "user", "assistant", "tool"]
 class ChatMessage:
     role: Role
     content: str
+    # A tool turn (agents/tool_loop.py): the assistant's calls, OpenAI shape `[{id, type, function:
+    # {name, arguments}}]` with `arguments` as JSON text; a `tool` message answers the call `tool_call_id`.
+    tool_calls: tuple[dict[str, Any], ...] | None = None
+    tool_call_id: str | None = None
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ from venom_core.runtimes.http_common import (
     transport_error,
 )
 from venom_core.runtimes.ollama_profiles import native_base
+from venom_core.runtimes.tool_wire import from_ollama, ollama_messages
 
 USAGE_KEYS = ("prompt_eval_count", "eval_count", "load_duration", "prompt_eval_duration", "eval_duration")
 
@@ -40,7 +41,7 @@ def chat_body(messages: list[ChatMessage], params: GenerationParams, model: str,
         opts["repeat_penalty"] = params.extra["repeat_penalty"]
     body: dict[str, Any] = {
         "model": model,
-        "messages": [{"role": m.role, "content": m.content} for m in messages],
+        "messages": ollama_messages(messages),
         "stream": True,
         "options": opts,
         "keep_alive": keep_alive,
@@ -77,10 +78,11 @@ class OllamaProvider:
                     if item.get("done"):
                         done = True
                         usage: dict[str, Any] = {k: item[k] for k in USAGE_KEYS if k in item}
-                        yield Chunk(text=message.get("content") or "", tool_calls=message.get("tool_calls"),
+                        yield Chunk(text=message.get("content") or "",
+                                    tool_calls=from_ollama(message.get("tool_calls")),
                                     finish_reason=item.get("done_reason") or "stop", usage=usage or None)
                         break
-                    yield Chunk(text=message.get("content") or "", tool_calls=message.get("tool_calls"))
+                    yield Chunk(text=message.get("content") or "", tool_calls=from_ollama(message.get("tool_calls")))
         except httpx.HTTPError as exc:
             raise transport_error(self.name, self.endpoint, exc) from exc
         if not done:

@@ -19,6 +19,7 @@ import httpx
 
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, Health, ModelInfo, RuntimeError_
 from venom_core.runtimes.http_common import raise_for_status, sse_events, stream_cut, timeout, transport_error
+from venom_core.runtimes.tool_wire import CallAccumulator, openai_message
 
 JsonStyle = Literal["openai", "llama_cpp"]
 
@@ -34,7 +35,7 @@ def request_body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "model": model,
-        "messages": [{"role": m.role, "content": m.content} for m in messages],
+        "messages": [openai_message(m) for m in messages],
         "stream": True,
         # Ask for the token counts as a last chunk (OpenAI, vLLM, llama.cpp's server); a server
         # that ignores it leaves the counts to be estimated (see runtimes/usage.py).
@@ -79,6 +80,7 @@ class OpenAICompatibleProvider:
     ) -> AsyncIterator[Chunk]:
         body = request_body(messages, params, model or self.model, self.json_style)
         done = False
+        calls = CallAccumulator()  # tool-call fragments, handed on whole with the finish reason
         try:
             async with self._client.stream("POST", "/chat/completions", json=body) as response:
                 await raise_for_status(self.name, response)
@@ -86,7 +88,7 @@ class OpenAICompatibleProvider:
                     if data.strip() == "[DONE]":
                         done = True
                         break
-                    chunk = self._parse(data)
+                    chunk = self._parse(data, calls)
                     if chunk is not None:
                         if chunk.finish_reason:
                             done = True
@@ -95,8 +97,11 @@ class OpenAICompatibleProvider:
             raise transport_error(self.name, self.endpoint, exc) from exc
         if not done:
             raise stream_cut(self.name)
+        rest = calls.take()  # a server that ended with [DONE] and no finish reason
+        if rest:
+            yield Chunk(tool_calls=rest, finish_reason="tool_calls")
 
-    def _parse(self, data: str) -> Chunk | None:
+    def _parse(self, data: str, calls: CallAccumulator) -> Chunk | None:
         try:
             payload = json.loads(data)
         except json.JSONDecodeError as exc:
@@ -111,10 +116,12 @@ class OpenAICompatibleProvider:
             return Chunk(usage=usage) if usage else None
         choice = choices[0]
         delta = choice.get("delta") or {}
+        calls.feed(delta.get("tool_calls"))
+        finish = choice.get("finish_reason")
         return Chunk(
             text=delta.get("content") or "",
-            tool_calls=delta.get("tool_calls"),
-            finish_reason=choice.get("finish_reason"),
+            tool_calls=calls.take() if finish else None,
+            finish_reason=finish,
             usage=payload.get("usage"),
         )
 

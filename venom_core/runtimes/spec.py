@@ -21,8 +21,11 @@ from venom_core.runtimes.base import LLMProvider
 # - "retry": transient errors are retried before the first chunk (HTTP runtimes; not in-process);
 # - "probe": a health probe reaches it (local HTTP servers; the cloud is never probed);
 # - "connect": an admin may point it at another URL (`endpoint_setting`);
-# - "pull": models can be installed through it; "load": it loads model files in this process.
-Capability = Literal["stream", "json_schema", "tools", "list_models", "retry", "probe", "connect", "pull", "load"]
+# - "pull": models can be installed through it; "load": it loads model files in this process;
+# - "tool_calls": the model chooses tools itself in the chat stream (native `tools`), so the tool loop
+#   offers it every tool; without it a tool is only called when the task forces one (constrained output).
+Capability = Literal["stream", "json_schema", "tools", "tool_calls", "list_models", "retry", "probe", "connect",
+                     "pull", "load"]
 Register = Callable[["ProviderSpec"], None]
 
 

@@ -42,10 +42,13 @@ class CallEvents:
     def preview(self, text: str) -> str:
         return mask_text(text[:PREVIEW_CHARS], self.secrets)
 
-    def started(self, spec: ToolSpec, call_id: str, arguments: dict[str, Any], task_id: str | None) -> None:
+    def masked(self, arguments: dict[str, Any]) -> Any:
+        """Arguments as events show them: bounded like the audit trail, secrets masked."""
         masked = summarize(arguments)
-        if self.secrets:
-            masked = _mask_known(masked, self.secrets)
+        return _mask_known(masked, self.secrets) if self.secrets else masked
+
+    def started(self, spec: ToolSpec, call_id: str, arguments: dict[str, Any], task_id: str | None) -> None:
+        masked = self.masked(arguments)
         self._append(task_id, EventType.TOOL_CALL_STARTED, f"tool {spec.function_name} called",
                      {"call_id": call_id, "tool_id": spec.id, "function_name": spec.function_name,
                       "source": spec.source, "side_effect": spec.side_effect, "arguments": masked})

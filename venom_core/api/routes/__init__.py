@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from venom_core.api.routes import (
+    approvals,
     audit,
     autonomy,
     config_runtime,
@@ -77,6 +78,7 @@ ROUTERS: list[APIRouter] = [
     providers.router,
     audit.router,
     tools.router,
+    approvals.router,
     mcp_servers.router,
     document_folders.router,  # before documents.router: `folders` is not a document id
     documents.router,

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from venom_core.api.deps import TasksDep
+from venom_core.api.deps import ServicesDep, TasksDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.pagination import LINK_HEADER, link_next
 from venom_core.api.schemas import TaskCreated, TaskRequest, TaskView, task_view
@@ -49,11 +49,14 @@ async def abort_task(tasks: TaskService, task_id: str) -> TaskView:
 
 @router.post("/tasks", status_code=201, response_model=TaskCreated,
              responses=error_responses(400, 413, 422, 429, 503))
-async def create_task(body: TaskRequest, tasks: TasksDep, http: Request) -> TaskCreated:
+async def create_task(body: TaskRequest, tasks: TasksDep, services: ServicesDep, http: Request) -> TaskCreated:
     """Accept a task. It is stored before the answer, so a 201 task is never lost.
 
     Answers Venom writes itself (help, time, status) use `preferred_language`, else the language of
     `content`, else the first of en/pl/de in the `Accept-Language` header."""
+    if body.forced_tool and ":" in body.forced_tool and services.tools.get(body.forced_tool) is None:
+        raise ApiError(422, "unknown_forced_tool", f"There is no tool '{body.forced_tool}'. "
+                       "GET /api/v1/tools lists the tools (an MCP server's tools appear once it is ready).")
     request = body.model_dump(exclude_none=True, exclude={"content"})
     header_language = from_accept_language(http.headers.get("accept-language"))
     if header_language and body.preferred_language is None:

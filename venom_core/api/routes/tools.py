@@ -9,7 +9,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep, ServicesDep
 from venom_core.api.errors import error_responses
+from venom_core.tools.approvals import Approvals, Policy
 from venom_core.tools.registry import ToolRegistry
+from venom_core.tools.spec import ToolNotFound
 
 router = APIRouter(prefix="/api/v1/tools", tags=["tools"])
 
@@ -19,6 +21,13 @@ async def get_registry(services: ServicesDep) -> ToolRegistry:
 
 
 RegistryDep = Annotated[ToolRegistry, Depends(get_registry)]
+
+
+async def get_approvals(services: ServicesDep) -> Approvals:
+    return services.approvals
+
+
+ApprovalsDep = Annotated[Approvals, Depends(get_approvals)]
 
 
 class ToolView(BaseModel):
@@ -35,6 +44,10 @@ class ToolView(BaseModel):
     available: bool
     unavailable_reason: str | None = None
     annotations: dict[str, Any] = Field(default_factory=dict)
+    policy: Literal["allow", "ask", "deny"] = Field(
+        description="`allow` runs, `ask` waits for a person's approval, `deny` refuses (see PUT .../policy)")
+    policy_source: Literal["set", "default"] = Field(
+        description="`set` by an admin or a remembered approval; `default` from the side effect and autonomy level")
 
 
 class ToolList(BaseModel):
@@ -57,9 +70,33 @@ class InvokeResponse(BaseModel):
 
 
 @router.get("", response_model=ToolList)
-async def list_tools(registry: RegistryDep) -> ToolList:
-    tools = [ToolView.model_validate(spec.public()) for spec in registry.list()]
+async def list_tools(registry: RegistryDep, approvals: ApprovalsDep) -> ToolList:
+    tools = [ToolView.model_validate({**spec.public(), "policy": approvals.policy(spec),
+                                      "policy_source": approvals.policy_source(spec)}) for spec in registry.list()]
     return ToolList(count=len(tools), tools=tools)
+
+
+class PolicyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    policy: Literal["allow", "ask", "deny"] | None = Field(description="None: back to the default policy")
+
+
+class PolicyView(BaseModel):
+    tool_id: str
+    policy: Literal["allow", "ask", "deny"]
+    policy_source: Literal["set", "default"]
+
+
+@router.put("/{tool_id:path}/policy", response_model=PolicyView, responses=error_responses(403, 404, 422))
+async def set_policy(tool_id: str, body: PolicyRequest, registry: RegistryDep, approvals: ApprovalsDep,
+                     _: AdminDep) -> PolicyView:
+    """Set whether the tool runs (`allow`), waits for an approval (`ask`) or is refused (`deny`)."""
+    spec = registry.get(tool_id)
+    if spec is None:
+        raise ToolNotFound("tool_not_found", f"There is no tool '{tool_id}'. GET /api/v1/tools lists the tools.")
+    policy: Policy | None = body.policy
+    await approvals.set_policy(spec.id, policy)
+    return PolicyView(tool_id=spec.id, policy=approvals.policy(spec), policy_source=approvals.policy_source(spec))
 
 
 @router.post("/{tool_id:path}/invoke", response_model=InvokeResponse, responses=error_responses(403, 404, 409, 422))

@@ -20,5 +20,6 @@ def register_providers(register: Register) -> None:
         rank=50,
         name="anthropic", label="Anthropic (cloud, Messages API)", local=False, factory=_build,
         endpoint=lambda s: s.ANTHROPIC_API_BASE, key_setting="ANTHROPIC_API_KEY", model_setting="ANTHROPIC_MODEL",
-        aliases=("claude",), capabilities=frozenset({"stream", "json_schema", "tools", "list_models", "retry"}),
+        aliases=("claude",),
+        capabilities=frozenset({"stream", "json_schema", "tools", "tool_calls", "list_models", "retry"}),
     ))

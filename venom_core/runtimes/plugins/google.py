@@ -20,5 +20,6 @@ def register_providers(register: Register) -> None:
         rank=40,
         name="google", label="Google Gemini (cloud, OpenAI-compatible endpoint)", local=False, factory=_build,
         endpoint=lambda s: s.GOOGLE_API_BASE, key_setting="GOOGLE_API_KEY", model_setting="GOOGLE_MODEL",
-        aliases=("gem", "gemini"), capabilities=frozenset({"stream", "json_schema", "tools", "list_models", "retry"}),
+        aliases=("gem", "gemini"), capabilities=frozenset({"stream", "json_schema", "tools", "tool_calls",
+                                "list_models", "retry"}),
     ))

@@ -25,6 +25,7 @@ def register_providers(register: Register) -> None:
         rank=10,
         name="ollama", label="Ollama (native API)", local=True, factory=_build, endpoint=_endpoint,
         endpoint_setting="VENOM_OLLAMA_ENDPOINT", model_setting="VENOM_OLLAMA_MODEL", default_model="gemma3:4b",
-        capabilities=frozenset({"stream", "json_schema", "tools", "list_models", "retry", "probe", "connect", "pull"}),
+        capabilities=frozenset({"stream", "json_schema", "tools", "tool_calls",
+                                "list_models", "retry", "probe", "connect", "pull"}),
         discovery="ollama",
     ))

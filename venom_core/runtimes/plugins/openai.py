@@ -20,5 +20,6 @@ def register_providers(register: Register) -> None:
         rank=30,
         name="openai", label="OpenAI (cloud)", local=False, factory=_build, endpoint=lambda s: s.OPENAI_API_BASE,
         key_setting="OPENAI_API_KEY", model_setting="OPENAI_MODEL", aliases=("gpt",),
-        capabilities=frozenset({"stream", "json_schema", "tools", "list_models", "retry"}),
+        capabilities=frozenset({"stream", "json_schema", "tools", "tool_calls",
+                                "list_models", "retry"}),
     ))

@@ -25,6 +25,7 @@ def register_providers(register: Register) -> None:
         name="openai_compatible", label="OpenAI-compatible server (vLLM, llama.cpp, LM Studio)", local=True,
         factory=_build, endpoint=_endpoint, endpoint_setting="VENOM_OPENAI_COMPATIBLE_ENDPOINT",
         model_setting="VENOM_OPENAI_COMPATIBLE_MODEL", aliases=("vllm", "llama_cpp", "lmstudio"),
-        capabilities=frozenset({"stream", "json_schema", "tools", "list_models", "retry", "probe", "connect"}),
+        capabilities=frozenset({"stream", "json_schema", "tools", "tool_calls",
+                                "list_models", "retry", "probe", "connect"}),
         discovery="openai",
     ))

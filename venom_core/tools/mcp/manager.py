@@ -8,6 +8,7 @@ restart, unchanged ones are left alone (their calls in flight keep going).
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,16 @@ class McpManager:
             self.servers[name] = fresh
             fresh.start()
             return fresh
+
+    async def settle(self, function_name: str) -> None:
+        """Wait (at most the start timeout) while the server a function name belongs to is starting: a
+        task re-run after a restart may ask for an MCP tool before its server is back."""
+        server = self.servers.get(function_name.split("__", 1)[0])
+        deadline = time.monotonic() + self.limits.start_timeout
+        # Polled: the status changes in several places of the connection, and this path is rare (a call
+        # of a tool the registry does not hold), bounded, and 50 ms is nothing next to a server's start.
+        while server is not None and server.status == "starting" and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
 
     def view(self) -> list[dict[str, Any]]:
         out = []

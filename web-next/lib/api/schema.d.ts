@@ -1861,6 +1861,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Approvals
+         * @description The task's approval requests that still wait for an answer.
+         */
+        get: operations["list_approvals_api_v1_tasks__task_id__approvals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}/approvals/{call_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decide
+         * @description Approve or deny a waiting tool call; the task goes on at once (404: no such request; 409: decided).
+         */
+        post: operations["decide_api_v1_tasks__task_id__approvals__call_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/{task_id}/stream": {
         parameters: {
             query?: never;
@@ -1914,6 +1954,26 @@ export interface paths {
          * @description Run one call of the tool with the same checks, limits and events as a task's call.
          */
         post: operations["invoke_tool_api_v1_tools__tool_id__invoke_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tools/{tool_id}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Policy
+         * @description Set whether the tool runs (`allow`), waits for an approval (`ask`) or is refused (`deny`).
+         */
+        put: operations["set_policy_api_v1_tools__tool_id__policy_put"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2222,6 +2282,102 @@ export interface components {
             ui: string | null;
             /** Version */
             version: string;
+        };
+        /** ApprovalDecidedPayload */
+        ApprovalDecidedPayload: {
+            /**
+             * By
+             * @description `person`: the approvals route; `timeout`: unanswered in time; `policy`: a remembered policy.
+             * @enum {string}
+             */
+            by: "person" | "timeout" | "policy";
+            /**
+             * Call Id
+             * @description The approval's id: `POST /api/v1/tasks/{id}/approvals/{call_id}`.
+             */
+            call_id: string;
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "deny";
+            /** Function Name */
+            function_name: string;
+            /**
+             * Remember
+             * @description The decision was stored as the tool's policy.
+             */
+            remember: boolean;
+            /** Tool Id */
+            tool_id: string;
+        };
+        /** ApprovalList */
+        ApprovalList: {
+            /** Approvals */
+            approvals: components["schemas"]["ApprovalView"][];
+        };
+        /** ApprovalRequestedPayload */
+        ApprovalRequestedPayload: {
+            /**
+             * Arguments
+             * @description The call's arguments, masked and bounded like the audit trail's.
+             */
+            arguments: unknown;
+            /**
+             * Call Id
+             * @description The approval's id: `POST /api/v1/tasks/{id}/approvals/{call_id}`.
+             */
+            call_id: string;
+            /**
+             * Expires At
+             * @description ISO time after which an unanswered request counts as denied.
+             */
+            expires_at: string;
+            /** Function Name */
+            function_name: string;
+            /**
+             * Side Effect
+             * @enum {string}
+             */
+            side_effect: "read" | "write" | "network" | "exec";
+            /**
+             * Source
+             * @description `builtin` or `mcp:<server>`.
+             */
+            source: string;
+            /** Tool Id */
+            tool_id: string;
+        };
+        /** ApprovalView */
+        ApprovalView: {
+            /**
+             * Arguments
+             * @description The call's arguments, masked
+             */
+            arguments: unknown;
+            /** Call Id */
+            call_id: string;
+            /**
+             * Decided By
+             * @description `person` or `timeout`
+             */
+            decided_by?: string | null;
+            /**
+             * Expires At
+             * @description Unix time after which an unanswered request counts as denied
+             */
+            expires_at: number;
+            /** Function Name */
+            function_name: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "approved" | "denied";
+            /** Task Id */
+            task_id: string;
+            /** Tool Id */
+            tool_id: string;
         };
         /** AuditActionPayload */
         AuditActionPayload: {
@@ -2660,6 +2816,20 @@ export interface components {
             description: string;
             /** Vision */
             vision: string;
+        };
+        /** DecisionRequest */
+        DecisionRequest: {
+            /**
+             * Decision
+             * @enum {string}
+             */
+            decision: "approve" | "deny";
+            /**
+             * Remember
+             * @description Also set the tool's policy to allow (approve) or deny (deny)
+             * @default false
+             */
+            remember: boolean;
         };
         /** DedupeResult */
         DedupeResult: {
@@ -4622,6 +4792,29 @@ export interface components {
             /** Title */
             title: string;
         };
+        /** PolicyRequest */
+        PolicyRequest: {
+            /**
+             * Policy
+             * @description None: back to the default policy
+             */
+            policy: ("allow" | "ask" | "deny") | null;
+        };
+        /** PolicyView */
+        PolicyView: {
+            /**
+             * Policy
+             * @enum {string}
+             */
+            policy: "allow" | "ask" | "deny";
+            /**
+             * Policy Source
+             * @enum {string}
+             */
+            policy_source: "set" | "default";
+            /** Tool Id */
+            tool_id: string;
+        };
         /** ProbedServer */
         ProbedServer: {
             /**
@@ -6155,7 +6348,7 @@ export interface components {
             forced_provider?: string | null;
             /**
              * Forced Tool
-             * @description One of: assistant, browser, chrono, complexity, compose, core, docs, file, gcal, git, github, hf, input, media, parallel, platform, render, research, shell, test, web.
+             * @description One of: assistant, browser, chrono, complexity, compose, core, docs, file, gcal, git, github, hf, input, media, parallel, platform, render, research, shell, test, web; or a tool id from `GET /api/v1/tools` (`builtin:time`, `mcp:<server>:<tool>`), which the model is made to call.
              */
             forced_tool?: string | null;
             /** Generation Params */
@@ -6583,6 +6776,18 @@ export interface components {
              */
             permission: string;
             /**
+             * Policy
+             * @description `allow` runs, `ask` waits for a person's approval, `deny` refuses (see PUT .../policy)
+             * @enum {string}
+             */
+            policy: "allow" | "ask" | "deny";
+            /**
+             * Policy Source
+             * @description `set` by an admin or a remembered approval; `default` from the side effect and autonomy level
+             * @enum {string}
+             */
+            policy_source: "set" | "default";
+            /**
              * Side Effect
              * @enum {string}
              */
@@ -6733,7 +6938,7 @@ export interface components {
          * WsEvent
          * @description One message of `/ws/events`: `{type, agent, message, timestamp, data, gseq}`.
          */
-        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"];
+        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventApprovalRequested"] | components["schemas"]["WsEventApprovalDecided"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"];
         /**
          * WsEventAgentAction
          * @description A `AGENT_ACTION` message of `/ws/events`.
@@ -6779,6 +6984,52 @@ export interface components {
              * @enum {string}
              */
             type: "AGENT_THOUGHT";
+        };
+        /**
+         * WsEventApprovalDecided
+         * @description A `APPROVAL_DECIDED` message of `/ws/events`.
+         */
+        WsEventApprovalDecided: {
+            agent: string | null;
+            data: components["schemas"]["ApprovalDecidedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVAL_DECIDED";
+        };
+        /**
+         * WsEventApprovalRequested
+         * @description A `APPROVAL_REQUESTED` message of `/ws/events`.
+         */
+        WsEventApprovalRequested: {
+            agent: string | null;
+            data: components["schemas"]["ApprovalRequestedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "APPROVAL_REQUESTED";
         };
         /**
          * WsEventAuditAction
@@ -18208,6 +18459,217 @@ export interface operations {
             };
         };
     };
+    list_approvals_api_v1_tasks__task_id__approvals_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalList"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    decide_api_v1_tasks__task_id__approvals__call_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                call_id: string;
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     stream_task_api_v1_tasks__task_id__stream_get: {
         parameters: {
             query?: {
@@ -18451,6 +18913,113 @@ export interface operations {
             };
             /** @description Error */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    set_policy_api_v1_tools__tool_id__policy_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyView"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
