@@ -34,7 +34,7 @@ class Docs:
         return self.ready
 
     async def search(self, query: str, document_ids: Sequence[str] | None = None, limit: int = 5,
-                     threshold: float | None = None) -> list[dict[str, Any]]:
+                     threshold: float | None = None, *, strict: bool = False) -> list[dict[str, Any]]:
         self.searches.append((query, document_ids))
         return self.hits[:limit]
 

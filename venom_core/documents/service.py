@@ -272,10 +272,11 @@ class DocumentService:
         return self._ready_docs > 0
 
     async def search(self, query: str, document_ids: Sequence[str] | None = None, limit: int = 5,
-                     threshold: float | None = None) -> list[dict[str, Any]]:
+                     threshold: float | None = None, *, strict: bool = False) -> list[dict[str, Any]]:
         """Hybrid retrieval over ready documents: chunks best first, each with `score` (fused
         rank), `similarity` (cosine), `matched` (vector/text), its document's `name`, page,
-        heading path and span. Raises MemoryUnavailable while the model is not loaded."""
+        heading path and span. `strict`: every hit passes `threshold` itself (`ChunkIndex.search`).
+        Raises MemoryUnavailable while the model is not loaded."""
         if self.memory is None:
             raise MemoryUnavailable("memory_unavailable", "Memory is not configured: documents cannot be searched.")
         self.memory.lance()  # raises while loading
@@ -283,7 +284,7 @@ class DocumentService:
         memory = self.memory
 
         def work() -> list[dict[str, Any]]:
-            return index.search(memory.query_vector(query), query, limit, document_ids, threshold)
+            return index.search(memory.query_vector(query), query, limit, document_ids, threshold, strict=strict)
 
         hits = await memory.on_embed_thread(work)
         if not hits:

@@ -46,7 +46,7 @@ class DocumentSearch(Protocol):
     async def has_ready(self) -> bool: ...
 
     async def search(self, query: str, document_ids: Sequence[str] | None = None, limit: int = 5,
-                     threshold: float | None = None) -> list[dict[str, Any]]: ...
+                     threshold: float | None = None, *, strict: bool = False) -> list[dict[str, Any]]: ...
 
 
 class ContextBuilder:
@@ -137,7 +137,7 @@ class ContextBuilder:
         cosine floor (a chunk found by its words alone is not enough: plain chat shares words
         with everything), numbered from 1, within the passage count and character budget."""
         hits = await self.documents.search(question, document_ids, limit=self.max_passages * 2,
-                                           threshold=self.min_similarity)
+                                           threshold=self.min_similarity, strict=True)
         out: list[dict[str, Any]] = []
         budget = self.max_chars
         for hit in hits:
