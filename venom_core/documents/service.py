@@ -59,6 +59,7 @@ class DocumentService:
         self.max_bytes = max_bytes
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._index: ChunkIndex | None = None
+        self._opening: asyncio.Future[ChunkIndex] | None = None
         self._deleted: set[str] = set()
         # Ready documents, counted once and kept until a status changes: chat asks before every
         # message whether there is anything to search, and the answer is nearly always cached.
@@ -87,6 +88,12 @@ class DocumentService:
             self._queue.put_nowait(doc_id)
         with contextlib.suppress(OSError):
             shutil.rmtree(self.incoming_dir)  # parts of uploads a stop cut off
+        try:
+            await self._index_ready()  # open it (and load its mirror) now, not in the first chat message
+        except MemoryUnavailable:
+            pass  # no memory, no index: each document says so when it is indexed
+        except Exception as exc:  # the first document to index tries again and fails with the reason
+            logger.opt(exception=exc).warning("the document index did not open")
         while True:
             doc_id = await self._queue.get()
             try:
@@ -175,8 +182,16 @@ class DocumentService:
             raise MemoryUnavailable("memory_unavailable", "Memory is not configured: documents cannot be indexed.")
         await self.memory.wait_ready()
         if self._index is None:
-            _, db, pa = self.memory.lance()
-            self._index = await asyncio.to_thread(ChunkIndex, db, pa, DIM)
+            if self._opening is None:
+                _, db, pa = self.memory.lance()
+                self._opening = asyncio.ensure_future(asyncio.to_thread(ChunkIndex, db, pa, DIM))
+            try:
+                # Shielded: a caller on a time budget (chat retrieval) may stop waiting; the index
+                # still opens, once, and the next caller finds it open.
+                self._index = await asyncio.shield(self._opening)
+            except Exception:
+                self._opening = None  # a failed open is tried again by the next caller
+                raise
         return self._index
 
     async def _ingest(self, doc_id: str) -> None:
