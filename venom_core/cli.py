@@ -25,7 +25,7 @@ import httpx
 
 from venom_core.cli_api import Api, api_error, fail
 from venom_core.cli_docs import docs
-from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
+from venom_core.cli_format import TASK_HEADERS, citation_lines, pairs, short_id, status_rows, table, task_rows
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -106,9 +106,10 @@ def cli(ctx: click.Context, url: str, timeout: float) -> None:
 @click.option("--tool", "forced_tool", help="Force a tool, e.g. time.")
 @click.option("--spinner/--no-spinner", default=None, help="Show a spinner (default: when stderr is a terminal).")
 @click.option("--detach", is_flag=True, help="On Ctrl-C, leave the task running on the server (default: abort it).")
+@click.option("--doc", "document_ids", multiple=True, help="Answer from this document only (its id; repeatable).")
 @click.pass_obj
 def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent: str | None,
-        forced_tool: str | None, spinner: bool | None, detach: bool) -> None:
+        forced_tool: str | None, spinner: bool | None, detach: bool, document_ids: tuple[str, ...]) -> None:
     """Submit PROMPT as a task and stream the answer as it is generated.
 
     Ctrl-C stops the task on the server too (in a terminal, after a confirm; a second Ctrl-C
@@ -118,6 +119,8 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
     for key, value in (("session_id", session_id), ("forced_intent", forced_intent), ("forced_tool", forced_tool)):
         if value:
             body[key] = value
+    if document_ids:
+        body["document_ids"] = list(document_ids)
     created = api.request("POST", "/api/v1/tasks", json=body)
     task_id = str(created["task_id"])
     spin = Spinner(sys.stderr.isatty() if spinner is None else spinner)
@@ -148,6 +151,10 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
         err = final.get("error") or {}
         detail = f" [{err.get('code')}] {err.get('message')}" if err else ""
         fail(f"task {task_id} ended {status}{detail}")
+    if final.get("citations"):
+        click.echo("\nSources:")
+        for line in citation_lines(final["citations"]):
+            click.echo(f"  {line}")
 
 
 def confirm_abort(short: str) -> bool:

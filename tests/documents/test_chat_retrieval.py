@@ -22,6 +22,7 @@ from tests.inproc.conftest import inproc_settings
 from tests.inproc.fake_provider import FAKE_SPEC, FakeProvider
 from tests.inproc.sync_app import SyncApp
 from tests.memory.conftest import LOAD_TIMEOUT
+from venom_core.cli_format import citation_lines
 from venom_core.main import create_app
 from venom_core.runtimes.providers import PROVIDERS
 from venom_core.services import Services
@@ -105,6 +106,13 @@ def test_a_question_answered_on_page_3_cites_that_document_and_page(app: App) ->
     frames = [json.loads(block.split("data: ", 1)[1]) for block in body.split("\n\n")
               if block.startswith(("id:", "event:")) and "event: task_update" in block]
     assert frames and frames[-1]["citations"] == task["citations"]
+
+
+def test_the_cli_lists_the_sources_under_the_answer(app: App) -> None:
+    task = app.ask(QUESTION)
+    lines = citation_lines(task["citations"])
+    page3 = next(c for c in task["citations"] if c["page"] == 3)
+    assert f"[{page3['n']}] report.pdf, page 3 - \"" in "\n".join(lines) and len(lines) == len(task["citations"])
 
 
 def test_the_answer_s_markers_narrow_the_citations(app: App) -> None:
