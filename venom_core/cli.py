@@ -26,7 +26,7 @@ import httpx
 from venom_core.cli_api import Api, api_error, fail
 from venom_core.cli_approvals import Mode, answer_pending, needs_answer
 from venom_core.cli_docs import docs
-from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
+from venom_core.cli_format import TASK_HEADERS, citation_lines, pairs, short_id, status_rows, table, task_rows
 from venom_core.cli_schedule import schedule
 
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -110,9 +110,11 @@ def cli(ctx: click.Context, url: str, timeout: float) -> None:
 @click.option("--detach", is_flag=True, help="On Ctrl-C, leave the task running on the server (default: abort it).")
 @click.option("--approvals", type=click.Choice(["ask", "approve", "deny"]), default="ask", show_default=True,
               help="Tool calls that wait for an approval: ask at the terminal, or approve / deny them all.")
+@click.option("--doc", "document_ids", multiple=True, help="Answer from this document only (its id; repeatable).")
 @click.pass_obj
 def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent: str | None,
-        forced_tool: str | None, spinner: bool | None, detach: bool, approvals: Mode) -> None:
+        forced_tool: str | None, spinner: bool | None, detach: bool, approvals: Mode,
+        document_ids: tuple[str, ...]) -> None:
     """Submit PROMPT as a task and stream the answer as it is generated.
 
     Ctrl-C stops the task on the server too (in a terminal, after a confirm; a second Ctrl-C
@@ -122,6 +124,8 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
     for key, value in (("session_id", session_id), ("forced_intent", forced_intent), ("forced_tool", forced_tool)):
         if value:
             body[key] = value
+    if document_ids:
+        body["document_ids"] = list(document_ids)
     created = api.request("POST", "/api/v1/tasks", json=body)
     task_id = str(created["task_id"])
     spin = Spinner(sys.stderr.isatty() if spinner is None else spinner)
@@ -156,6 +160,10 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
         err = final.get("error") or {}
         detail = f" [{err.get('code')}] {err.get('message')}" if err else ""
         fail(f"task {task_id} ended {status}{detail}")
+    if final.get("citations"):
+        click.echo("\nSources:")
+        for line in citation_lines(final["citations"]):
+            click.echo(f"  {line}")
 
 
 def confirm_abort(short: str) -> bool:

@@ -99,3 +99,12 @@ def task_rows(items: Sequence[dict[str, Any]]) -> list[list[str]]:
 
 
 TASK_HEADERS = ("ID", "STATUS", "CREATED", "TOOK", "CONTENT")
+
+
+def citation_lines(citations: Sequence[dict[str, Any]]) -> list[str]:
+    """An answer's sources, one line each: `[1] report.pdf, page 3 - "snippet..."`."""
+    lines = []
+    for c in citations:
+        page = f", page {c['page']}" if c.get("page") else ""
+        lines.append(f"[{c.get('n')}] {c.get('name')}{page} - \"{one_line(c.get('snippet'), 70)}\"")
+    return lines

@@ -38,6 +38,7 @@ from venom_core.memory.service import MemoryService
 from venom_core.memory.wiring import build_memory, start_memory
 from venom_core.net.outbound import outbound_fetcher
 from venom_core.orchestrator.autonomy import AutonomyGate
+from venom_core.orchestrator.context import ContextBuilder
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.schedules.scheduler import Scheduler
@@ -73,7 +74,8 @@ class Services:
     memory: MemoryService
     brain: Brain
     enricher: EntityEnricher
-    # The agent orchestrator (venom_core/orchestrator): sessions, roadmap and autonomy live on it.
+    # The agent orchestrator (venom_core/orchestrator): its context builder (sessions, memory,
+    # document retrieval), roadmap and autonomy live on it.
     orchestrator: VenomOrchestrator
     # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
     tools: ToolRegistry
@@ -122,9 +124,10 @@ def build_services(settings: Settings) -> Services:
         memory=memory, status=system.status, roadmap=roadmap))
     approvals = Approvals(storage, log, tools.events, autonomy, s.VENOM_APPROVAL_TIMEOUT_S)
     agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap, tools, approvals, mcp.settle))
-    orchestrator = VenomOrchestrator(s, agents, llm, autonomy, sessions, roadmap, memory, system.status)
-    runner = TaskRunner(log, orchestrator, queue)
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
+    context = ContextBuilder(sessions, memory, documents, s)
+    orchestrator = VenomOrchestrator(s, agents, llm, autonomy, context, roadmap, system.status)
+    runner = TaskRunner(log, orchestrator, queue)
     folders = FolderSync(documents, storage, log, s.VENOM_WORKSPACE, s.VENOM_DOCUMENT_FOLDER_SCAN_SECONDS,
                          s.VENOM_DOCUMENT_FOLDER_MAX_FILES)
     schedules = Scheduler(ScheduleStore(storage), tasks.submit)

@@ -1,4 +1,4 @@
-"""Memory survives a restart; finished answers become session facts; admin wipe. Runs last: it
+"""Memory survives a restart; what the user said in a chat becomes a session fact; admin wipe. Runs last: it
 restarts the shared server and wipes its memory."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tests.conftest import LiveServer
 from tests.memory.conftest import wait_for_memory, wait_lesson, wait_task
 
 
-def test_answers_become_session_facts(mem: httpx.Client) -> None:
+def test_what_the_user_said_becomes_a_session_fact(mem: httpx.Client) -> None:
     created = mem.post("/api/v1/tasks", json={"content": "Say hello to Ziggy the hamster.",
                                               "session_id": "fact-session", "forced_provider": "embedded"})
     task = wait_task(mem, created.json()["task_id"], timeout=180)
@@ -25,8 +25,10 @@ def test_answers_become_session_facts(mem: httpx.Client) -> None:
         entries = mem.get("/api/v1/memory/entries", params={"session_id": "fact-session"}).json()["entries"]
         facts = [e for e in entries if e["task_id"] == task["task_id"]]
         time.sleep(0.2)
-    assert facts, "the finished answer was not stored as a session fact"
-    assert facts[0]["type"] == "fact" and "Ziggy" in facts[0]["text"]
+    assert facts, "the user's message was not stored as a session fact"
+    # The user's words, with where they came from; the model's (unverified) answer is not stored.
+    assert [f["text"] for f in facts] == ["Say hello to Ziggy the hamster."], facts
+    assert facts[0]["type"] == "fact" and facts[0]["source"] == "chat:user"
     # A help answer (static fast path) teaches a lesson but is not stored as a fact.
     help_id = mem.post("/api/v1/tasks", json={"content": "help", "forced_intent": "HELP_REQUEST",
                                               "session_id": "fact-session"}).json()["task_id"]

@@ -40,7 +40,8 @@ async def test_services_are_frozen_and_complete(tmp_path: Path) -> None:
         services.memory = services.memory  # type: ignore[misc]
     # Each collaborator is the one object of the graph, handed down (not a copy, not looked up later).
     assert services.orchestrator.llm.registry is services.runtimes
-    assert services.orchestrator.memory is services.memory
+    assert services.orchestrator.context.memory is services.memory
+    assert services.orchestrator.context.documents is services.documents
     assert services.runner.orchestrator is services.orchestrator
     assert services.tasks.queue is services.queue
     assert services.system.tasks is services.tasks

@@ -34,6 +34,9 @@ class AgentRun:
     summary: str = ""
     memory: list[dict[str, Any]] = field(default_factory=list)
     lessons: list[dict[str, Any]] = field(default_factory=list)
+    # Document passages retrieved for the question, numbered from 1 (`n`): chunk_id, document_id,
+    # name, page, heading_path, text, score. The prompt lists them; the task's citations come from them.
+    passages: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def question(self) -> str:

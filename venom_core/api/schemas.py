@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from loguru import logger
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from venom_core.api.json_fields import JsonObject, ShortText
 from venom_core.api.schemas_runtime import LlmRuntimeInfo
 from venom_core.api.usage_models import UsageView
 from venom_core.core import json_safety
+from venom_core.core.events import CitationInfo
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
 from venom_core.core.models import Task, iso
 from venom_core.runtimes.providers import PROVIDERS
 from venom_core.runtimes.response_format import schema_of
 
 FORCED_PROVIDERS: dict[str, str] = PROVIDERS.aliases()  # every runtime's name and aliases, from its spec
+MAX_TASK_DOCUMENTS = 50
+# A document id as the documents API issues them (32 hex digits): anything else could never match.
+DocumentRef = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
 
 
 class ExtraContext(BaseModel):
@@ -43,6 +47,10 @@ class TaskRequest(BaseModel):
     forced_intent: str | None = Field(default=None, description=f"One of: {', '.join(INTENTS)}.")
     generation_params: JsonObject | None = None
     store_knowledge: bool = True
+    document_ids: list[DocumentRef] | None = Field(
+        default=None, max_length=MAX_TASK_DOCUMENTS,
+        description=f"Restrict document retrieval to these documents (at most {MAX_TASK_DOCUMENTS} ids); "
+                    "unset = every ready document.")
     extra_context: ExtraContext | None = None
     expected_config_hash: str | None = Field(default=None, max_length=64)
     expected_runtime_id: str | None = Field(default=None, max_length=256)
@@ -130,6 +138,8 @@ class TaskView(BaseModel):
     context_history: dict[str, Any]
     request: dict[str, Any]
     usage: UsageView | None = None
+    citations: list[CitationInfo] = Field(
+        description="The document passages the answer cites (or was given), once completed; empty without them.")
 
 
 class TaskList(BaseModel):
@@ -176,6 +186,7 @@ def _full_view(t: Task) -> TaskView:
         context_history=context,
         request=json_safety.clamp(t.request),
         usage=UsageView.model_validate(context["usage"]) if isinstance(context.get("usage"), dict) else None,
+        citations=[CitationInfo.model_validate(c) for c in context.get("citations") or []],
     )
 
 
@@ -197,7 +208,7 @@ def _reduced_view(t: Task) -> TaskView:
         started_at=iso(t.started_at) if t.started_at else None,
         finished_at=iso(t.finished_at) if t.finished_at else None,
         timings=_timings(t), context_used={"lessons": [], "memory_entries": []}, routing_decision=None,
-        llm_runtime=None, context_history={}, request={},
+        llm_runtime=None, context_history={}, request={}, citations=[],
     )
 
 

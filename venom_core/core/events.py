@@ -71,10 +71,27 @@ class TaskStreamPayload(Payload):
     delta: str = Field(description="New answer text.")
 
 
+class CitationInfo(BaseModel):
+    """A document passage the answer was given (and, when `cited`, marked as `[n]`)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    n: int = Field(ge=1, description="The passage's number in the prompt: the answer cites it as `[n]`.")
+    document_id: str
+    name: str = Field(description="The document's file name.")
+    page: int | None = Field(ge=1, description="The page, from 1; null for a format without pages.")
+    chunk_id: str = Field(description="The passage: `GET /api/v1/documents/{document_id}` lists it with its span.")
+    score: float = Field(description="Cosine similarity of the passage to the question (0-1).")
+    snippet: str = Field(description="The passage's first characters, whitespace collapsed.")
+    cited: bool = Field(description="The answer marks it `[n]`. False on every citation when the answer "
+                                    "marks none: then all passages given are listed.")
+
+
 class TaskCompletedPayload(Payload):
     event_type = EventType.TASK_COMPLETED
     result: str
     result_length: int
+    citations: list[CitationInfo] = Field(
+        default_factory=list, description="Sent only when document passages were in the answer's context.")
 
 
 class TaskFailedPayload(Payload):

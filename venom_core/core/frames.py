@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from venom_core.core.events import EventError, ModelCallInfo
+from venom_core.core.events import CitationInfo, EventError, ModelCallInfo
 from venom_core.core.models import TaskStatus
 
 
@@ -30,6 +30,8 @@ class TaskFrameBase(_Frame):
     llm_model: str | None
     llm_endpoint: str | None
     llm_status: str | None
+    citations: list[CitationInfo] = Field(
+        description="The answer's citations, once the task has completed (empty before, and without documents).")
 
 
 class TaskUpdateData(TaskFrameBase):

@@ -23,6 +23,9 @@ class TaskContext:
         self.task_id = task.id
         self.request: dict[str, Any] = task.request
         self._t0 = time.perf_counter()
+        # The answer's citations (`events.CitationInfo` dicts), set by the orchestrator when
+        # document passages were in the context; the runner puts them on TASK_COMPLETED.
+        self.citations: list[dict[str, Any]] = []
 
     @property
     def scope(self) -> str:

@@ -68,6 +68,7 @@ def apply(task: Task, event: Event) -> Change:
             task.result += delta
             task.streamed = True
     elif event.type == EventType.TASK_REQUEUED:
+        task.context.pop("citations", None)  # the next run retrieves again
         task.result = ""
         task.error = None
         task.started_at = None
@@ -78,6 +79,9 @@ def apply(task: Task, event: Event) -> Change:
             if final.startswith(task.result):
                 delta = final[len(task.result):]
             task.result = final
+        if data.get("citations"):
+            # Kept in the context, so the stored task row holds them with no new column.
+            task.context["citations"] = list(data["citations"])
         task.finished_at = event.timestamp
     elif event.type in (EventType.TASK_FAILED, EventType.TASK_ABORTED):
         task.error = dict(data.get("error") or {})

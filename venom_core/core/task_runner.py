@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from loguru import logger
 
@@ -83,13 +84,11 @@ class TaskRunner:
                           "execution", True),
             )
         else:
-            self.log.append(
-                task_id,
-                EventType.TASK_COMPLETED,
-                message="Task completed",
-                agent="Orchestrator",
-                data={"result": result, "result_length": len(result)},
-            )
+            data: dict[str, Any] = {"result": result, "result_length": len(result)}
+            if ctx.citations:
+                data["citations"] = ctx.citations
+            self.log.append(task_id, EventType.TASK_COMPLETED, message="Task completed", agent="Orchestrator",
+                            data=data)
         await self.log.commit(fail_fast=False)  # the slot is held until the events are safe
 
     def _fail(self, task_id: str, error: TaskError) -> None:

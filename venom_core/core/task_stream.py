@@ -51,6 +51,7 @@ class _View:
             "llm_model": runtime.get("model"),
             "llm_endpoint": runtime.get("endpoint"),
             "llm_status": runtime.get("status"),
+            "citations": task.context.get("citations") or [],
         }
 
 

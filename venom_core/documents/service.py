@@ -6,7 +6,8 @@ worker indexes documents one at a time (`indexing`, then `ready` or `failed` wit
 conversion runs in a worker thread, embedding on the memory service's embedding thread, so the
 event loop never waits on either. Each step emits DOCUMENT_INGEST_PROGRESS with counts.
 
-`search()` is the retrieval entry point for chat (a later change calls it with the message).
+`search()` is the retrieval entry point for chat (orchestrator/context.py calls it for every chat
+message, after `has_ready()`, a cached count, says there is anything to search).
 Folder sync (folders.py) adds and refreshes the files of a folder through `add_checked` and
 `refresh_checked`, and removes them through `delete`; indexing does not care where a file came from.
 """
@@ -58,7 +59,12 @@ class DocumentService:
         self.max_bytes = max_bytes
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._index: ChunkIndex | None = None
+        self._opening: asyncio.Future[ChunkIndex] | None = None
         self._deleted: set[str] = set()
+        # Ready documents, counted once and kept until a status changes: chat asks before every
+        # message whether there is anything to search, and the answer is nearly always cached.
+        self._ready_docs: int | None = None
+        self._changes = 0
 
     # -- files -----------------------------------------------------------------------------
     @property
@@ -82,6 +88,12 @@ class DocumentService:
             self._queue.put_nowait(doc_id)
         with contextlib.suppress(OSError):
             shutil.rmtree(self.incoming_dir)  # parts of uploads a stop cut off
+        try:
+            await self._index_ready()  # open it (and load its mirror) now, not in the first chat message
+        except MemoryUnavailable:
+            pass  # no memory, no index: each document says so when it is indexed
+        except Exception as exc:  # the first document to index tries again and fails with the reason
+            logger.opt(exception=exc).warning("the document index did not open")
         while True:
             doc_id = await self._queue.get()
             try:
@@ -108,6 +120,7 @@ class DocumentService:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 incoming.path.replace(target)
             await self.store.add(checked)
+            self._changed()
         except BaseException:
             for f in files:
                 f.path.unlink(missing_ok=True)
@@ -123,6 +136,7 @@ class DocumentService:
         """A file already checked (`check_file`) and copied to a private path: kept and queued."""
         await asyncio.to_thread(_move, file, self.original(doc.id))
         await self.store.add([doc])
+        self._changed()
         self._queue.put_nowait(doc.id)
         self._emit(doc.id, "queued", message=f"{doc.name} queued")
 
@@ -130,7 +144,9 @@ class DocumentService:
         """New content for an existing document (same id): the original is replaced and it is
         read again; the re-index replaces its chunks and vectors."""
         await asyncio.to_thread(_move, file, self.original(doc.id))
-        if await self.store.requeue(doc):
+        requeued = await self.store.requeue(doc)
+        self._changed()
+        if requeued:
             self._queue.put_nowait(doc.id)
             self._emit(doc.id, "queued", message=f"{doc.name} changed, queued")
 
@@ -166,8 +182,16 @@ class DocumentService:
             raise MemoryUnavailable("memory_unavailable", "Memory is not configured: documents cannot be indexed.")
         await self.memory.wait_ready()
         if self._index is None:
-            _, db, pa = self.memory.lance()
-            self._index = await asyncio.to_thread(ChunkIndex, db, pa, DIM)
+            if self._opening is None:
+                _, db, pa = self.memory.lance()
+                self._opening = asyncio.ensure_future(asyncio.to_thread(ChunkIndex, db, pa, DIM))
+            try:
+                # Shielded: a caller on a time budget (chat retrieval) may stop waiting; the index
+                # still opens, once, and the next caller finds it open.
+                self._index = await asyncio.shield(self._opening)
+            except Exception:
+                self._opening = None  # a failed open is tried again by the next caller
+                raise
         return self._index
 
     async def _ingest(self, doc_id: str) -> None:
@@ -180,6 +204,7 @@ class DocumentService:
             await self._fail(doc_id, DocumentError(503, exc.code, exc.message))
             return
         await self.store.set_status(doc_id, "indexing")
+        self._changed()
         self._emit(doc_id, "indexing", message=f"{doc['name']} indexing")
         try:
             converted, chunks = await asyncio.to_thread(self._prepare, doc_id, doc["type"], doc["name"])
@@ -203,8 +228,10 @@ class DocumentService:
             await self.memory.on_embed_thread(functools.partial(_embed_rows, index, embedder, rows, texts))
             self._emit(doc_id, "indexing", pages=converted.pages, chunks_done=min(total, start + len(part)),
                        chunks_total=total)
-        if doc_id in self._deleted or not await self.store.set_status(doc_id, "ready", pages=converted.pages,
-                                                                      chunks=total):
+        ready = doc_id not in self._deleted and await self.store.set_status(doc_id, "ready", pages=converted.pages,
+                                                                            chunks=total)
+        self._changed()
+        if not ready:
             await self._discard(doc_id, index)  # deleted while it was indexing: what it wrote goes too
             return
         self._emit(doc_id, "ready", message=f"{doc['name']} ready", pages=converted.pages, chunks_done=total,
@@ -224,6 +251,7 @@ class DocumentService:
 
     async def _fail(self, doc_id: str, exc: DocumentError) -> None:
         await self.store.set_status(doc_id, "failed", error=exc.as_dict())
+        self._changed()
         self._emit(doc_id, "failed", message=exc.message, error=exc.as_dict())
 
     def _emit(self, doc_id: str, status: str, *, message: str = "", **data: Any) -> None:
@@ -242,11 +270,28 @@ class DocumentService:
             doc["chunk_list"] = await self.store.chunks(doc_id)
         return doc
 
+    def _changed(self) -> None:
+        self._changes += 1
+        self._ready_docs = None
+
+    async def has_ready(self) -> bool:
+        """Whether any document is ready to search (cached until a document changes status)."""
+        if self.memory is None:
+            return False
+        if self._ready_docs is None:
+            seen = self._changes
+            count = await self.store.ready_count()
+            if seen != self._changes:  # a status changed during the read: do not keep a stale count
+                return count > 0
+            self._ready_docs = count
+        return self._ready_docs > 0
+
     async def search(self, query: str, document_ids: Sequence[str] | None = None, limit: int = 5,
-                     threshold: float | None = None) -> list[dict[str, Any]]:
+                     threshold: float | None = None, *, strict: bool = False) -> list[dict[str, Any]]:
         """Hybrid retrieval over ready documents: chunks best first, each with `score` (fused
         rank), `similarity` (cosine), `matched` (vector/text), its document's `name`, page,
-        heading path and span. Raises MemoryUnavailable while the model is not loaded."""
+        heading path and span. `strict`: every hit passes `threshold` itself (`ChunkIndex.search`).
+        Raises MemoryUnavailable while the model is not loaded."""
         if self.memory is None:
             raise MemoryUnavailable("memory_unavailable", "Memory is not configured: documents cannot be searched.")
         self.memory.lance()  # raises while loading
@@ -254,7 +299,7 @@ class DocumentService:
         memory = self.memory
 
         def work() -> list[dict[str, Any]]:
-            return index.search(memory.query_vector(query), query, limit, document_ids, threshold)
+            return index.search(memory.query_vector(query), query, limit, document_ids, threshold, strict=strict)
 
         hits = await memory.on_embed_thread(work)
         if not hits:
@@ -274,7 +319,9 @@ class DocumentService:
 
     # -- deleting -----------------------------------------------------------------------------------
     async def delete(self, doc_id: str) -> bool:
-        if not await self.store.delete(doc_id):
+        deleted = await self.store.delete(doc_id)
+        self._changed()
+        if not deleted:
             return False
         self._deleted.add(doc_id)
         index = self._index

@@ -115,6 +115,10 @@ class DocumentStore:
         query = sa.select(documents).order_by(documents.c.created_at.desc(), documents.c.id.desc()).limit(limit)
         return await self.storage.run(lambda conn: [public_document(r) for r in conn.execute(query)])
 
+    async def ready_count(self) -> int:
+        query = sa.select(sa.func.count()).select_from(documents).where(documents.c.status == "ready")
+        return int(await self.storage.run(lambda conn: conn.execute(query).scalar_one()))
+
     async def pending(self) -> list[str]:
         """Documents a stop interrupted, oldest first: the service indexes them again."""
         query = sa.select(documents.c.id).where(documents.c.status.in_(PENDING)).order_by(documents.c.created_at)

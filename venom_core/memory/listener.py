@@ -2,9 +2,12 @@
 
 A background task follows the event bus. For each TASK_COMPLETED / TASK_FAILED whose request
 has `store_knowledge` (the default), it records a lesson (situation, action, result, tags) and,
-for a completed task that produced a real answer in a session, stores the exchange as a session
-fact so it can be recalled later. Static fast paths (help, time, status) teach nothing worth
-recalling, so they get a lesson but no fact.
+for a completed task of a session, stores what the USER said as a session fact so it can be
+recalled later. The model's answer is never stored as a fact: it is unverified, and a wrong
+answer recalled as a fact would be repeated as one. A question is not a fact either, so a message
+ending in "?" (or too short to state anything) is not stored. Each fact records where it came
+from: `source` "chat:user" (a chat, the user's words) and the task id. Static fast paths (help,
+time, status) teach nothing worth recalling, so they get a lesson but no fact.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from venom_core.memory.service import MemoryService, MemoryUnavailable
 
 WATCHED = frozenset({EventType.TASK_COMPLETED.value, EventType.TASK_FAILED.value})
 FACT_CHARS = 4000
+FACT_MIN_CHARS = 12  # "hi", "thanks", "ok then": nothing to recall
+USER_FACT_SOURCE = "chat:user"  # the memory's `source`: stored from a chat, in the user's own words
 
 
 def _watched(event: Event) -> bool:
@@ -50,11 +55,19 @@ async def learn(memory: MemoryService, task: Task) -> None:
         return
     await memory.record_lesson(**lesson_from_task(task))
     intent = str(task.context.get("intent") or task.request.get("forced_intent") or "")
-    if task.status is TaskStatus.COMPLETED and task.session_id and task.result.strip() \
-            and intent not in STATIC_INTENTS:
-        text = f"User: {task.content}\nVenom: {task.result}"[:FACT_CHARS]
+    text = user_fact(task.content)
+    if task.status is TaskStatus.COMPLETED and task.session_id and text and intent not in STATIC_INTENTS:
         await memory.remember(text, session_id=task.session_id, type="fact",
-                              metadata={"source": "task", "task_id": task.id})
+                              metadata={"source": USER_FACT_SOURCE, "task_id": task.id})
+
+
+def user_fact(content: str) -> str | None:
+    """What of a user's message is worth keeping as a fact: the message itself, unless it is a
+    question or too short to state anything (a command like `/clear` neither)."""
+    text = " ".join(content.split())
+    if len(text) < FACT_MIN_CHARS or text.endswith("?") or text.startswith("/"):
+        return None
+    return text[:FACT_CHARS]
 
 
 async def follow_tasks(bus: InProcessBus, sub: Subscription, tasks: TaskService, memory: MemoryService) -> None:

@@ -303,6 +303,12 @@ class MemoryService:
                         "session_id": hit["session_id"], "pinned": hit["pinned"]})
         return out
 
+    def entry_count(self) -> int:
+        """Stored entries, from the in-memory mirror (no disk read): 0 while memory is not ready,
+        so chat skips a recall that could find nothing without embedding the message."""
+        store = self._store
+        return store.count() if self.available and store is not None else 0
+
     async def get_entry(self, entry_id: str) -> dict[str, Any] | None:
         _, store, _ = self._parts()
         return await self._run(store.get, entry_id)

@@ -2655,6 +2655,49 @@ export interface components {
             /** Text */
             text: string;
         };
+        /**
+         * CitationInfo
+         * @description A document passage the answer was given (and, when `cited`, marked as `[n]`).
+         */
+        CitationInfo: {
+            /**
+             * Chunk Id
+             * @description The passage: `GET /api/v1/documents/{document_id}` lists it with its span.
+             */
+            chunk_id: string;
+            /**
+             * Cited
+             * @description The answer marks it `[n]`. False on every citation when the answer marks none: then all passages given are listed.
+             */
+            cited: boolean;
+            /** Document Id */
+            document_id: string;
+            /**
+             * N
+             * @description The passage's number in the prompt: the answer cites it as `[n]`.
+             */
+            n: number;
+            /**
+             * Name
+             * @description The document's file name.
+             */
+            name: string;
+            /**
+             * Page
+             * @description The page, from 1; null for a format without pages.
+             */
+            page: number | null;
+            /**
+             * Score
+             * @description Cosine similarity of the passage to the question (0-1).
+             */
+            score: number;
+            /**
+             * Snippet
+             * @description The passage's first characters, whitespace collapsed.
+             */
+            snippet: string;
+        };
         /** CodeScan */
         CodeScan: {
             /** Duration Ms */
@@ -3632,6 +3675,11 @@ export interface components {
         };
         /** HeartbeatData */
         HeartbeatData: {
+            /**
+             * Citations
+             * @description The answer's citations, once the task has completed (empty before, and without documents).
+             */
+            citations: components["schemas"]["CitationInfo"][];
             /** Llm Endpoint */
             llm_endpoint: string | null;
             /** Llm Model */
@@ -6153,6 +6201,11 @@ export interface components {
         };
         /** TaskCompletedPayload */
         TaskCompletedPayload: {
+            /**
+             * Citations
+             * @description Sent only when document passages were in the answer's context.
+             */
+            citations?: components["schemas"]["CitationInfo"][];
             /** Result */
             result: string;
             /** Result Length */
@@ -6239,6 +6292,11 @@ export interface components {
         };
         /** TaskFinishedData */
         TaskFinishedData: {
+            /**
+             * Citations
+             * @description The answer's citations, once the task has completed (empty before, and without documents).
+             */
+            citations: components["schemas"]["CitationInfo"][];
             error: components["schemas"]["EventError"] | null;
             /** Llm Endpoint */
             llm_endpoint: string | null;
@@ -6331,6 +6389,11 @@ export interface components {
              * @description The user prompt (1–50,000 characters).
              */
             content: string;
+            /**
+             * Document Ids
+             * @description Restrict document retrieval to these documents (at most 50 ids); unset = every ready document.
+             */
+            document_ids?: string[] | null;
             /** Expected Config Hash */
             expected_config_hash?: string | null;
             /** Expected Runtime Id */
@@ -6434,6 +6497,11 @@ export interface components {
         /** TaskUpdateData */
         TaskUpdateData: {
             /**
+             * Citations
+             * @description The answer's citations, once the task has completed (empty before, and without documents).
+             */
+            citations: components["schemas"]["CitationInfo"][];
+            /**
              * Delta
              * @description Answer text new since the previous frame.
              */
@@ -6505,6 +6573,11 @@ export interface components {
         };
         /** TaskView */
         TaskView: {
+            /**
+             * Citations
+             * @description The document passages the answer cites (or was given), once completed; empty without them.
+             */
+            citations: components["schemas"]["CitationInfo"][];
             /** Content */
             content: string;
             /** Context History */
