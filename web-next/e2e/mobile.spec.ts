@@ -7,7 +7,7 @@ import { readState } from "./stack";
 // /strategy is left out until its roadmap rows fit a phone: with a roadmap drafted by the model
 // (brain-strategy.spec runs first) the page is wider than the viewport (398 px at 360). The
 // `test.fixme` below keeps that defect visible in every report.
-const SCREENS = ["/", "/brain", "/inspector", "/config"] as const;
+const SCREENS = ["/", "/brain", "/inspector", "/config", "/automations"] as const;
 
 async function fits(page: Page): Promise<void> {
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));

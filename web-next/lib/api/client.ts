@@ -17,7 +17,7 @@ type PathsWith<M extends Method> = {
 }[keyof paths];
 type Op<P extends keyof paths, M extends Method> = paths[P] extends { [K in M]: infer O } ? O : never;
 type Json<S> = S extends { content: { "application/json": infer J } } ? J : unknown;
-type Ok<O> = O extends { responses: infer R } ? (R extends { 200: infer S } ? Json<S> : R extends { 201: infer S } ? Json<S> : unknown) : unknown;
+type Ok<O> = O extends { responses: infer R } ? (R extends { 200: infer S } ? Json<S> : R extends { 201: infer S } ? Json<S> : R extends { 202: infer S } ? Json<S> : unknown) : unknown;
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
 type BodyOf<O> = O extends { requestBody: { content: { "application/json": infer B } } }
   ? B
