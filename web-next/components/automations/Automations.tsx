@@ -25,6 +25,8 @@ export function Automations() {
   const [editing, setEditing] = useState<Schedule | null>(null);
   const [removing, setRemoving] = useState<Schedule | null>(null);
   const [version, setVersion] = useState(0);
+  // The switch shows the new state at once; the list's next load (after the PATCH) takes over.
+  const [switching, setSwitching] = useState<Record<string, boolean>>({});
   const reload = list.reload;
   const items = list.data ?? [];
   const current = items.find((s) => s.id === selected) ?? null;
@@ -38,7 +40,11 @@ export function Automations() {
     await reload();
     setVersion((v) => v + 1);
   };
-  const toggle = (s: Schedule, enabled: boolean) => act(() => apiPatch("/api/v1/schedules/{schedule_id}", { params: { schedule_id: s.id }, body: { enabled } }));
+  const toggle = async (s: Schedule, enabled: boolean) => {
+    setSwitching((m) => ({ ...m, [s.id]: enabled }));
+    await act(() => apiPatch("/api/v1/schedules/{schedule_id}", { params: { schedule_id: s.id }, body: { enabled } }));
+    setSwitching(({ [s.id]: _done, ...rest }) => rest);
+  };
   const runNow = (s: Schedule) => act(async () => {
     setSelected(s.id);
     const run = await apiPost("/api/v1/schedules/{schedule_id}/run", { params: { schedule_id: s.id } });
@@ -96,7 +102,7 @@ export function Automations() {
                   </div>
                   <div className="row schedule__actions">
                     <label className="check small">
-                      <input type="checkbox" role="switch" checked={s.enabled} onChange={(e) => void toggle(s, e.target.checked)} data-testid="schedule-toggle" />
+                      <input type="checkbox" role="switch" checked={switching[s.id] ?? s.enabled} disabled={s.id in switching} onChange={(e) => void toggle(s, e.target.checked)} data-testid="schedule-toggle" />
                       {t("automations.enabled")}
                     </label>
                     <span className="spacer" />

@@ -10,7 +10,7 @@ const NAV: { href: string; key: TKey; icon: string }[] = [
   { href: "/", key: "nav.cockpit", icon: "◈" },
   { href: "/brain", key: "nav.brain", icon: "◉" },
   { href: "/strategy", key: "nav.strategy", icon: "◭" },
-  { href: "/automations", key: "nav.automations", icon: "⏲" },
+  { href: "/automations", key: "nav.automations", icon: "◷" },
   { href: "/inspector", key: "nav.inspector", icon: "◎" },
   { href: "/config", key: "nav.config", icon: "⚙" },
 ];
