@@ -46,6 +46,17 @@ test.describe("Automations", () => {
     const id = (await row.getAttribute("data-id")) ?? "";
     await shot(page, "automations");
 
+    // Edit: the form takes the schedule, a new preset saves with PATCH and previews the new times.
+    await row.getByTestId("schedule-edit").click();
+    await expect(page.getByTestId("schedule-editor")).toContainText("Edit schedule");
+    await expect(form.getByLabel("Name", { exact: true })).toHaveValue(name);
+    await form.getByLabel("Preset").selectOption({ label: "Daily at 8:00" });
+    await form.getByTestId("schedule-save").click();
+    await expect(form.getByTestId("preview-run").first()).toHaveAttribute("data-iso", /T08:00:00\+0[12]:00$/);
+    await expect(row.getByTestId("schedule-cron-text")).toHaveText("0 8 * * *");
+    await form.getByTestId("schedule-cancel").click();
+    await expect(page.getByTestId("schedule-editor")).toContainText("New schedule");
+
     // Run now: the history shows a manual, submitted run whose task opens in the Inspector.
     await row.getByTestId("schedule-run").click();
     const run = page.getByTestId("run-history").getByTestId("run-row").first();
@@ -91,6 +102,10 @@ test.describe("Automations", () => {
       const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
       expect(scroll, `at ${width} px the page is wider than the viewport`).toBeLessThanOrEqual(inner);
     }
+    // A run started elsewhere (here: the API) shows up live, from its task's TASK_CREATED event.
+    expect((await api.post(`/api/v1/schedules/${id}/run`)).status()).toBe(202);
+    await expect(page.getByTestId("run-history").getByTestId("run-row")).toHaveCount(2);
+    await expect(page.getByTestId("run-history").getByTestId("run-row").first()).toHaveAttribute("data-status", "submitted");
     // The switch is a checkbox: Space flips it and the API follows.
     const toggle = page.locator(`[data-testid=schedule-row][data-id="${id}"]`).getByTestId("schedule-toggle");
     await toggle.focus();

@@ -1,7 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import { useLive } from "@/components/providers/Live";
 import { usePrefs } from "@/components/providers/Preferences";
 import { useToast } from "@/components/providers/Toast";
 import { Badge } from "@/components/ui/Badge";
@@ -11,6 +12,7 @@ import { ErrorState } from "@/components/ui/States";
 import { apiDelete, apiGet, apiPatch, apiPost } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
 import { useResource } from "@/lib/hooks/useResource";
+import { isEvent } from "@/lib/ws";
 import { RUN_TONE, RunHistory } from "./RunHistory";
 import { ScheduleForm } from "./ScheduleForm";
 import { type Schedule, when } from "./time";
@@ -30,6 +32,25 @@ export function Automations() {
   const reload = list.reload;
   const items = list.data ?? [];
   const current = items.find((s) => s.id === selected) ?? null;
+  const { subscribe } = useLive();
+
+  // A run fired by the timetable creates a task whose request names its schedule: reload then. The
+  // task is announced just before its run is marked submitted, hence the short wait.
+  useEffect(() => {
+    let later: ReturnType<typeof setTimeout> | undefined;
+    const off = subscribe((ev) => {
+      if (!isEvent(ev, "TASK_CREATED") || typeof ev.data.request.schedule_id !== "string") return;
+      clearTimeout(later);
+      later = setTimeout(() => {
+        void reload();
+        setVersion((v) => v + 1);
+      }, 500);
+    });
+    return () => {
+      off();
+      clearTimeout(later);
+    };
+  }, [subscribe, reload]);
 
   const act = async (fn: () => Promise<unknown>) => {
     try {
