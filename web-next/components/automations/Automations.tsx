@@ -108,7 +108,7 @@ export function Automations() {
                   <div className="schedule__info small">
                     <span data-testid="schedule-next">
                       <span className="muted">{t("automations.next")}:</span>{" "}
-                      {s.enabled && s.next_runs[0] ? <time dateTime={s.next_runs[0]}>{when(s.next_runs[0], lang)}</time> : t("automations.paused")}
+                      {s.enabled && s.next_runs[0] ? <time dateTime={s.next_runs[0]} title={`${when(s.next_runs[0], lang, s.timezone)} (${s.timezone})`}>{when(s.next_runs[0], lang)}</time> : t("automations.paused")}
                     </span>
                     <span data-testid="schedule-last">
                       <span className="muted">{t("automations.last")}:</span>{" "}
