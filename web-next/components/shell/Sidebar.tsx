@@ -12,6 +12,7 @@ const NAV: { href: string; key: TKey; icon: string }[] = [
   { href: "/documents", key: "nav.documents", icon: "▤" },
   { href: "/tools", key: "nav.tools", icon: "⚒" },
   { href: "/strategy", key: "nav.strategy", icon: "◭" },
+  { href: "/automations", key: "nav.automations", icon: "◷" },
   { href: "/inspector", key: "nav.inspector", icon: "◎" },
   { href: "/config", key: "nav.config", icon: "⚙" },
 ];

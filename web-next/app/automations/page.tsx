@@ -1,0 +1,5 @@
+import { Automations } from "@/components/automations/Automations";
+
+export default function AutomationsPage() {
+  return <Automations />;
+}
