@@ -24,7 +24,7 @@ process, whose event log numbers the events.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,6 +40,7 @@ from venom_core.storage import migrate, preflight
 from venom_core.storage.base import StorageUnavailable
 from venom_core.storage.faults import as_storage_fault
 from venom_core.storage.schema import events, settings_kv, tasks
+from venom_core.storage.sqlite_batch import SqliteBatchWriter
 
 # JSON columns: encoded and decoded so that no stored value can fail a write or a read (a value
 # too deep is clamped; see core/json_safety.py).
@@ -193,6 +194,7 @@ class SqlStorage:
         self._sync: sa.Engine | None = None
         self._writer: ThreadPoolExecutor | None = None
         self._reader: ThreadPoolExecutor | None = None
+        self._batch: SqliteBatchWriter | None = None  # the event log's commit on SQLite (sqlite_batch.py)
         self._upsert_task = upsert(tasks, self.dialect)
         self._upsert_setting = upsert(settings_kv, self.dialect)
         self.warnings: list[str] = []  # found at start (`preflight.check`); shown with the service health
@@ -219,6 +221,7 @@ class SqlStorage:
                 self._sync = sa.create_engine(migrate.sync_url(self.url), **JSON_CODECS)
                 sa_event.listen(self._sync, "connect", self._sqlite_pragmas)
                 readers = 1
+                self._batch = SqliteBatchWriter(self._sync, _INSERT_EVENT, events, self._upsert_task, tasks)
             else:
                 # A server may restart under us: a pooled connection is checked before use.
                 self._sync = sa.create_engine(migrate.sync_url(self.url), pool_pre_ping=True,
@@ -249,6 +252,8 @@ class SqlStorage:
         cur.close()
 
     async def close(self) -> None:
+        if self._batch is not None and self._writer is not None:
+            await asyncio.get_running_loop().run_in_executor(self._writer, self._batch.close)
         for pool in (self._writer, self._reader):
             if pool is not None:
                 pool.shutdown(wait=True)
@@ -266,8 +271,11 @@ class SqlStorage:
         A unit is a plain function of a SQLAlchemy `Connection`; it must not touch the event
         loop (it runs on a storage thread). A fault of the disk or the database (full,
         read-only, locked, damaged) raises `StorageUnavailable`."""
+        return await self._faults_named(self._run(unit, write))
+
+    async def _faults_named(self, work: Awaitable[T]) -> T:
         try:
-            return await self._run(unit, write)
+            return await work
         except StorageUnavailable:
             raise
         except Exception as exc:
@@ -293,6 +301,11 @@ class SqlStorage:
         # Both statements are built once and run as executemany: building a statement per row
         # cost more than SQLite's own work.
         task_rows = [_task_values(t) for t in changed]
+        if self._batch is not None and self._writer is not None:
+            event_values = [_event_values(e) for e in batch]
+            loop = asyncio.get_running_loop()
+            await self._faults_named(loop.run_in_executor(self._writer, self._batch.write, event_values, task_rows))
+            return
         allocate = self.allocates_gseq and bool(batch)
         event_rows = [] if allocate else [_event_values(e) for e in batch]
 
