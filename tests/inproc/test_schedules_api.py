@@ -22,6 +22,10 @@ async def test_create_edit_run_and_delete(aclient: httpx.AsyncClient) -> None:
     detail = (await aclient.get(f"/api/v1/schedules/{s['id']}", params={"preview": 10})).json()
     assert len(detail["next_runs"]) == 10
 
+    joined = (await aclient.patch(f"/api/v1/schedules/{s['id']}", json={"session_id": "s1"})).json()
+    assert joined["session_id"] == "s1"
+    detached = (await aclient.patch(f"/api/v1/schedules/{s['id']}", json={"session_id": ""})).json()
+    assert detached["session_id"] is None  # an emptied field detaches the conversation
     edited = (await aclient.patch(f"/api/v1/schedules/{s['id']}", json={"enabled": False})).json()
     assert edited["enabled"] is False and edited["next_runs"] == [] and edited["next_run_at"] is None
     assert edited["cron"] == BODY["cron"]  # only what was given changed

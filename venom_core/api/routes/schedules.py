@@ -38,6 +38,13 @@ class _Checked(BaseModel):
     def _zone(cls, v: str | None) -> str | None:
         return None if v is None else check_timezone(v)
 
+    @field_validator("session_id", check_fields=False)
+    @classmethod
+    def _session(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        return v.strip() or None  # an emptied field detaches the conversation
+
     @field_validator("content", check_fields=False)
     @classmethod
     def _not_blank(cls, v: str | None) -> str | None:
