@@ -14,6 +14,26 @@ import pytest
 from tests.conftest import ROOT
 
 VENV_BIN = Path(os.environ.get("VENOM_VENV_BIN", ROOT / ".venv" / "bin"))
+
+
+def cli_argv() -> list[str]:
+    """The `venom` console script of the venv, or the module where the script is not installed."""
+    exe = VENV_BIN / "venom"
+    return [str(exe)] if exe.exists() else [str(VENV_BIN / "python"), "-m", "venom_core.cli"]
+
+
+def cli_env(url: str, token: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("VENOM_API_TOKEN", "VENOM_API_URL")}
+    env["VENOM_API_URL"] = url
+    if token:
+        env["VENOM_API_TOKEN"] = token
+    return env
+
+
+def run_cli(url: str, *args: str, token: str | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`venom ARGS...` against the server at `url`, its output captured."""
+    return subprocess.run([*cli_argv(), *args], env=cli_env(url, token), capture_output=True, text=True,
+                          timeout=timeout, check=False)
 COPY_ITEMS = ("Makefile", "pyproject.toml", "venom_core", "scripts")
 WEB_SKIP = {"node_modules", ".next", "playwright-report", "test-results", "perf-artifacts"}
 

@@ -18,7 +18,8 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, free_port
-from tests.ops.conftest import VENV_BIN
+from tests.ops.conftest import cli_argv, run_cli
+from tests.ops.conftest import cli_env as ops_env
 
 TOKEN = "cli-test-token-0123456789"
 
@@ -34,21 +35,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
 
 
 def cli_env(server: LiveServer | None, token: str | None = TOKEN) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VENOM_API_TOKEN", "VENOM_API_URL")}
-    env["VENOM_API_URL"] = server.url if server else f"http://127.0.0.1:{free_port()}"
-    if token:
-        env["VENOM_API_TOKEN"] = token
-    return env
-
-
-def cli_argv() -> list[str]:
-    exe = VENV_BIN / "venom"
-    return [str(exe)] if exe.exists() else [str(VENV_BIN / "python"), "-m", "venom_core.cli"]
+    return ops_env(server.url if server else f"http://127.0.0.1:{free_port()}", token)
 
 
 def venom(server: LiveServer | None, *args: str, token: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*cli_argv(), *args], env=cli_env(server, token), capture_output=True, text=True,
-                          timeout=60, check=False)
+    return run_cli(server.url if server else f"http://127.0.0.1:{free_port()}", *args, token=token, timeout=60)
 
 
 def test_ask_streams_the_answer_with_a_spinner(server: LiveServer) -> None:

@@ -3,19 +3,14 @@ and bad input (an invalid cron, an unknown id)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 
 from tests.conftest import LiveServer
-from tests.ops.conftest import VENV_BIN
+from tests.ops.conftest import run_cli
 
 
 def venom(server: LiveServer, *args: str) -> subprocess.CompletedProcess[str]:
-    exe = VENV_BIN / "venom"
-    argv = [str(exe)] if exe.exists() else [str(VENV_BIN / "python"), "-m", "venom_core.cli"]
-    env = {**os.environ, "VENOM_API_URL": server.url}
-    env.pop("VENOM_API_TOKEN", None)
-    return subprocess.run([*argv, *args], env=env, capture_output=True, text=True, timeout=120)
+    return run_cli(server.url, *args, timeout=120)
 
 
 def test_add_ls_run_runs_rm(server: LiveServer) -> None:
