@@ -10,27 +10,24 @@ against any deployment. The token comes from VENOM_API_TOKEN and the address fro
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import select
 import sys
-import threading
-from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import quote
 
 import click
-import httpx
 
-from venom_core.cli_api import Api, api_error, fail
-from venom_core.cli_approvals import Mode, answer_pending, needs_answer
+from venom_core.cli_api import Api, fail
+from venom_core.cli_approvals import Mode
+from venom_core.cli_chat import chat
 from venom_core.cli_docs import docs
-from venom_core.cli_format import TASK_HEADERS, citation_lines, pairs, short_id, status_rows, table, task_rows
+from venom_core.cli_format import TASK_HEADERS, pairs, short_id, status_rows, table, task_rows
 from venom_core.cli_schedule import schedule
+from venom_core.cli_stream import Spinner, abort_on_server, ending, follow, print_sources
 
 DEFAULT_URL = "http://127.0.0.1:8000"
-SPINNER_FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 INTERRUPTED = 130  # the shell's code for a command stopped by SIGINT
 PREFIX_PAGE = 500  # the tasks list's largest page
 
@@ -57,38 +54,6 @@ def resolve_task(api: Api, given: str) -> str:
         fail(f"[ambiguous_task_id] '{wanted}' is the start of more than one task id ({shown}); "
              "give more characters.", code=2)
     return matches[0]
-
-
-@dataclass
-class Spinner:
-    """A spinner on stderr until the first token arrives; silent when stderr is not a terminal."""
-
-    enabled: bool
-    label: str = "thinking"
-    _stop: threading.Event | None = None
-    _thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if not self.enabled:
-            return
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._spin, args=(self._stop,), daemon=True)
-        self._thread.start()
-
-    def _spin(self, stop: threading.Event) -> None:
-        for frame in itertools.cycle(SPINNER_FRAMES):
-            sys.stderr.write(f"\r{frame} {self.label}…")
-            sys.stderr.flush()
-            if stop.wait(0.1):
-                break
-
-    def stop(self) -> None:
-        if self._stop is not None and self._thread is not None:
-            self._stop.set()
-            self._thread.join()
-            sys.stderr.write("\r\033[K")  # erase the spinner line before the tokens
-            sys.stderr.flush()
-            self._stop = self._thread = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,43 +92,14 @@ def ask(api: Api, prompt: tuple[str, ...], session_id: str | None, forced_intent
     if document_ids:
         body["document_ids"] = list(document_ids)
     created = api.request("POST", "/api/v1/tasks", json=body)
-    task_id = str(created["task_id"])
-    spin = Spinner(sys.stderr.isatty() if spinner is None else spinner)
-    final: dict[str, Any] = {}
-    printed = False
-    seen: set[str] = set()  # approval requests already answered
     try:
-        spin.start()
-        for name, data in api.events(str(created.get("stream_url") or f"/api/v1/tasks/{task_id}/stream")):
-            if name == "task_update" and needs_answer(data.get("logs") or []):
-                spin.stop()
-                answer_pending(api, task_id, seen, approvals)
-            if name == "task_update" and data.get("delta"):
-                spin.stop()
-                click.echo(data["delta"], nl=False)
-                printed = True
-            elif name == "task_finished":
-                final = data
-            elif name == "task_missing":
-                fail(f"task {task_id} disappeared: {data.get('detail', '')}")
+        followed = follow(api, created, Spinner(sys.stderr.isatty() if spinner is None else spinner), approvals)
     except KeyboardInterrupt:
-        spin.stop()
-        if printed:
-            click.echo()
-        interrupted(api, task_id, detach)
-    finally:
-        spin.stop()
-    if printed:
-        click.echo()
-    status = final.get("status", "UNKNOWN")
-    if status != "COMPLETED":
-        err = final.get("error") or {}
-        detail = f" [{err.get('code')}] {err.get('message')}" if err else ""
-        fail(f"task {task_id} ended {status}{detail}")
-    if final.get("citations"):
-        click.echo("\nSources:")
-        for line in citation_lines(final["citations"]):
-            click.echo(f"  {line}")
+        interrupted(api, str(created["task_id"]), detach)
+    problem = ending(followed, str(created["task_id"]))
+    if problem:
+        fail(problem)
+    print_sources(followed.final)
 
 
 def confirm_abort(short: str) -> bool:
@@ -191,15 +127,7 @@ def interrupted(api: Api, task_id: str, detach: bool) -> NoReturn:
     if detach:
         fail(f"left task {short} running on the server. Follow it with `venom logs --follow {short}`, "
              f"stop it with `venom abort {short}`.", code=INTERRUPTED)
-    try:
-        resp = api.http.post(f"/api/v1/tasks/{task_id}/abort")
-    except httpx.HTTPError as exc:
-        api.unreachable(exc)
-    if resp.status_code == 409:
-        fail(f"task {short} had already finished; nothing to abort.", code=INTERRUPTED)
-    if resp.status_code >= 400:
-        api_error(resp)
-    fail(f"aborted task {short} on the server ({resp.json().get('status', 'CANCELLED')}).", code=INTERRUPTED)
+    fail(abort_on_server(api, task_id), code=INTERRUPTED)
 
 
 @cli.command()
@@ -267,6 +195,7 @@ def abort(api: Api, task_id: str) -> None:
     click.echo(f"Task {short_id(task_id)}: {task.get('status')}")
 
 
+cli.add_command(chat)
 cli.add_command(docs)
 cli.add_command(schedule)
 

@@ -139,16 +139,17 @@ class Terminal:
         os.close(slave)
         self.output = b""
 
-    def wait_for(self, text: str, timeout: float = 30) -> None:
+    def wait_for(self, text: str, timeout: float = 30, count: int = 1) -> None:
+        """Until `text` has been written `count` times."""
         deadline = time.monotonic() + timeout
-        while text.encode() not in self.output:
+        while self.output.count(text.encode()) < count:
             left = deadline - time.monotonic()
             assert left > 0, f"no {text!r} in {self.output!r}"
             if select.select([self.master], [], [], left)[0]:
                 try:
                     self.output += os.read(self.master, 4096)
                 except OSError:  # the child closed the terminal
-                    assert text.encode() in self.output, f"no {text!r} in {self.output!r}"
+                    assert self.output.count(text.encode()) >= count, f"no {text!r} in {self.output!r}"
 
     def type(self, keys: bytes) -> None:
         os.write(self.master, keys)
@@ -240,3 +241,35 @@ def test_short_ids_work_and_ambiguous_or_unknown_ones_are_clear(paused: LiveServ
     assert stopped.returncode == 0 and "CANCELLED" in stopped.stdout
     with api(paused) as c:
         assert c.get(f"/api/v1/tasks/{target}").json()["status"] == "CANCELLED"
+
+
+def test_chat_keeps_one_session_and_ends_on_ctrl_d(server: LiveServer) -> None:
+    term = Terminal(server, "chat", "--no-spinner")
+    term.wait_for("you> ")
+    term.type(b"/help\r")
+    term.wait_for("Slash commands")  # the help fast path's answer, streamed
+    term.wait_for("you> ", count=2)
+    term.type(b"what can you do\r")
+    term.wait_for("you> ", count=3, timeout=120)
+    term.type(b"\x04")  # Ctrl-D at the prompt
+    code, out = term.finish()
+    assert code == 0, out
+    session = out.split("session ", 1)[1].split(":", 1)[0]
+    with api(server) as c:
+        items = c.get("/api/v1/tasks", params={"session_id": session}).json()
+    assert sorted(t["content"] for t in items) == ["/help", "what can you do"]
+    assert {t["status"] for t in items} <= {"COMPLETED", "FAILED"}
+
+
+def test_ctrl_c_in_chat_stops_the_answer_and_returns_to_the_prompt(paused: LiveServer) -> None:
+    term = Terminal(paused, "chat", "--spinner")
+    term.wait_for("you> ")
+    term.type(b"hold this one\r")
+    term.wait_for("thinking")  # submitted, PENDING (the queue is paused)
+    term.type(b"\x03")
+    term.wait_for("(stopped) aborted task")
+    term.wait_for("you> ", count=2)
+    term.type(b"/exit\r")
+    code, out = term.finish()
+    assert code == 0, out
+    assert task_with(paused, "hold this one")["status"] == "CANCELLED"
