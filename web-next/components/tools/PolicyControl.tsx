@@ -15,7 +15,7 @@ const TONE: Record<Policy, Tone> = { allow: "success", ask: "warning", deny: "da
 
 /** One tool's approval policy (`PUT /api/v1/tools/{id}/policy`, admin). A native select, so it is
  *  reachable and operable from the keyboard; "default" sends null (back to what the side effect and
- *  the autonomy level give). The API's answer is shown at once; a refusal (403 when not admin) is
+ *  the autonomy level give). Never disabled while saving, so keyboard focus stays on it. The API's answer is shown at once; a refusal (403 when not admin) is
  *  shown under the control and the select goes back to the stored value. */
 export function PolicyControl({ tool }: { tool: ToolView }) {
   const { t } = usePrefs();
@@ -32,7 +32,7 @@ export function PolicyControl({ tool }: { tool: ToolView }) {
   const value: Choice = source === "set" ? policy : "default";
 
   const change = async (next: Choice) => {
-    if (next === value) return;
+    if (next === value || busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -52,7 +52,7 @@ export function PolicyControl({ tool }: { tool: ToolView }) {
     <div className="tool-policy" data-testid="tool-policy" data-policy={policy} data-source={source}>
       <div className="row tool-policy__row">
         <label htmlFor={id} className="small">{t("toolPolicy.label")}</label>
-        <select id={id} value={value} disabled={busy} aria-describedby={`${id}-src`}
+        <select id={id} value={value} aria-busy={busy} aria-describedby={`${id}-src`}
           aria-label={t("toolPolicy.aria", { name: tool.function_name })}
           onChange={(e) => void change(e.target.value as Choice)} data-testid="tool-policy-select">
           {CHOICES.map((c) => <option key={c} value={c}>{label(c)}</option>)}
