@@ -11,6 +11,11 @@ interface Servers { mcpServers: Record<string, unknown>; servers: { name: string
 interface Tools { tools: { id: string; source: string; function_name: string; policy: string; policy_source: string }[] }
 
 test.describe("Tools", () => {
+  // The policy test puts back the default even when it fails midway, so later specs see the defaults.
+  test.afterEach(async ({ api }) => {
+    expect((await api.put(`/api/v1/tools/${encodeURIComponent("builtin:workspace_list")}/policy`, { data: { policy: null } })).ok()).toBe(true);
+  });
+
   test("an MCP server added by its JSON gets ready with its tools, restarts and is removed; bad JSON shows an error", async ({ page, api }) => {
     test.setTimeout(180_000);
     await page.goto("/tools");

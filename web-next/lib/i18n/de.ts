@@ -393,7 +393,7 @@ export const de: Dictionary = {
     allAreas: "Alle Bereiche",
     noMatch: "Keine Einstellung passt zum Filter.",
     restartNote: "{{n}} gespeicherte Änderung(en) warten auf einen Neustart: Venom neu starten, um sie anzuwenden.",
-    restartHow: "Venom neu starten, um anzuwenden: anhalten und so wieder starten, wie Sie es gestartet haben (zum Beispiel `make start` oder `venom serve`).",
+    restartHow: "Venom neu starten, um anzuwenden: anhalten und so wieder starten, wie Sie es gestartet haben (zum Beispiel make restart).",
     restartBadge: "{{n}} nach Neustart",
     editLabel: "{{name}} bearbeiten",
     items: {

@@ -391,7 +391,7 @@ export const en = {
     allAreas: "All areas",
     noMatch: "No setting matches the filter.",
     restartNote: "{{n}} saved change(s) wait for a restart: restart Venom to apply them.",
-    restartHow: "Restart Venom to apply: stop it and start it again the way you started it (for example `make start` or `venom serve`).",
+    restartHow: "Restart Venom to apply: stop it and start it again the way you started it (for example make restart).",
     restartBadge: "{{n}} after restart",
     editLabel: "Edit {{name}}",
     items: {

@@ -393,7 +393,7 @@ export const pl: Dictionary = {
     allAreas: "Wszystkie obszary",
     noMatch: "Żadne ustawienie nie pasuje do filtra.",
     restartNote: "Zapisane zmiany ({{n}}) czekają na restart: uruchom Venom ponownie, aby je zastosować.",
-    restartHow: "Uruchom Venom ponownie, aby zastosować: zatrzymaj go i uruchom tak, jak zwykle (na przykład `make start` lub `venom serve`).",
+    restartHow: "Uruchom Venom ponownie, aby zastosować: zatrzymaj go i uruchom tak, jak zwykle (na przykład make restart).",
     restartBadge: "{{n}} po restarcie",
     editLabel: "Edytuj {{name}}",
     items: {
