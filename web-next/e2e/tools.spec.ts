@@ -8,9 +8,14 @@ const DEMO = path.join(REPO_ROOT, "tests", "tools", "servers", "demo_server.py")
 const STARTED_MS = 60_000;
 
 interface Servers { mcpServers: Record<string, unknown>; servers: { name: string; status: string }[] }
-interface Tools { tools: { id: string; source: string; function_name: string }[] }
+interface Tools { tools: { id: string; source: string; function_name: string; policy: string; policy_source: string }[] }
 
 test.describe("Tools", () => {
+  // The policy test puts back the default even when it fails midway, so later specs see the defaults.
+  test.afterEach(async ({ api }) => {
+    expect((await api.put(`/api/v1/tools/${encodeURIComponent("builtin:workspace_list")}/policy`, { data: { policy: null } })).ok()).toBe(true);
+  });
+
   test("an MCP server added by its JSON gets ready with its tools, restarts and is removed; bad JSON shows an error", async ({ page, api }) => {
     test.setTimeout(180_000);
     await page.goto("/tools");
@@ -64,5 +69,62 @@ test.describe("Tools", () => {
     expect(Object.keys(after.mcpServers)).toEqual([]);
     await expect.poll(async () => ((await (await api.get("/api/v1/tools")).json()) as Tools).tools.filter((x) => x.source === "mcp:demo").length).toBe(0);
     await expect(page.getByTestId("tool-name").filter({ hasText: /^demo__/ })).toHaveCount(0);
+  });
+
+  test("a tool's policy is set from its row, shown as set, reset to the default, and refused inline when not admin", async ({ page, api, browser, baseURL }) => {
+    const ID = "builtin:workspace_list"; // a read tool: allowed by default at every level
+    const policyOf = async () => {
+      const tool = ((await (await api.get("/api/v1/tools")).json()) as Tools).tools.find((x) => x.id === ID);
+      return { policy: tool?.policy, source: tool?.policy_source };
+    };
+    expect(await policyOf()).toEqual({ policy: "allow", source: "default" });
+    await page.goto("/tools");
+    const row = page.locator(`[data-testid=tool-row][data-tool-id="${ID}"]`);
+    const control = row.getByTestId("tool-policy");
+    const select = row.getByRole("combobox", { name: "Approval policy of workspace_list" });
+    await expect(control).toHaveAttribute("data-source", "default");
+    await expect(select).toHaveValue("default");
+    await expect(select.locator("option[value=default]")).toHaveText("Default (Allow)");
+    await expect(row.getByTestId("tool-policy-source")).toHaveText("default");
+
+    await select.selectOption("deny");
+    await expect(control).toHaveAttribute("data-source", "set");
+    await expect(control).toHaveAttribute("data-policy", "deny");
+    await expect(row.getByTestId("tool-policy-value")).toHaveText("Deny");
+    await expect(row.getByTestId("tool-policy-source")).toHaveText("set here");
+    expect(await policyOf()).toEqual({ policy: "deny", source: "set" });
+    // Kept by the server: a reload shows the set policy.
+    await page.reload();
+    await expect(select).toHaveValue("deny");
+    await shot(page, "tools-policy");
+
+    // With the keyboard: focus the select and move to "ask" (the option after "allow").
+    await select.focus();
+    await expect(select).toBeFocused();
+    await select.press("ArrowUp");
+    await expect(control).toHaveAttribute("data-policy", "ask");
+    expect(await policyOf()).toEqual({ policy: "ask", source: "set" });
+
+    // Back to the default: null goes to the API, the source says default again.
+    await select.selectOption("default");
+    await expect(control).toHaveAttribute("data-source", "default");
+    await expect(control).toHaveAttribute("data-policy", "allow");
+    expect(await policyOf()).toEqual({ policy: "allow", source: "default" });
+
+    // A LAN client (behind a proxy on this machine) is not admin: the API's 403 shows under the control.
+    const remote = await browser.newContext({ baseURL, viewport: { width: 1440, height: 900 }, extraHTTPHeaders: { "X-Forwarded-For": "192.0.2.10" } });
+    try {
+      const other = await remote.newPage();
+      await other.goto("/tools");
+      const theirs = other.locator(`[data-testid=tool-row][data-tool-id="${ID}"]`);
+      await theirs.getByTestId("tool-policy-select").selectOption("deny");
+      const refusal = theirs.getByTestId("error-state");
+      await expect(refusal).toContainText("Refused by the API");
+      await expect(theirs.getByTestId("tool-policy")).toHaveAttribute("data-source", "default");
+      await expect(theirs.getByTestId("tool-policy-select")).toHaveValue("default");
+    } finally {
+      await remote.close();
+    }
+    expect(await policyOf()).toEqual({ policy: "allow", source: "default" });
   });
 });

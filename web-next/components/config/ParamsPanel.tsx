@@ -10,6 +10,7 @@ import { ErrorState } from "@/components/ui/States";
 import { apiGet, apiPost } from "@/lib/api/client";
 import type { ConfigBackup, RuntimeConfig } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
+import { GROUPS, grouped, type GroupId } from "./groups";
 
 /** `GET /api/v1/config/runtime`: effective values (as text), where they come from, and saved-but-not-active ones. */
 export type { RuntimeConfig };
@@ -29,6 +30,8 @@ export function PendingPanel({ config }: { config: RuntimeConfig }) {
   return (
     <Panel title={t("config.pendingTitle")} testId="pending-changes">
       <p className="muted small">{t("config.pendingBody")}</p>
+      {/* No API restarts the backend yet (only MCP servers restart): the owner restarts Venom. */}
+      {entries.length ? <p className="cfg-restart" data-testid="pending-restart">{t("cfgGroups.restartHow")}</p> : null}
       {config.pending_error ? <p className="state state--error">{config.pending_error}</p> : null}
       <table className="params">
         <tbody>
@@ -44,49 +47,87 @@ export function PendingPanel({ config }: { config: RuntimeConfig }) {
   );
 }
 
+/** The settings grouped by area (components/config/groups.ts), each area with a one-line description;
+ *  the filter matches a setting's name, its value and its area's title and description. */
 export function Params({ config, onChanged }: { config: RuntimeConfig; onChanged: () => void }) {
   const { t } = usePrefs();
   const [q, setQ] = useState("");
+  const [area, setArea] = useState<GroupId | "">("");
   const [editing, setEditing] = useState<string | null>(null);
-  const rows = useMemo(
-    () => Object.entries(config.config).filter(([k, v]) => !q || `${k} ${show(v)}`.toLowerCase().includes(q.toLowerCase())),
-    [config, q],
-  );
+  const groups = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    return grouped(Object.keys(config.config))
+      .filter(([id]) => !area || id === area)
+      .map(([id, names]): [GroupId, string[]] => {
+        const about = `${t(`cfgGroups.items.${id}.title`)} ${t(`cfgGroups.items.${id}.desc`)}`.toLowerCase();
+        return [id, needle && !about.includes(needle) ? names.filter((k) => `${k} ${show(config.config[k])}`.toLowerCase().includes(needle)) : names];
+      })
+      .filter(([, names]) => names.length > 0);
+  }, [config, q, area, t]);
+  const pendingCount = Object.keys(config.pending).length;
   return (
     <>
       <div className="filters">
         <input type="search" placeholder={t("config.filter")} aria-label={t("config.filter")} value={q} onChange={(e) => setQ(e.target.value)} data-testid="param-filter" />
+        <select aria-label={t("cfgGroups.area")} value={area} onChange={(e) => setArea(e.target.value as GroupId | "")} data-testid="param-area">
+          <option value="">{t("cfgGroups.allAreas")}</option>
+          {GROUPS.map((g) => <option key={g.id} value={g.id}>{t(`cfgGroups.items.${g.id}.title`)}</option>)}
+        </select>
         <span className="muted small">{t("config.secretsMasked")}</span>
       </div>
-      <table className="params">
-        <tbody>
-          {rows.map(([k, v]) => (
-            <tr key={k} data-testid="param-row" data-key={k}>
-              <td>
-                {k}
-                {config.config_sources[k] && config.config_sources[k] !== "default" ? (
-                  <> <Badge tone="neutral">{config.config_sources[k] === "env" ? t("config.sourceEnv") : t("config.sourceFile")}</Badge></>
-                ) : null}
-              </td>
-              <td className="mono">
-                {editing === k ? (
-                  <ParamEditor name={k} value={v} fromFile={config.config_sources[k] === "env_file"} onDone={(saved) => { setEditing(null); if (saved) onChanged(); }} />
-                ) : (
-                  <span className="row">
-                    <span>{show(v)}</span>
-                    {k in config.pending ? <Badge tone="warning">{t("config.pendingBadge")}</Badge> : null}
-                    <span className="spacer" />
-                    {config.config_sources[k] !== "env" ? (
-                      <button type="button" className="btn btn--ghost btn--sm" onClick={() => setEditing(k)} data-testid="param-edit">{t("config.edit")}</button>
-                    ) : null}
-                  </span>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      {pendingCount ? <p className="cfg-restart" role="status" data-testid="restart-note">{t("cfgGroups.restartNote", { n: pendingCount })}</p> : null}
+      {!groups.length ? <p className="empty" data-testid="param-no-match">{t("cfgGroups.noMatch")}</p> : null}
+      {groups.map(([id, names]) => {
+        const waiting = names.filter((k) => k in config.pending).length;
+        return (
+          <section key={id} className="cfg-group" data-testid="config-group" data-group={id} aria-labelledby={`cfg-${id}`}>
+            <div className="row cfg-group__head">
+              <h3 id={`cfg-${id}`} className="cfg-group__title">{t(`cfgGroups.items.${id}.title`)}</h3>
+              <Badge>{names.length}</Badge>
+              {waiting ? <Badge tone="warning" testId="group-restart">{t("cfgGroups.restartBadge", { n: waiting })}</Badge> : null}
+            </div>
+            <p className="muted small cfg-group__desc" data-testid="config-group-desc">{t(`cfgGroups.items.${id}.desc`)}</p>
+            <table className="params">
+              <tbody>
+                {names.map((k) => (
+                  <ParamRow key={k} name={k} config={config} editing={editing === k} onEdit={() => setEditing(k)}
+                    onDone={(saved) => { setEditing(null); if (saved) onChanged(); }} />
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
     </>
+  );
+}
+
+function ParamRow({ name: k, config, editing, onEdit, onDone }: { name: string; config: RuntimeConfig; editing: boolean; onEdit: () => void; onDone: (saved: boolean) => void }) {
+  const { t } = usePrefs();
+  const v = config.config[k];
+  return (
+    <tr data-testid="param-row" data-key={k}>
+      <td>
+        {k}
+        {config.config_sources[k] && config.config_sources[k] !== "default" ? (
+          <> <Badge tone="neutral">{config.config_sources[k] === "env" ? t("config.sourceEnv") : t("config.sourceFile")}</Badge></>
+        ) : null}
+      </td>
+      <td className="mono">
+        {editing ? (
+          <ParamEditor name={k} value={v} fromFile={config.config_sources[k] === "env_file"} onDone={onDone} />
+        ) : (
+          <span className="row">
+            <span>{show(v)}</span>
+            {k in config.pending ? <Badge tone="warning">{t("config.pendingBadge")}</Badge> : null}
+            <span className="spacer" />
+            {config.config_sources[k] !== "env" ? (
+              <button type="button" className="btn btn--ghost btn--sm" onClick={onEdit} aria-label={t("cfgGroups.editLabel", { name: k })} data-testid="param-edit">{t("config.edit")}</button>
+            ) : null}
+          </span>
+        )}
+      </td>
+    </tr>
   );
 }
 

@@ -4,10 +4,12 @@ import { usePrefs } from "@/components/providers/Preferences";
 import { Badge, type Tone } from "@/components/ui/Badge";
 import { Empty } from "@/components/ui/States";
 import type { ToolView } from "@/lib/api/types";
+import { PolicyControl } from "./PolicyControl";
 
 const EFFECT_TONE: Record<ToolView["side_effect"], Tone> = { read: "success", write: "warning", network: "info", exec: "danger" };
 
-/** Tools with what the model sees (function name, description), side effect, autonomy and availability. */
+/** Tools with what the model sees (function name, description), side effect, autonomy, availability
+ *  and the approval policy (set here, or the default). */
 export function ToolList({ tools }: { tools: ToolView[] }) {
   const { t } = usePrefs();
   if (tools.length === 0) return <Empty text={t("tools.toolsEmpty")} />;
@@ -21,6 +23,7 @@ export function ToolList({ tools }: { tools: ToolView[] }) {
             <Badge title={t("tools.autonomy")} testId="tool-autonomy">{tool.autonomy_level_name} ({tool.autonomy_level})</Badge>
           </div>
           {tool.description ? <p className="tool-row__desc small">{tool.description}</p> : null}
+          <PolicyControl tool={tool} />
           {!tool.available ? (
             <p className="doc-row__error small" data-testid="tool-unavailable"><strong>{t("tools.unavailable")}</strong>{tool.unavailable_reason ? `: ${tool.unavailable_reason}` : null}</p>
           ) : null}

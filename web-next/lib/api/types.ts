@@ -30,6 +30,7 @@ export type DocumentDetail = Schemas["DocumentDetail"];
 export type ChunkInfo = Schemas["ChunkInfo"];
 export type FolderInfo = Schemas["FolderInfo"];
 export type ToolView = Schemas["ToolView"];
+export type ToolPolicyView = Schemas["PolicyView"];
 export type McpServersView = Schemas["McpServersView"];
 export type McpServerStatus = Schemas["McpServerStatus"];
 export type McpConfig = Schemas["McpConfig"];
