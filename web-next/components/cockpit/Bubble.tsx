@@ -78,6 +78,7 @@ function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions,
   const running = !!m.status && !TERMINAL.has(m.status);
   const status = m.status ?? "PENDING";
   const info = useTaskInfo(m.taskId, !running && (status === "COMPLETED" || status === "FAILED"));
+  const citations = m.citations && m.citations.length > 0 ? m.citations : (info?.citations ?? []);
   return (
     <div
       className={`bubble bubble--assistant${running ? " bubble--running" : ""}`}
@@ -104,7 +105,7 @@ function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions,
           {m.error.message}
         </div>
       ) : null}
-      {m.citations && m.citations.length > 0 ? <Citations citations={m.citations} /> : null}
+      {citations.length > 0 ? <Citations citations={citations} /> : null}
       <footer className="bubble__foot">
         <Badge tone={toneOf(status)} testId="status-badge">{t(`status.${status}` as TKey)}</Badge>
         {m.forced ? <Badge tone="neutral" testId="forced-badge" title={t("cockpit.forced")}>{m.forced}</Badge> : null}
