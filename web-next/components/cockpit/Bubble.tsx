@@ -99,7 +99,7 @@ function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions,
       ) : null}
       {m.tools && m.tools.length > 0 ? <ToolCalls tools={m.tools} /> : null}
       {m.approvals && m.approvals.length > 0 ? <ApprovalPrompts approvals={m.approvals} onDecide={onDecide} /> : null}
-      {m.content ? <Markdown text={m.content} testId="answer-text" /> : running ? <p className="typing" aria-live="polite">{t("cockpit.thinking")}<span className="dots" aria-hidden /></p> : null}
+      {m.content ? <Markdown text={m.content} testId="answer-text" /> : running ? <p className="typing" aria-live="polite">{t(m.approvals?.some((a) => a.state === "pending") ? "approve.waiting" : "cockpit.thinking")}<span className="dots" aria-hidden /></p> : null}
       {m.error ? (
         <div className="bubble__error" role="alert" data-testid="answer-error" data-code={m.error.code}>
           {m.error.message}

@@ -29,6 +29,7 @@ export function ToolCalls({ tools }: { tools: ToolCall[] }) {
 
 function argsText(args: unknown): string {
   if (args === null || args === undefined) return "";
+  if (typeof args === "object" && !Array.isArray(args) && Object.keys(args).length === 0) return "";
   try {
     return JSON.stringify(args, null, 2);
   } catch {

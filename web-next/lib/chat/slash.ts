@@ -71,6 +71,7 @@ export function parseInput(raw: string): ParsedInput {
   const text = raw.trim();
   // `/tool <tool id> question`: force one registry tool by its id (`builtin:time_now`, `mcp:fs:read`).
   const byId = /^\/tool\s+([\w-]+:[\w.:-]+)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (/^\/tool$/i.test(text)) return { content: "", clear: false }; // a bare `/tool` names no tool: nothing to send
   if (byId) return { content: (byId[2] ?? "").trim(), forcedTool: byId[1], clear: false, badge: `/tool ${byId[1] ?? ""}` };
   const m = /^([/@])([\w-]+)(?:\s+([\s\S]*))?$/.exec(text);
   if (!m) return { content: text, clear: false };

@@ -431,6 +431,7 @@ export const de: Dictionary = {
     download: "Original herunterladen",
   },
   approve: {
+    waiting: "Wartet auf Ihre Freigabe",
     title: "Freigabe erforderlich",
     approve: "Freigeben",
     deny: "Ablehnen",

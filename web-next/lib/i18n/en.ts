@@ -429,6 +429,7 @@ export const en = {
     download: "Download the original",
   },
   approve: {
+    waiting: "Waiting for your approval",
     title: "Approval needed",
     approve: "Approve",
     deny: "Deny",

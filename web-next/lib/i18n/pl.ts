@@ -431,6 +431,7 @@ export const pl: Dictionary = {
     download: "Pobierz oryginał",
   },
   approve: {
+    waiting: "Czeka na Twoją zgodę",
     title: "Wymagana zgoda",
     approve: "Zatwierdź",
     deny: "Odmów",
