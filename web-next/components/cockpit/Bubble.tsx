@@ -7,7 +7,9 @@ import { Badge, toneOf } from "@/components/ui/Badge";
 import { Markdown } from "@/components/ui/Markdown";
 import { TERMINAL, type ChatMessage } from "@/lib/chat/store";
 import type { TKey } from "@/lib/i18n";
+import { Citations } from "./Citations";
 import { AnswerMeta, CopyButton, Icon, VersionPager, type Versions } from "./MessageActions";
+import { ApprovalPrompts, ToolCalls, type Decide } from "./ToolActivity";
 import { useTaskInfo } from "./useTaskInfo";
 
 interface Props {
@@ -19,6 +21,8 @@ interface Props {
   versions?: Versions;
   /** Questions: send an edited copy; resolves true when it was sent. */
   onResend?: (text: string) => Promise<boolean>;
+  /** Answers: reply to a tool call that waits for approval. */
+  onDecide?: Decide;
 }
 
 export function Bubble(props: Props) {
@@ -69,11 +73,12 @@ function UserBubble({ message: m, onResend }: Props) {
   );
 }
 
-function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions }: Props) {
+function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions, onDecide }: Props) {
   const { t } = usePrefs();
   const running = !!m.status && !TERMINAL.has(m.status);
   const status = m.status ?? "PENDING";
   const info = useTaskInfo(m.taskId, !running && (status === "COMPLETED" || status === "FAILED"));
+  const citations = m.citations && m.citations.length > 0 ? m.citations : (info?.citations ?? []);
   return (
     <div
       className={`bubble bubble--assistant${running ? " bubble--running" : ""}`}
@@ -92,12 +97,15 @@ function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions 
           ))}
         </ol>
       ) : null}
-      {m.content ? <Markdown text={m.content} testId="answer-text" /> : running ? <p className="typing" aria-live="polite">{t("cockpit.thinking")}<span className="dots" aria-hidden /></p> : null}
+      {m.tools && m.tools.length > 0 ? <ToolCalls tools={m.tools} /> : null}
+      {m.approvals && m.approvals.length > 0 ? <ApprovalPrompts approvals={m.approvals} onDecide={onDecide} /> : null}
+      {m.content ? <Markdown text={m.content} testId="answer-text" /> : running ? <p className="typing" aria-live="polite">{t(m.approvals?.some((a) => a.state === "pending") ? "approve.waiting" : "cockpit.thinking")}<span className="dots" aria-hidden /></p> : null}
       {m.error ? (
         <div className="bubble__error" role="alert" data-testid="answer-error" data-code={m.error.code}>
           {m.error.message}
         </div>
       ) : null}
+      {citations.length > 0 ? <Citations citations={citations} /> : null}
       <footer className="bubble__foot">
         <Badge tone={toneOf(status)} testId="status-badge">{t(`status.${status}` as TKey)}</Badge>
         {m.forced ? <Badge tone="neutral" testId="forced-badge" title={t("cockpit.forced")}>{m.forced}</Badge> : null}

@@ -18,7 +18,7 @@ const altKey = (m: ChatMessage) => m.taskId ?? m.id;
 export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; onNewChat: () => void }) {
   const { t, lang } = usePrefs();
   const toast = useToast();
-  const { messages, send, abort, feedback, session, resets } = chat;
+  const { messages, send, abort, feedback, decide, session, resets } = chat;
   const { alts, regenerate, show } = useAlternatives(session);
   const end = useRef<HTMLDivElement>(null);
   const last = messages[messages.length - 1];
@@ -35,8 +35,8 @@ export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; on
     toast(t("cockpit.sessionGone"), "info");
   }, [resets, toast, t]);
 
-  const onSend = async (text: string, mode: Mode, storeKnowledge: boolean) => {
-    const note = await send(text, { mode, storeKnowledge, lang });
+  const onSend = async (text: string, mode: Mode, storeKnowledge: boolean, documentIds?: string[]) => {
+    const note = await send(text, { mode, storeKnowledge, lang, documentIds });
     if (note === "emptyContent") {
       toast(t("cockpit.emptyContent"), "error");
       return false;
@@ -62,6 +62,7 @@ export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; on
               key={m.id}
               message={shownVersion(m, entry)}
               onAbort={(msg) => void abort(msg)}
+              onDecide={(callId, decision, remember) => decide(m, callId, decision, remember)}
               onRegenerate={question ? () => void regenerate(key, m, question, { lang, storeKnowledge: true }) : undefined}
               versions={entry ? { index: entry.shown, count: entry.list.length + 1, onShow: (i) => show(key, i) } : undefined}
               onFeedback={(msg, rating) =>

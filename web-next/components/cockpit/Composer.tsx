@@ -4,10 +4,11 @@ import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { usePrefs } from "@/components/providers/Preferences";
 import { isCompleteToken, suggest } from "@/lib/chat/slash";
 import type { Mode } from "@/lib/chat/store";
+import { DocChips, DocSuggestions, hashQuery, matchDocs, useDocList, type PickedDoc } from "./DocPicker";
 
 interface Props {
   busy: boolean;
-  onSend: (text: string, mode: Mode, storeKnowledge: boolean) => Promise<boolean>;
+  onSend: (text: string, mode: Mode, storeKnowledge: boolean, documentIds?: string[]) => Promise<boolean>;
   onNewChat: () => void;
 }
 
@@ -23,7 +24,14 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
   /** True once the arrows moved through the suggestions: Enter then picks instead of sending. */
   const [picking, setPicking] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
-  const suggestions = dismissed ? [] : suggest(text);
+  /** The `#` picker: the chosen documents, where the caret is, and which match is highlighted. */
+  const [picked, setPicked] = useState<PickedDoc[]>([]);
+  const [caret, setCaret] = useState(0);
+  const [docActive, setDocActive] = useState(0);
+  const hash = dismissed ? null : hashQuery(text, caret);
+  const docList = useDocList(hash !== null);
+  const docMatches = hash && docList ? matchDocs(docList, hash.query, picked) : [];
+  const suggestions = dismissed || hash ? [] : suggest(text);
 
   // `/` anywhere outside a field jumps to the composer (the slash itself is not typed).
   useEffect(() => {
@@ -42,7 +50,24 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
   const submit = async () => {
     if (!text.trim()) return;
     // The draft is cleared only when the send went through.
-    if (await onSend(text, mode, store)) setText("");
+    // The chosen documents stay as the scope of the next questions until removed.
+    if (await onSend(text, mode, store, picked.map((d) => d.id))) setText("");
+  };
+  const pickDoc = (d: PickedDoc) => {
+    if (!hash) return;
+    const next = text.slice(0, hash.start) + text.slice(caret);
+    setText(next);
+    setPicked((p) => (p.some((x) => x.id === d.id) ? p : [...p, { id: d.id, name: d.name }]));
+    setDocActive(0);
+    setCaret(hash.start);
+    requestAnimationFrame(() => {
+      input.current?.focus();
+      input.current?.setSelectionRange(hash.start, hash.start);
+    });
+  };
+  const unpick = (id: string) => {
+    setPicked((p) => p.filter((d) => d.id !== id));
+    input.current?.focus();
   };
   const apply = (token: string) => {
     setText(`${token} `);
@@ -50,6 +75,30 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
     setPicking(false);
   };
   const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    const el = e.currentTarget;
+    if (e.key === "Backspace" && picked.length > 0 && el.selectionStart === 0 && el.selectionEnd === 0) {
+      e.preventDefault();
+      setPicked((p) => p.slice(0, -1));
+      return;
+    }
+    if (hash) {
+      const n = docMatches.length;
+      if ((e.key === "ArrowDown" || e.key === "ArrowUp") && n > 0) {
+        e.preventDefault();
+        setDocActive((a) => (a + (e.key === "ArrowDown" ? 1 : n - 1)) % n);
+        return;
+      }
+      if ((e.key === "Enter" || e.key === "Tab") && n > 0) {
+        e.preventDefault();
+        const d = docMatches[Math.min(docActive, n - 1)];
+        if (d) pickDoc(d);
+        return;
+      }
+      if (e.key === "Escape") {
+        setDismissed(true);
+        return;
+      }
+    }
     if (suggestions.length > 0) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         e.preventDefault();
@@ -79,7 +128,9 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
 
   return (
     <form className="composer" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <DocChips docs={picked} onRemove={unpick} />
       <div className="composer__input">
+        {hash ? <DocSuggestions docs={docMatches} loading={docList === null} active={Math.min(docActive, Math.max(docMatches.length - 1, 0))} onPick={pickDoc} /> : null}
         {suggestions.length > 0 ? (
           <ul className="suggest" role="listbox" id="prompt-suggestions" data-testid="suggestions">
             {suggestions.map((s, i) => (
@@ -100,7 +151,9 @@ export function Composer({ busy, onSend, onNewChat }: Props) {
           placeholder={t("cockpit.placeholder")}
           aria-keyshortcuts="/"
           ref={input}
-          onChange={(e) => { setText(e.target.value); setDismissed(false); setActive(0); setPicking(false); }}
+          aria-controls={hash ? "doc-suggestions" : undefined}
+          onChange={(e) => { setText(e.target.value); setCaret(e.target.selectionStart); setDismissed(false); setActive(0); setDocActive(0); setPicking(false); }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKey}
         />
       </div>

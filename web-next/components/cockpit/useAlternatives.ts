@@ -40,7 +40,7 @@ export function questionOf(messages: ChatMessage[], answerId: string): ChatMessa
 export function shownVersion(m: ChatMessage, entry: AlternativeMap[string] | undefined): ChatMessage {
   const alt = entry && entry.shown > 0 ? entry.list[entry.shown - 1] : undefined;
   if (!alt) return m;
-  return { ...m, taskId: alt.taskId, content: alt.content, status: alt.status, error: alt.error, lastSeq: alt.lastSeq, sentAt: alt.sentAt, firstTokenMs: alt.firstTokenMs, totalMs: alt.totalMs, feedback: undefined, plan: undefined, resumed: false, chunks: undefined };
+  return { ...m, taskId: alt.taskId, content: alt.content, status: alt.status, error: alt.error, lastSeq: alt.lastSeq, sentAt: alt.sentAt, firstTokenMs: alt.firstTokenMs, totalMs: alt.totalMs, feedback: undefined, plan: undefined, resumed: false, chunks: undefined, citations: undefined, tools: undefined, approvals: undefined };
 }
 
 export function useAlternatives(session: string | null) {

@@ -11,7 +11,7 @@ import { useLive } from "@/components/providers/Live";
 import { apiGet, apiPost, request } from "@/lib/api/client";
 import { ApiError } from "@/lib/api/errors";
 import type { TaskCreated } from "@/lib/api/types";
-import { foldFrame, foldPlan } from "@/lib/chat/fold";
+import { foldApproval, foldFrame, foldPlan, foldTool } from "@/lib/chat/fold";
 import { parseInput } from "@/lib/chat/slash";
 import { TERMINAL, loadMessages, loadSession, msgId, saveMessages, selectSession, startSession, type ChatMessage, type Mode, type MsgStatus } from "@/lib/chat/store";
 import { mergeHistory, sessionGone, type ServerSession } from "@/lib/chat/sync";
@@ -40,6 +40,8 @@ export interface SendOptions {
   mode: Mode;
   storeKnowledge: boolean;
   lang: Lang;
+  /** Restrict retrieval to these documents (the composer's `#` picker). */
+  documentIds?: string[];
 }
 
 export function useChat() {
@@ -60,6 +62,26 @@ export function useChat() {
   const patch = useCallback((id: string, fn: (m: ChatMessage) => Partial<ChatMessage>) => {
     setMessages((prev) => prev.map((m) => (m.id === id ? { ...m, ...fn(m) } : m)));
   }, []);
+
+  /** Requests a task already waits on (after a reload, or ones announced before this page listened). */
+  const loadApprovals = useCallback(
+    async (id: string, taskId: string) => {
+      try {
+        const list = await apiGet("/api/v1/tasks/{task_id}/approvals", { params: { task_id: taskId } });
+        if (list.approvals.length === 0) return;
+        patch(id, (m) => {
+          const known = m.approvals ?? [];
+          const fresh = list.approvals
+            .filter((a) => !known.some((k) => k.callId === a.call_id))
+            .map((a) => ({ callId: a.call_id, toolId: a.tool_id, functionName: a.function_name, arguments: a.arguments, expiresAt: a.expires_at * 1000, state: "pending" as const }));
+          return { approvals: [...known, ...fresh] };
+        });
+      } catch {
+        /* no approvals route or offline: the live feed still brings new requests */
+      }
+    },
+    [patch],
+  );
 
   /** Follow one task's SSE stream, from `lastSeq` on (a resume) or from the start. */
   const follow = useCallback(
@@ -107,11 +129,14 @@ export function useChat() {
       setSession(s);
       setMessages(stored.map((m) => (isRunning(m) ? { ...m, resumed: true } : m)));
       for (const m of stored) {
-        if (isRunning(m) && m.taskId) follow(m.id, m.taskId, m.lastSeq);
+        if (isRunning(m) && m.taskId) {
+          follow(m.id, m.taskId, m.lastSeq);
+          void loadApprovals(m.id, m.taskId);
+        }
       }
       return stored;
     },
-    [follow],
+    [follow, loadApprovals],
   );
 
   // Restore the conversation of the last visit.
@@ -219,6 +244,38 @@ export function useChat() {
     [subscribe, patch],
   );
 
+  // Tool calls and the approvals they wait for arrive on the live feed, named by their task.
+  useEffect(
+    () =>
+      subscribe((ev) => {
+        const isTool = isEvent(ev, "TOOL_CALL_STARTED", "TOOL_CALL_FINISHED", "TOOL_CALL_FAILED");
+        const isApproval = isEvent(ev, "APPROVAL_REQUESTED", "APPROVAL_DECIDED");
+        if (!isTool && !isApproval) return;
+        const taskId = ev.data.task_id;
+        const msg = taskId ? messagesRef.current.find((m) => m.taskId === taskId) : undefined;
+        if (!msg) return;
+        if (isEvent(ev, "TOOL_CALL_STARTED", "TOOL_CALL_FINISHED", "TOOL_CALL_FAILED")) patch(msg.id, (m) => ({ tools: foldTool(m.tools ?? [], ev) }));
+        else if (isEvent(ev, "APPROVAL_REQUESTED", "APPROVAL_DECIDED")) patch(msg.id, (m) => ({ approvals: foldApproval(m.approvals ?? [], ev) }));
+      }),
+    [subscribe, patch],
+  );
+
+  /** Answer a waiting tool call; a 409 (decided elsewhere or timed out) is left to APPROVAL_DECIDED. */
+  const decide = useCallback(
+    async (m: ChatMessage, callId: string, decision: "approve" | "deny", remember: boolean) => {
+      if (!m.taskId) return;
+      try {
+        const v = await apiPost("/api/v1/tasks/{task_id}/approvals/{call_id}", { params: { task_id: m.taskId, call_id: callId }, body: { decision, remember } });
+        const state = v.status === "approved" ? "approved" : v.decided_by === "timeout" ? "timeout" : "denied";
+        patch(m.id, (cur) => ({ approvals: (cur.approvals ?? []).map((a) => (a.callId === callId ? { ...a, state, remember } : a)) }));
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 409) return;
+        patch(m.id, () => ({ error: toError(err) }));
+      }
+    },
+    [patch],
+  );
+
   const runDirect = useCallback(
     async (id: string, content: string): Promise<boolean> => {
       const ctrl = new AbortController();
@@ -300,16 +357,18 @@ export function useChat() {
             forced_intent: opts.mode === "complex" ? "COMPLEX_PLANNING" : undefined,
             store_knowledge: opts.storeKnowledge,
             preference_scope: "session",
+            document_ids: opts.documentIds && opts.documentIds.length > 0 ? opts.documentIds : undefined,
           },
         });
         patch(answer.id, (m) => ({ taskId: created.task_id, status: m.status === "SENDING" ? (asStatus(created.status) ?? "PENDING") : m.status }));
         follow(answer.id, created.task_id);
+        void loadApprovals(answer.id, created.task_id);
       } catch (err) {
         patch(answer.id, () => ({ status: "FAILED", error: toError(err) }));
       }
       return note;
     },
-    [follow, newChat, patch, runDirect],
+    [follow, loadApprovals, newChat, patch, runDirect],
   );
 
   const abort = useCallback(
@@ -335,5 +394,5 @@ export function useChat() {
     [patch],
   );
 
-  return { session, messages, send, abort, newChat, openSession, feedback, resets };
+  return { session, messages, send, abort, newChat, openSession, feedback, decide, resets };
 }

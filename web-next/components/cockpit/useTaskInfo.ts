@@ -3,12 +3,15 @@
 /** The quiet footer of a finished answer: tokens, runtime and model, read once from GET /api/v1/tasks/{id}. */
 import { useEffect, useState } from "react";
 import { apiGet } from "@/lib/api/client";
+import type { Citation } from "@/lib/chat/store";
 
 export interface TaskInfo {
   tokens: number | null;
   estimated: boolean;
   totalMs: number | null;
   model: string | null;
+  /** The stored citations: an answer rebuilt from the server's history has no frames to carry them. */
+  citations: Citation[];
 }
 
 // Finished tasks do not change: one request per task per page load.
@@ -51,6 +54,7 @@ export function useTaskInfo(taskId: string | undefined, finished: boolean): Task
           totalMs: Math.round(typeof total === "number" ? total : Number.isFinite(started) && Number.isFinite(ended) ? ended - started : NaN) || null,
           // A fast-path answer (help, time) used no model: say none rather than the configured one.
           model: task.context_used.llm_used === false || (task.usage && calls.length === 0) ? null : model,
+          citations: task.citations,
         };
         cache.set(taskId, next);
         if (live) setLoaded((n) => n + 1);

@@ -4,7 +4,7 @@
  */
 import type { TaskStreamFrame } from "@/lib/sse";
 import type { EventOf } from "@/lib/ws";
-import type { ChatMessage, PlanStep } from "./store";
+import type { ApprovalPrompt, ChatMessage, PlanStep, ToolCall } from "./store";
 
 export type TaskFrame = Exclude<TaskStreamFrame, { event: "task_missing" }>;
 export type PlanEvent = EventOf<"PLAN_CREATED" | "PLAN_STEP_STARTED" | "PLAN_STEP_COMPLETED">;
@@ -18,6 +18,7 @@ export function foldFrame(m: ChatMessage, frame: TaskFrame, now: number): Partia
     next.content = data.result;
     next.chunks = (m.chunks ?? 0) + 1;
   }
+  if (data.citations && data.citations.length > 0) next.citations = data.citations;
   if (data.result && !m.firstTokenMs && m.sentAt) next.firstTokenMs = now - m.sentAt;
   if (frame.event === "task_finished") {
     if (frame.data.error) next.error = { code: frame.data.error.code, message: frame.data.error.message };
@@ -39,4 +40,34 @@ export function foldPlan(plan: PlanStep[], ev: PlanEvent): PlanStep[] {
   const at = plan.findIndex((p) => p.title === title);
   if (at >= 0) return plan.map((p, i) => (i === at ? { ...p, status } : p));
   return [...plan, { title, status }];
+}
+
+export type ToolEvent = EventOf<"TOOL_CALL_STARTED" | "TOOL_CALL_FINISHED" | "TOOL_CALL_FAILED">;
+export type ApprovalEvent = EventOf<"APPROVAL_REQUESTED" | "APPROVAL_DECIDED">;
+
+/** The answer's tool calls after one TOOL_CALL_* event (a call is keyed by its id). */
+export function foldTool(tools: ToolCall[], ev: ToolEvent): ToolCall[] {
+  const d = ev.data;
+  const at = tools.findIndex((c) => c.callId === d.call_id);
+  const base: ToolCall = tools[at] ?? { callId: d.call_id, name: d.function_name, state: "running" };
+  const next: ToolCall =
+    ev.type === "TOOL_CALL_STARTED"
+      ? { ...base, state: "running" }
+      : ev.type === "TOOL_CALL_FINISHED"
+        ? { ...base, state: ev.data.is_error ? "failed" : "done", durationMs: ev.data.duration_ms, error: ev.data.is_error ? ev.data.result_preview : undefined }
+        : { ...base, state: "failed", durationMs: ev.data.duration_ms, error: ev.data.result_preview || ev.data.error_code };
+  return at >= 0 ? tools.map((c, i) => (i === at ? next : c)) : [...tools, next];
+}
+
+/** The answer's approval prompts after one APPROVAL_* event. */
+export function foldApproval(list: ApprovalPrompt[], ev: ApprovalEvent): ApprovalPrompt[] {
+  const d = ev.data;
+  const at = list.findIndex((a) => a.callId === d.call_id);
+  if (ev.type === "APPROVAL_REQUESTED") {
+    const prompt: ApprovalPrompt = { callId: d.call_id, toolId: ev.data.tool_id, functionName: d.function_name, arguments: ev.data.arguments, expiresAt: Date.parse(ev.data.expires_at), state: "pending" };
+    return at >= 0 ? list : [...list, prompt];
+  }
+  const state: ApprovalPrompt["state"] = ev.data.by === "timeout" ? "timeout" : ev.data.decision === "approve" ? "approved" : "denied";
+  if (at < 0) return [...list, { callId: d.call_id, toolId: ev.data.tool_id, functionName: d.function_name, arguments: null, expiresAt: 0, state, remember: ev.data.remember }];
+  return list.map((a, i) => (i === at ? { ...a, state, remember: ev.data.remember } : a));
 }

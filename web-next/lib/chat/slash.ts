@@ -35,6 +35,7 @@ const TOOL_HINTS: Partial<Record<(typeof TOOL_COMMANDS)[number], SlashHint>> = {
 export const ALL_SUGGESTIONS: Suggestion[] = [
   { token: "/clear", hint: "clear" },
   ...TOOL_COMMANDS.map((c) => ({ token: `/${c}`, hint: TOOL_HINTS[c] ?? ("tool" as const) })),
+  { token: "/tool", hint: "tool" },
   { token: "/gpt", hint: "gpt" },
   { token: "/gem", hint: "gem" },
   { token: "@gpt", hint: "gpt" },
@@ -68,6 +69,10 @@ export interface ParsedInput {
 
 export function parseInput(raw: string): ParsedInput {
   const text = raw.trim();
+  // `/tool <tool id> question`: force one registry tool by its id (`builtin:time_now`, `mcp:fs:read`).
+  const byId = /^\/tool\s+([\w-]+:[\w.:-]+)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (/^\/tool$/i.test(text)) return { content: "", clear: false }; // a bare `/tool` names no tool: nothing to send
+  if (byId) return { content: (byId[2] ?? "").trim(), forcedTool: byId[1], clear: false, badge: `/tool ${byId[1] ?? ""}` };
   const m = /^([/@])([\w-]+)(?:\s+([\s\S]*))?$/.exec(text);
   if (!m) return { content: text, clear: false };
   const sigil = m[1] ?? "";

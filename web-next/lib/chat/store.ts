@@ -2,6 +2,8 @@
  * Chat messages of the current session, kept in localStorage so a reload keeps the conversation
  * AND the last SSE event id of each running answer (that is what makes resume lossless).
  */
+import type { components } from "@/lib/api/schema";
+
 export type Mode = "direct" | "normal" | "complex";
 export type MsgStatus = "SENDING" | "PENDING" | "PROCESSING" | "COMPLETED" | "FAILED" | "CANCELLED" | "LOST";
 
@@ -30,6 +32,33 @@ export interface ChatMessage {
   /** How many stream frames added text (a streamed answer has more than one). */
   chunks?: number;
   totalMs?: number;
+  /** The document passages the answer was given (from the task's frames). */
+  citations?: Citation[];
+  /** The task's tool calls, in the order they started. */
+  tools?: ToolCall[];
+  /** Tool calls that waited (or wait) for a person. */
+  approvals?: ApprovalPrompt[];
+}
+
+export type Citation = components["schemas"]["CitationInfo"];
+
+export interface ToolCall {
+  callId: string;
+  name: string;
+  state: "running" | "done" | "failed";
+  durationMs?: number;
+  error?: string;
+}
+
+export interface ApprovalPrompt {
+  callId: string;
+  toolId: string;
+  functionName: string;
+  arguments: unknown;
+  /** Unix time in ms after which an unanswered request counts as denied. */
+  expiresAt: number;
+  state: "pending" | "approved" | "denied" | "timeout";
+  remember?: boolean;
 }
 
 export const TERMINAL: ReadonlySet<MsgStatus> = new Set(["COMPLETED", "FAILED", "CANCELLED", "LOST"]);

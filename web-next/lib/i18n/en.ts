@@ -453,6 +453,35 @@ export const en = {
     status: { claimed: "claimed", submitted: "submitted", skipped: "skipped", failed: "failed" },
     trigger: { cron: "timetable", missed: "missed", manual: "manual" },
   },
+  cite: {
+    sources: "Sources",
+    consulted: "Sources consulted",
+    page: "p. {{n}}",
+    score: "relevance {{s}}",
+    gone: "This passage is no longer in the document (it was re-indexed or deleted).",
+    download: "Download the original",
+  },
+  approve: {
+    waiting: "Waiting for your approval",
+    title: "Approval needed",
+    approve: "Approve",
+    deny: "Deny",
+    always: "Always allow",
+    approved: "Approved",
+    approvedAlways: "Approved, always allowed",
+    denied: "Denied",
+    timedOut: "Denied by timeout",
+    running: "running…",
+    toolCalls: "Tool calls",
+  },
+  docpick: {
+    title: "Documents",
+    none: "No ready document matches.",
+    pages: "{{n}} pages",
+    chunks: "{{n}} passages",
+    chosen: "Answer from these documents",
+    remove: "Remove {{name}}",
+  },
 } as const;
 
 type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };
