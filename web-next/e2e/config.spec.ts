@@ -16,6 +16,11 @@ test.describe("Config settings", () => {
     await expect(group("server").getByRole("heading", { name: "Server and security" })).toBeVisible();
     await expect(group("server").getByTestId("config-group-desc")).toContainText("Where the API listens");
     await expect(group("server").locator("[data-testid=param-row][data-key=VENOM_PORT]")).toBeVisible();
+    // ...and each setting with its own one-line description, from the settings' field descriptions.
+    const described = (await (await api.get("/api/v1/config/runtime")).json()) as { descriptions: Record<string, string> };
+    await expect(group("server").locator("[data-testid=param-row][data-key=VENOM_PORT] [data-testid=param-desc]"))
+      .toHaveText(described.descriptions.VENOM_PORT ?? "API port");
+    expect(all.every((k) => (described.descriptions[k] ?? "").length > 0)).toBe(true);
     await expect(group("ollama").locator("[data-testid=param-row][data-key=VENOM_OLLAMA_PROFILE]")).toBeVisible();
     await expect(group("memory").locator("[data-testid=param-row][data-key=VENOM_MEMORY_ENABLED]")).toBeVisible();
     await expect(group("tools").locator("[data-testid=param-row][data-key=VENOM_APPROVAL_TIMEOUT_S]")).toBeVisible();

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep, SettingsDep
 from venom_core.api.errors import ApiError, error_responses
+from venom_core.config import Settings
 from venom_core.config_store import ConfigStore, UpdateValue
 from venom_core.core.masking import mask_settings
 
@@ -44,6 +45,7 @@ class RuntimeConfigView(BaseModel):
     values: dict[str, Any] = Field(description="The same settings with their JSON types (secrets masked).")
     config_sources: dict[str, Literal["env", "env_file", "default"]]
     pending: dict[str, Any] = Field(description="Saved values that apply at the next start (secrets masked).")
+    descriptions: dict[str, str] = Field(description="What each setting does, in one line (its field description).")
     pending_error: str | None = Field(description="Why the saved env file would not start, if it would not.")
     restart_required: bool
     env_file: str
@@ -98,6 +100,9 @@ def _unwritable(store: ConfigStore, exc: OSError) -> ApiError:
                     f"The env file {store.path.name} could not be written ({exc.strerror or type(exc).__name__}).")
 
 
+DESCRIPTIONS = {name: field.description or "" for name, field in Settings.model_fields.items()}
+
+
 @router.get("/runtime")
 async def runtime_config(settings: SettingsDep) -> RuntimeConfigView:
     """The effective settings (secrets masked), where each comes from, and saved changes awaiting a restart."""
@@ -106,7 +111,8 @@ async def runtime_config(settings: SettingsDep) -> RuntimeConfigView:
     values = settings.masked()
     return RuntimeConfigView(config={k: as_text(v) for k, v in values.items()}, values=values,
                              config_sources=store.sources(), pending=mask_settings(pending),
-                             pending_error=pending_error, restart_required=bool(pending), env_file=str(store.path))
+                             pending_error=pending_error, restart_required=bool(pending), env_file=str(store.path),
+                             descriptions=DESCRIPTIONS)
 
 
 @router.post("/runtime", responses=error_responses(403, 409, 422, 500))

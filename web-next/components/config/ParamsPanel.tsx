@@ -48,7 +48,8 @@ export function PendingPanel({ config }: { config: RuntimeConfig }) {
 }
 
 /** The settings grouped by area (components/config/groups.ts), each area with a one-line description;
- *  the filter matches a setting's name, its value and its area's title and description. */
+ *  the filter matches a setting's name, value and description (the server's, from the setting's own field)
+ *  and its area's title and description. */
 export function Params({ config, onChanged }: { config: RuntimeConfig; onChanged: () => void }) {
   const { t } = usePrefs();
   const [q, setQ] = useState("");
@@ -60,7 +61,7 @@ export function Params({ config, onChanged }: { config: RuntimeConfig; onChanged
       .filter(([id]) => !area || id === area)
       .map(([id, names]): [GroupId, string[]] => {
         const about = `${t(`cfgGroups.items.${id}.title`)} ${t(`cfgGroups.items.${id}.desc`)}`.toLowerCase();
-        return [id, needle && !about.includes(needle) ? names.filter((k) => `${k} ${show(config.config[k])}`.toLowerCase().includes(needle)) : names];
+        return [id, needle && !about.includes(needle) ? names.filter((k) => `${k} ${show(config.config[k])} ${config.descriptions[k] ?? ""}`.toLowerCase().includes(needle)) : names];
       })
       .filter(([, names]) => names.length > 0);
   }, [config, q, area, t]);
@@ -112,6 +113,7 @@ function ParamRow({ name: k, config, editing, onEdit, onDone }: { name: string; 
         {config.config_sources[k] && config.config_sources[k] !== "default" ? (
           <> <Badge tone="neutral">{config.config_sources[k] === "env" ? t("config.sourceEnv") : t("config.sourceFile")}</Badge></>
         ) : null}
+        {config.descriptions[k] ? <div className="muted small param__desc" data-testid="param-desc">{config.descriptions[k]}</div> : null}
       </td>
       <td className="mono">
         {editing ? (

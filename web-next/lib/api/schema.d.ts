@@ -5309,6 +5309,13 @@ export interface components {
             config_sources: {
                 [key: string]: "env" | "env_file" | "default";
             };
+            /**
+             * Descriptions
+             * @description What each setting does, in one line (its field description).
+             */
+            descriptions: {
+                [key: string]: string;
+            };
             /** Env File */
             env_file: string;
             /**
