@@ -32,6 +32,8 @@ def chat_body(messages: list[ChatMessage], params: GenerationParams, model: str,
     opts = dict(options)
     if params.max_tokens is not None:
         opts["num_predict"] = params.max_tokens  # the reference maps max_tokens -> num_predict
+    if params.context_length is not None:
+        opts["num_ctx"] = params.context_length  # a model's default; the profile's otherwise
     for key in ("temperature", "top_p", "stop"):
         value = getattr(params, key)
         if value is not None:
