@@ -47,6 +47,11 @@ def test_install_then_switch_runtime_and_model(venom: LiveServer, api: httpx.Cli
     assert all(e["operation_id"] == op for e in events)
     assert [e["percent"] for e in events if e.get("percent") is not None] == [0.0, 40.0, 80.0, 100.0]
     assert events[-1]["status"] == "success"
+    # Kept server-side: a page reload lists the finished pull with its progress.
+    ops = api.get("/api/v1/models/operations").json()["operations"]
+    mine = next(o for o in ops if o["operation_id"] == op)
+    assert (mine["status"], mine["progress"], mine["model_name"]) == ("completed", 100.0, "tinyllama:1b")
+    assert mine["completed_at"] and mine["error"] is None
     listed = {(m["provider"], m["name"]) for m in api.get("/api/v1/models").json()["models"]}
     assert ("ollama", "tinyllama:1b") in listed
     try:
