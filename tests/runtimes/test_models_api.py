@@ -94,3 +94,25 @@ def test_direct_stream_echoes_any_session_id_safely(api: httpx.Client) -> None:
     assert r.status_code == 200
     assert r.headers["x-session-id"] == "%F1%86%96%93x"
     assert "event: done" in r.text
+
+
+def test_delete_a_model(api: httpx.Client) -> None:
+    def listed() -> set[tuple[str, str]]:
+        return {(m["provider"], m["name"]) for m in api.get("/api/v1/models").json()["models"]}
+
+    r = api.post("/api/v1/models/install", json={"name": "doomed:1b"})
+    assert r.status_code == 202, r.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the double's pull finishes in a fraction of a second
+        if ("ollama", "doomed:1b") in listed():
+            break
+        time.sleep(0.05)
+    r = api.delete("/api/v1/models/doomed:1b")
+    assert r.status_code == 200 and r.json() == {"success": True, "name": "doomed:1b", "provider": "ollama"}, r.text
+    assert ("ollama", "doomed:1b") not in listed()
+    r = api.delete("/api/v1/models/doomed:1b")  # gone now
+    assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found"
+    r = api.delete(f"/api/v1/models/{OLLAMA_MODEL}")  # the Ollama runtime's own model
+    assert r.status_code == 409 and r.json()["error"]["code"] == "model_active"
+    for bad in ("..%2F..%2Fetc%2Fpasswd", "a%5Cb", "%2Fabs"):
+        assert api.delete(f"/api/v1/models/{bad}").status_code == 422, bad

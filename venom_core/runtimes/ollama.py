@@ -131,6 +131,17 @@ class OllamaProvider:
             raise transport_error(self.name, self.endpoint, exc) from exc
         raise stream_cut(self.name)
 
+    async def delete(self, model: str) -> bool:
+        """`DELETE /api/delete`; False when Ollama does not have the model (its 404)."""
+        try:
+            response = await self._client.request("DELETE", "/api/delete", json={"model": model})
+        except httpx.HTTPError as exc:
+            raise transport_error(self.name, self.endpoint, exc) from exc
+        if response.status_code == 404:
+            return False
+        await raise_for_status(self.name, response)
+        return True
+
     async def health(self) -> Health:
         t0 = time.perf_counter()
         try:
