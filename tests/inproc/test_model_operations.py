@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import free_port
 from tests.inproc.conftest import AppFactory, inproc_settings
 from venom_core.api.routes.model_ops import fold
 from venom_core.api.routes.models import MODEL_INSTALL_PROGRESS
@@ -66,3 +67,10 @@ def test_fold_without_a_boot_time_keeps_running_ones() -> None:
     assert op.status == "in_progress"
     [op] = fold([(ts, {"operation_id": "a", "name": "x", "status": "pulling"})], datetime(2026, 1, 2, tzinfo=UTC))
     assert op.status == "interrupted"
+
+
+async def test_delete_while_ollama_is_down_is_409_saying_what_to_do(make_client: AppFactory) -> None:
+    client = await make_client(VENOM_OLLAMA_ENDPOINT=f"http://127.0.0.1:{free_port()}")
+    r = await client.delete("/api/v1/models/some:1b")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "llm_connection_error", r.text
+    assert "Start that server" in r.json()["error"]["message"]

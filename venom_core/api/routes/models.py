@@ -12,7 +12,7 @@ from fastapi import APIRouter, Path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep, ServicesDep
-from venom_core.api.errors import error_responses
+from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
 from venom_core.api.routes.providers import MODEL_PATTERN, _not_a_path
 from venom_core.api.schemas_models import InstallStarted, ModelList, ModelSwitched, model_list
@@ -78,11 +78,16 @@ async def install_model(body: InstallRequest, runtimes: RuntimesDep, services: S
         raise api_error(exc) from None
 
 
-@router.delete("/{name:path}", response_model=ModelDeleted, responses=error_responses(400, 403, 404, 409, 422, 502))
+UPSTREAM_DOWN = ("llm_connection_error", "llm_timeout", "llm_http_error")
+
+
+@router.delete("/{name:path}", response_model=ModelDeleted, responses=error_responses(400, 403, 404, 409, 422))
 async def delete_model(name: ModelPath, runtimes: RuntimesDep, _: AdminDep) -> ModelDeleted:
     """Remove a model from Ollama. 409 `model_active` for the Ollama runtime's own model, 404 when
-    Ollama does not have it."""
+    Ollama does not have it, 409 with the runtime's code when Ollama cannot be reached."""
     try:
         return ModelDeleted.model_validate(await catalog.delete_model(runtimes, name))
     except RuntimeError_ as exc:
+        if exc.code in UPSTREAM_DOWN:  # Ollama's state, not a fault of this server (as /providers/connect)
+            raise ApiError(409, exc.code, exc.message) from None
         raise api_error(exc) from None

@@ -1005,7 +1005,7 @@ export interface paths {
         /**
          * Delete Model
          * @description Remove a model from Ollama. 409 `model_active` for the Ollama runtime's own model, 404 when
-         *     Ollama does not have it.
+         *     Ollama does not have it, 409 with the runtime's code when Ollama cannot be reached.
          */
         delete: operations["delete_model_api_v1_models__name__delete"];
         options?: never;
@@ -13563,15 +13563,6 @@ export interface operations {
             };
             /** @description Unexpected server error */
             500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Error */
-            502: {
                 headers: {
                     [name: string]: unknown;
                 };
