@@ -40,6 +40,7 @@ from venom_core.net.outbound import outbound_fetcher
 from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.context import ContextBuilder
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
+from venom_core.runtimes.model_defaults import ModelDefaultsStore
 from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.schedules.scheduler import Scheduler
 from venom_core.schedules.store import ScheduleStore
@@ -108,7 +109,7 @@ def build_services(settings: Settings) -> Services:
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
     autonomy = AutonomyGate(storage, s.VENOM_AUTONOMY_LEVEL)
     usage = UsageLedger(log, storage, s.VENOM_MODEL_PRICES)
-    runtimes = RuntimeRegistry(s, autonomy, usage_sink=usage.record)
+    runtimes = RuntimeRegistry(s, autonomy, usage_sink=usage.record, model_defaults=ModelDefaultsStore(storage))
     memory, brain, enricher = build_memory(s, runtimes)
     queue = AsyncioWorkerPool(s.MAX_CONCURRENT_TASKS)
     tasks = TaskService(log, storage, queue, runtimes.runtime_info)  # every task records its runtime
@@ -145,6 +146,7 @@ async def start_services(s: Services) -> None:
     await s.orchestrator.start()  # autonomy level from storage, before any task runs
     # Background load; the lesson listener subscribes to task events before recovery re-queues tasks.
     s.background.extend(start_memory(s.memory, s.brain, s.enricher, s.bus, s.tasks))
+    await s.runtimes.model_defaults.load()  # before any model call uses them
     s.runtimes.start()  # the model loads in the background; startup does not wait for it
     await s.mcp.start()  # reads the file; every server then connects in its own background task
     await s.approvals.load()  # before recovery: a re-run task finds its pending approval

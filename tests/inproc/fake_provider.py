@@ -48,9 +48,11 @@ class FakeProvider:
     def __init__(self, model: str = FAKE_MODEL) -> None:
         self.model = model
         self.calls: list[list[ChatMessage]] = []
+        self.params: list[GenerationParams] = []  # what each call received, for the tests
 
     def _answer(self, messages: list[ChatMessage], params: GenerationParams) -> str:
         self.calls.append(list(messages))
+        self.params.append(params)
         if params.json_schema is not None:
             return json.dumps(minimal_instance(params.json_schema))
         last = next((m.content for m in reversed(messages) if m.role == "user"), "")

@@ -179,6 +179,14 @@ def make_app(double: Double) -> FastAPI:
 
         return StreamingResponse(lines(), media_type="application/x-ndjson")
 
+    @app.delete("/api/delete")
+    async def delete(request: Request) -> Response:
+        name = (await request.json()).get("model")
+        if name not in double.models:
+            return JSONResponse({"error": f"model '{name}' not found"}, status_code=404)
+        double.models.remove(name)
+        return Response(status_code=200)
+
     @app.post("/api/chat")
     async def ollama_chat(request: Request) -> Response:
         entry, fault, error = await begin(request, "ollama")

@@ -47,6 +47,11 @@ def test_install_then_switch_runtime_and_model(venom: LiveServer, api: httpx.Cli
     assert all(e["operation_id"] == op for e in events)
     assert [e["percent"] for e in events if e.get("percent") is not None] == [0.0, 40.0, 80.0, 100.0]
     assert events[-1]["status"] == "success"
+    # Kept server-side: a page reload lists the finished pull with its progress.
+    ops = api.get("/api/v1/models/operations").json()["operations"]
+    mine = next(o for o in ops if o["operation_id"] == op)
+    assert (mine["status"], mine["progress"], mine["model_name"]) == ("completed", 100.0, "tinyllama:1b")
+    assert mine["completed_at"] and mine["error"] is None
     listed = {(m["provider"], m["name"]) for m in api.get("/api/v1/models").json()["models"]}
     assert ("ollama", "tinyllama:1b") in listed
     try:
@@ -89,3 +94,25 @@ def test_direct_stream_echoes_any_session_id_safely(api: httpx.Client) -> None:
     assert r.status_code == 200
     assert r.headers["x-session-id"] == "%F1%86%96%93x"
     assert "event: done" in r.text
+
+
+def test_delete_a_model(api: httpx.Client) -> None:
+    def listed() -> set[tuple[str, str]]:
+        return {(m["provider"], m["name"]) for m in api.get("/api/v1/models").json()["models"]}
+
+    r = api.post("/api/v1/models/install", json={"name": "doomed:1b"})
+    assert r.status_code == 202, r.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:  # the double's pull finishes in a fraction of a second
+        if ("ollama", "doomed:1b") in listed():
+            break
+        time.sleep(0.05)
+    r = api.delete("/api/v1/models/doomed:1b")
+    assert r.status_code == 200 and r.json() == {"success": True, "name": "doomed:1b", "provider": "ollama"}, r.text
+    assert ("ollama", "doomed:1b") not in listed()
+    r = api.delete("/api/v1/models/doomed:1b")  # gone now
+    assert r.status_code == 404 and r.json()["error"]["code"] == "model_not_found"
+    r = api.delete(f"/api/v1/models/{OLLAMA_MODEL}")  # the Ollama runtime's own model
+    assert r.status_code == 409 and r.json()["error"]["code"] == "model_active"
+    for bad in ("..%2F..%2Fetc%2Fpasswd", "a%5Cb", "%2Fabs"):
+        assert api.delete(f"/api/v1/models/{bad}").status_code == 422, bad

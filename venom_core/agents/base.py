@@ -43,16 +43,19 @@ class AgentRun:
         return self.route.content.strip() or self.ctx.content
 
     def params(self, default_max_tokens: int | None = None, *, answer: bool = True) -> GenerationParams:
-        """Generation parameters of the request (`generation_params`), with an agent default.
+        """Generation parameters of the request (`generation_params`), with an agent default length
+        that a model's own default `max_tokens` replaces (runtimes/model_defaults.py).
 
         `answer` is off for model output that is not the task's answer (a file the coder writes):
         the request's `response_format` shapes the answer only.
         """
         gp = dict(self.ctx.request.get("generation_params") or {})
         return GenerationParams(
-            max_tokens=_int(gp.get("max_tokens") or gp.get("num_predict")) or default_max_tokens,
+            max_tokens=_int(gp.get("max_tokens") or gp.get("num_predict")),
             temperature=_float(gp.get("temperature")),
             top_p=_float(gp.get("top_p")),
+            context_length=_int(gp.get("num_ctx") or gp.get("context_length")),
+            fallback_max_tokens=default_max_tokens,
             json_schema=self.answer_schema() if answer else None,
         )
 

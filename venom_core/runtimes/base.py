@@ -29,6 +29,11 @@ class GenerationParams:
     max_tokens: int | None = None
     temperature: float | None = None
     top_p: float | None = None
+    # The context window for this call, where the runtime takes it per request (Ollama `num_ctx`).
+    context_length: int | None = None
+    # The caller's length when neither the call nor the model's defaults set `max_tokens`
+    # (runtimes/model_defaults.py; the registry resolves it, runtimes read `max_tokens` only).
+    fallback_max_tokens: int | None = None
     stop: list[str] | None = None
     # A JSON schema the output must follow (grammar-constrained where the runtime supports it).
     json_schema: dict[str, Any] | None = None

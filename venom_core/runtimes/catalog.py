@@ -183,3 +183,20 @@ async def _pull(reg: RuntimeRegistry, inst: OllamaProvider, name: str, op: str, 
                           "attempt": attempt, "done": True})
                 return
             await asyncio.sleep(s.OLLAMA_RETRY_BACKOFF_SECONDS * attempt)
+
+
+async def delete_model(reg: RuntimeRegistry, name: str) -> dict[str, Any]:
+    """Remove a model from Ollama (the runtime Venom installs into). The Ollama runtime's configured
+    model is refused: every later call to that runtime would fail on it."""
+    if not reg.policy.local_allowed("ollama"):
+        raise RuntimeError_("provider_unavailable", "Model deletes use Ollama, which is off (llm_off).")
+    if reg.models.get("ollama") == name:
+        raise RuntimeError_("model_active", f"{name} is the Ollama runtime's model; switch it to another model "
+                            "first (POST /api/v1/models/switch), then delete this one.")
+    from venom_core.runtimes.ollama import OllamaProvider
+
+    inst = reg.provider("ollama", autoload=False)
+    assert isinstance(inst, OllamaProvider)
+    if not await inst.delete(name):
+        raise RuntimeError_("model_not_found", f"Ollama has no model named {name}; GET /api/v1/models lists them.")
+    return {"success": True, "name": name, "provider": "ollama"}

@@ -32,6 +32,8 @@ def chat_body(messages: list[ChatMessage], params: GenerationParams, model: str,
     opts = dict(options)
     if params.max_tokens is not None:
         opts["num_predict"] = params.max_tokens  # the reference maps max_tokens -> num_predict
+    if params.context_length is not None:
+        opts["num_ctx"] = params.context_length  # a model's default; the profile's otherwise
     for key in ("temperature", "top_p", "stop"):
         value = getattr(params, key)
         if value is not None:
@@ -128,6 +130,17 @@ class OllamaProvider:
         except httpx.HTTPError as exc:
             raise transport_error(self.name, self.endpoint, exc) from exc
         raise stream_cut(self.name)
+
+    async def delete(self, model: str) -> bool:
+        """`DELETE /api/delete`; False when Ollama does not have the model (its 404)."""
+        try:
+            response = await self._client.request("DELETE", "/api/delete", json={"model": model})
+        except httpx.HTTPError as exc:
+            raise transport_error(self.name, self.endpoint, exc) from exc
+        if response.status_code == 404:
+            return False
+        await raise_for_status(self.name, response)
+        return True
 
     async def health(self) -> Health:
         t0 = time.perf_counter()

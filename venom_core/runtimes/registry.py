@@ -27,6 +27,7 @@ from venom_core.core.masking import known_secrets, mask_text, mask_url
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, Chunk, GateDenied, GenerationParams, LLMProvider, RuntimeError_
 from venom_core.runtimes.embedded import EmbeddedProvider
+from venom_core.runtimes.model_defaults import ModelDefaultsStore
 from venom_core.runtimes.policy import Decision, PermissionGate, Policy
 from venom_core.runtimes.usage import CallUsage, UsageMeter
 
@@ -42,9 +43,12 @@ def config_hash(provider: str, endpoint: str, model: str) -> str:
 
 
 class RuntimeRegistry:
-    def __init__(self, settings: Settings, autonomy: PermissionGate, usage_sink: UsageSink | None = None):
+    def __init__(self, settings: Settings, autonomy: PermissionGate, usage_sink: UsageSink | None = None,
+                 model_defaults: ModelDefaultsStore | None = None):
         self.settings = settings
         self.usage_sink = usage_sink
+        # Per-model generation defaults, applied to every call under the call's own values.
+        self.model_defaults = model_defaults or ModelDefaultsStore(None)
         self.policy = Policy(settings, autonomy)
         # Values that must never leave in an error or a status line (keys, URL passwords).
         self._secrets = known_secrets(settings)
@@ -256,6 +260,7 @@ class RuntimeRegistry:
             except RuntimeError_ as exc:
                 last = self.sanitize(exc)
                 continue
+            call_params = self.model_defaults.apply(params, name, model)  # each runtime: its model's
             retries = providers.PROVIDERS.get(name).has("retry")
             attempts = self.settings.OLLAMA_RETRY_MAX_ATTEMPTS if retries else 1
             for attempt in range(1, attempts + 1):
@@ -264,7 +269,7 @@ class RuntimeRegistry:
                 tracer.trace("LLM", "request_sent", provider=name, model=model, attempt=attempt)
                 try:
                     stream_cm = contextlib.aclosing(cast(AsyncGenerator[Chunk, None],
-                                                         provider.stream(messages, params, model=model)))
+                                                         provider.stream(messages, call_params, model=model)))
                     async with stream_cm as stream:
                         async for chunk in stream:
                             if not (chunk.text or chunk.tool_calls or chunk.finish_reason or chunk.usage):

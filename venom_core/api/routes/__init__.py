@@ -26,6 +26,7 @@ from venom_core.api.routes import (
     memory,
     memory_batch,
     metrics,
+    model_defaults,
     model_ops,
     models,
     providers,
@@ -65,6 +66,7 @@ ROUTERS: list[APIRouter] = [
     lessons.router,
     feedback.router,
     llm_simple.router,
+    model_defaults.router,  # before models.router: `defaults` is not a model name
     model_ops.router,
     models.router,
     llm_runtime.router,

@@ -25,6 +25,7 @@ router = APIRouter(prefix="/api/v1/system/llm-runtime", tags=["llm"])
 STATUS_BY_CODE = {
     "unknown_provider": 404,
     "model_not_found": 404,
+    "model_active": 409,
     "model_incompatible": 400,
     "provider_unavailable": 400,
     "provider_not_allowed": 400,

@@ -1,5 +1,9 @@
 """`GET /api/v1/models/operations`: model installs (Ollama pulls), folded from their
-`MODEL_INSTALL_PROGRESS` events in the event log, newest first."""
+`MODEL_INSTALL_PROGRESS` events in the event log, newest first.
+
+Being read from the log, the list survives a page reload and a restart. A pull runs in this
+process, so one that was still running when the server stopped can never finish: it is listed as
+`interrupted` (its last event is older than this boot)."""
 
 from __future__ import annotations
 
@@ -29,7 +33,8 @@ class ModelOperation(BaseModel):
     model_name: str
     operation_type: str = Field(description="`install` (Venom installs models with an Ollama pull).")
     provider: str
-    status: str = Field(description="pending, in_progress, completed or failed.")
+    status: str = Field(description="pending, in_progress, completed, failed or interrupted (the server "
+                                    "stopped during the pull).")
     progress: float = Field(ge=0, le=100)
     message: str
     started_at: str = Field(description="Local time, ISO 8601 without an offset (as the original).")
@@ -47,9 +52,11 @@ def _local(ts: datetime) -> str:
     return ts.astimezone().replace(tzinfo=None).isoformat()
 
 
-def fold(rows: list[tuple[datetime, dict[str, Any]]]) -> list[ModelOperation]:
-    """`rows` oldest first; one operation per `operation_id`."""
+def fold(rows: list[tuple[datetime, dict[str, Any]]], booted: datetime | None = None) -> list[ModelOperation]:
+    """`rows` oldest first; one operation per `operation_id`. An unfinished one last heard of
+    before `booted` (this process's start) is `interrupted`."""
     ops: dict[str, ModelOperation] = {}
+    last_seen: dict[str, datetime] = {}
     for ts, data in rows:
         op_id = str(data.get("operation_id") or "")
         if not op_id:
@@ -60,6 +67,7 @@ def fold(rows: list[tuple[datetime, dict[str, Any]]]) -> list[ModelOperation]:
                                              operation_type="install", provider=str(data.get("provider", "ollama")),
                                              status="pending", progress=0, message="", started_at=_local(ts),
                                              completed_at=None, error=None)
+        last_seen[op_id] = ts
         error = data.get("error")
         op.message = str(data.get("status") or op.message)
         if isinstance(data.get("percent"), int | float):
@@ -72,6 +80,10 @@ def fold(rows: list[tuple[datetime, dict[str, Any]]]) -> list[ModelOperation]:
             op.status = "in_progress"
         if data.get("done"):
             op.completed_at = _local(ts)
+    for op_id, op in ops.items():
+        if booted is not None and op.status in ("pending", "in_progress") and last_seen[op_id] < booted:
+            op.status = "interrupted"
+            op.error = "The server stopped during this pull; install the model again (Ollama resumes the download)."
     return sorted(ops.values(), key=lambda o: o.started_at, reverse=True)
 
 
@@ -87,5 +99,5 @@ async def operations(services: ServicesDep, limit: Annotated[int, Query(ge=1, le
         return [(row.ts.replace(tzinfo=UTC), row.data or {}) for row in conn.execute(query)]
 
     rows = await services.storage.run(unit)
-    found = fold(list(reversed(rows)))[:limit]
+    found = fold(list(reversed(rows)), datetime.fromtimestamp(services.started_at, UTC))[:limit]
     return ModelOperations(operations=found, count=len(found))

@@ -6,14 +6,15 @@ clients watch a pull without polling.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi import APIRouter, Path
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep, ServicesDep
-from venom_core.api.errors import error_responses
+from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
+from venom_core.api.routes.providers import MODEL_PATTERN, _not_a_path
 from venom_core.api.schemas_models import InstallStarted, ModelList, ModelSwitched, model_list
 from venom_core.runtimes import catalog
 from venom_core.runtimes.base import RuntimeError_
@@ -28,6 +29,16 @@ class SwitchRequest(BaseModel):
     name: str = Field(min_length=1, max_length=256)
     provider: str | None = Field(default=None, max_length=64, description="Defaults to the active runtime.")
     role: str | None = Field(default=None, max_length=64)
+
+
+class ModelDeleted(BaseModel):
+    success: bool = True
+    name: str
+    provider: str
+
+
+# Ollama names may carry a namespace (`user/model`), hence `:path`; never `..` or a leading slash.
+ModelPath = Annotated[str, Path(min_length=1, max_length=256, pattern=MODEL_PATTERN), AfterValidator(_not_a_path)]
 
 
 class InstallRequest(BaseModel):
@@ -64,4 +75,19 @@ async def install_model(body: InstallRequest, runtimes: RuntimesDep, services: S
     try:
         return InstallStarted.model_validate(catalog.start_install(runtimes, body.name, progress))
     except RuntimeError_ as exc:
+        raise api_error(exc) from None
+
+
+UPSTREAM_DOWN = ("llm_connection_error", "llm_timeout", "llm_http_error")
+
+
+@router.delete("/{name:path}", response_model=ModelDeleted, responses=error_responses(400, 403, 404, 409, 422))
+async def delete_model(name: ModelPath, runtimes: RuntimesDep, _: AdminDep) -> ModelDeleted:
+    """Remove a model from Ollama. 409 `model_active` for the Ollama runtime's own model, 404 when
+    Ollama does not have it, 409 with the runtime's code when Ollama cannot be reached."""
+    try:
+        return ModelDeleted.model_validate(await catalog.delete_model(runtimes, name))
+    except RuntimeError_ as exc:
+        if exc.code in UPSTREAM_DOWN:  # Ollama's state, not a fault of this server (as /providers/connect)
+            raise ApiError(409, exc.code, exc.message) from None
         raise api_error(exc) from None

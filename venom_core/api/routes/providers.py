@@ -34,6 +34,8 @@ MODEL_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:@+-]*(/[A-Za-z0-9][A-Za-z0-9._:@+-]*)
 def _not_a_path(name: str) -> str:
     if ".." in name:
         raise ValueError("a model name may not contain '..'")
+    if any(c.isspace() for c in name):  # `$` of the pattern also matches before a final newline
+        raise ValueError("a model name may not contain whitespace")
     return name
 
 
