@@ -3,6 +3,7 @@
     python bench/documents_bench.py                      # start a Venom server here (memory on)
     python bench/documents_bench.py http://127.0.0.1:8000  # a running server (memory must be on)
     python bench/documents_bench.py --pages 100 --chunks 10000 --skip-inproc
+    python bench/documents_bench.py --only-inproc --chunks 10000   # only the in-process retrieval latency
 
 Over HTTP, as a user gets it: a `--pages`-page text PDF is uploaded and timed until `ready`
 (pages per second of the whole pipeline: conversion, chunking, embedding, indexing); then the
@@ -242,7 +243,11 @@ def main() -> int:
     ap.add_argument("--skip-inproc", action="store_true", help="only the HTTP numbers")
     ap.add_argument("--chat", type=int, default=200, help="plain chat messages for the chat retrieval time")
     ap.add_argument("--only-chat", action="store_true", help="only the chat retrieval time (in process)")
+    ap.add_argument("--only-inproc", action="store_true", help="only the in-process retrieval latency at --chunks")
     args = ap.parse_args()
+    if args.only_inproc:
+        asyncio.run(bench_inproc(args.chunks))
+        return 0
     if args.only_chat:
         asyncio.run(bench_chat(args.chat))
         return 0

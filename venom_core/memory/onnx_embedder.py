@@ -29,6 +29,11 @@ EXPORT_FORMAT = 1  # bump when the exported graph changes, so old caches are not
 MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
 BATCH_MIN = 8  # more texts than this use the batch session (VENOM_MEMORY_BATCH_THREADS)
 BATCH = 32  # measured: 32 beat 8 and 128 for int8 on one core (the activations stay in cache)
+# A batch holds at most this many (padded) tokens, so long texts go in small batches: measured
+# int8 on one core, 229-token document chunks cost 30 ms each in batches of 32, 20 ms in
+# batches of 4 (the activations of a large batch of long texts do not stay in cache). Short
+# memory notes (~26 tokens) still fill batches of BATCH.
+BATCH_TOKENS = 1024
 ONNX_MODULES = ("onnxruntime", "onnx", "tokenizers")
 
 
@@ -178,7 +183,7 @@ class OnnxEmbedder:
         batch = single if batch_threads in (None, threads) else session(path, batch_threads or 1)
         tokenizer = tokenizers.Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         tokenizer.enable_truncation(MAX_TOKENS)
-        tokenizer.enable_padding()
+        tokenizer.no_padding()  # encode() pads each batch itself (tokenizer.json may ask for padding)
         embedder = cls(single, tokenizer, modules["numpy"], "onnx-int8" if int8 else "onnx-fp32")
         embedder._batch_session = batch
         return embedder
@@ -187,19 +192,31 @@ class OnnxEmbedder:
         np = self._np
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
-        # Sorted by length, so each batch pads to about its own length, not the longest text's.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out = np.empty((len(texts), DIM), dtype=np.float32)
         runner = self._batch_session if len(texts) > BATCH_MIN else self._session
         with self._lock:
-            for start in range(0, len(order), batch_size):
-                idx = order[start:start + batch_size]
-                encoded = self._tok.encode_batch([texts[i] for i in idx])
-                ids = np.asarray([e.ids for e in encoded], dtype=np.int64)
-                mask = np.asarray([e.attention_mask for e in encoded], dtype=np.int64)
+            # Tokenised once, unpadded; sorted by token count so each batch pads to about its
+            # own length; a batch is cut at `batch_size` texts or `BATCH_TOKENS` padded tokens.
+            encoded = self._tok.encode_batch(list(texts))
+            order = sorted(range(len(texts)), key=lambda i: len(encoded[i].ids))
+            start = 0
+            while start < len(order):
+                count = 1  # grows while the batch, padded to its longest (last) text, fits
+                while (start + count < len(order) and count < batch_size
+                       and (count + 1) * len(encoded[order[start + count]].ids) <= BATCH_TOKENS):
+                    count += 1
+                idx = order[start:start + count]
+                width = len(encoded[idx[-1]].ids)
+                ids = np.zeros((len(idx), width), dtype=np.int64)
+                mask = np.zeros((len(idx), width), dtype=np.int64)
+                for row, i in enumerate(idx):
+                    n = len(encoded[i].ids)
+                    ids[row, :n] = encoded[i].ids
+                    mask[row, :n] = 1
                 result = runner.run(None, {"input_ids": ids, "attention_mask": mask,
-                                                  "token_type_ids": np.zeros_like(ids)})[0]
+                                           "token_type_ids": np.zeros_like(ids)})[0]
                 out[idx] = result
+                start += len(idx)
         # int8 outputs drift slightly from unit length; search assumes unit vectors.
         out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
         return out

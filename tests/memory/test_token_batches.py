@@ -1,0 +1,35 @@
+"""The ONNX encoder cuts batches by padded tokens (`BATCH_TOKENS`): long document chunks go in
+small batches, short notes in batches of `BATCH`. Whatever the batch, a text's vector is its own:
+batched vectors match each text encoded alone (real model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from venom_core.memory import onnx_embedder
+from venom_core.memory.embedder import import_profile
+from venom_core.memory.onnx_embedder import OnnxEmbedder, default_cache_dir, onnx_available
+
+pytestmark = pytest.mark.skipif(not onnx_available(), reason="onnxruntime is not installed")
+
+
+def test_batches_by_tokens_give_each_text_its_own_vector(monkeypatch: pytest.MonkeyPatch) -> None:
+    np = pytest.importorskip("numpy")
+    encoder = OnnxEmbedder.load(import_profile(), default_cache_dir(), 1, int8=False)
+    texts = ["hi", "The ledger records 37 entries for the north depot. " * 12, "a short note about tea",
+             "Revenue grew 14 percent in the third quarter. " * 6] * 4
+    sizes: list[int] = []
+    real_run = encoder._batch_session.run
+
+    def run(names: object, feeds: dict[str, object]) -> object:
+        ids = feeds["input_ids"]
+        sizes.append(ids.shape[0] * ids.shape[1])  # type: ignore[attr-defined]
+        return real_run(names, feeds)
+
+    monkeypatch.setattr(encoder._batch_session, "run", run, raising=False)
+    batched = encoder.encode(texts)
+    assert len(sizes) > 1 and all(s <= onnx_embedder.BATCH_TOKENS or s // 256 <= 1 for s in sizes)
+    monkeypatch.undo()
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    assert batched.shape == (len(texts), 384)
+    assert float(np.min(np.sum(batched * alone, axis=1))) > 0.999
