@@ -14,7 +14,7 @@ import httpx
 
 from tests.conftest import ROOT, LiveServer, ServerFactory
 from tests.tools.conftest import FAST_ENV, SECRET_ENV, TOKEN, api
-from tests.tools.venom_mcp_client import http_session, stdio_session, text_of
+from tests.tools.venom_mcp_client import http_session, stdio_session, tool_result_text
 
 TOOLS = {"submit_task", "get_task", "search_memory", "list_recent_tasks"}
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -35,7 +35,7 @@ async def _exercise(session: Any, memory_id: str | None) -> dict[str, Any]:
     assert listed["search_memory"].input_schema["properties"]["limit"]["maximum"] == 50
 
     done = await session.call_tool("submit_task", {"content": "what time is it?", "session_id": "mcp-s"})
-    assert not done.is_error, text_of(done)
+    assert not done.is_error, tool_result_text(done)
     answer = done.structured_content
     assert answer["status"] == "COMPLETED" and answer["finished"] is True and answer["answer"]
     task = await session.call_tool("get_task", {"task_id": answer["task_id"]})
@@ -47,7 +47,7 @@ async def _exercise(session: Any, memory_id: str | None) -> dict[str, Any]:
 
     # Bad input: tool errors, and the session goes on.
     missing = await session.call_tool("get_task", {"task_id": "no-such-task"})
-    assert missing.is_error and "task_not_found" in text_of(missing)
+    assert missing.is_error and "task_not_found" in tool_result_text(missing)
     for name, args in (("submit_task", {"content": ""}), ("submit_task", {}), ("search_memory", {"query": "x",
                        "limit": 0}), ("list_recent_tasks", {"limit": "many"}), ("submit_task", {"content": " "})):
         bad = await session.call_tool(name, args)
@@ -57,7 +57,7 @@ async def _exercise(session: Any, memory_id: str | None) -> dict[str, Any]:
 
     found = await session.call_tool("search_memory", {"query": "the project codename", "limit": 3})
     if memory_id is not None:
-        assert not found.is_error, text_of(found)
+        assert not found.is_error, tool_result_text(found)
         assert memory_id in [h["id"] for h in found.structured_content["results"]]
     return {"search": found}
 
@@ -88,13 +88,13 @@ def test_stdio_mcp_against_a_running_venom(server_factory: ServerFactory, tmp_pa
         with (tmp_path / "stdio.err").open("w") as errlog:
             async with stdio_session(srv.url, TOKEN, errlog) as session:
                 found = (await _exercise(session, None))["search"]
-                assert found.is_error and "memory_disabled" in text_of(found)
+                assert found.is_error and "memory_disabled" in tool_result_text(found)
             async with stdio_session(srv.url, "wrong-token-0123456789", errlog) as session:
                 refused = await session.call_tool("list_recent_tasks", {"limit": 1})
-                assert refused.is_error and "unauthorized" in text_of(refused)
+                assert refused.is_error and "unauthorized" in tool_result_text(refused)
             async with stdio_session("http://127.0.0.1:9", None, errlog) as session:
                 down = await session.call_tool("get_task", {"task_id": "x"})
-                assert down.is_error and "venom_unreachable" in text_of(down)
+                assert down.is_error and "venom_unreachable" in tool_result_text(down)
 
     anyio.run(run)
     assert "Traceback" not in (tmp_path / "stdio.err").read_text()

@@ -38,5 +38,5 @@ async def stdio_session(base_url: str, token: str | None, errlog: Any) -> AsyncI
         yield session
 
 
-def text_of(result: Any) -> str:
+def tool_result_text(result: Any) -> str:
     return "".join(getattr(block, "text", "") for block in result.content)
