@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
@@ -29,6 +30,10 @@ def main() -> int:
     reload = "--reload" in sys.argv
     uvicorn.run(
         "venom_core.main:app", host=settings.VENOM_HOST, port=settings.VENOM_PORT, reload=reload,
+        # Only the code is watched: by default the reloader walks the whole working directory,
+        # .venv and data included, and on a busy machine its watches were not all in place when
+        # the first edit came, which was then never seen.
+        reload_dirs=[str(Path(__file__).resolve().parent)] if reload else None,
         server_header=False, log_config=None, timeout_graceful_shutdown=5,
         # Forwarding headers are judged by the app (VENOM_TRUSTED_PROXIES), not by uvicorn.
         proxy_headers=False,
