@@ -15,7 +15,6 @@ import httpx
 from venom_core.mcp_server.models import (
     TERMINAL,
     BackendError,
-    MemoryHit,
     MemoryResults,
     RecentTasks,
     TaskAnswer,
@@ -107,9 +106,7 @@ class HttpBackend:
 
     async def search_memory(self, query: str, limit: int) -> MemoryResults:
         found = await self._call("POST", "/api/v1/memory/search", json={"query": query, "limit": limit})
-        hits = [MemoryHit(id=str(h["id"]), text=str(h["text"]), score=float(h["score"]), memory_type=h.get("type"),
-                          session_id=h.get("session_id")) for h in found.get("results", [])]
-        return MemoryResults(query=query, count=len(hits), results=hits)
+        return MemoryResults.from_hits(query, found.get("results", []))
 
     async def list_recent_tasks(self, limit: int) -> RecentTasks:
         items = await self._call("GET", "/api/v1/tasks", params={"limit": limit})

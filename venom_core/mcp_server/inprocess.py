@@ -21,7 +21,6 @@ from venom_core.core.models import Task, iso
 from venom_core.core.task_service import TaskNotFound, TaskService
 from venom_core.mcp_server.models import (
     BackendError,
-    MemoryHit,
     MemoryResults,
     RecentTasks,
     TaskAnswer,
@@ -97,9 +96,7 @@ class InProcessBackend:
             hits = await self.memory.search(query, limit=limit, filters=Filters())
         except VenomError as exc:
             raise BackendError(exc.code, exc.message) from None
-        return MemoryResults(query=query, count=len(hits), results=[
-            MemoryHit(id=str(h["id"]), text=str(h["text"]), score=float(h["score"]), memory_type=h.get("type"),
-                      session_id=h.get("session_id")) for h in hits])
+        return MemoryResults.from_hits(query, hits)
 
     async def list_recent_tasks(self, limit: int) -> RecentTasks:
         try:

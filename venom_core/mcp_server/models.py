@@ -5,7 +5,8 @@ Kept free of the SDK and of the server's internals: the stdio command imports it
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -70,6 +71,13 @@ class MemoryResults(BaseModel):
     query: str
     count: int
     results: list[MemoryHit] = Field(description="Best match first")
+
+    @classmethod
+    def from_hits(cls, query: str, hits: Sequence[Mapping[str, Any]]) -> MemoryResults:
+        """From memory search hits as the memory service and `POST /api/v1/memory/search` give them."""
+        results = [MemoryHit(id=str(h["id"]), text=str(h["text"]), score=float(h["score"]),
+                             memory_type=h.get("type"), session_id=h.get("session_id")) for h in hits]
+        return cls(query=query, count=len(results), results=results)
 
 
 class VenomBackend(Protocol):
