@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 PORT ?= 8000
 WEB_PORT ?= 3000
 # Python requirement files installed into .venv (profiles add themselves here).
-PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt requirements-profile-postgres.txt
+PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt requirements-profile-onnx.txt requirements-profile-postgres.txt
 
 .DEFAULT_GOAL := help
 .PHONY: help install test lint test-python test-fast

@@ -1,6 +1,6 @@
-"""LLM runtime benchmark: embedded TTFT and tokens/s, direct-stream overhead, event-loop latency.
+"""LLM runtime benchmark: in-process TTFT and tokens/s, direct-stream overhead, event-loop latency.
 
-Three measurements, printed as a table (numbers go to docs/PERFORMANCE.md):
+Four measurements, printed as a table (numbers go to docs/PERFORMANCE.md):
 1. Embedded model through Venom's direct stream (`POST /api/v1/llm/simple/stream`): time to
    first token (client-side, from sending the request to the first `content` event) and decode
    tokens/s.
@@ -10,10 +10,13 @@ Three measurements, printed as a table (numbers go to docs/PERFORMANCE.md):
    server. Reported: median TTFT of each and the median of the paired differences.
 3. Event-loop latency while generating: `/healthz` round-trips on the embedded Venom while a
    long generation is streaming (p50/p99/max).
+4. The onnx runtime (section `onnx`) on the same prompts and the same Venom as 1., with the
+   embedded GGUF converted by scripts/build_onnx_model.py (`--onnx-model DIR` reuses a folder).
 
 Usage:
   python bench/llm_bench.py [--spawn]          # starts llama.cpp server + two Venoms on loopback
   python bench/llm_bench.py --venom URL --venom-oai URL --llama URL
+  python bench/llm_bench.py --sections embedded,onnx    # the two in-process runtimes side by side
 """
 
 from __future__ import annotations
@@ -62,13 +65,15 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def venom_stream(base: str, prompt: str, max_tokens: int,
-                 stop: threading.Event | None = None) -> tuple[float, float, int]:
+def venom_stream(base: str, prompt: str, max_tokens: int, stop: threading.Event | None = None,
+                 provider: str | None = None) -> tuple[float, float, int]:
     """(ttft_ms, decode_ms, content events) for one direct-stream request; `stop` hangs up early."""
     t0 = time.perf_counter()
     first = None
     n = 0
-    body = {"content": prompt, "max_tokens": max_tokens, "temperature": 0}
+    body: dict[str, object] = {"content": prompt, "max_tokens": max_tokens, "temperature": 0}
+    if provider:
+        body["provider"] = provider
     with httpx.stream("POST", f"{base}/api/v1/llm/simple/stream", json=body, timeout=300) as r:
         for line in r.iter_lines():
             if stop is not None and stop.is_set():
@@ -102,11 +107,11 @@ def llama_stream(base: str, prompt: str, max_tokens: int) -> tuple[float, float,
     return ((first or end) - t0) * 1000, (end - (first or end)) * 1000, n
 
 
-def bench_embedded(venom: str, rounds: int) -> dict[str, float]:
-    venom_stream(venom, "Hi", 4)  # warm
+def bench_in_process(venom: str, rounds: int, provider: str = "embedded") -> dict[str, float]:
+    venom_stream(venom, "Hi", 4, provider=provider)  # warm
     ttfts, rates = [], []
     for i in range(rounds):
-        ttft, decode_ms, n = venom_stream(venom, PROMPTS[i % len(PROMPTS)], 64)
+        ttft, decode_ms, n = venom_stream(venom, PROMPTS[i % len(PROMPTS)], 64, provider=provider)
         ttfts.append(ttft)
         if n > 1 and decode_ms > 0:
             rates.append((n - 1) / (decode_ms / 1000))
@@ -166,7 +171,16 @@ def bench_loop(venom: str, seconds: float) -> dict[str, float]:
             "samples": len(lat), "generating_at_end": float(generating or 0)}
 
 
-def spawn(tmp: Path) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
+def onnx_model(tmp: Path, given: Path | None) -> Path:
+    if given is not None:
+        return given
+    out = tmp / "onnx-model"
+    print("# building the onnx model from the embedded GGUF (scripts/build_onnx_model.py)...", flush=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_onnx_model.py"), str(out)], check=True)
+    return out
+
+
+def spawn(tmp: Path, onnx: Path | None) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
     from venom_core.runtimes.embedded import default_model_path
 
     gguf = str(default_model_path())
@@ -176,7 +190,8 @@ def spawn(tmp: Path) -> tuple[dict[str, str], list[subprocess.Popen[bytes]]]:
         "llama": ([sys.executable, "-m", "llama_cpp.server", "--model", gguf, "--model_alias", ALIAS, "--host",
                    "127.0.0.1", "--port", str(ports["llama"]), "--n_threads", "1", "--n_threads_batch", "1"], {}),
         "venom": ([sys.executable, "-m", "venom_core"], {"VENOM_PORT": str(ports["venom"]), "LLM_PROVIDER": "embedded",
-                                                         "VENOM_MEMORY_ENABLED": "false"}),
+                                                         "VENOM_MEMORY_ENABLED": "false",
+                                                         **({"VENOM_ONNX_MODEL_PATH": str(onnx)} if onnx else {})}),
         "venom_oai": ([sys.executable, "-m", "venom_core"], {
             "VENOM_PORT": str(ports["venom_oai"]), "LLM_PROVIDER": "openai_compatible", "VENOM_MEMORY_ENABLED": "false",
             "LLM_LOCAL_ENDPOINT": f"http://127.0.0.1:{ports['llama']}", "LLM_MODEL_NAME": ALIAS}),
@@ -216,18 +231,22 @@ def main() -> None:
     ap.add_argument("--llama", help="llama.cpp server (python -m llama_cpp.server) serving the same GGUF")
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--loop-seconds", type=float, default=10.0)
-    ap.add_argument("--sections", default="embedded,loop,overhead", help="comma-separated subset to run")
+    ap.add_argument("--sections", default="embedded,loop,overhead", help="comma-separated subset to run "
+                    "(embedded, onnx, loop, overhead)")
+    ap.add_argument("--onnx-model", type=Path, help="an onnx model folder for --spawn (default: build one)")
     args = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below on kill
     procs: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as tmp:
         urls = {"venom": args.venom, "venom_oai": args.venom_oai, "llama": args.llama}
+        sections = set(args.sections.split(","))
         if args.spawn or not any(urls.values()):  # no URLs given (e.g. `make bench`): start our own
-            urls, procs = spawn(Path(tmp))
+            urls, procs = spawn(Path(tmp), onnx_model(Path(tmp), args.onnx_model) if "onnx" in sections else None)
         try:
-            sections = set(args.sections.split(","))
             if urls["venom"] and "embedded" in sections:
-                report("embedded", bench_embedded(urls["venom"], args.rounds))
+                report("embedded", bench_in_process(urls["venom"], args.rounds))
+            if urls["venom"] and "onnx" in sections:
+                report("onnx", bench_in_process(urls["venom"], args.rounds, "onnx"))
             if urls["venom"] and "loop" in sections:
                 report("event_loop", bench_loop(urls["venom"], args.loop_seconds))
             if urls["venom_oai"] and urls["llama"] and "overhead" in sections:

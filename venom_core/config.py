@@ -202,10 +202,14 @@ class Settings(BaseSettings):
     VENOM_EMBEDDED_N_CTX: int = Field(default=4096, ge=256, le=131072,
         description="Context window of the embedded model")
     VENOM_EMBEDDED_THREADS: int = Field(default=0, ge=0, le=256,
-        description="Generation threads; 0 = cores − 1 (the event loop keeps one)")
+        description="Generation threads of the in-process runtimes (embedded, onnx); 0 = cores − 1")
     VENOM_EMBEDDED_MODELS_DIR: str = Field(  # extra *.gguf files offered by /api/v1/models (default DATA_DIR/models)
         "",
         description="Extra *.gguf files offered by /api/v1/models (default DATA_DIR/models)")
+    VENOM_ONNX_MODEL_PATH: str = Field(
+        "", description="ONNX Runtime GenAI model folder (with genai_config.json) of the onnx runtime")
+    VENOM_ONNX_MODELS_DIR: str = Field(
+        "", description="Folder whose model folders the onnx runtime offers (default DATA_DIR/models/onnx)")
     # Timeouts of HTTP runtimes: connecting, and waiting for the first chunk / between chunks.
     VENOM_LLM_CONNECT_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, description="Connect timeout of HTTP runtimes")
     VENOM_LLM_FIRST_CHUNK_TIMEOUT_SECONDS: float = Field(default=120.0, gt=0,

@@ -126,16 +126,16 @@ def servers(reg: RuntimeRegistry) -> list[LlmServer]:
     """The local model servers (the original's list has no cloud entries)."""
     info = reg.runtime_info()
     out: list[LlmServer] = []
-    for name in providers.PROVIDERS.local_names:
+    for name in filter(reg.listed, providers.PROVIDERS.local_names):
         status, error = reg.status_of(name)
         endpoint = reg.snapshot(name)["endpoint"]
         active = name == info.get("provider")
         # An HTTP server Venom has not probed yet reports `loading`: its state is unknown, not degraded.
-        loading = "degraded" if name == "embedded" else "unknown"
+        managed = providers.PROVIDERS.get(name).has("load")  # runs in this process
+        loading = "degraded" if managed else "unknown"
         shown = {"ready": "online", "loading": loading, "error": "offline"}.get(status, "unknown")
         if not reg.policy.local_allowed(name):
             shown, error = "offline", error or "VENOM_RUNTIME_PROFILE=llm_off"
-        managed = name == "embedded"
         out.append(LlmServer(
             name=name, display_name=providers.PROVIDERS.labels[name], provider=name, endpoint=str(endpoint),
             description=("Runs inside the Venom process; Venom loads and reloads it." if managed else

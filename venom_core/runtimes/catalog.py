@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from venom_core.core.masking import mask_url
 from venom_core.runtimes import ollama_profiles, providers
 from venom_core.runtimes.base import ModelInfo, RuntimeError_
-from venom_core.runtimes.embedded import EmbeddedProvider
+from venom_core.runtimes.in_process import InProcessRuntime
 from venom_core.runtimes.registry import RuntimeRegistry
 
 if TYPE_CHECKING:
@@ -28,8 +28,8 @@ LIST_TIMEOUT_S = 3.0
 
 def offered(reg: RuntimeRegistry) -> list[str]:
     """Runtimes a person may pick now: local ones unless llm_off, cloud ones with a key."""
-    return [n for n in providers.PROVIDERS.names
-            if reg.policy.local_allowed(n) or (not providers.is_local(n) and providers.api_key(reg.settings, n))]
+    return [n for n in providers.PROVIDERS.names if reg.listed(n) and (
+        reg.policy.local_allowed(n) or (not providers.is_local(n) and providers.api_key(reg.settings, n)))]
 
 
 async def _models_of(reg: RuntimeRegistry, name: str) -> tuple[list[ModelInfo], str]:
@@ -90,7 +90,7 @@ async def switch_model(reg: RuntimeRegistry, name: str, provider: str | None = N
 
 async def _apply_model(reg: RuntimeRegistry, provider: str, model: str) -> None:
     inst = reg.provider(provider, autoload=False)
-    if isinstance(inst, EmbeddedProvider):
+    if isinstance(inst, InProcessRuntime):
         path = inst.find_model(model)
         if path is None:
             raise RuntimeError_("model_not_found", f"The embedded runtime has no GGUF file named {model!r}.")
@@ -101,7 +101,7 @@ async def _apply_model(reg: RuntimeRegistry, provider: str, model: str) -> None:
     reg.use_model(provider, model)
 
 
-async def _quiet(inst: EmbeddedProvider, path: Any) -> None:
+async def _quiet(inst: InProcessRuntime, path: Any) -> None:
     with contextlib.suppress(RuntimeError_):
         await inst.load(path)
 
@@ -124,7 +124,7 @@ async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = No
     reg.activate(provider)
     if model:
         await _apply_model(reg, provider, model)
-    elif isinstance(inst, EmbeddedProvider) and inst.status == "loading" and inst.load_seconds is None:
+    elif isinstance(inst, InProcessRuntime) and inst.status == "loading" and inst.load_seconds is None:
         reg.spawn(_quiet(inst, None), "llm-load-embedded")
     return reg.runtime_info()
 
@@ -132,7 +132,7 @@ async def set_active(reg: RuntimeRegistry, provider: str, model: str | None = No
 def options(reg: RuntimeRegistry) -> dict[str, Any]:
     """The canonical runtime and model discovery for UI selectors (no network calls)."""
     rows = []
-    for name in providers.PROVIDERS.names:
+    for name in filter(reg.listed, providers.PROVIDERS.names):
         status, error = reg.status_of(name)
         local = providers.is_local(name)
         usable = reg.policy.local_allowed(name) if local else reg.policy.cloud_allowed(name)

@@ -144,6 +144,11 @@ def model_of(settings: Settings, spec: ProviderSpec) -> str:
     return specific or spec.default_model
 
 
+def set_up(settings: Settings, name: str) -> bool:
+    spec = PROVIDERS.get(name)
+    return spec.set_up is None or spec.set_up(settings)
+
+
 def model_name(settings: Settings, name: str) -> str:
     return model_of(settings, PROVIDERS.get(name))
 

@@ -26,7 +26,7 @@ from venom_core.config import Settings
 from venom_core.core.masking import known_secrets, mask_text, mask_url
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, Chunk, GateDenied, GenerationParams, LLMProvider, RuntimeError_
-from venom_core.runtimes.embedded import EmbeddedProvider
+from venom_core.runtimes.in_process import InProcessRuntime
 from venom_core.runtimes.model_defaults import ModelDefaultsStore
 from venom_core.runtimes.policy import Decision, PermissionGate, Policy
 from venom_core.runtimes.usage import CallUsage, UsageMeter
@@ -78,10 +78,10 @@ class RuntimeRegistry:
         wanted = [self.active, providers.fallback(self.settings)]
         if self.settings.VENOM_RUNTIME_PROFILE == "full":
             wanted += list(providers.PROVIDERS.local_names)
-        for name in dict.fromkeys(n for n in wanted if n and self.policy.local_allowed(n)):
+        for name in dict.fromkeys(n for n in wanted if n and self.policy.local_allowed(n) and self.listed(n)):
             try:
                 provider = self.provider(name, autoload=False)
-                if isinstance(provider, EmbeddedProvider):
+                if isinstance(provider, InProcessRuntime):
                     await provider.load(warmup=self.settings.LLM_WARMUP_ON_STARTUP)
                 else:
                     health = await provider.health()
@@ -119,7 +119,7 @@ class RuntimeRegistry:
         inst = self._instances.get(name)
         if inst is None:
             inst = self._instances[name] = providers.build(self.settings, name)
-            if isinstance(inst, EmbeddedProvider) and autoload:
+            if isinstance(inst, InProcessRuntime) and autoload:
                 self.spawn(self._load_quietly(inst), f"llm-load-{name}")
         return inst
 
@@ -136,6 +136,10 @@ class RuntimeRegistry:
             with contextlib.suppress(Exception):
                 await old.close()
 
+    def listed(self, name: str) -> bool:
+        """Whether the listings show `name`: set up, or the one in use (so its error is seen)."""
+        return name == self.active or providers.set_up(self.settings, name)
+
     def activate(self, name: str) -> None:
         """Make `name` the runtime a plain request uses (checked by the caller: `catalog.set_active`)."""
         self.active = providers.PROVIDERS.get(name).name
@@ -145,7 +149,7 @@ class RuntimeRegistry:
         self.models[providers.PROVIDERS.get(name).name] = model
 
     @staticmethod
-    async def _load_quietly(inst: EmbeddedProvider) -> None:
+    async def _load_quietly(inst: InProcessRuntime) -> None:
         with contextlib.suppress(RuntimeError_):
             await inst.load()
 
@@ -156,7 +160,7 @@ class RuntimeRegistry:
 
     def _raw_status(self, name: str) -> tuple[str, str]:
         inst = self._instances.get(name)
-        if isinstance(inst, EmbeddedProvider):
+        if isinstance(inst, InProcessRuntime):
             return inst.status, inst.error
         if not providers.is_local(name):
             if self.policy.cloud_allowed(name):
@@ -173,7 +177,7 @@ class RuntimeRegistry:
         if error:
             info["error"] = error
         inst = self._instances.get(name)
-        if isinstance(inst, EmbeddedProvider):
+        if isinstance(inst, InProcessRuntime):
             info["generating"] = inst.active_generations  # 0 once an aborted generation has really stopped
             info["queued"] = inst.waiting
         return info
@@ -319,12 +323,12 @@ class RuntimeRegistry:
             logger.exception("recording the usage of a {} call failed", usage.provider)
 
     def _note_failure(self, name: str, exc: RuntimeError_) -> None:
-        if not isinstance(self._instances.get(name), EmbeddedProvider) and exc.code in (
+        if not isinstance(self._instances.get(name), InProcessRuntime) and exc.code in (
                 "llm_connection_error", "llm_timeout"):
             self._status[name] = ("error", exc.message)
 
     def _note_success(self, name: str) -> None:
-        if not isinstance(self._instances.get(name), EmbeddedProvider):
+        if not isinstance(self._instances.get(name), InProcessRuntime):
             self._status[name] = ("ready", "")
 
     async def complete(self, messages: list[ChatMessage], params: GenerationParams, *,

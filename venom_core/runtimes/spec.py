@@ -47,6 +47,9 @@ class ProviderSpec:
     capabilities: frozenset[Capability] = field(default_factory=frozenset)
     discovery: Literal["ollama", "openai"] | None = None  # the protocol the local server probe finds it by
     rank: int = 100  # listing and preference order (lower first): the cloud default is the first usable
+    # An optional runtime that needs setting up first (a model folder to point at) says here whether
+    # it is; until then it is left out of the listings, unless it is the active one.
+    set_up: Callable[[Settings], bool] | None = None
 
     @property
     def kind(self) -> Literal["local", "cloud"]:

@@ -20,7 +20,7 @@ from venom_core.api.schemas import FORCED_PROVIDERS
 from venom_core.api.schemas_llm import ActiveServer, LlmServerList, ServerAction, ServerSwitched, SetActiveServer
 from venom_core.runtimes import catalog, providers
 from venom_core.runtimes.base import RuntimeError_
-from venom_core.runtimes.embedded import EmbeddedProvider
+from venom_core.runtimes.in_process import InProcessRuntime
 
 router = APIRouter(prefix="/api/v1/system/llm-servers", tags=["llm-servers"])
 
@@ -69,23 +69,24 @@ async def server_action(server_name: ServerName, action: Literal["start", "stop"
     """`restart` reloads the embedded model. Venom does not run the other servers, so it cannot start,
     stop or restart them: 409 `server_not_managed`."""
     name = runtime_name(server_name)
-    if name != "embedded" or action != "restart":
+    in_process = name in providers.PROVIDERS and providers.PROVIDERS.get(name).has("load")
+    if not in_process or action != "restart":
         raise ApiError(409, "server_not_managed",
                        f"Venom cannot {action} {name}: " + (
-                           "the embedded model runs inside Venom and can only be restarted (reloaded)."
-                           if name == "embedded" else
+                           "its model runs inside Venom and can only be restarted (reloaded)."
+                           if in_process else
                            "it is a separate server that is started and stopped outside Venom."),
                        details={"server_name": name, "action": action})
     try:
-        inst = runtimes.provider("embedded", autoload=False)
+        inst = runtimes.provider(name, autoload=False)
     except RuntimeError_ as exc:  # llm_off: the embedded runtime is disabled
         raise api_error(exc) from None
-    if not isinstance(inst, EmbeddedProvider):  # pragma: no cover - the factory builds this class
-        raise ApiError(409, "server_not_managed", "The embedded runtime is not running in this process.")
+    if not isinstance(inst, InProcessRuntime):  # pragma: no cover - the factory builds this class
+        raise ApiError(409, "server_not_managed", f"The {name} runtime is not running in this process.")
     try:
         await inst.load(inst.model_path)
     except RuntimeError_ as exc:
         return ServerAction(status="error", action=action, server=name, message=runtimes.mask(exc.message),
                             exit_code=1)
     return ServerAction(status="success", action=action, server=name, exit_code=0,
-                        message=f"The embedded model {inst.model_path.name if inst.model_path else ''} was reloaded.")
+                        message=f"The {name} model {inst.model_path.name if inst.model_path else ''} was reloaded.")

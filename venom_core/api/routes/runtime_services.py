@@ -24,6 +24,7 @@ from venom_core.services import Services
 
 router = APIRouter(prefix="/api/v1/runtime", tags=["system"])
 
+# The reference's names for its runtimes' rows; any other runtime is `llm_<name>`.
 SERVICE_TYPES = {"embedded": "llm_embedded", "ollama": "llm_ollama", "openai_compatible": "llm_vllm"}
 STATUS = {"ready": "running", "loading": "degraded", "error": "error", "offline": "stopped",
           "unavailable": "stopped"}
@@ -82,16 +83,16 @@ def _llm(s: Services) -> list[RuntimeService]:
     if reg is None:
         return []
     out = []
-    for name in providers.PROVIDERS.local_names:
+    for name in filter(reg.listed, providers.PROVIDERS.local_names):
         if not reg.policy.local_allowed(name):
             continue
         status, error = reg.status_of(name)
         endpoint = str(reg.snapshot(name)["endpoint"])
-        in_process = name == "embedded"
+        in_process = providers.PROVIDERS.get(name).has("load")
         port = urlsplit(endpoint).port if "://" in endpoint else None
         shown = "unknown" if status == "loading" and not in_process else STATUS.get(status, "unknown")
         out.append(RuntimeService(
-            name=name, service_type=SERVICE_TYPES[name], status=shown,
+            name=name, service_type=SERVICE_TYPES.get(name, f"llm_{name}"), status=shown,
             pid=os.getpid() if in_process else None, port=None if in_process else port, cpu_percent=0.0,
             memory_mb=0.0, metrics_available=False, uptime_seconds=None, error_message=error or None,
             endpoint=None if in_process else endpoint))
