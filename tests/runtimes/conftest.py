@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT, LiveServer, free_port
+from tests.model_output import ENDLESS_TASK
 from tests.sse import Frame, frames
 from venom_core.runtimes.embedded import default_model_path
 
@@ -179,3 +180,28 @@ def wait_task(client: httpx.Client, task_id: str, timeout: float = 120) -> dict[
             return task
         time.sleep(0.1)
     raise AssertionError(f"task did not finish: {task}")
+
+
+def first_delta(client: httpx.Client, task_id: str) -> str:
+    """Follow the task's SSE stream until the first `task_update` that carries new text."""
+    with client.stream("GET", f"/api/v1/tasks/{task_id}/stream") as r:
+        for f in frames(r):
+            if f.event == "task_update" and f.data.get("delta"):
+                return str(f.data["delta"])
+            assert f.event != "task_finished", f.data
+    raise AssertionError("the stream ended without text")
+
+
+def abort_mid_answer(api: httpx.Client) -> None:
+    """An endless task aborted once it streams: it ends CANCELLED, and the in-process worker thread
+    really stops (it checks after every token), so the model is free again."""
+    tid = api.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
+    first_delta(api, tid)
+    assert api.post(f"/api/v1/tasks/{tid}/abort").status_code == 200
+    task = wait_task(api, tid)
+    assert task["status"] == "CANCELLED" and task["error"]["code"] == "aborted"
+    for _ in range(600):
+        if api.get("/api/v1/system/status").json()["llm_runtime"].get("generating") == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the generation kept running after the abort")

@@ -22,12 +22,10 @@ from tests.model_output import (
     CITY_QUESTION,
     CITY_SCHEMA,
     ENDLESS_SCHEMA,
-    ENDLESS_TASK,
     assert_answer_in_enum,
     response_format,
 )
-from tests.runtimes.conftest import start_venom, wait_task
-from tests.runtimes.test_tasks import first_delta
+from tests.runtimes.conftest import abort_mid_answer, start_venom, wait_task
 from venom_core.runtimes.base import ChatMessage, Chunk, GenerationParams, RuntimeError_
 from venom_core.runtimes.onnx_genai import OnnxGenaiProvider
 
@@ -132,13 +130,4 @@ def test_a_task_runs_on_the_onnx_runtime(onnx_api: httpx.Client) -> None:
 
 
 def test_an_api_abort_cancels_an_onnx_task(onnx_api: httpx.Client) -> None:
-    tid = onnx_api.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
-    first_delta(onnx_api, tid)
-    assert onnx_api.post(f"/api/v1/tasks/{tid}/abort").status_code == 200
-    task = wait_task(onnx_api, tid)
-    assert task["status"] == "CANCELLED" and task["error"]["code"] == "aborted"
-    for _ in range(600):
-        if onnx_api.get("/api/v1/system/status").json()["llm_runtime"].get("generating") == 0:
-            return
-        time.sleep(0.05)
-    raise AssertionError("the onnx generation kept running after the abort")
+    abort_mid_answer(onnx_api)

@@ -36,7 +36,8 @@ print(json.dumps({"all": providers.PROVIDERS.names, "cloud": providers.PROVIDERS
 
 
 def test_builtin_runtimes_come_from_their_specs() -> None:
-    assert providers.PROVIDERS.names == ("embedded", "ollama", "openai_compatible", "onnx", "openai", "google", "anthropic")
+    assert providers.PROVIDERS.names == (
+        "embedded", "ollama", "openai_compatible", "onnx", "openai", "google", "anthropic")
     assert providers.PROVIDERS.local_names == ("embedded", "ollama", "openai_compatible", "onnx")
     specs = list(providers.PROVIDERS)
     assert all(isinstance(s, ProviderSpec) and s.label and callable(s.factory) for s in specs)

@@ -14,22 +14,11 @@ from tests.model_output import (
     CITY_QUESTION,
     CITY_SCHEMA,
     ENDLESS_SCHEMA,
-    ENDLESS_TASK,
     assert_answer_in_enum,
     response_format,
 )
-from tests.runtimes.conftest import QUESTION, direct, inject, text_of, wait_task
+from tests.runtimes.conftest import QUESTION, abort_mid_answer, direct, first_delta, inject, text_of, wait_task
 from tests.sse import frames
-
-
-def first_delta(client: httpx.Client, task_id: str) -> str:
-    """Follow the task's SSE stream until the first `task_update` that carries new text."""
-    with client.stream("GET", f"/api/v1/tasks/{task_id}/stream") as r:
-        for f in frames(r):
-            if f.event == "task_update" and f.data.get("delta"):
-                return str(f.data["delta"])
-            assert f.event != "task_finished", f.data
-    raise AssertionError("the stream ended without text")
 
 
 def test_task_answer_streams_as_deltas(api: httpx.Client) -> None:
@@ -73,18 +62,7 @@ def test_task_response_format_constrains_the_answer(api: httpx.Client) -> None:
 
 
 def test_abort_stops_the_embedded_model(api: httpx.Client) -> None:
-    tid = api.post("/api/v1/tasks", json=ENDLESS_TASK).json()["task_id"]
-    first_delta(api, tid)
-    assert api.post(f"/api/v1/tasks/{tid}/abort").status_code == 200
-    task = wait_task(api, tid)
-    assert task["status"] == "CANCELLED" and task["error"]["code"] == "aborted"
-    # The worker thread really stops (it checks after every token) and frees the model.
-    for _ in range(600):
-        if api.get("/api/v1/system/status").json()["llm_runtime"].get("generating") == 0:
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError("the embedded generation kept running after the abort")
+    abort_mid_answer(api)
     fs = direct(api)  # and the model serves the next request
     assert fs[-1].event == "done" and text_of(fs).strip(), fs[-1]
 
