@@ -153,13 +153,13 @@ class ToolRegistry:
                 output = await spec.handler(arguments)
         except TimeoutError:
             return ToolResult(f"The tool '{spec.function_name}' did not answer within {timeout:g} s, so the call "
-                              "was stopped.", True, _ms(start), "tool_timeout", call_id=call_id)
+                              "was stopped.", True, _ms(start), "tool_timeout", call_id=call_id, retryable=True)
         except ToolError as exc:
             return ToolResult(exc.message, True, _ms(start), exc.code, call_id=call_id)
         except Exception as exc:  # a handler's failure is the call's result, never the task's crash
             code, message = _describe(exc)
             return ToolResult(f"The tool '{spec.function_name}' failed: {message}", True, _ms(start), code,
-                              call_id=call_id)
+                              call_id=call_id, retryable=bool(getattr(exc, "retryable", False)))
         return self._capped(output, start, call_id)
 
     def _refusal(self, spec: ToolSpec, actor: str) -> str | None:
@@ -175,9 +175,10 @@ class ToolRegistry:
     def _capped(self, output: ToolOutput, start: float, call_id: str) -> ToolResult:
         text, cap = output.text, self.max_result_chars
         if len(text) <= cap:
-            return ToolResult(text, output.is_error, _ms(start), None, call_id=call_id)
+            return ToolResult(text, output.is_error, _ms(start), None, call_id=call_id, data=output.data)
         note = f"\n… [result truncated: {len(text) - cap:,} more characters; the cap is {cap:,}]"
-        return ToolResult(text[:cap] + note, output.is_error, _ms(start), None, truncated=True, call_id=call_id)
+        return ToolResult(text[:cap] + note, output.is_error, _ms(start), None, truncated=True, call_id=call_id,
+                          data=output.data)
 
 
 def _describe(exc: Exception) -> tuple[str, str]:

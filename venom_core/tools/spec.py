@@ -26,10 +26,13 @@ Handler = Callable[[dict[str, Any]], Awaitable["ToolOutput"]]
 
 @dataclass(frozen=True, slots=True)
 class ToolOutput:
-    """What a handler returns: the text for the model and whether the tool itself reported an error."""
+    """What a handler returns: the text for the model and whether the tool itself reported an error.
+    `data` is the same answer as structured fields, for an agent that calls a built-in tool (it is
+    never shown to a model, so the result cap does not apply to it)."""
 
     text: str
     is_error: bool = False
+    data: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +88,8 @@ class ToolResult:
     error_code: str | None = None  # stable code when Venom (not the tool) stopped the call
     truncated: bool = False  # the text was longer than the result cap
     call_id: str = ""
+    data: dict[str, Any] | None = None  # the handler's structured answer (built-in tools)
+    retryable: bool = False  # the failure may pass on a later try (a network error, a timeout)
 
 
 class ToolError(VenomError):
