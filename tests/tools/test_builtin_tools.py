@@ -66,7 +66,7 @@ def test_git_tools(venom: VenomFactory) -> None:
         assert "+two" in invoke(c, "git_diff").json()["result"]
         assert "a.txt" in invoke(c, "git_diff", {"stat": True}).json()["result"]
         assert "first commit" in invoke(c, "git_show", {"revision": "HEAD"}).json()["result"]
-        assert "one" in invoke(c, "git_blame", {"path": "a.txt"}).json()["result"]
+        assert "Not Committed Yet" in invoke(c, "git_blame", {"path": "a.txt"}).json()["result"]
         assert "*" in invoke(c, "git_branches").json()["result"]
         # A revision is never an option for git: anything but a commit id or HEAD~n is refused by the schema.
         assert invoke(c, "git_show", {"revision": "--output=/tmp/x"}).status_code == 422

@@ -15,10 +15,9 @@ only the default `ask` counts as answered; a policy an admin set (`deny`, `ask`)
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any, Protocol
 
-from venom_core.tools.registry import ToolRegistry
+from venom_core.tools.registry import ToolRegistry, new_call_id
 from venom_core.tools.spec import ToolResult, ToolSpec
 
 REFUSED = "tool_not_allowed"
@@ -51,7 +50,7 @@ class GatedInvoker:
             refusal = await self.gate.admit(task_id, spec, arguments, requested=requested)
             if refusal is not None:
                 result = ToolResult(refusal, True, round((time.perf_counter() - start) * 1000, 3), REFUSED,
-                                    call_id=uuid.uuid4().hex[:16])
+                                    call_id=new_call_id())
                 self.registry.events.started(spec, result.call_id, arguments, task_id)
                 self.registry.events.finished(spec, result, task_id)
                 return result

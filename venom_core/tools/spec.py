@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from venom_core.core.errors import VenomError
 from venom_core.orchestrator.autonomy import LEVELS_BY_ID, REQUIRED
+from venom_core.tools.arguments import ArgumentCheck
 
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 SideEffect = Literal["read", "write", "network", "exec"]
@@ -131,19 +132,12 @@ def schema_problem(schema: Any) -> str | None:
     return None
 
 
-def compile_schema(schema: dict[str, Any]) -> Any:
-    """A validator for a checked schema (compiling is most of the cost, so the registry keeps it)."""
-    from jsonschema.validators import validator_for
-
-    return validator_for(schema)(schema)
+def compile_schema(schema: dict[str, Any]) -> ArgumentCheck:
+    """The argument check for a checked schema (compiled once, then kept by the registry)."""
+    return ArgumentCheck(schema)
 
 
-def argument_errors(schema: dict[str, Any], arguments: dict[str, Any], validator: Any = None) -> list[dict[str, Any]]:
+def argument_errors(schema: dict[str, Any], arguments: dict[str, Any],
+                    check: ArgumentCheck | None = None) -> list[dict[str, Any]]:
     """The ways `arguments` fail `schema` (empty when they pass), at most 10."""
-    validator = validator or compile_schema(schema)
-    out: list[dict[str, Any]] = []
-    for err in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
-        out.append({"loc": ["arguments", *err.path], "msg": err.message[:300], "type": str(err.validator)})
-        if len(out) >= 10:
-            break
-    return out
+    return (check or ArgumentCheck(schema)).errors(arguments)
