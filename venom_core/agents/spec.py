@@ -36,15 +36,13 @@ class AgentDeps:
     tasks: TaskService
     bus: InProcessBus
     roadmap: RoadmapStore
-    tools: ToolRegistry | None = None  # the tool registry the chat agent's tool loop calls
+    tools: ToolRegistry  # every tool call: the agents' own (through `invoker`) and the chat agent's tool loop
     tool_gate: CallGate | None = None  # approvals: may stop a call before it runs
     tool_settle: Callable[[str], Awaitable[None]] | None = None  # waits for a starting MCP server
 
     @property
     def invoker(self) -> ToolInvoker:
         """How an agent calls its tools: through the registry and the approval gate, like the tool loop."""
-        if self.tools is None:
-            raise RuntimeError("the agents that run tools need the tool registry in AgentDeps")
         return GatedInvoker(self.tools, self.tool_gate)
 
 
