@@ -9,7 +9,8 @@ which reports its handler's own time (`server_ms`). Printed per transport, media
 - `duration_ms - server`: Venom's own figure for the call (registry checks, events, the hop to the
   connection's loop, the SDK's client, the transport, the SDK's server), minus the server's time;
 - `SDK direct - server`: the same tool called by the SDK's own client from this process (the
-  protocol and transport floor without Venom);
+  protocol and transport floor without Venom), each call paired with one invoke (alternating
+  which goes first), so both see the same load;
 - `Venom's own`: median(duration_ms - server) - median(SDK direct - server).
 With --spawn (the default without --base-url) it also measures cold start to /healthz with and
 without MCP servers configured (they connect in the background, so they must not delay it).
@@ -48,49 +49,67 @@ def line(name: str, data: list[float]) -> str:
     return f"  {name:<24} median {statistics.median(data):6.2f} ms   p99 {pct(data, 99):6.2f} ms   (n={len(data)})"
 
 
-def invoke_times(base_url: str, token: str | None, tool_id: str, n: int) -> tuple[list[float], list[float]]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    wall, own = [], []
-    with httpx.Client(base_url=base_url, headers=headers, timeout=30, trust_env=False) as c:
-        for i in range(n + 20):  # 20 warm-up calls
-            t0 = time.perf_counter()
-            r = c.post(f"/api/v1/tools/{tool_id}/invoke", json={"arguments": {"text": f"call {i}"}})
-            elapsed = (time.perf_counter() - t0) * 1000
-            r.raise_for_status()
-            body = r.json()
-            if body["is_error"]:
-                raise RuntimeError(f"{tool_id}: {body['result']}")
-            server_ms = float(json.loads(body["result"])["server_ms"])
-            if i >= 20:
-                wall.append(elapsed - server_ms)
-                own.append(float(body["duration_ms"]) - server_ms)
-    return wall, own
+async def paired_times(base_url: str, token: str | None, tool_id: str, kind: str, target: str | None,
+                       n: int) -> tuple[list[float], list[float], list[float]]:
+    """`n` invokes through Venom and, when `target` is known, `n` direct SDK calls, interleaved one by
+    one (the order alternating), so a change of the machine's load falls on both alike.
 
-
-async def direct_times(kind: str, target: str, n: int) -> list[float]:
-    """The same tool through the SDK's client, no Venom: the floor of protocol and transport."""
+    Returns (invoke wall - server, duration_ms - server, SDK direct - server), 20 warm-up pairs left out."""
     from mcp import ClientSession
 
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    wall: list[float] = []
+    own: list[float] = []
+    direct: list[float] = []
+
+    async def via_venom(c: httpx.AsyncClient, i: int) -> None:
+        t0 = time.perf_counter()
+        r = await c.post(f"/api/v1/tools/{tool_id}/invoke", json={"arguments": {"text": f"call {i}"}})
+        elapsed = (time.perf_counter() - t0) * 1000
+        r.raise_for_status()
+        body = r.json()
+        if body["is_error"]:
+            raise RuntimeError(f"{tool_id}: {body['result']}")
+        server_ms = float(json.loads(body["result"])["server_ms"])
+        if i >= 20:
+            wall.append(elapsed - server_ms)
+            own.append(float(body["duration_ms"]) - server_ms)
+
+    async def via_sdk(session: Any, i: int) -> None:
+        t0 = time.perf_counter()
+        result = await session.call_tool("timed", {"text": f"call {i}"})
+        elapsed = (time.perf_counter() - t0) * 1000
+        server_ms = float(json.loads(result.content[0].text)["server_ms"])
+        if i >= 20:
+            direct.append(elapsed - server_ms)
+
+    async with httpx.AsyncClient(base_url=base_url, headers=headers, timeout=30, trust_env=False) as c:
+        if target is None:
+            for i in range(n + 20):
+                await via_venom(c, i)
+            return wall, own, direct
+        async with _transport(kind, target) as streams, ClientSession(streams[0], streams[1]) as session:
+            await session.initialize()
+            for i in range(n + 20):
+                if i % 2:
+                    await via_venom(c, i)
+                    await via_sdk(session, i)
+                else:
+                    await via_sdk(session, i)
+                    await via_venom(c, i)
+    return wall, own, direct
+
+
+def _transport(kind: str, target: str) -> Any:
+    """The SDK's own client transport to the bench server: the floor of protocol and transport."""
     if kind == "stdio":
         from mcp.client.stdio import StdioServerParameters, stdio_client
 
-        transport: Any = stdio_client(StdioServerParameters(command=sys.executable, args=[target]))
-    else:
-        import httpx2
-        from mcp.client.streamable_http import streamable_http_client
+        return stdio_client(StdioServerParameters(command=sys.executable, args=[target]))
+    import httpx2
+    from mcp.client.streamable_http import streamable_http_client
 
-        transport = streamable_http_client(target, http_client=httpx2.AsyncClient(trust_env=False))
-    out: list[float] = []
-    async with transport as streams, ClientSession(streams[0], streams[1]) as session:
-        await session.initialize()
-        for i in range(n + 20):
-            t0 = time.perf_counter()
-            result = await session.call_tool("timed", {"text": f"call {i}"})
-            elapsed = (time.perf_counter() - t0) * 1000
-            server_ms = float(json.loads(result.content[0].text)["server_ms"])  # type: ignore[union-attr]
-            if i >= 20:
-                out.append(elapsed - server_ms)
-    return out
+    return streamable_http_client(target, http_client=httpx2.AsyncClient(trust_env=False))
 
 
 def wait_ready(base_url: str, names: list[str], timeout: float = 60) -> None:
@@ -168,22 +187,22 @@ def main() -> int:
             config.write_text(json.dumps({"mcpServers": {
                 "bench_stdio": {"command": sys.executable, "args": [str(SERVER)]},
                 "bench_http": {"url": http_url}}}))
-            plain, with_mcp = cold_starts(Path(tmp.name), config, args.cold_runs)
-            print(f"cold start to /healthz, no MCP servers:  median {statistics.median(plain):.2f} s "
-                  f"(runs {', '.join(f'{s:.2f}' for s in plain)})")
-            print(f"cold start to /healthz, 2 MCP servers:   median {statistics.median(with_mcp):.2f} s "
-                  f"(runs {', '.join(f'{s:.2f}' for s in with_mcp)})")
+            if args.cold_runs > 0:
+                plain, with_mcp = cold_starts(Path(tmp.name), config, args.cold_runs)
+                print(f"cold start to /healthz, no MCP servers:  median {statistics.median(plain):.2f} s "
+                      f"(runs {', '.join(f'{s:.2f}' for s in plain)})")
+                print(f"cold start to /healthz, 2 MCP servers:   median {statistics.median(with_mcp):.2f} s "
+                      f"(runs {', '.join(f'{s:.2f}' for s in with_mcp)})")
             venom, base_url, _ = start_venom(Path(tmp.name), {"VENOM_MCP_CONFIG": str(config)})
             procs.append(venom)
             wait_ready(base_url, ["bench_stdio", "bench_http"])
             wait_loaded(base_url)
         for kind, tool_id, target in (("stdio", args.stdio_tool, str(SERVER)), ("http", args.http_tool, http_url)):
-            wall, own = invoke_times(base_url, args.token, tool_id, args.calls)
+            wall, own, direct = asyncio.run(paired_times(base_url, args.token, tool_id, kind, target, args.calls))
             print(f"{kind}: {tool_id}")
             print(line("invoke wall - server", wall))
             print(line("duration_ms - server", own))
-            if target:
-                direct = asyncio.run(direct_times(kind, target, args.calls))
+            if direct:
                 print(line("SDK direct - server", direct))
                 venom_own = statistics.median(own) - statistics.median(direct)
                 print(f"  Venom's own (median)     {venom_own:6.2f} ms   target <= 5 ms: "

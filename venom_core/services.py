@@ -17,9 +17,7 @@ from typing import Any
 
 from venom_core.agents.base import Llm
 from venom_core.agents.catalog import build_agents
-from venom_core.agents.librarian import LibrarianAgent
 from venom_core.agents.spec import AgentDeps
-from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
@@ -52,6 +50,7 @@ from venom_core.tools.builtin import BuiltinDeps
 from venom_core.tools.mcp.manager import McpManager
 from venom_core.tools.registry import ToolRegistry
 from venom_core.tools.wiring import build_tools
+from venom_core.tools.workspace import Workspace
 
 HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -119,12 +118,12 @@ def build_services(settings: Settings) -> Services:
     llm = Llm(runtimes)
     workspace = Workspace(s.VENOM_WORKSPACE)
     fetcher = outbound_fetcher(s)
-    # Before the agents: the chat agent's tool loop calls the registry.
+    # Before the agents: they call their tools (and the chat agent its tool loop) through the registry.
     tools, mcp = build_tools(s, log, autonomy, BuiltinDeps(
-        librarian=LibrarianAgent(llm, workspace), fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
+        workspace=workspace, fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
         memory=memory, status=system.status, roadmap=roadmap))
     approvals = Approvals(storage, log, tools.events, autonomy, s.VENOM_APPROVAL_TIMEOUT_S)
-    agents = build_agents(AgentDeps(s, llm, workspace, fetcher, tasks, bus, roadmap, tools, approvals, mcp.settle))
+    agents = build_agents(AgentDeps(s, llm, workspace, tasks, bus, roadmap, tools, approvals, mcp.settle))
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
     context = ContextBuilder(sessions, memory, documents, s)
     orchestrator = VenomOrchestrator(s, agents, llm, autonomy, context, roadmap, system.status)

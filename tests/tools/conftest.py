@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, ServerFactory, free_port
+from tests.tools.scripted_llm import ScriptedLlm, serve
 
 DEMO = Path(__file__).resolve().parent / "servers" / "demo_server.py"
 TOKEN = "venom-test-token-0123456789"
@@ -70,6 +71,20 @@ def http_server() -> Iterator[HttpMcp]:
 @pytest.fixture
 def http_mcp(http_server: HttpMcp) -> str:
     return http_server.url
+
+
+@pytest.fixture(scope="module")
+def llm() -> Iterator[ScriptedLlm]:
+    """The scripted OpenAI-compatible model (one per test module)."""
+    yield from serve()
+
+
+@pytest.fixture
+def script(llm: ScriptedLlm) -> Iterator[httpx.Client]:
+    """A client of the scripted model's control API, with the script and log cleared."""
+    with httpx.Client(base_url=llm.url, timeout=30) as c:
+        c.post("/_control/reset").raise_for_status()
+        yield c
 
 
 VenomFactory = Callable[..., LiveServer]

@@ -7,31 +7,17 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.ops.test_cli import cli_env
 from tests.tools.conftest import TOKEN, VenomFactory, api, stdio_entry, tools_by_id, wait_status
-from tests.tools.scripted_llm import ScriptedLlm, serve
+from tests.tools.scripted_llm import ScriptedLlm
 from tests.tools.test_tool_loop import llm_env, task_events
 
 CLI = [sys.executable, "-m", "venom_core.cli"]
 BUILDER = {"VENOM_AUTONOMY_LEVEL": "30"}  # writes allowed by the autonomy level, so the policy decides
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLlm]:
-    yield from serve()
-
-
-@pytest.fixture
-def script(llm: ScriptedLlm) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=llm.url, timeout=30) as c:
-        c.post("/_control/reset").raise_for_status()
-        yield c
 
 
 def submit(c: httpx.Client, content: str) -> str:

@@ -10,7 +10,8 @@ from pathlib import Path
 from tests.conftest import LiveServer
 from tests.tools.conftest import VenomFactory, api, invoke, tools_by_id
 
-BUILTINS = {"workspace_list", "workspace_read", "workspace_search", "git_status", "git_log", "git_diff", "web_search",
+BUILTINS = {"workspace_list", "workspace_read", "workspace_search", "workspace_write", "git_status", "git_log",
+            "git_diff", "git_show", "git_blame", "git_branches", "web_search",
             "web_fetch", "memory_search", "time_now", "system_status", "roadmap"}
 
 
@@ -63,6 +64,28 @@ def test_git_tools(venom: VenomFactory) -> None:
         assert "first commit" in invoke(c, "git_log", {"limit": 3}).json()["result"]
         assert "a.txt" in invoke(c, "git_status").json()["result"]
         assert "+two" in invoke(c, "git_diff").json()["result"]
+        assert "a.txt" in invoke(c, "git_diff", {"stat": True}).json()["result"]
+        assert "first commit" in invoke(c, "git_show", {"revision": "HEAD"}).json()["result"]
+        assert "Not Committed Yet" in invoke(c, "git_blame", {"path": "a.txt"}).json()["result"]
+        assert "*" in invoke(c, "git_branches").json()["result"]
+        # A revision is never an option for git: anything but a commit id or HEAD~n is refused by the schema.
+        assert invoke(c, "git_show", {"revision": "--output=/tmp/x"}).status_code == 422
+        outside = invoke(c, "git_blame", {"path": "../../etc/passwd"}).json()
+        assert outside["is_error"] is True and outside["error_code"] == "path_outside_workspace"
+
+
+def test_workspace_write_needs_the_file_write_level(venom: VenomFactory) -> None:
+    srv = venom({})
+    ws = _workspace(srv)
+    with api(srv) as c:
+        body = invoke(c, "workspace_write", {"path": "out/new.txt", "content": "hello\n"}).json()
+        assert body["is_error"] is True and body["error_code"] == "autonomy_denied"
+        assert not (ws / "out").exists()
+        assert c.post("/api/v1/system/autonomy", json={"level": 30}).status_code == 200
+        body = invoke(c, "workspace_write", {"path": "out/new.txt", "content": "hello\n"}).json()
+        assert body["is_error"] is False and (ws / "out" / "new.txt").read_text() == "hello\n"
+        body = invoke(c, "workspace_write", {"path": "../escape.txt", "content": "x"}).json()
+        assert body["error_code"] == "path_outside_workspace" and not (srv.data_dir / "escape.txt").exists()
 
 
 def test_time_and_status(venom: VenomFactory) -> None:

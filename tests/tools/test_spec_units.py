@@ -101,7 +101,7 @@ def test_builtin_schemas_are_valid() -> None:
 
     from venom_core.tools.builtin import builtin_specs
 
-    deps = cast(Any, SimpleNamespace(librarian=SimpleNamespace(workspace=None)))
+    deps = cast(Any, SimpleNamespace(workspace=None))
     specs = builtin_specs(deps)
     assert specs and all(schema_problem(s.input_schema) is None and FUNCTION_NAME.match(s.function_name)
                          for s in specs)

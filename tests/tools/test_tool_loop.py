@@ -5,28 +5,14 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 from websockets.sync.client import connect
 
 from tests.conftest import LiveServer
 from tests.tools.conftest import TOKEN, VenomFactory, api, stdio_entry, wait_status
-from tests.tools.scripted_llm import MODEL, ScriptedLlm, serve
-
-
-@pytest.fixture(scope="module")
-def llm() -> Iterator[ScriptedLlm]:
-    yield from serve()
-
-
-@pytest.fixture
-def script(llm: ScriptedLlm) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=llm.url, timeout=30) as c:
-        c.post("/_control/reset").raise_for_status()
-        yield c
+from tests.tools.scripted_llm import MODEL, ScriptedLlm
 
 
 def llm_env(llm: ScriptedLlm, **extra: str) -> dict[str, str]:

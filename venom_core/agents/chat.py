@@ -92,8 +92,7 @@ class ChatAgent:
 
 
 def _chat(d: AgentDeps) -> ChatAgent:
-    loop = (ToolLoop(d.llm, d.tools, d.settings.VENOM_TOOL_MAX_STEPS, d.tool_gate, d.tool_settle)
-            if d.tools is not None else None)
+    loop = ToolLoop(d.llm, d.tools, d.settings.VENOM_TOOL_MAX_STEPS, d.tool_gate, d.tool_settle)
     return ChatAgent(d.llm, d.settings.VENOM_MAX_CONTEXT_CHARS, loop)
 
 

@@ -3,8 +3,9 @@
 The Coder drafts the file as plain streamed text (code is not squeezed through a JSON string),
 the Critic reviews it (a real syntax check for Python and JSON, then the model's constrained
 verdict), and the Coder repairs it: at most two repair rounds.
-The file is written only inside the workspace; the orchestrator has already checked that the
-autonomy level allows file writes before this agent runs.
+The file is written only inside the workspace, by the registry's `workspace_write` tool (a
+TOOL_CALL_* event under the tool's policy; the Critic reads a file with `workspace_read`); the
+orchestrator has already checked that the autonomy level allows file writes before this agent runs.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from typing import Any, ClassVar
 from venom_core.agents.base import LINE, AgentRun, Llm, tool_event
 from venom_core.agents.markdown import fenced
 from venom_core.agents.spec import STRONG, WEAK, AgentSpec, Register
-from venom_core.agents.workspace import Workspace, path_tokens
+from venom_core.agents.tool_use import use_tool
 from venom_core.core.models import TaskFailure
 from venom_core.runtimes.base import ChatMessage
+from venom_core.tools.invoker import ToolInvoker
+from venom_core.tools.workspace import Workspace, path_tokens
 
 MAX_REPAIRS = 2
 CODE_EXTENSIONS = frozenset({
@@ -61,9 +64,10 @@ class CoderAgent:
     name: ClassVar[str] = "CoderAgent"
     tool: ClassVar[str | None] = "write_file"
 
-    def __init__(self, llm: Llm, workspace: Workspace):
+    def __init__(self, llm: Llm, workspace: Workspace, tools: ToolInvoker):
         self.llm = llm
         self.workspace = workspace
+        self.tools = tools
 
     async def run(self, run: AgentRun) -> str:
         named = target_path(run.question)
@@ -77,10 +81,10 @@ class CoderAgent:
                 break
             run.ctx.trace("Coder", "repair", round=round_no + 1, issues=review["issues"])
             draft = await self.draft(run, rel_target, draft, review["issues"])
-        self.workspace.ensure()
-        self.workspace.write_text(path, draft)
-        rel = self.workspace.relative(path)
-        tool_event(run, self.name, "write_file", f"wrote {rel}", path=rel, bytes=len(draft.encode()))
+        written = await use_tool(self.tools, run, self.name, "workspace_write",
+                                 {"path": self.workspace.relative(path), "content": draft})
+        rel = str(written["data"]["path"])
+        tool_event(run, self.name, "write_file", f"wrote {rel}", path=rel, bytes=written["data"]["bytes"])
         verdict = "approved by the Critic" if review.get("approved") else \
             "written with open Critic issues: " + "; ".join(review.get("issues") or ["none given"])
         lang = rel.rsplit(".", 1)[-1] if "." in rel else ""
@@ -147,18 +151,20 @@ class CriticAgent:
     name: ClassVar[str] = "CriticAgent"
     tool: ClassVar[str | None] = None
 
-    def __init__(self, llm: Llm, workspace: Workspace):
+    def __init__(self, llm: Llm, workspace: Workspace, tools: ToolInvoker):
         self.llm = llm
         self.workspace = workspace
+        self.tools = tools
 
     async def run(self, run: AgentRun) -> str:
         code = run.question
         for token in path_tokens(run.question):
             path = self.workspace.resolve(token)
             if path.is_file():
-                code = f"File `{self.workspace.relative(path)}`:\n{self.workspace.read_text(path)[:4000]}"
-                tool_event(run, self.name, "read_file", f"read {self.workspace.relative(path)}",
-                           path=self.workspace.relative(path))
+                rel = self.workspace.relative(path)
+                found = await use_tool(self.tools, run, self.name, "workspace_read", {"path": rel})
+                code = f"File `{rel}`:\n{str(found['text'])[:4000]}"
+                tool_event(run, self.name, "read_file", f"read {rel}", path=rel)
                 break
         if not code.strip():
             raise TaskFailure("nothing_to_review", "Give me a file name from the workspace or paste the code.",
@@ -195,10 +201,11 @@ REVIEW_PATTERNS: dict[str, list[tuple[str, float]]] = {
 def register_agents(register: Register) -> None:
     register(AgentSpec(
         intent="CODE_GENERATION", description="write or fix source code into a file", rank=30,
-        factory=lambda d: CoderAgent(d.llm, d.workspace), permission="file_write", aliases=("compose", "shell"),
+        factory=lambda d: CoderAgent(d.llm, d.workspace, d.invoker), permission="file_write",
+        aliases=("compose", "shell"),
         patterns=CODE_PATTERNS, tool_intent=True, lessons=True,
     ))
     register(AgentSpec(
         intent="CODE_REVIEW", description="review existing code", rank=40,
-        factory=lambda d: CriticAgent(d.llm, d.workspace), patterns=REVIEW_PATTERNS, lessons=True,
+        factory=lambda d: CriticAgent(d.llm, d.workspace, d.invoker), patterns=REVIEW_PATTERNS, lessons=True,
     ))

@@ -1,76 +1,82 @@
 """Git: read-only answers about the workspace repository, from real `git` output.
 
-Which commands run is decided from the question (status, log, diff, show, blame, branches);
-`git_runner.GitRunner` runs them so that the repository's own configuration can never make git
-run a program. The model then summarises the output; the output itself is part of the answer,
-so the answer is grounded even when the model is small or absent.
+Which git tools run is decided from the question (status, log, diff, show, blame, branches); each
+is a call of the tool registry's git tools (`tools/git_tools.py`, whose runner never lets the
+repository's own configuration make git run a program), so every command is a TOOL_CALL_* event
+under the tools' policy. The model then summarises the output; the output itself is part of the
+answer, so the answer is grounded even when the model is small or absent.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
-from venom_core.agents.git_runner import GitRunner
 from venom_core.agents.markdown import fenced
 from venom_core.agents.spec import STRONG, WEAK, AgentSpec, Register
-from venom_core.agents.workspace import Workspace, path_tokens
+from venom_core.agents.tool_use import use_tool
 from venom_core.core.text import normalize
+from venom_core.tools.invoker import ToolInvoker
+from venom_core.tools.workspace import Workspace, path_tokens
 
 MAX_OUTPUT = 6000
 _REV = re.compile(r"\b([0-9a-f]{7,40}|HEAD(?:~\d+|\^+)?)\b")
 
+Call = tuple[str, dict[str, Any]]  # a git tool's function name and its arguments
 
-def plan_commands(question: str, workspace: Workspace) -> list[list[str]]:
-    """The read-only git commands that answer the question."""
+
+def plan_commands(question: str, workspace: Workspace) -> list[Call]:
+    """The read-only git tool calls that answer the question."""
     norm = normalize(question)
-    cmds: list[list[str]] = []
+    calls: list[Call] = []
     if re.search(r"\bblame\b", norm):
         for token in path_tokens(question):
             path = workspace.resolve(token)
             if path.is_file():
-                cmds.append(["blame", "--date=short", "--", workspace.relative(path)])
+                calls.append(("git_blame", {"path": workspace.relative(path)}))
                 break
     if re.search(r"\bshow (me )?(the )?(last |latest )?commit\b", norm) or _REV.search(question):
         rev = _REV.search(question)
-        cmds.append(["show", "--stat", "--format=medium", rev.group(1) if rev else "HEAD"])
+        calls.append(("git_show", {"revision": rev.group(1) if rev else "HEAD"}))
     if re.search(r"\b(diff|changes?|changed|modified|uncommitted|zmian\w*|anderung\w*|geandert)\b", norm):
-        cmds.append(["diff", "HEAD", "--stat"])
-        cmds.append(["diff", "HEAD"])
+        calls.append(("git_diff", {"stat": True}))
+        calls.append(("git_diff", {}))
     if re.search(r"\b(branch\w*|galez\w*|zweig\w*)\b", norm):
-        cmds.append(["branch", "-a", "-vv", "--no-color"])
+        calls.append(("git_branches", {}))
     if re.search(r"\b(log|history|commits?|last|latest|recent|historia|ostatni\w*|letzte\w*|verlauf)\b", norm):
-        cmds.append(["log", "-n", "10", "--date=short", "--format=%h %ad %an %s"])
-    if re.search(r"\b(status|state|stan|zustand)\b", norm) or not cmds:
-        cmds.insert(0, ["status", "--short", "--branch"])
-        if len(cmds) == 1:
-            cmds.append(["log", "-n", "5", "--date=short", "--format=%h %ad %an %s"])
-    return cmds
+        calls.append(("git_log", {"limit": 10}))
+    if re.search(r"\b(status|state|stan|zustand)\b", norm) or not calls:
+        calls.insert(0, ("git_status", {}))
+        if len(calls) == 1:
+            calls.append(("git_log", {"limit": 5}))
+    return calls
 
 
 class GitAgent:
     name: ClassVar[str] = "GitAgent"
     tool: ClassVar[str | None] = "git"
 
-    def __init__(self, llm: Llm, workspace: Workspace):
+    def __init__(self, llm: Llm, workspace: Workspace, tools: ToolInvoker):
         self.llm = llm
         self.workspace = workspace
+        self.tools = tools
 
     async def run(self, run: AgentRun) -> str:
         self.workspace.require()
-        runner = GitRunner(self.workspace.root)
-        neutralised = await runner.prepare()
-        if neutralised:
-            tool_event(run, self.name, "git_config", "the repository's config names programs; git runs without them",
-                       neutralised_keys=neutralised[:50])
         sections: list[str] = []
+        reported = False
         plan = await asyncio.to_thread(plan_commands, run.question, self.workspace)  # stats files: off the loop
-        for args in plan:
-            output = await runner.run(args)
+        for name, arguments in plan:
+            found = await use_tool(self.tools, run, self.name, name, arguments)
+            if found["neutralised"] and not reported:
+                reported = True
+                tool_event(run, self.name, "git_config", "the repository's config names programs; git runs "
+                           "without them", neutralised_keys=found["neutralised"])
+            output = str(found["output"])
             shown = output if len(output) <= MAX_OUTPUT else output[:MAX_OUTPUT] + "\n… (truncated)"
-            command = "git " + " ".join(args)
+            command = str(found["command"])
             tool_event(run, self.name, "git", command, command=command, output_preview=shown[:500],
                        output_chars=len(output))
             sections.append(f"$ {command}\n{shown.rstrip() or '(no output)'}")
@@ -97,6 +103,6 @@ PATTERNS: dict[str, list[tuple[str, float]]] = {
 def register_agents(register: Register) -> None:
     register(AgentSpec(
         intent="VERSION_CONTROL", description="questions about the git repository, commits, branches", rank=70,
-        factory=lambda d: GitAgent(d.llm, d.workspace), aliases=("git", "platform"), patterns=PATTERNS,
+        factory=lambda d: GitAgent(d.llm, d.workspace, d.invoker), aliases=("git", "platform"), patterns=PATTERNS,
         tool_intent=True,
     ))

@@ -2,33 +2,31 @@
 
 The operation comes from the question: a quoted phrase or "search/find/grep X" searches; a path
 that names a file reads it; a path that names a folder lists it; otherwise the workspace root is
-listed. Every path goes through the workspace jail first, so an escape is refused before any I/O.
+listed. Every path goes through the workspace jail first, so an escape is refused before any I/O;
+the operation itself is a call of the registry's workspace tool (`workspace_list`, `workspace_read`,
+`workspace_search`), so it is a TOOL_CALL_* event under the tool's policy.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar
 
 from venom_core.agents.base import AgentRun, Llm, grounded_answer, tool_event
-from venom_core.agents.markdown import fenced
 from venom_core.agents.spec import STRONG, WEAK, AgentDeps, AgentSpec, Register
-from venom_core.agents.workspace import Workspace, path_tokens
-from venom_core.core import safe_fs
+from venom_core.agents.tool_use import use_tool
 from venom_core.core.models import TaskFailure
+from venom_core.tools.invoker import ToolInvoker
+from venom_core.tools.workspace import Workspace, path_tokens
 
-MAX_LIST = 200
-MAX_HITS = 50
-MAX_SEARCH_BYTES = 1_000_000  # larger files are not searched
-MAX_SEARCH_TOTAL = 50_000_000  # bytes read by one search
 _QUOTED = re.compile(r"[\"'`“„]([^\"'`”]{2,80})[\"'`”]")
 _SEARCH = re.compile(r"\b(?:search|find|grep|look) (?:for )?(\S+)|\b(?:szukaj|znajdz|wyszukaj) (\S+)|"
                      r"\b(?:suche?|finde?) (?:nach )?(\S+)", re.IGNORECASE)
 _READ_VERB = re.compile(r"\b(read|open|show|cat|list|przeczytaj|otworz|pokaz|lies|zeige?)\b", re.IGNORECASE)
 _STOP_TERMS = frozenset({"the", "a", "all", "files", "file", "in", "mentions", "of", "w", "pliki", "nach"})
+
+Call = tuple[str, dict[str, Any]]  # a workspace tool's function name and its arguments
 
 
 def search_term(question: str) -> str | None:
@@ -42,95 +40,47 @@ def search_term(question: str) -> str | None:
     return None
 
 
-@dataclass(slots=True)
-class _Result:
-    """What a filesystem operation found (computed off the loop) and the tool event that reports it."""
-
-    evidence: str
-    tool: str
-    message: str
-    data: dict[str, Any]
-
-
 class LibrarianAgent:
     name: ClassVar[str] = "LibrarianAgent"
     tool: ClassVar[str | None] = "files"
 
-    def __init__(self, llm: Llm, workspace: Workspace):
+    def __init__(self, llm: Llm, workspace: Workspace, tools: ToolInvoker):
         self.llm = llm
         self.workspace = workspace
+        self.tools = tools
 
     async def run(self, run: AgentRun) -> str:
         self.workspace.require()
-        # Every filesystem step blocks (and a hostile workspace can make it slow): off the event loop.
-        result = await asyncio.to_thread(self.answer, run.question)
-        tool_event(run, self.name, result.tool, result.message, **result.data)
-        summary = await grounded_answer(self.llm, run, "librarian (workspace files)", result.evidence)
-        run.ctx.stream(result.evidence)
-        return summary + result.evidence
+        # Resolving the paths stats the filesystem (and a hostile workspace can make it slow): off the loop.
+        name, arguments = await asyncio.to_thread(self.plan, run.question)
+        found = await use_tool(self.tools, run, self.name, name, arguments)
+        tool_event(run, self.name, found["tool"], found["message"], **found["data"])
+        evidence = str(found["evidence"])
+        summary = await grounded_answer(self.llm, run, "librarian (workspace files)", evidence)
+        run.ctx.stream(evidence)
+        return summary + evidence
 
-    def answer(self, question: str) -> _Result:
+    def plan(self, question: str) -> Call:
+        """The workspace tool call that answers the question."""
+        ws = self.workspace
         tokens = path_tokens(question)
         # Resolve every mentioned path first: any escape attempt is refused before any read.
-        resolved = [self.workspace.resolve(t) for t in tokens]
+        resolved = [ws.resolve(t) for t in tokens]
         targets = [t for t in resolved if t.exists()]
         term = search_term(question)
         first = targets[0] if targets else None
         if first is not None and not first.is_dir() and not first.is_file():
-            self.workspace.read_head(first)  # raises `not_a_regular_file`, naming what it is
+            return "workspace_read", {"path": ws.relative(first)}  # refused as `not_a_regular_file`, naming it
         if term and not (first is not None and first.is_file()):
-            base = next((t for t in targets if t.is_dir()), self.workspace.root)
-            return self.search(base, term)
+            base = next((t for t in targets if t.is_dir()), ws.root)
+            return "workspace_search", {"term": term, "path": ws.relative(base)}
         if first is not None and first.is_file():
-            return self.read(first)
+            return "workspace_read", {"path": ws.relative(first)}
         if first is not None and first.is_dir():
-            return self.list(first)
+            return "workspace_list", {"path": ws.relative(first)}
         if tokens and _READ_VERB.search(question):
             raise TaskFailure("file_not_found", f"There is no '{tokens[0]}' in the workspace.", stage="tool")
-        return self.list(self.workspace.root)
-
-    def list(self, folder: Path) -> _Result:
-        walk = self.workspace.files(folder, limit=MAX_LIST)
-        rel = [self.workspace.relative(f) for f in walk.files]
-        where = self.workspace.relative(folder)
-        body = "\n".join(f"- `{r}`" for r in rel) or "(the folder is empty)"
-        note = f"\n_{walk.note()}_\n" if walk.note() else ""
-        return _Result(f"**Files in `{where}`** ({len(rel)})\n{body}\n{note}", "list_files", f"list {where}",
-                       {"path": where, "count": len(rel), "skipped": walk.skipped, "truncated": walk.truncated})
-
-    def read(self, path: Path) -> _Result:
-        text, head = self.workspace.text_head(path)
-        rel = self.workspace.relative(path)
-        note = f"\n_(showing the first {len(head.data):,} of {head.size:,} bytes)_\n" if head.truncated else ""
-        return _Result(f"**`{rel}`**\n{fenced(text)}\n{note}", "read_file", f"read {rel}",
-                       {"path": rel, "chars": len(text), "size": head.size, "truncated": head.truncated})
-
-    def search(self, base: Path, term: str) -> _Result:
-        needle = term.lower()
-        hits: list[str] = []
-        walk = self.workspace.files(base)
-        budget = MAX_SEARCH_TOTAL
-        for path in walk.files:
-            if len(hits) >= MAX_HITS or budget <= 0:
-                break
-            try:
-                head = safe_fs.read_head(self.workspace.root, path, MAX_SEARCH_BYTES)
-            except OSError:
-                continue
-            budget -= len(head.data)
-            if head.truncated or b"\x00" in head.data[:4096]:
-                continue  # too big to search, or binary
-            for lineno, line in enumerate(head.data.decode("utf-8", errors="replace").splitlines(), 1):
-                if needle in line.lower():
-                    hits.append(f"- `{self.workspace.relative(path)}:{lineno}`: {line.strip()[:160]}")
-                    if len(hits) >= MAX_HITS:
-                        break
-        body = "\n".join(hits) or "(no matches)"
-        note = f"\n_{walk.note()}_\n" if walk.note() else ""
-        evidence = f"**Search for `{term}`** ({len(hits)} match{'es' if len(hits) != 1 else ''})\n{body}\n{note}"
-        return _Result(evidence, "search_files", f"search '{term}'",
-                       {"term": term, "path": self.workspace.relative(base), "hits": len(hits),
-                        "skipped": walk.skipped})
+        return "workspace_list", {"path": "."}
 
 
 FILE_PATTERNS: dict[str, list[tuple[str, float]]] = {
@@ -163,7 +113,7 @@ KNOWLEDGE_PATTERNS: dict[str, list[tuple[str, float]]] = {
 
 
 def _librarian(d: AgentDeps) -> LibrarianAgent:
-    return LibrarianAgent(d.llm, d.workspace)
+    return LibrarianAgent(d.llm, d.workspace, d.invoker)
 
 
 def register_agents(register: Register) -> None:

@@ -14,14 +14,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from venom_core.agents.base import Agent, Llm
-from venom_core.agents.tool_loop import CallGate
-from venom_core.agents.workspace import Workspace
 from venom_core.config import Settings
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.task_service import TaskService
-from venom_core.net.outbound import OutboundFetcher
 from venom_core.strategy.store import RoadmapStore
+from venom_core.tools.invoker import CallGate, GatedInvoker, ToolInvoker
 from venom_core.tools.registry import ToolRegistry
+from venom_core.tools.workspace import Workspace
 
 STRONG = 1.0  # a pattern that decides the intent on its own
 WEAK = 0.6  # a pattern that only names a candidate (the message stays plain chat)
@@ -34,13 +33,17 @@ class AgentDeps:
     settings: Settings
     llm: Llm
     workspace: Workspace
-    fetcher: OutboundFetcher
     tasks: TaskService
     bus: InProcessBus
     roadmap: RoadmapStore
-    tools: ToolRegistry | None = None  # the tool registry the chat agent's tool loop calls
+    tools: ToolRegistry  # every tool call: the agents' own (through `invoker`) and the chat agent's tool loop
     tool_gate: CallGate | None = None  # approvals: may stop a call before it runs
     tool_settle: Callable[[str], Awaitable[None]] | None = None  # waits for a starting MCP server
+
+    @property
+    def invoker(self) -> ToolInvoker:
+        """How an agent calls its tools: through the registry and the approval gate, like the tool loop."""
+        return GatedInvoker(self.tools, self.tool_gate)
 
 
 @dataclass(frozen=True, slots=True)

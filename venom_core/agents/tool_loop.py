@@ -12,7 +12,8 @@ Two ways in, by what the answering runtime can do (its `ProviderSpec` capabiliti
 
 Every call goes through `ToolRegistry.invoke` with the task's id, so the TOOL_CALL_* events land on
 the task's stream and every rule (schema, autonomy, timeout, result cap) applies. A failing tool is
-an error result the model reads, never a failed task. An approval gate may stop a call first.
+an error result the model reads, never a failed task. The approval gate may stop a call first
+(`tools/invoker.py`, the path the agents' own tool calls take too).
 """
 
 from __future__ import annotations
@@ -20,22 +21,17 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from venom_core.agents.base import AgentRun, Llm
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, GenerationParams
+from venom_core.tools.invoker import CallGate, GatedInvoker
 from venom_core.tools.registry import ToolRegistry
 from venom_core.tools.spec import ToolSpec
 
 Mode = Literal["native", "constrained"]
 CALL_MAX_TOKENS = 256  # a constrained call is a name and a few arguments, not an essay
-
-
-class CallGate(Protocol):
-    """Decides whether a call may run (tools/approvals.py): None = run it, else the refusal for the model."""
-
-    async def admit(self, task_id: str, spec: ToolSpec, arguments: dict[str, Any]) -> str | None: ...
 
 
 class ToolLoop:
@@ -45,6 +41,7 @@ class ToolLoop:
         self.tools = tools
         self.max_steps = max_steps
         self.gate = gate
+        self.invoker = GatedInvoker(tools, gate)
         self.settle = settle  # waits while the MCP server of an unknown function name is starting
 
     # -- deciding ------------------------------------------------------------------------------
@@ -139,15 +136,9 @@ class ToolLoop:
             arguments = None
         if not isinstance(arguments, dict):
             return f"Error: the arguments of {name} are not a JSON object: {str(fn.get('arguments'))[:200]}"
-        spec = self.tools.get(name)
-        if spec is None and self.settle is not None:
+        if self.tools.get(name) is None and self.settle is not None:
             await self.settle(name)
-            spec = self.tools.get(name)
-        if spec is not None and self.gate is not None:
-            refusal = await self.gate.admit(run.ctx.task_id, spec, arguments)
-            if refusal is not None:
-                return f"Error: {refusal}"
-        result = await self.tools.invoke(name, arguments, task_id=run.ctx.task_id, actor="The model's tool call")
+        result = await self.invoker.call(name, arguments, task_id=run.ctx.task_id, actor="The model's tool call")
         run.ctx.trace("ToolLoop", "tool_call", "error" if result.is_error else "ok", tool=name,
                       call_id=result.call_id, duration_ms=result.duration_ms, error_code=result.error_code)
         return f"Error: {result.result}" if result.is_error else result.result

@@ -45,7 +45,7 @@ def trace_steps(events: list[Event]) -> tuple[list[dict[str, Any]], dict[str, An
                                str(ev.data.get("status", "ok")), ev.data.get("details") or {}))
             continue
         component, action = _STEP_NAMES.get(ev.type, (ev.agent or "System", ev.type.lower()))
-        status = "error" if ev.type == EventType.TASK_FAILED else "ok"
+        status = "error" if ev.type in (EventType.TASK_FAILED, EventType.TOOL_CALL_FAILED) else "ok"
         details = {k: v for k, v in ev.data.items() if k not in ("context", "request", "content")}
         if ev.message:
             details = {"message": ev.message, **details}

@@ -119,11 +119,14 @@ class Approvals:
         self.policies = policies
 
     # -- the gate ------------------------------------------------------------------------------
-    async def admit(self, task_id: str, spec: ToolSpec, arguments: dict[str, Any]) -> str | None:
+    async def admit(self, task_id: str, spec: ToolSpec, arguments: dict[str, Any], *,
+                    requested: bool = False) -> str | None:
+        """None = the call may run, else the refusal. `requested`: the person's own request names this
+        operation (an agent doing exactly what it was asked), so only a set policy can stop it."""
         if self.autonomy.level < spec.required_level:
             return None  # the registry refuses it, saying which level allows it
         policy = self.policy(spec)
-        if policy == "allow":
+        if policy == "allow" or (requested and spec.id not in self.policies):
             return None
         if policy == "deny":
             return (f"The tool '{spec.function_name}' is not allowed: its policy is 'deny'. An admin can allow it "

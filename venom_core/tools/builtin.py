@@ -1,10 +1,9 @@
-"""Venom's own tools in the registry: thin wrappers around the functions the agents already use.
+"""Venom's own tools in the registry, and the only way the agents reach the workspace, git and the web.
 
-Each wrapper calls the existing code (the Librarian's list/read/search, the safe git runner, the
-outbound fetcher, memory search, the static answers, the roadmap report) and turns its answer into
-text; their failures (`TaskFailure`, `MemoryUnavailable`, `OutboundError`) become the call's error
-result in the registry. The agents still call the same functions directly; moving them onto the
-registry is the next step.
+Each tool calls the work in this package (`files.py`, `git_tools.py`, `web.py`, through the
+workspace jail), memory search, the static answers or the roadmap report, and turns the answer
+into text for a model plus the same facts as `data` for an agent. Failures (`TaskFailure`,
+`MemoryUnavailable`, `OutboundError`) become the call's error result in the registry, with their code.
 """
 
 from __future__ import annotations
@@ -15,21 +14,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from venom_core.agents.git_runner import GitRunner
-from venom_core.agents.librarian import LibrarianAgent
-from venom_core.agents.researcher import MAX_RESULTS, PAGE_CHARS, _Text
 from venom_core.core.fast_paths import infra_text, time_text
 from venom_core.memory.service import MemoryService
 from venom_core.net.outbound import OutboundFetcher
 from venom_core.strategy.store import RoadmapStore, report
-from venom_core.tools.spec import Handler, SideEffect, ToolError, ToolOutput, ToolSpec
+from venom_core.tools import files, web
+from venom_core.tools.git_tools import git_specs
+from venom_core.tools.spec import Handler, SideEffect, ToolOutput, ToolSpec
+from venom_core.tools.workspace import Workspace
 
-MAX_GIT_OUTPUT = 20_000
+MAX_WRITE_CHARS = 1_000_000
 
 
 @dataclass(slots=True)
 class BuiltinDeps:
-    librarian: LibrarianAgent
+    workspace: Workspace
     fetcher: OutboundFetcher
     search_url: str
     memory: MemoryService
@@ -45,50 +44,40 @@ def _schema(properties: dict[str, Any] | None = None, required: list[str] | None
 _PATH = {"type": "string", "description": "A path relative to the workspace root ('.' for the root)."}
 
 
+def _answer(found: files.FileAnswer) -> ToolOutput:
+    return ToolOutput(found.evidence, data=found.fields())
+
+
 def builtin_specs(d: BuiltinDeps) -> list[ToolSpec]:
-    ws = d.librarian.workspace
+    ws = d.workspace
 
     async def workspace_list(args: dict[str, Any]) -> ToolOutput:
         ws.require()
-        folder = ws.resolve(str(args.get("path") or "."))
-        return ToolOutput((await asyncio.to_thread(d.librarian.list, folder)).evidence)
+        return _answer(await asyncio.to_thread(
+            lambda: files.list_folder(ws, ws.resolve(str(args.get("path") or ".")))))
 
     async def workspace_read(args: dict[str, Any]) -> ToolOutput:
         ws.require()
-        return ToolOutput((await asyncio.to_thread(d.librarian.read, ws.resolve(str(args["path"])))).evidence)
+        found, text = await asyncio.to_thread(lambda: files.read_file(ws, ws.resolve(str(args["path"]))))
+        return ToolOutput(found.evidence, data={**found.fields(), "text": text})
 
     async def workspace_search(args: dict[str, Any]) -> ToolOutput:
         ws.require()
-        base = ws.resolve(str(args.get("path") or "."))
-        return ToolOutput((await asyncio.to_thread(d.librarian.search, base, str(args["term"]))).evidence)
+        return _answer(await asyncio.to_thread(
+            lambda: files.search_files(ws, ws.resolve(str(args.get("path") or ".")), str(args["term"]))))
 
-    def git(*fixed: str, limit_arg: bool = False) -> Handler:
-        async def run(args: dict[str, Any]) -> ToolOutput:
-            ws.require()
-            runner = GitRunner(ws.root)
-            await runner.prepare()
-            cmd = [*fixed, "-n", str(int(args.get("limit") or 10))] if limit_arg else list(fixed)
-            out = await runner.run(cmd)
-            return ToolOutput(out[:MAX_GIT_OUTPUT] or "(no output)")
-        return run
+    async def workspace_write(args: dict[str, Any]) -> ToolOutput:
+        return _answer(await asyncio.to_thread(files.write_file, ws, str(args["path"]), str(args["content"])))
 
     async def web_search(args: dict[str, Any]) -> ToolOutput:
-        resp = await d.fetcher.fetch(d.search_url, method="POST", data={"q": str(args["query"])})
-        if resp.status_code >= 400:
-            raise ToolError("search_failed", f"The web search answered HTTP {resp.status_code}.")
-        parser = _Text()
-        parser.feed(resp.text())
-        links = [(u, t) for u, t in parser.links if u.startswith("http")][:MAX_RESULTS]
-        return ToolOutput("\n".join(f"- [{t or u}]({u})" for u, t in links) or "(no results)")
+        found = await web.search(d.fetcher, d.search_url, str(args["query"]))
+        text = "\n".join(f"- [{t or u}]({u})" for u, t in found["results"])
+        return ToolOutput(text or "(no results)", data=found)
 
     async def web_fetch(args: dict[str, Any]) -> ToolOutput:
-        resp = await d.fetcher.fetch(str(args["url"]))
-        text = resp.text()
-        if "html" in (resp.content_type or "html"):
-            parser = _Text()
-            parser.feed(text[:500_000])
-            text = parser.text()
-        return ToolOutput(f"HTTP {resp.status_code} {resp.url}\n{text[:PAGE_CHARS * 4]}", resp.status_code >= 400)
+        page = await web.read_page(d.fetcher, str(args["url"]))
+        return ToolOutput(f"HTTP {page['status']} {page['url']}\n{page['text'][:web.PAGE_CHARS * 4]}",
+                          page["status"] >= 400, data=page)
 
     async def memory_search(args: dict[str, Any]) -> ToolOutput:
         hits = await d.memory.search(str(args["query"]), limit=int(args.get("limit") or 5))
@@ -117,11 +106,10 @@ def builtin_specs(d: BuiltinDeps) -> list[ToolSpec]:
              schema=_schema({"path": _PATH}, ["path"])),
         spec("workspace_search", "Search the workspace's text files for a word or phrase (case-insensitive).",
              workspace_search, schema=_schema({"term": {"type": "string", "minLength": 1}, "path": _PATH}, ["term"])),
-        spec("git_status", "The workspace repository's status (short form, with the branch).",
-             git("status", "--short", "--branch")),
-        spec("git_log", "The latest commits of the workspace repository.",
-             git("log", "--date=short", "--format=%h %ad %an %s", limit_arg=True), schema=_schema({"limit": limit})),
-        spec("git_diff", "The uncommitted changes of the workspace repository.", git("diff", "HEAD")),
+        spec("workspace_write", "Write a text file in the workspace (created or replaced).", workspace_write, "write",
+             _schema({"path": {**_PATH, "minLength": 1},
+                      "content": {"type": "string", "maxLength": MAX_WRITE_CHARS}}, ["path", "content"])),
+        *git_specs(ws, spec),
         spec("web_search", "Search the web; answers a list of result links.", web_search, "network",
              _schema({"query": {"type": "string", "minLength": 1}}, ["query"])),
         spec("web_fetch", "Read a web page (public addresses only) as text.", web_fetch, "network",

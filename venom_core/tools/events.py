@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any, Protocol
 
 from venom_core.core.audit import summarize
-from venom_core.core.masking import mask_text
+from venom_core.core.masking import MASK, MIN_SECRET_LEN, mask_text
 from venom_core.core.models import EventType
 from venom_core.tools.spec import ToolResult, ToolSpec
 
@@ -30,6 +30,8 @@ class CallEvents:
     def __init__(self, log: Appender | None, secrets: Iterable[str] = ()):
         self.log = log
         self.secrets = [s for s in secrets if s]
+        # Longest first, as mask_text replaces them; sorted once here, not on every call.
+        self._known = sorted({s for s in self.secrets if len(s) >= MIN_SECRET_LEN}, key=len, reverse=True)
 
     def _append(self, task_id: str | None, type: str, message: str, data: dict[str, Any]) -> None:
         if self.log is None:
@@ -39,13 +41,28 @@ class CallEvents:
         except KeyError:  # the task finished meanwhile: the call is still recorded, as a system event
             self.log.append(None, type, message=message, agent="Tools", data={**data, "task_id_hint": task_id})
 
+    def _replace(self, text: str) -> str:
+        for secret in self._known:
+            if secret in text:
+                text = text.replace(secret, MASK)
+        return text
+
     def preview(self, text: str) -> str:
-        return mask_text(text[:PREVIEW_CHARS], self.secrets)
+        return mask_text(self._replace(text[:PREVIEW_CHARS]))
 
     def masked(self, arguments: dict[str, Any]) -> Any:
-        """Arguments as events show them: bounded like the audit trail, secrets masked."""
-        masked = summarize(arguments)
-        return _mask_known(masked, self.secrets) if self.secrets else masked
+        """Arguments as events show them: known secret values replaced, then bounded and masked like the
+        audit trail (one pass of the credential patterns per string, as `mask_text` does it)."""
+        return summarize(self._replace_known(arguments) if self._known else arguments)
+
+    def _replace_known(self, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: self._replace_known(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._replace_known(v) for v in value]
+        if isinstance(value, str):
+            return self._replace(value)
+        return value
 
     def started(self, spec: ToolSpec, call_id: str, arguments: dict[str, Any], task_id: str | None) -> None:
         masked = self.masked(arguments)
@@ -68,12 +85,3 @@ class CallEvents:
             self._append(task_id, EventType.TOOL_CALL_FAILED,
                          f"tool {spec.function_name} failed ({data['error_code']})", data)
 
-
-def _mask_known(value: Any, secrets: list[str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _mask_known(v, secrets) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_mask_known(v, secrets) for v in value]
-    if isinstance(value, str):
-        return mask_text(value, secrets)
-    return value

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import itertools
+import os
 import time
-import uuid
 from typing import Any
 
 from loguru import logger
 
 from venom_core.core.models import TaskFailure
 from venom_core.orchestrator.autonomy import REQUIRED, AutonomyDenied, AutonomyGate
+from venom_core.tools.arguments import ArgumentCheck
 from venom_core.tools.events import CallEvents
 from venom_core.tools.spec import (
     FUNCTION_NAME,
@@ -37,6 +39,15 @@ from venom_core.tools.spec import (
     schema_problem,
 )
 
+# A call's id: this process's random prefix and a counter (unique like a uuid4's 16 hex digits in
+# practice, without asking the OS for randomness on every call).
+_PROCESS = os.urandom(4).hex()
+_CALLS = itertools.count(1)
+
+
+def new_call_id() -> str:
+    return f"{_PROCESS}{next(_CALLS) & 0xFFFFFFFF:08x}"
+
 
 class ToolRegistry:
     def __init__(self, autonomy: AutonomyGate | None, events: CallEvents, *, timeout_seconds: float,
@@ -47,7 +58,7 @@ class ToolRegistry:
         self.max_result_chars = max_result_chars
         self._by_id: dict[str, ToolSpec] = {}
         self._by_name: dict[str, ToolSpec] = {}
-        self._validators: dict[str, Any] = {}  # tool id -> compiled argument validator
+        self._validators: dict[str, ArgumentCheck] = {}  # tool id -> compiled argument check
 
     # -- registration --------------------------------------------------------------------------
     def register(self, spec: ToolSpec, *, trusted_schema: bool = False) -> ToolSpec:
@@ -125,7 +136,7 @@ class ToolRegistry:
     async def invoke(self, ref: str, arguments: dict[str, Any], *, task_id: str | None = None,
                      actor: str = "A tool call", timeout_seconds: float | None = None) -> ToolResult:
         """Run one call under every rule above; never raises for a tool's failure."""
-        call_id = uuid.uuid4().hex[:16]
+        call_id = new_call_id()
         start = time.perf_counter()
         try:
             spec = self.check(ref, arguments)
@@ -153,13 +164,13 @@ class ToolRegistry:
                 output = await spec.handler(arguments)
         except TimeoutError:
             return ToolResult(f"The tool '{spec.function_name}' did not answer within {timeout:g} s, so the call "
-                              "was stopped.", True, _ms(start), "tool_timeout", call_id=call_id)
+                              "was stopped.", True, _ms(start), "tool_timeout", call_id=call_id, retryable=True)
         except ToolError as exc:
             return ToolResult(exc.message, True, _ms(start), exc.code, call_id=call_id)
         except Exception as exc:  # a handler's failure is the call's result, never the task's crash
             code, message = _describe(exc)
             return ToolResult(f"The tool '{spec.function_name}' failed: {message}", True, _ms(start), code,
-                              call_id=call_id)
+                              call_id=call_id, retryable=bool(getattr(exc, "retryable", False)))
         return self._capped(output, start, call_id)
 
     def _refusal(self, spec: ToolSpec, actor: str) -> str | None:
@@ -175,9 +186,10 @@ class ToolRegistry:
     def _capped(self, output: ToolOutput, start: float, call_id: str) -> ToolResult:
         text, cap = output.text, self.max_result_chars
         if len(text) <= cap:
-            return ToolResult(text, output.is_error, _ms(start), None, call_id=call_id)
+            return ToolResult(text, output.is_error, _ms(start), None, call_id=call_id, data=output.data)
         note = f"\n… [result truncated: {len(text) - cap:,} more characters; the cap is {cap:,}]"
-        return ToolResult(text[:cap] + note, output.is_error, _ms(start), None, truncated=True, call_id=call_id)
+        return ToolResult(text[:cap] + note, output.is_error, _ms(start), None, truncated=True, call_id=call_id,
+                          data=output.data)
 
 
 def _describe(exc: Exception) -> tuple[str, str]:

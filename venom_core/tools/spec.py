@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from venom_core.core.errors import VenomError
 from venom_core.orchestrator.autonomy import LEVELS_BY_ID, REQUIRED
+from venom_core.tools.arguments import ArgumentCheck
 
 FUNCTION_NAME = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
 SideEffect = Literal["read", "write", "network", "exec"]
@@ -26,10 +27,13 @@ Handler = Callable[[dict[str, Any]], Awaitable["ToolOutput"]]
 
 @dataclass(frozen=True, slots=True)
 class ToolOutput:
-    """What a handler returns: the text for the model and whether the tool itself reported an error."""
+    """What a handler returns: the text for the model and whether the tool itself reported an error.
+    `data` is the same answer as structured fields, for an agent that calls a built-in tool (it is
+    never shown to a model, so the result cap does not apply to it)."""
 
     text: str
     is_error: bool = False
+    data: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -85,6 +89,8 @@ class ToolResult:
     error_code: str | None = None  # stable code when Venom (not the tool) stopped the call
     truncated: bool = False  # the text was longer than the result cap
     call_id: str = ""
+    data: dict[str, Any] | None = None  # the handler's structured answer (built-in tools)
+    retryable: bool = False  # the failure may pass on a later try (a network error, a timeout)
 
 
 class ToolError(VenomError):
@@ -126,19 +132,12 @@ def schema_problem(schema: Any) -> str | None:
     return None
 
 
-def compile_schema(schema: dict[str, Any]) -> Any:
-    """A validator for a checked schema (compiling is most of the cost, so the registry keeps it)."""
-    from jsonschema.validators import validator_for
-
-    return validator_for(schema)(schema)
+def compile_schema(schema: dict[str, Any]) -> ArgumentCheck:
+    """The argument check for a checked schema (compiled once, then kept by the registry)."""
+    return ArgumentCheck(schema)
 
 
-def argument_errors(schema: dict[str, Any], arguments: dict[str, Any], validator: Any = None) -> list[dict[str, Any]]:
+def argument_errors(schema: dict[str, Any], arguments: dict[str, Any],
+                    check: ArgumentCheck | None = None) -> list[dict[str, Any]]:
     """The ways `arguments` fail `schema` (empty when they pass), at most 10."""
-    validator = validator or compile_schema(schema)
-    out: list[dict[str, Any]] = []
-    for err in sorted(validator.iter_errors(arguments), key=lambda e: list(e.path)):
-        out.append({"loc": ["arguments", *err.path], "msg": err.message[:300], "type": str(err.validator)})
-        if len(out) >= 10:
-            break
-    return out
+    return (check or ArgumentCheck(schema)).errors(arguments)

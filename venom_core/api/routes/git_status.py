@@ -1,6 +1,6 @@
 """`GET /api/v1/git/status`: the workspace repository's branch, changes and distance to origin/main.
 
-Git runs through `agents.git_runner.GitRunner`: an argument list (no shell), an empty environment
+Git runs through `tools.git_runner.GitRunner`: an argument list (no shell), an empty environment
 and every program-running config key overridden, so a hostile repository in the workspace cannot
 make this read run anything. The answer is kept a few seconds (the status bar and the cockpit ask
 on every screen).
@@ -15,9 +15,9 @@ from pathlib import Path
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from venom_core.agents.git_runner import GitRunner
 from venom_core.api.deps import SettingsDep
 from venom_core.core.models import TaskFailure
+from venom_core.tools.git_runner import GitRunner
 
 router = APIRouter(prefix="/api/v1/git", tags=["git"])
 
