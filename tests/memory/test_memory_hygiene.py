@@ -53,6 +53,10 @@ def test_a_correction_changes_what_search_finds(mem: httpx.Client) -> None:
     for key in ("session_id", "task_id", "source", "origin", "type", "created_at", "pinned"):
         assert fixed[key] == before[key], key
     assert entry(mem, entry_id) == fixed
+    # The reference client's knowledge list shows the correction too.
+    known = mem.get("/api/v1/knowledge/entries", params={"session_id": "fix-me"}).json()["entries"]
+    listed = next(k for k in known if k["entry_id"] == entry_id)
+    assert listed["content"] == fixed["text"] and listed["updated_at"] and listed["metadata"]["edited"] is True
 
     # The vector was computed again: a search for the new words finds the entry, with its new text.
     hit = search(mem, "fern named Frondella", session_id="fix-me", limit=1)[0]
