@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
-import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -125,29 +124,17 @@ class MemoryService:
             self._ready.set()
 
     def _load(self) -> None:
+        from venom_core.memory.onnx_embedder import writable_cache_dir
+
         modules = import_profile()
-        embedder = load_encoder(modules, self.backend, self._model_cache(), self.threads, self.batch_threads)
+        cache = writable_cache_dir(self.model_cache, self.root / "onnx")
+        embedder = load_encoder(modules, self.backend, cache, self.threads, self.batch_threads)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)
         self._lessons = LessonStore(db, modules["pyarrow"], DIM)
         self._db, self._pa = db, modules["pyarrow"]
         self._embedder = embedder
-
-    def _model_cache(self) -> Path:
-        """VENOM_MEMORY_MODEL_CACHE, else the user's cache dir, else (not writable) the data dir."""
-        from venom_core.memory.onnx_embedder import default_cache_dir
-
-        for candidate in (self.model_cache, default_cache_dir(), self.root / "onnx"):
-            if candidate is None:
-                continue
-            try:
-                candidate.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                continue
-            if os.access(candidate, os.W_OK):
-                return candidate
-        return self.root / "onnx"
 
     async def wait_ready(self) -> bool:
         await self._ready.wait()
