@@ -29,6 +29,11 @@ def test_what_the_user_said_becomes_a_session_fact(mem: httpx.Client) -> None:
     # The user's words, with where they came from; the model's (unverified) answer is not stored.
     assert [f["text"] for f in facts] == ["Say hello to Ziggy the hamster."], facts
     assert facts[0]["type"] == "fact" and facts[0]["source"] == "chat:user"
+    assert facts[0]["origin"] == "chat" and facts[0]["session_id"] == "fact-session"
+    assert facts[0]["created_at"] > 0 and facts[0]["edited"] is False
+    graph = mem.get("/api/v1/memory/graph", params={"session_id": "fact-session", "limit": 500}).json()
+    node = next(n["data"] for n in graph["elements"]["nodes"] if n["data"]["id"] == f"mem:{facts[0]['id']}")
+    assert node["type"] == "memory" and node["origin"] == "chat" and node["task_id"] == task["task_id"]
     # A help answer (static fast path) teaches a lesson but is not stored as a fact.
     help_id = mem.post("/api/v1/tasks", json={"content": "help", "forced_intent": "HELP_REQUEST",
                                               "session_id": "fact-session"}).json()["task_id"]
@@ -63,6 +68,12 @@ def test_recall_survives_restart_and_admin_wipe(memory_server: LiveServer) -> No
         quentin = client.post("/api/v1/memory/ingest", json={"text": "Quentin Blackwood opened the Zanzibar office.",
                                                              "session_id": "before-restart"}).json()["ids"][0]
         assert client.get("/api/v1/memory/graph", params={"limit": 500}).status_code == 200
+        # A corrected entry keeps its correction (text, vector, edited mark) across the restart.
+        lunch = client.post("/api/v1/memory/ingest", json={"text": "The team lunch is on Tuesdays.",
+                                                           "session_id": "before-restart"}).json()["ids"][0]
+        fixed = client.patch(f"/api/v1/memory/entries/{lunch}",
+                             json={"text": "The team lunch moved to Wednesdays at the harbour."})
+        assert fixed.status_code == 200, fixed.text
         saved = memory_server.data_dir / "data" / "memory" / "graph_entities.jsonl"
         lines = [json.loads(line) for line in saved.read_text().splitlines()]
         assert ["Quentin Blackwood", "ent:quentin blackwood"] in next(x["e"] for x in lines if x["k"] == quentin)
@@ -86,6 +97,12 @@ def test_recall_survives_restart_and_admin_wipe(memory_server: LiveServer) -> No
                                                              "max_hops": 1}).json()
         neighbours = {n["data"]["id"] for n in focus["elements"]["nodes"]}
         assert "ent:persisted marker" in neighbours and "ent:quentin blackwood" not in neighbours
+        after = client.get(f"/api/v1/memory/entry/{lunch}").json()
+        assert after["text"] == "The team lunch moved to Wednesdays at the harbour." and after["edited"] is True
+        assert after["updated_at"] == fixed.json()["updated_at"] and after["session_id"] == "before-restart"
+        moved = client.post("/api/v1/memory/search", json={"query": "lunch at the harbour on Wednesdays",
+                                                           "session_id": "before-restart", "limit": 1}).json()
+        assert moved["results"][0]["id"] == lunch
         lesson = wait_lesson(client, help_id)
         assert lesson["feedback"]["rating"] == "up" and lesson["feedback"]["comment"] == "great"
         # Dedupe state is rebuilt from the table after the restart.

@@ -19,16 +19,23 @@ class Open(BaseModel):
 
 
 # --- memory entries ------------------------------------------------------------------------------
+Origin = Literal["chat", "manual", "lesson", "document", "agent"]
+
+
 class MemoryEntry(BaseModel):
     id: str
     text: str
     type: str
     pinned: bool
     created_at: float = Field(description="Unix time (seconds).")
-    session_id: str | None
+    session_id: str | None = Field(description="The session it was told in, when known.")
     topic: str | None
-    source: str | None
-    task_id: str | None
+    source: str | None = Field(description="The raw source tag (`chat:user`, `api`, `agent`...).")
+    task_id: str | None = Field(description="The task (request) it was stored from, when known.")
+    updated_at: float = Field(description="Unix time (seconds) of the last change (= created_at if never changed).")
+    edited: bool = Field(description="True once the text was corrected by hand.")
+    origin: Origin = Field(description="Where it came from: what the user said in a chat, a manual ingest "
+                           "(API or the Brain screen), a lesson, a document chunk, or an agent's note.")
 
 
 class MemoryHit(MemoryEntry):

@@ -135,6 +135,18 @@ class Brain:
             self._entity_version += 1
         return merged
 
+    async def entry_corrected(self, entry_id: str, text: str) -> None:
+        """An entry's text was corrected: its entities are extracted again from the new text."""
+        names = [(n, f"ent:{normalize_entity(n)}") for n in extract_entities(text)]
+
+        def work() -> None:
+            with self._entity_store.lock:
+                self._entity_store.load()
+                self._entity_store.replace(entry_id, names)
+                self._entity_version += 1
+
+        await asyncio.to_thread(work)
+
     def _vectors(self, ids: Sequence[str]) -> dict[str, Sequence[float]]:
         found: dict[str, Sequence[float]] = dict(self.memory.store().vectors(ids))
         rest = [i for i in ids if i not in found]

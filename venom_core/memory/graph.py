@@ -13,11 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from venom_core.memory.entities import extract_entities, normalize_entity
+from venom_core.memory.store import origin
 
 View = Literal["overview", "focus", "full"]
 VectorLookup = Callable[[Sequence[str]], dict[str, Sequence[float]]]
-TYPE_RANK = {"session": 0, "module": 1, "lesson": 2, "entity": 3, "class": 4, "memory": 5, "function": 6,
-             "external_module": 7}
+TYPE_RANK = {"session": 0, "module": 1, "lesson": 2, "entity": 3, "class": 4, "memory": 5, "document_chunk": 6,
+             "function": 7, "external_module": 8}
+# A chunk of an ingested document is a node of its own kind: it is the document's text, not
+# something the user told or the agent learned, and the Brain screen draws it apart.
+DOCUMENT_TYPE = "document"
 
 
 class SeedNotFound(LookupError):
@@ -73,9 +77,13 @@ def memory_graph(entries: Iterable[dict[str, Any]], lessons: Iterable[dict[str, 
         _link_entities(g, lid, str(lesson.get("situation", "")), f"lesson:{lesson['id']}", cache)
     for entry in entries:
         mid = f"mem:{entry['id']}"
-        g.add_node(mid, _short(str(entry.get("text", ""))), "memory", memory_type=entry.get("type"),
-                   pinned=bool(entry.get("pinned")), session_id=entry.get("session_id") or None,
-                   topic=entry.get("topic") or None)
+        kind = "document_chunk" if entry.get("type") == DOCUMENT_TYPE else "memory"
+        session_id, task_id = entry.get("session_id") or None, entry.get("task_id") or None
+        source = origin(entry.get("source") or None, entry.get("type"))
+        g.add_node(mid, _short(str(entry.get("text", ""))), kind, memory_type=entry.get("type"),
+                   pinned=bool(entry.get("pinned")), session_id=session_id, task_id=task_id,
+                   topic=entry.get("topic") or None, origin=source, edited=bool(entry.get("edited")),
+                   meta={"session_id": session_id, "task_id": task_id, "origin": source})
         if entry.get("session_id"):
             sid = f"session:{entry['session_id']}"
             g.add_node(sid, str(entry["session_id"]), "session")

@@ -45,6 +45,15 @@ class LanceTable:
             self.table.create_index(self.fts_column, config=FTS(), replace=True)
             self._fts_ready = True
 
+    def ensure_columns(self, added: dict[str, str]) -> None:
+        """Add the columns a table written by an older version lacks, each filled by its SQL
+        expression (LanceDB schema evolution: one new table version, no data rewrite)."""
+        missing = {name: expr for name, expr in added.items() if name not in self.table.schema.names}
+        if missing:
+            with self.lock:
+                self.table.add_columns(missing)
+                self.version += 1
+
     @property
     def fts_ready(self) -> bool:
         return self._fts_ready

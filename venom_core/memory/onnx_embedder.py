@@ -113,6 +113,20 @@ def default_cache_dir() -> Path:
     return Path(base) / "venom" / "onnx"
 
 
+def writable_cache_dir(configured: Path | None, fallback: Path) -> Path:
+    """VENOM_MEMORY_MODEL_CACHE, else the user's cache dir, else (not writable) `fallback` (the data dir)."""
+    for candidate in (configured, default_cache_dir(), fallback):
+        if candidate is None:
+            continue
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(candidate, os.W_OK):
+            return candidate
+    return fallback
+
+
 def cached_files(cache_dir: Path, version: str) -> tuple[Path, Path]:
     """Where the fp32 export and its int8 quantisation of this model version are cached."""
     stem = f"minilm-l6-{version}-ort{importlib.import_module('onnxruntime').__version__}-f{EXPORT_FORMAT}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
-import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +24,8 @@ from loguru import logger
 from venom_core.core.errors import VenomError
 from venom_core.memory.chunking import chunk_text, content_hash
 from venom_core.memory.embedder import DIM, MODEL_NAME, Encoder, import_profile, load_encoder
+from venom_core.memory.errors import MemoryEditFailed
+from venom_core.memory.fusion import fuse
 from venom_core.memory.lessons import LessonStore
 from venom_core.memory.lessons import public as public_lesson
 from venom_core.memory.query_cache import QueryCache
@@ -123,29 +124,17 @@ class MemoryService:
             self._ready.set()
 
     def _load(self) -> None:
+        from venom_core.memory.onnx_embedder import writable_cache_dir
+
         modules = import_profile()
-        embedder = load_encoder(modules, self.backend, self._model_cache(), self.threads, self.batch_threads)
+        cache = writable_cache_dir(self.model_cache, self.root / "onnx")
+        embedder = load_encoder(modules, self.backend, cache, self.threads, self.batch_threads)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)
         self._lessons = LessonStore(db, modules["pyarrow"], DIM)
         self._db, self._pa = db, modules["pyarrow"]
         self._embedder = embedder
-
-    def _model_cache(self) -> Path:
-        """VENOM_MEMORY_MODEL_CACHE, else the user's cache dir, else (not writable) the data dir."""
-        from venom_core.memory.onnx_embedder import default_cache_dir
-
-        for candidate in (self.model_cache, default_cache_dir(), self.root / "onnx"):
-            if candidate is None:
-                continue
-            try:
-                candidate.mkdir(parents=True, exist_ok=True)
-            except OSError:
-                continue
-            if os.access(candidate, os.W_OK):
-                return candidate
-        return self.root / "onnx"
 
     async def wait_ready(self) -> bool:
         await self._ready.wait()
@@ -277,7 +266,7 @@ class MemoryService:
             vector = self._query_vector(embedder, query)
             hits = store.search(vector, limit if not hybrid else limit * 2, flt)
             if hybrid:
-                hits = _fuse(hits, store.text_search(query, limit * 2, flt), limit)
+                hits = fuse(hits, store.text_search(query, limit * 2, flt), limit)
             if min_score is not None:
                 hits = [h for h in hits if h["score"] >= min_score]
             return hits[:limit]
@@ -317,6 +306,33 @@ class MemoryService:
         _, store, _ = self._parts()
         return await self._run(store.set_pinned, entry_id, pinned)
 
+    async def correct(self, entry_id: str, *, text: str | None = None, pinned: bool | None = None
+                      ) -> dict[str, Any] | None:
+        """Correct an entry's text (embedded again, so search finds the new words) and/or its pin.
+
+        The id, session, task and source stay; `edited` and `updated_at` record the change. The
+        text is embedded before anything is written: when the encoder fails, the entry is kept as
+        it was and `MemoryEditFailed` (503, retryable) is raised. None when there is no such entry;
+        `DuplicateText` when another entry of its session and type already says the same.
+        """
+        embedder, store, _ = self._parts()
+
+        def encode(value: str) -> Any:
+            try:
+                return embedder.encode([value])[0]
+            except Exception as exc:
+                logger.opt(exception=exc).warning("embedding a corrected memory entry failed")
+                raise MemoryEditFailed() from exc
+
+        def work() -> dict[str, Any] | None:
+            found = store.correct(entry_id, text, encode) if text is not None else store.get(entry_id)
+            if found is not None and pinned is not None and pinned != found["pinned"]:
+                store.set_pinned(entry_id, pinned)
+                found = store.get(entry_id)
+            return found
+
+        return await self._embed(work)
+
     async def delete_entry(self, entry_id: str) -> bool:
         _, store, _ = self._parts()
         from venom_core.memory.lance import sql_str
@@ -334,8 +350,9 @@ class MemoryService:
         return await self._run(store.delete_where, "pinned = false" if keep_pinned else "true")
 
     async def list_entries(self, session_id: str | None, limit: int) -> list[dict[str, Any]]:
+        """The most recently changed entries first."""
         _, store, _ = self._parts()
-        return await self._run(store.entries, Filters(session_id=session_id).sql(), limit)
+        return await self._run(store.newest, session_id, limit)
 
     # -- lessons -------------------------------------------------------------------------------
     async def record_lesson(self, *, task_id: str, situation: str, action: str, result: str, success: bool,
@@ -384,20 +401,3 @@ class MemoryService:
         """Run a blocking store operation off the event loop."""
         self._parts()
         return await self._run(fn, *args)
-
-
-def _fuse(vector_hits: list[dict[str, Any]], text_hits: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
-    """Reciprocal-rank fusion of vector and full-text hits; `score` stays the vector similarity."""
-    fused: dict[str, dict[str, Any]] = {}
-    rrf: dict[str, float] = {}
-    for hits, kind in ((vector_hits, "vector"), (text_hits, "text")):
-        for rank, hit in enumerate(hits):
-            entry = fused.setdefault(hit["id"], {**hit, "matched": []})
-            if kind == "text" and hit["id"] not in {h["id"] for h in vector_hits}:
-                entry["score"] = 0.0
-            entry["matched"].append(kind)
-            rrf[hit["id"]] = rrf.get(hit["id"], 0.0) + 1.0 / (60 + rank)
-    ordered = sorted(fused.values(), key=lambda h: rrf[h["id"]], reverse=True)
-    for hit in ordered:
-        hit["rrf"] = round(rrf[hit["id"]], 5)
-    return ordered[:limit]

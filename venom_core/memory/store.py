@@ -11,19 +11,23 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from venom_core.memory.chunking import content_hash
+from venom_core.memory.errors import DuplicateText
 from venom_core.memory.lance import LanceTable, sql_str
 
 if TYPE_CHECKING:
     from venom_core.memory.mirror import VectorMirror
 
 META_COLUMNS = ["id", "text", "type", "session_id", "user_id", "pinned", "topic", "source", "task_id",
-                "content_hash", "created_at"]
+                "content_hash", "created_at", "updated_at", "edited"]
 USER_ID = "user_default"
+# Columns added after the first release, with the SQL that fills them in a table written before:
+# an old entry was last changed when it was created, and was never edited.
+ADDED_COLUMNS = {"updated_at": "created_at", "edited": "false"}
 
 
 def memory_schema(pa: Any, dim: int) -> Any:
@@ -33,7 +37,7 @@ def memory_schema(pa: Any, dim: int) -> Any:
         pa.field("type", pa.string()), pa.field("session_id", pa.string()), pa.field("user_id", pa.string()),
         pa.field("pinned", pa.bool_()), pa.field("topic", pa.string()), pa.field("source", pa.string()),
         pa.field("task_id", pa.string()), pa.field("content_hash", pa.string()),
-        pa.field("created_at", pa.float64()),
+        pa.field("created_at", pa.float64()), pa.field("updated_at", pa.float64()), pa.field("edited", pa.bool_()),
     ])
 
 
@@ -78,11 +82,29 @@ class Filters:
         return " AND ".join(parts) or None
 
 
+def origin(source: str | None, type_: str | None) -> str:
+    """Where an entry came from, in the words of the Brain screen: a chat (what the user said),
+    a document chunk, a lesson, an agent's note, or a manual ingest through the API."""
+    if type_ == "document":
+        return "document"
+    src = source or ""
+    if src.startswith("chat"):
+        return "chat"
+    if src.startswith("lesson"):
+        return "lesson"
+    if src in ("", "api", "manual", "ui"):
+        return "manual"
+    return "agent"
+
+
 def public(row: dict[str, Any], score: float | None = None) -> dict[str, Any]:
     """The API shape of an entry (empty strings of the table become null)."""
     out = {k: row.get(k) for k in ("id", "text", "type", "pinned", "created_at")}
     for key in ("session_id", "topic", "source", "task_id"):
         out[key] = row.get(key) or None
+    out["updated_at"] = row.get("updated_at") or row.get("created_at")
+    out["edited"] = bool(row.get("edited"))
+    out["origin"] = origin(out["source"], out["type"])
     if score is not None:
         out["score"] = round(score, 4)
     return out
@@ -95,6 +117,7 @@ class MemoryStore:
         from venom_core.memory.mirror import VectorMirror  # numpy comes with the memory profile
 
         self.t = LanceTable(db, "memories", memory_schema(pa, dim), fts_column="text")
+        self.t.ensure_columns(ADDED_COLUMNS)
         self._lock = threading.RLock()
         self._hashes: dict[str, str] = {}
         self.mirror: VectorMirror = VectorMirror(dim)
@@ -142,7 +165,7 @@ class MemoryStore:
                 rows.append({"id": entry_id, "text": entry.text, "type": entry.type, "session_id": entry.session_id
                              or "", "user_id": USER_ID, "pinned": entry.pinned, "topic": entry.topic or "",
                              "source": entry.source, "task_id": entry.task_id or "", "content_hash": digest,
-                             "created_at": now})
+                             "created_at": now, "updated_at": now, "edited": False})
             if not rows:
                 return ids
             try:
@@ -186,6 +209,52 @@ class MemoryStore:
             self.t.update(f"id = {sql_str(entry_id)}", {"pinned": pinned})
             self.mirror.set_pinned(entry_id, pinned)
         return True
+
+    def correct(self, entry_id: str, text: str, encode: Callable[[str], Any]) -> dict[str, Any] | None:
+        """Replace an entry's text and vector in one LanceDB update, keeping its id and origin.
+
+        `encode` runs before anything is written, so an embedding failure leaves the entry as it
+        was; the update itself is one table commit (all columns or none), and the mirror and the
+        dedupe hashes change only after it succeeded. None when there is no such entry; raises
+        `DuplicateText` when another entry of the same session and type holds this text.
+        """
+        def check() -> tuple[dict[str, Any], str] | None:
+            row = self.mirror.get(entry_id)
+            if row is None:
+                return None
+            digest = content_hash(text, dedupe_scope(row.get("session_id") or None, str(row["type"])))
+            holder = self._hashes.get(digest)
+            if holder is not None and holder != entry_id:
+                raise DuplicateText(holder)
+            return row, digest
+
+        with self._lock:
+            if check() is None:
+                return None
+        vector = encode(text)  # outside the lock: searches go on while the text is embedded
+        with self._lock:
+            checked = check()  # again: a delete or an ingest may have come in meanwhile
+            if checked is None:
+                return None
+            row, digest = checked
+            now = time.time()
+            values = {"text": text, "vector": [float(x) for x in vector], "content_hash": digest,
+                      "updated_at": now, "edited": True}
+            self.t.update(f"id = {sql_str(entry_id)}", values)
+            if self._hashes.get(row["content_hash"]) == entry_id:
+                del self._hashes[row["content_hash"]]
+            self._hashes[digest] = entry_id
+            fresh = {**row, "text": text, "content_hash": digest, "updated_at": now, "edited": True}
+            self.mirror.remove([entry_id])  # a new row at the end: the projection indexes it like an ingest
+            self.mirror.add([fresh], [vector])
+            return public(fresh)
+
+    def newest(self, session_id: str | None, limit: int) -> list[dict[str, Any]]:
+        """Live entries, most recently changed first (from the mirror: no table scan)."""
+        with self._lock:
+            rows = [r for r in self.mirror.live_rows() if session_id is None or r.get("session_id") == session_id]
+        rows.sort(key=lambda r: r.get("updated_at") or r.get("created_at") or 0.0, reverse=True)
+        return [public(r) for r in rows[:limit]]
 
     def delete_where(self, where: str) -> int:
         with self._lock:

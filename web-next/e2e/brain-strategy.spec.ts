@@ -60,10 +60,55 @@ test.describe("Brain and Strategy", () => {
     await page.getByTestId("brain-pinned").check();
     await expect(page.getByTestId("graph-container")).toHaveAttribute("data-nodes", /[1-9]/);
     await page.getByTestId("brain-pinned").uncheck();
-    await page.getByTestId("node-delete").click();
+    // The node panel shows the memory behind the node, with its origin; deleting asks first.
+    await expect(details.getByTestId("memory-origin")).toHaveAttribute("data-origin", "manual");
+    await details.getByTestId("memory-delete").click();
+    await page.getByTestId("confirm-ok").click();
     await expect(details).toContainText(/select a node/i);
     expect((await api.get(`/api/v1/memory/entry/${nodeId.slice(4)}`)).status()).toBe(404);
     await expect(page.getByTestId("hygiene-tab")).toBeVisible();
+  });
+
+  test("Brain memory hygiene: see where a memory came from, correct it, reload, delete it", async ({ page, api }) => {
+    test.setTimeout(240_000);
+    expect(await memoryReady(api), "the memory subsystem did not become ready").toBe(true);
+    const session = `e2e-hygiene-${Date.now()}`;
+    const ingested = await api.post("/api/v1/memory/ingest", { data: { text: "The Venom greenhouse waters the tomatoes at six.", session_id: session } });
+    expect(ingested.ok()).toBe(true);
+    const id = ((await ingested.json()) as { ids: string[] }).ids[0] ?? "";
+    await page.goto("/brain");
+    const card = page.getByTestId("memory-entries").locator(`[data-entry-id="${id}"]`);
+    await expect(card).toBeVisible({ timeout: 30_000 });
+    await expect(card.getByTestId("memory-origin")).toHaveAttribute("data-origin", "manual");
+    await expect(card.getByTestId("memory-origin-session")).toHaveText(session);
+    await expect(card.getByTestId("memory-edited")).toHaveCount(0);
+
+    // Correct it inline; Cancel first leaves it as it was.
+    await card.getByTestId("memory-edit").click();
+    await card.getByTestId("memory-edit-text").fill("Something else entirely.");
+    await card.getByTestId("memory-edit-cancel").click();
+    await expect(card.getByTestId("memory-entry-text")).toHaveText("The Venom greenhouse waters the tomatoes at six.");
+    await card.getByTestId("memory-edit").click();
+    await card.getByTestId("memory-edit-text").fill("The Venom greenhouse waters the tomatoes at seven.");
+    await card.getByTestId("memory-edit-save").click();
+    await expect(card.getByTestId("memory-entry-text")).toHaveText("The Venom greenhouse waters the tomatoes at seven.");
+    await expect(card.getByTestId("memory-edited")).toBeVisible();
+    const stored = (await (await api.get(`/api/v1/memory/entry/${id}`)).json()) as { text: string; edited: boolean; session_id: string };
+    expect(stored).toMatchObject({ text: "The Venom greenhouse waters the tomatoes at seven.", edited: true, session_id: session });
+    await shot(page, "brain-hygiene");
+
+    // The correction is the server's: a reload shows it.
+    await page.reload();
+    await expect(card.getByTestId("memory-entry-text")).toHaveText("The Venom greenhouse waters the tomatoes at seven.", { timeout: 30_000 });
+    await expect(card.getByTestId("memory-edited")).toBeVisible();
+    // Delete asks first; Cancel keeps it, Confirm removes it.
+    await card.getByTestId("memory-delete").click();
+    await page.getByTestId("confirm-cancel").click();
+    await expect(card).toBeVisible();
+    await card.getByTestId("memory-delete").click();
+    await page.getByTestId("confirm-ok").click();
+    await expect(card).toHaveCount(0);
+    expect((await api.get(`/api/v1/memory/entry/${id}`)).status()).toBe(404);
   });
 
   test("Strategy: create a roadmap from a vision, send a task, see it complete", async ({ page, api }) => {

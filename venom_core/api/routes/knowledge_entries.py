@@ -84,9 +84,11 @@ def memory_entry(row: dict[str, Any]) -> KnowledgeEntry:
         entry_id=str(row["id"]), entry_type=str(row.get("type") or "fact"), scope="session" if session else "global",
         source="session" if session else "vector", content=text, summary=None,
         tags=[t for t in (row.get("type"), row.get("topic")) if t], session_id=session, task_id=row.get("task_id"),
-        request_id=row.get("task_id"), created_at=_iso(row.get("created_at")), updated_at=None, quality_score=None,
+        request_id=row.get("task_id"), created_at=_iso(row.get("created_at")),
+        updated_at=_iso(row.get("updated_at")) if row.get("edited") else None, quality_score=None,
         source_meta=SourceMeta(origin=str(row.get("source") or "memory"), provenance={}, reason_code=None),
-        metadata={"title": row.get("topic") or text[:80], "pinned": bool(row.get("pinned"))})
+        metadata={"title": row.get("topic") or text[:80], "pinned": bool(row.get("pinned")),
+                  "origin": row.get("origin"), "edited": bool(row.get("edited"))})
 
 
 async def _memory_entries(services: Services, session_id: str | None, limit: int) -> list[KnowledgeEntry]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from venom_core.api.deps import AdminDep
 from venom_core.api.errors import ApiError, error_responses
@@ -73,6 +73,31 @@ class PinRequest(BaseModel):
     pinned: bool = True
 
 
+MAX_ENTRY_TEXT = 4000  # one entry is one chunk or one chat fact; a longer text is ingested, not edited
+
+
+class EntryCorrection(BaseModel):
+    """A correction of one entry: its text, its pin, or both."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str | None = Field(default=None, min_length=1, max_length=MAX_ENTRY_TEXT,
+                             description="The corrected text (1-4,000 characters); it is embedded again.")
+    pinned: bool | None = Field(default=None, description="Pin or unpin the entry.")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, v: str | None) -> str | None:
+        if v is not None and not v.strip():
+            raise ValueError("text must contain at least one non-space character")
+        return v.strip() if v is not None else None
+
+    @model_validator(mode="after")
+    def _something(self) -> EntryCorrection:
+        if self.text is None and self.pinned is None:
+            raise ValueError("send `text`, `pinned` or both")
+        return self
+
+
 @router.post("/ingest", responses=error_responses(400, 413, 422, 503))
 async def ingest(body: IngestRequest, memory: MemoryDep) -> IngestResponse:
     """Chunk, dedupe and embed a text. Re-ingesting the same text returns the existing ids."""
@@ -118,6 +143,20 @@ async def pin(entry_id: EntryId, memory: MemoryDep, body: PinRequest | None = No
     if not await memory.pin(entry_id, pinned):
         raise _missing(entry_id)
     return PinResponse(id=entry_id, pinned=pinned)
+
+
+@router.patch("/entries/{entry_id}", responses=error_responses(403, 404, 409, 422, 503))
+async def correct_entry(entry_id: EntryId, body: EntryCorrection, memory: MemoryDep, brain: BrainDep,
+                        _: AdminDep) -> MemoryEntry:
+    """Admin: correct an entry's text (embedded again; the id, session, task and source stay) or its pin.
+
+    A text correction is all or nothing: if the new text cannot be embedded, the entry is unchanged (503)."""
+    entry = await memory.correct(entry_id, text=body.text, pinned=body.pinned)
+    if entry is None:
+        raise _missing(entry_id)
+    if body.text is not None:
+        await brain.entry_corrected(entry_id, body.text)
+    return MemoryEntry.model_validate(entry)
 
 
 @router.delete("/entry/{entry_id}", responses=error_responses(403, 404, 503))

@@ -7,11 +7,12 @@ import { useToast } from "@/components/providers/Toast";
 import { Badge } from "@/components/ui/Badge";
 import { PageHeader, Panel } from "@/components/ui/Panel";
 import { Empty, ErrorState } from "@/components/ui/States";
-import { apiDelete, apiGet, apiPost } from "@/lib/api/client";
+import { apiGet, apiPost } from "@/lib/api/client";
 import { messageOf } from "@/lib/api/errors";
 import type { GraphPayload } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
-import { Graph, TYPE_COLORS } from "./Graph";
+import { Graph, KIND_LABELS, TYPE_COLORS, TYPE_SHAPES } from "./Graph";
+import { MemoryEntries, NodeEntry } from "./MemoryEntries";
 import { Lessons, MemorySearch } from "./MemoryPanels";
 import { isEvent } from "@/lib/ws";
 
@@ -28,6 +29,7 @@ export function Brain() {
   const [session, setSession] = useState("");
   const [pinnedOnly, setPinnedOnly] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
+  const [memoryVersion, setMemoryVersion] = useState(0); // bumped when memories change elsewhere on the page
 
   const graph = useResource(
     () => apiGet("/api/v1/knowledge/graph", { query: { view, limit: view === "full" ? 2000 : 300, seed_id: view === "focus" ? (seed ?? undefined) : undefined, max_hops: 2 } }),
@@ -52,6 +54,10 @@ export function Brain() {
   const node = useMemo(() => graph.data?.elements.nodes.find((n) => n.data.id === selected)?.data ?? (selected ? { id: selected } as { id: string; pinned?: boolean } : null), [graph.data, selected]);
   const edgesOf = useMemo(() => (selected && graph.data ? graph.data.elements.edges.filter((e) => e.data.source === selected || e.data.target === selected).length : 0), [graph.data, selected]);
 
+  const kindLabel = (kind: string) => {
+    const key = KIND_LABELS[kind];
+    return key ? t(key) : kind;
+  };
   const entryId = node && node.id.startsWith("mem:") ? node.id.slice(4) : null;
   const act = useCallback(async (fn: () => Promise<unknown>, ok: string) => {
     try {
@@ -93,9 +99,11 @@ export function Brain() {
             {graph.error && !graph.data ? <ErrorState error={graph.error} what="/api/v1/knowledge/graph" /> : null}
             {filtered && filtered.elements.nodes.length === 0 ? <Empty text={t("brain.graphEmpty")} /> : null}
             {filtered && filtered.elements.nodes.length > 0 ? <Graph graph={filtered} selected={selected} onSelect={setSelected} /> : null}
-            <div className="row small">
+            <div className="row small" data-testid="graph-legend">
               {Object.entries(TYPE_COLORS).filter(([k]) => types.includes(k)).map(([k, c]) => (
-                <span key={k} className="row"><span style={{ width: 10, height: 10, borderRadius: 5, background: c, display: "inline-block" }} /> {k}</span>
+                <span key={k} className="row" data-kind={k}>
+                  <span style={{ width: 10, height: 10, borderRadius: TYPE_SHAPES[k] ? 2 : 5, background: c, display: "inline-block" }} /> {kindLabel(k)}
+                </span>
               ))}
             </div>
           </Panel>
@@ -116,18 +124,20 @@ export function Brain() {
                         onClick={() => void act(() => apiPost("/api/v1/memory/entry/{entry_id}/pin", { params: { entry_id: entryId }, body: { pinned: !node.pinned } }), t("brain.pinned"))}>
                         {node.pinned ? t("brain.unpin") : t("brain.pin")}
                       </button>
-                      <button type="button" className="btn btn--danger btn--sm" data-testid="node-delete"
-                        onClick={() => void act(async () => { await apiDelete("/api/v1/memory/entry/{entry_id}", { params: { entry_id: entryId } }); setSelected(null); }, t("brain.deleted"))}>
-                        {t("common.delete")}
-                      </button>
                     </>
                   ) : null}
                   {node.pinned ? <Badge tone="warning">{t("brain.pinnedOnly")}</Badge> : null}
                 </div>
+                {entryId ? (
+                  <NodeEntry id={entryId} onSession={setSession}
+                    onChanged={() => { setMemoryVersion((v) => v + 1); void reload(); }}
+                    onDeleted={() => { setSelected(null); setMemoryVersion((v) => v + 1); void reload(); }} />
+                ) : null}
               </>
             )}
           </Panel>
-          <MemorySearch onIngested={() => void reload()} onSelect={setSelected} />
+          <MemorySearch onIngested={() => { setMemoryVersion((v) => v + 1); void reload(); }} onSelect={setSelected} />
+          <MemoryEntries version={memoryVersion} onChanged={() => void reload()} onSession={setSession} />
           <Lessons />
         </div>
       </div>

@@ -3,9 +3,11 @@
 import { useEffect, useRef } from "react";
 import type { Core, ElementDefinition } from "cytoscape";
 import type { GraphPayload } from "@/lib/api/types";
+import type { TKey } from "@/lib/i18n";
 
 export const TYPE_COLORS: Record<string, string> = {
   memory: "#00c57a",
+  document_chunk: "#c7a46b",
   lesson: "#ffb020",
   session: "#3cb8ff",
   module: "#a070ff",
@@ -13,6 +15,17 @@ export const TYPE_COLORS: Record<string, string> = {
   class: "#ff6fa5",
   function: "#ff8a5c",
   entity: "#5ad1c8",
+};
+
+/** Kinds drawn as something other than a dot: a document chunk is a page of a document, not a memory. */
+export const TYPE_SHAPES: Record<string, "round-rectangle"> = { document_chunk: "round-rectangle" };
+
+export const KIND_LABELS: Record<string, TKey> = {
+  memory: "brain.kind.memory",
+  document_chunk: "brain.kind.document_chunk",
+  lesson: "brain.kind.lesson",
+  session: "brain.kind.session",
+  entity: "brain.kind.entity",
 };
 
 /** Cytoscape canvas, loaded on the client only. Large graphs use a cheap layout to stay responsive. */
@@ -46,6 +59,7 @@ export function Graph({ graph, selected, onSelect }: { graph: GraphPayload; sele
         maxZoom: 2,
         style: [
           { selector: "node", style: { "background-color": (n) => TYPE_COLORS[String(n.data("type"))] ?? "#8ea6bd", label: "data(label)", color: text, "font-size": 9, "text-valign": "bottom", "text-margin-y": 3, width: 14, height: 14 } },
+          { selector: "node[type = \"document_chunk\"]", style: { shape: TYPE_SHAPES.document_chunk } },
           { selector: "node[?pinned]", style: { "border-width": 3, "border-color": "#ffd24b" } },
           { selector: "node:selected", style: { "border-width": 3, "border-color": "#3cb8ff", width: 20, height: 20 } },
           { selector: "edge", style: { width: 1, "line-color": edge, opacity: 0.5, "curve-style": "bezier" } },

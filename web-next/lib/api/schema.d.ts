@@ -772,6 +772,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/memory/entries/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Correct Entry
+         * @description Admin: correct an entry's text (embedded again; the id, session, task and source stay) or its pin.
+         *
+         *     A text correction is all or nothing: if the new text cannot be embedded, the entry is unchanged (503).
+         */
+        patch: operations["correct_entry_api_v1_memory_entries__entry_id__patch"];
+        trace?: never;
+    };
     "/api/v1/memory/entry/{entry_id}": {
         parameters: {
             query?: never;
@@ -3236,6 +3258,22 @@ export interface components {
              */
             status: "stopped";
         };
+        /**
+         * EntryCorrection
+         * @description A correction of one entry: its text, its pin, or both.
+         */
+        EntryCorrection: {
+            /**
+             * Pinned
+             * @description Pin or unpin the entry.
+             */
+            pinned?: boolean | null;
+            /**
+             * Text
+             * @description The corrected text (1-4,000 characters); it is embedded again.
+             */
+            text?: string | null;
+        };
         /** EntryDeleted */
         EntryDeleted: {
             /** Deleted */
@@ -4439,15 +4477,35 @@ export interface components {
              * @description Unix time (seconds).
              */
             created_at: number;
+            /**
+             * Edited
+             * @description True once the text was corrected by hand.
+             */
+            edited: boolean;
             /** Id */
             id: string;
+            /**
+             * Origin
+             * @description Where it came from: what the user said in a chat, a manual ingest (API or the Brain screen), a lesson, a document chunk, or an agent's note.
+             * @enum {string}
+             */
+            origin: "chat" | "manual" | "lesson" | "document" | "agent";
             /** Pinned */
             pinned: boolean;
-            /** Session Id */
+            /**
+             * Session Id
+             * @description The session it was told in, when known.
+             */
             session_id: string | null;
-            /** Source */
+            /**
+             * Source
+             * @description The raw source tag (`chat:user`, `api`, `agent`...).
+             */
             source: string | null;
-            /** Task Id */
+            /**
+             * Task Id
+             * @description The task (request) it was stored from, when known.
+             */
             task_id: string | null;
             /** Text */
             text: string;
@@ -4455,6 +4513,11 @@ export interface components {
             topic: string | null;
             /** Type */
             type: string;
+            /**
+             * Updated At
+             * @description Unix time (seconds) of the last change (= created_at if never changed).
+             */
+            updated_at: number;
         };
         /** MemoryHit */
         MemoryHit: {
@@ -4463,6 +4526,11 @@ export interface components {
              * @description Unix time (seconds).
              */
             created_at: number;
+            /**
+             * Edited
+             * @description True once the text was corrected by hand.
+             */
+            edited: boolean;
             /** Id */
             id: string;
             /**
@@ -4470,6 +4538,12 @@ export interface components {
              * @description Hybrid search only.
              */
             matched?: ("vector" | "text")[] | null;
+            /**
+             * Origin
+             * @description Where it came from: what the user said in a chat, a manual ingest (API or the Brain screen), a lesson, a document chunk, or an agent's note.
+             * @enum {string}
+             */
+            origin: "chat" | "manual" | "lesson" | "document" | "agent";
             /** Pinned */
             pinned: boolean;
             /**
@@ -4482,11 +4556,20 @@ export interface components {
              * @description Cosine similarity (0 for a full-text-only hybrid hit).
              */
             score: number;
-            /** Session Id */
+            /**
+             * Session Id
+             * @description The session it was told in, when known.
+             */
             session_id: string | null;
-            /** Source */
+            /**
+             * Source
+             * @description The raw source tag (`chat:user`, `api`, `agent`...).
+             */
             source: string | null;
-            /** Task Id */
+            /**
+             * Task Id
+             * @description The task (request) it was stored from, when known.
+             */
             task_id: string | null;
             /** Text */
             text: string;
@@ -4494,6 +4577,11 @@ export interface components {
             topic: string | null;
             /** Type */
             type: string;
+            /**
+             * Updated At
+             * @description Unix time (seconds) of the last change (= created_at if never changed).
+             */
+            updated_at: number;
         };
         /** MemorySearchRequest */
         MemorySearchRequest: {
@@ -12177,6 +12265,122 @@ export interface operations {
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    correct_entry_api_v1_memory_entries__entry_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryCorrection"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryEntry"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
