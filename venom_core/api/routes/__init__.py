@@ -6,6 +6,7 @@ from venom_core.api.routes import (
     approvals,
     audit,
     autonomy,
+    benchmark,
     config_runtime,
     docs,
     document_folders,
@@ -85,4 +86,5 @@ ROUTERS: list[APIRouter] = [
     document_folders.router,  # before documents.router: `folders` is not a document id
     documents.router,
     schedules.router,
+    benchmark.router,
 ]
