@@ -134,3 +134,16 @@ async def test_a_run_a_stop_interrupted_is_marked(tmp_path: Path) -> None:
     assert runs["a" * 32].status == "interrupted" and runs["a" * 32].error and runs["a" * 32].finished_at
     assert runs["b" * 32].status == "completed"
     await storage.close()
+
+
+def test_usage_history_counts_the_benchmark_calls(client: httpx.Client) -> None:
+    model = client.get("/api/v1/system/status").json()["llm_runtime"]["model"]
+    run = client.post("/api/v1/benchmark", json={"models": [{"provider": "embedded", "model": model}],
+                                                 "prompt_set": "quick"}).json()
+    assert wait_run(client, run["id"])["status"] == "completed"
+    body = client.get("/api/v1/models/usage/history", params={"bucket": "day", "span": 2}).json()
+    assert body["bucket"] == "day" and body["since"]
+    mine = [b for b in body["buckets"] if (b["provider"], b["model"]) == ("embedded", model)]
+    assert mine and mine[-1]["calls"] >= 1 and mine[-1]["completion_tokens"] > 0
+    assert client.get("/api/v1/models/usage/history", params={"span": 0}).status_code == 422
+    assert client.get("/api/v1/models/usage/history", params={"bucket": "year"}).status_code == 422

@@ -36,6 +36,10 @@ _END = object()
 _TEMPLATE_SYSTEM = re.compile(r"<\|im_start\|>system\n(.+?)<\|im_end\|>", re.DOTALL)
 
 
+# The quantisation GGUF files carry in their names by convention (`...-q4_k_m.gguf`, `...-f16.gguf`).
+QUANT_IN_NAME = re.compile(r"(?i)[-_.]((?:i?q\d(?:_[a-z0-9]+)*)|f16|bf16|f32)$")
+
+
 def template_system_prompt(chat_template: str) -> str:
     """The default system prompt baked into a ChatML template ("" if none).
 
@@ -252,7 +256,18 @@ class EmbeddedProvider:
 
     async def list_models(self) -> list[ModelInfo]:
         return [ModelInfo(name=p.stem, provider=self.name, size_bytes=p.stat().st_size,
-                          details={"format": "gguf", "path": str(p)}) for p in self.model_files()]
+                          details=self._details(p)) for p in self.model_files()]
+
+    def _details(self, path: Path) -> dict[str, Any]:
+        """What the Models screen shows; the loaded file also tells its family and context from
+        its own metadata (reading an unloaded GGUF would cost a file parse per listing)."""
+        quant = QUANT_IN_NAME.search(path.stem)
+        details: dict[str, Any] = {"format": "gguf", "path": str(path), "loaded": False,
+                                   "quantization_level": quant.group(1).upper() if quant else None}
+        if self._llm is not None and path == self.model_path:
+            meta = getattr(self._llm, "metadata", {}) or {}
+            details.update(loaded=True, family=meta.get("general.architecture"), context_length=self.n_ctx)
+        return details
 
     async def health(self) -> Health:
         detail = self.error or (f"{self.model} loaded in {self.load_seconds}s" if self.status == "ready" else "")

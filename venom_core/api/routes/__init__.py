@@ -41,6 +41,7 @@ from venom_core.api.routes import (
     tasks,
     tools,
     usage,
+    usage_history,
     ws,
 )
 
@@ -54,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     history.router,
     metrics.router,
     usage.router,  # before models.router: /models/usage is not a model name
+    usage_history.router,
     ws.router,
     sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
     sessions.conversations,
