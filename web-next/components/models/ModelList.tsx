@@ -40,6 +40,7 @@ export function ModelTable({ list, error, onChanged }: { list: ModelList | null;
     }
   };
   const activate = (m: ModelEntry) => act(`a:${m.provider}:${m.name}`, () => apiPost("/api/v1/system/llm-runtime/active", { body: { provider: m.provider, model: m.name } }), t("models.activated", { model: m.name }));
+  const unload = (m: ModelEntry) => act(`u:${m.provider}:${m.name}`, () => apiPost("/api/v1/models/unload", { body: { provider: m.provider, name: m.name } }), t("models.unloaded", { model: m.name }));
   const remove = (m: ModelEntry) => {
     setRemoving(null);
     void act(`d:${m.provider}:${m.name}`, () => apiDelete("/api/v1/models/{name}", { params: { name: m.name } }), t("models.deleted", { model: m.name }));
@@ -80,6 +81,9 @@ export function ModelTable({ list, error, onChanged }: { list: ModelList | null;
                           <td className="row">
                             {!m.active ? (
                               <button type="button" className="btn btn--sm" disabled={busy !== null} onClick={() => void activate(m)} data-testid="model-activate-row">{t("models.activate")}</button>
+                            ) : null}
+                            {m.provider === "ollama" && m.details.loaded === true ? (
+                              <button type="button" className="btn btn--sm btn--ghost" disabled={busy !== null} onClick={() => void unload(m)} data-testid="model-unload">{t("models.unload")}</button>
                             ) : null}
                             {m.provider === "ollama" ? (
                               <button type="button" className="btn btn--sm btn--danger" disabled={busy !== null} onClick={() => setRemoving(m)} data-testid="model-delete">{t("common.delete")}</button>

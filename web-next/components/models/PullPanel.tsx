@@ -83,7 +83,7 @@ export function PullPanel({ onInstalled }: { onInstalled: () => void }) {
                 <Badge tone={toneOf(o.status)}>{t(`models.ops.status.${o.status}` as "models.ops.status.completed")}</Badge>
                 <span className="small muted">{formatWhen(o.started_at, lang)}</span>
               </div>
-              {running || (p && !p.done) ? <Progress value={value} label={o.model_name} testId="pull-progress" /> : null}
+              <Progress value={running && value === null ? null : (value ?? 0)} label={o.model_name} testId="pull-progress" />
               {o.error ? <p className="small muted">{o.error}</p> : null}
             </li>
           );

@@ -1182,6 +1182,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unload Model
+         * @description Free a model's memory now (Ollama's unload). 409 `unload_not_supported` for other runtimes,
+         *     404 when Ollama does not have the model, 409 with the runtime's code when it cannot be reached.
+         */
+        post: operations["unload_model_api_v1_models_unload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/usage": {
         parameters: {
             query?: never;
@@ -5070,6 +5091,23 @@ export interface components {
              */
             success: boolean;
         };
+        /** ModelUnloaded */
+        ModelUnloaded: {
+            /**
+             * Loaded
+             * @description Always false: the model's memory is freed; its next use loads it again.
+             */
+            loaded: boolean;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
         /** ModelUsage */
         ModelUsage: {
             /** Calls */
@@ -7314,6 +7352,16 @@ export interface components {
             task_id: string | null;
             /** Timestamp */
             timestamp: string;
+        };
+        /** UnloadRequest */
+        UnloadRequest: {
+            /** Name */
+            name: string;
+            /**
+             * Provider
+             * @description The runtime holding the model (Ollama unloads).
+             */
+            provider: string;
         };
         /** UploadedDocument */
         UploadedDocument: {
@@ -14822,6 +14870,120 @@ export interface operations {
             };
             /** @description Error */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    unload_model_api_v1_models_unload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnloadRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelUnloaded"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -505,6 +505,8 @@ export const de: Dictionary = {
     active: "aktiv",
     loaded: "geladen",
     notLoaded: "nicht geladen",
+    unload: "Entladen",
+    unloaded: "{{model}} aus dem Speicher entladen.",
     activate: "Aktivieren",
     activated: "Aktives Modell: {{model}}",
     deleted: "{{model}} gelöscht.",

@@ -503,6 +503,8 @@ export const en = {
     active: "active",
     loaded: "loaded",
     notLoaded: "not loaded",
+    unload: "Unload",
+    unloaded: "Unloaded {{model}} from memory.",
     activate: "Activate",
     activated: "Active model: {{model}}",
     deleted: "Deleted {{model}}.",

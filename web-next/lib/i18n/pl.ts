@@ -505,6 +505,8 @@ export const pl: Dictionary = {
     active: "aktywny",
     loaded: "załadowany",
     notLoaded: "niezaładowany",
+    unload: "Zwolnij pamięć",
+    unloaded: "Zwolniono pamięć modelu {{model}}.",
     activate: "Aktywuj",
     activated: "Aktywny model: {{model}}",
     deleted: "Usunięto {{model}}.",
