@@ -18,6 +18,8 @@ from typing import Any
 from venom_core.agents.base import Llm
 from venom_core.agents.catalog import build_agents
 from venom_core.agents.spec import AgentDeps
+from venom_core.benchmark.service import BenchmarkService
+from venom_core.benchmark.store import BenchmarkStore
 from venom_core.config import Settings
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
@@ -86,6 +88,8 @@ class Services:
     folders: FolderSync  # folders of the workspace kept in the document index
     # Automations (venom_core/schedules): prompts run as tasks on a cron timetable.
     schedules: Scheduler
+    # Model benchmarks (venom_core/benchmark): one run at a time, results stored.
+    benchmarks: BenchmarkService
     # Extra `/api/v1/system/services` rows of the subsystems (runtimes, memory).
     health_checks: tuple[HealthCheck, ...]
     # The background jobs started by `start_services` (the one mutable part: it is the run's state).
@@ -133,6 +137,7 @@ def build_services(settings: Settings) -> Services:
     schedules = Scheduler(ScheduleStore(storage), tasks.submit)
     return Services(s, storage, bus, log, queue, tasks, runner, system, runtimes, usage, memory, brain, enricher,
                     orchestrator, tools, mcp, approvals, documents, folders, schedules,
+                    benchmarks=BenchmarkService(runtimes, BenchmarkStore(storage), log),
                     health_checks=(runtimes.health_check, memory.health))
 
 
@@ -149,6 +154,7 @@ async def start_services(s: Services) -> None:
     s.runtimes.start()  # the model loads in the background; startup does not wait for it
     await s.mcp.start()  # reads the file; every server then connects in its own background task
     await s.approvals.load()  # before recovery: a re-run task finds its pending approval
+    await s.benchmarks.load()  # runs a stop interrupted are marked so
     s.background.append(asyncio.create_task(s.queue.serve(s.runner.run), name="work-queue"))
     await s.tasks.recover()
     # Indexes in the background; re-queues what a stop interrupted.

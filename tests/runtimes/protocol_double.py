@@ -3,7 +3,8 @@ wire protocols, answering with the embedded llama.cpp engine, with injectable fa
 
 No Ollama server or cloud API can run on the build machines, so the providers are tested
 against this server. It follows the documented formats:
-- Ollama: `GET /api/tags`, `POST /api/show`, `POST /api/chat` (NDJSON stream), `POST /api/pull`.
+- Ollama: `GET /api/tags`, `POST /api/show`, `POST /api/chat` (NDJSON stream), `POST /api/pull`,
+  `GET /api/ps` (models in memory) and `POST /api/generate` with `keep_alive: 0` (unload).
 - OpenAI (and Gemini's OpenAI-compatible endpoint under `/v1beta/openai`): `GET /models`,
   `POST /chat/completions` (SSE `data:` chunks, then `data: [DONE]`), bearer key required.
 - Anthropic: `GET /v1/models`, `POST /v1/messages` (SSE `message_start` ... `message_stop`),
@@ -70,6 +71,7 @@ class Double:
         self.faults: list[dict[str, Any]] = []
         self.log: list[dict[str, Any]] = []
         self.models = [CHAT_MODEL]
+        self.loaded: set[str] = set()  # models "in memory": answered a chat since the last unload
         self.usage: dict[str, int] | None = None
 
     def take_fault(self) -> dict[str, Any]:
@@ -135,6 +137,7 @@ def make_app(double: Double) -> FastAPI:
         double.faults.clear()
         double.log.clear()
         double.models = [CHAT_MODEL]
+        double.loaded.clear()
         double.usage = None
         return {"ok": True}
 
@@ -187,6 +190,21 @@ def make_app(double: Double) -> FastAPI:
         double.models.remove(name)
         return Response(status_code=200)
 
+    @app.get("/api/ps")
+    async def running() -> dict[str, Any]:
+        return {"models": [{"name": m, "model": m, "size": 98_000_000} for m in sorted(double.loaded)]}
+
+    @app.post("/api/generate")
+    async def generate(request: Request) -> Response:
+        body = await request.json()  # only the unload form: no prompt, `keep_alive: 0`
+        name = body.get("model")
+        if name not in double.models:
+            return JSONResponse({"error": f"model '{name}' not found"}, status_code=404)
+        if body.get("prompt") or body.get("keep_alive") != 0:
+            return JSONResponse({"error": "the test double only unloads"}, status_code=400)
+        double.loaded.discard(name)
+        return JSONResponse({"model": name, "response": "", "done": True, "done_reason": "unload"})
+
     @app.post("/api/chat")
     async def ollama_chat(request: Request) -> Response:
         entry, fault, error = await begin(request, "ollama")
@@ -195,6 +213,7 @@ def make_app(double: Double) -> FastAPI:
         body = entry["body"]
         if body.get("model") not in double.models:
             return JSONResponse({"error": f"model '{body.get('model')}' not found"}, status_code=404)
+        double.loaded.add(body["model"])
         opts = body.get("options") or {}
         schema = body.get("format") if isinstance(body.get("format"), dict) else None
         pieces = await double.pieces(fault, body["messages"], int(opts.get("num_predict", 64)),

@@ -351,6 +351,20 @@ class ModelInstallProgressPayload(Payload):
     error: EventCodeMessage | None = None
 
 
+class BenchmarkProgressPayload(Payload):
+    """A benchmark run (`POST /api/v1/benchmark`): started, each model measured, then finished."""
+
+    event_type = EventType.BENCHMARK_PROGRESS
+    benchmark_id: str
+    status: Literal["running", "completed", "failed"]
+    models_done: int
+    models_total: int
+    provider: str | None = Field(default=None, description="The model just measured (null on start).")
+    model: str | None = None
+    model_status: Literal["ok", "failed"] | None = None
+    error: EventCodeMessage | None = None
+
+
 def _collect() -> dict[EventType, type[Payload]]:
     found: dict[EventType, type[Payload]] = {}
     stack: list[type[Payload]] = list(Payload.__subclasses__())

@@ -73,6 +73,7 @@ class EventType(enum.StrEnum):
     SESSION_UPDATED = "SESSION_UPDATED"  # a conversation was renamed or pinned
     SESSION_DELETED = "SESSION_DELETED"  # a conversation was forgotten
     MODEL_INSTALL_PROGRESS = "MODEL_INSTALL_PROGRESS"  # a model pull into Ollama: status and bytes
+    BENCHMARK_PROGRESS = "BENCHMARK_PROGRESS"  # a model benchmark run: which model, how far, the outcome
 
 
 TERMINAL_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.TASK_FAILED, EventType.TASK_ABORTED})

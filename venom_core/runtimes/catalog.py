@@ -200,3 +200,24 @@ async def delete_model(reg: RuntimeRegistry, name: str) -> dict[str, Any]:
     if not await inst.delete(name):
         raise RuntimeError_("model_not_found", f"Ollama has no model named {name}; GET /api/v1/models lists them.")
     return {"success": True, "name": name, "provider": "ollama"}
+
+
+async def unload_model(reg: RuntimeRegistry, provider: str, name: str) -> dict[str, Any]:
+    """Free a model's memory on its runtime. Ollama unloads on request; the embedded runtime holds
+    exactly the model it answers with, so unloading it would only stop that runtime."""
+    if provider not in providers.PROVIDERS.names:
+        raise RuntimeError_("unknown_provider", f"There is no runtime named {provider!r}; known: "
+                            f"{', '.join(providers.PROVIDERS.names)}.")
+    if provider != "ollama":
+        raise RuntimeError_("unload_not_supported", f"{provider} cannot unload a model on request: "
+                            + ("the embedded runtime keeps the one model it answers with; switch to another model "
+                               "or runtime instead." if provider == "embedded" else
+                               "Venom does not manage that server's memory."))
+    if not reg.policy.local_allowed("ollama"):
+        raise RuntimeError_("provider_unavailable", "Ollama is off (llm_off).")
+    from venom_core.runtimes.ollama import OllamaProvider
+
+    inst = reg.provider("ollama", autoload=False)
+    assert isinstance(inst, OllamaProvider)
+    await inst.unload(name)
+    return {"success": True, "name": name, "provider": "ollama", "loaded": False}

@@ -25,6 +25,10 @@ DEFAULT_REPEAT_PENALTY = 1.1
 _TEMPLATE_SYSTEM = re.compile(r"<\|im_start\|>system\n(.+?)<\|im_end\|>", re.DOTALL)
 
 
+# The quantisation GGUF files carry in their names by convention (`...-q4_k_m.gguf`, `...-f16.gguf`).
+QUANT_IN_NAME = re.compile(r"(?i)[-_.]((?:i?q\d(?:_[a-z0-9]+)*)|f16|bf16|f32)$")
+
+
 def template_system_prompt(chat_template: str) -> str:
     """The default system prompt baked into a ChatML template ("" if none).
 
@@ -132,3 +136,14 @@ class EmbeddedProvider(InProcessRuntime):
             return {"prompt_tokens": len(prompt), "completion_tokens": len(answer)}
         except Exception:  # a model without a chat template: the registry estimates instead
             return None
+
+    def _details(self, path: Path) -> dict[str, Any]:
+        """What the Models screen shows; the loaded file also tells its family and context from
+        its own metadata (reading an unloaded GGUF would cost a file parse per listing)."""
+        quant = QUANT_IN_NAME.search(path.stem)
+        details: dict[str, Any] = {**super()._details(path), "loaded": False,
+                                   "quantization_level": quant.group(1).upper() if quant else None}
+        if self._engine is not None and path == self.model_path:
+            meta = getattr(self._engine, "metadata", {}) or {}
+            details.update(loaded=True, family=meta.get("general.architecture"), context_length=self.n_ctx)
+        return details

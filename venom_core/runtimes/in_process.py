@@ -180,9 +180,12 @@ class InProcessRuntime:
         return next((p for p in self.model_files() if name in (self.model_name(p), p.name)), None)
 
     async def list_models(self) -> list[ModelInfo]:
-        return [ModelInfo(name=self.model_name(p), provider=self.name, size_bytes=_size(p),
-                          details={"format": self.model_format, "path": str(p)})
+        return [ModelInfo(name=self.model_name(p), provider=self.name, size_bytes=_size(p), details=self._details(p))
                 for p in self.model_files() if p.exists()]
+
+    def _details(self, path: Path) -> dict[str, Any]:
+        return {"format": self.model_format, "path": str(path),
+                "loaded": self._engine is not None and path == self.model_path}
 
     async def health(self) -> Health:
         detail = self.error or (f"{self.model} loaded in {self.load_seconds}s" if self.status == "ready" else "")

@@ -101,9 +101,33 @@ class OllamaProvider:
         except httpx.HTTPError as exc:
             raise transport_error(self.name, self.endpoint, exc) from exc
         await raise_for_status(self.name, response)
-        return [ModelInfo(name=str(m.get("name") or m.get("model")), provider=self.name, size_bytes=m.get("size"),
-                          details=m.get("details") or {})
-                for m in response.json().get("models") or []]
+        loaded = await self.loaded()
+        infos = []
+        for m in response.json().get("models") or []:
+            name = str(m.get("name") or m.get("model"))
+            details = {**(m.get("details") or {}), **({} if loaded is None else {"loaded": name in loaded})}
+            infos.append(ModelInfo(name=name, provider=self.name, size_bytes=m.get("size"), details=details))
+        return infos
+
+    async def loaded(self) -> set[str] | None:
+        """Models Ollama holds in memory now (`GET /api/ps`); None when it cannot tell (an older server)."""
+        try:
+            response = await self._client.get("/api/ps", timeout=5.0)
+        except httpx.HTTPError:
+            return None
+        if response.status_code >= 400:
+            return None
+        return {str(m.get("name") or m.get("model")) for m in response.json().get("models") or []}
+
+    async def unload(self, model: str) -> None:
+        """Free the model's memory now: Ollama's documented unload, a generate with `keep_alive: 0`."""
+        try:
+            response = await self._client.post("/api/generate", json={"model": model, "keep_alive": 0})
+        except httpx.HTTPError as exc:
+            raise transport_error(self.name, self.endpoint, exc) from exc
+        if response.status_code == 404:
+            raise RuntimeError_("model_not_found", f"Ollama has no model named {model}; GET /api/v1/models lists them.")
+        await raise_for_status(self.name, response)
 
     async def show(self, model: str) -> dict[str, Any]:
         try:

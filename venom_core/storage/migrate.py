@@ -44,13 +44,14 @@ def alembic_config(url: str) -> Config:
 
 def metadatas() -> list[sa.MetaData]:
     """Every table the migrations create, by subsystem."""
+    from venom_core.benchmark.tables import metadata as benchmarks
     from venom_core.documents.tables import metadata as documents
     from venom_core.schedules.tables import metadata as schedules
     from venom_core.sessions.tables import metadata as sessions
     from venom_core.storage.schema import metadata as core
     from venom_core.strategy.tables import metadata as strategy
 
-    return [core, sessions, strategy, documents, schedules]
+    return [core, sessions, strategy, documents, schedules, benchmarks]
 
 
 @cache

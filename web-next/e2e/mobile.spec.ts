@@ -4,7 +4,7 @@ import type { Page } from "@playwright/test";
 import { expect, lastAnswer, send, shot, test } from "./fixtures";
 import { readState } from "./stack";
 
-const SCREENS = ["/", "/brain", "/documents", "/tools", "/strategy", "/inspector", "/config", "/automations"] as const;
+const SCREENS = ["/", "/brain", "/documents", "/tools", "/strategy", "/inspector", "/config", "/automations", "/models"] as const;
 
 async function fits(page: Page): Promise<void> {
   const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));

@@ -6,6 +6,7 @@ from venom_core.api.routes import (
     approvals,
     audit,
     autonomy,
+    benchmark,
     config_runtime,
     docs,
     document_folders,
@@ -40,6 +41,7 @@ from venom_core.api.routes import (
     tasks,
     tools,
     usage,
+    usage_history,
     ws,
 )
 
@@ -53,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     history.router,
     metrics.router,
     usage.router,  # before models.router: /models/usage is not a model name
+    usage_history.router,
     ws.router,
     sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
     sessions.conversations,
@@ -85,4 +88,5 @@ ROUTERS: list[APIRouter] = [
     document_folders.router,  # before documents.router: `folders` is not a document id
     documents.router,
     schedules.router,
+    benchmark.router,
 ]

@@ -14,7 +14,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from venom_core.api.deps import AdminDep, ServicesDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.routes.llm_runtime import RuntimesDep, api_error
-from venom_core.api.routes.providers import MODEL_PATTERN, _not_a_path
+from venom_core.api.routes.providers import MODEL_PATTERN, ModelName, _not_a_path
 from venom_core.api.schemas_models import InstallStarted, ModelList, ModelSwitched, model_list
 from venom_core.runtimes import catalog
 from venom_core.runtimes.base import RuntimeError_
@@ -79,6 +79,33 @@ async def install_model(body: InstallRequest, runtimes: RuntimesDep, services: S
 
 
 UPSTREAM_DOWN = ("llm_connection_error", "llm_timeout", "llm_http_error")
+
+
+class UnloadRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    provider: str = Field(min_length=1, max_length=64, description="The runtime holding the model (Ollama unloads).")
+    name: ModelName
+
+
+class ModelUnloaded(BaseModel):
+    success: bool = True
+    name: str
+    provider: str
+    loaded: bool = Field(description="Always false: the model's memory is freed; its next use loads it again.")
+
+
+@router.post("/unload", response_model=ModelUnloaded, responses=error_responses(403, 404, 409, 422))
+async def unload_model(body: UnloadRequest, runtimes: RuntimesDep, _: AdminDep) -> ModelUnloaded:
+    """Free a model's memory now (Ollama's unload). 409 `unload_not_supported` for other runtimes,
+    404 when Ollama does not have the model, 409 with the runtime's code when it cannot be reached."""
+    try:
+        return ModelUnloaded.model_validate(await catalog.unload_model(runtimes, body.provider, body.name))
+    except RuntimeError_ as exc:
+        if exc.code in (*UPSTREAM_DOWN, "unload_not_supported"):
+            raise ApiError(409, exc.code, exc.message) from None
+        if exc.code == "unknown_provider":  # a field of the body, not a resource of the path
+            raise ApiError(422, exc.code, exc.message) from None
+        raise api_error(exc) from None
 
 
 @router.delete("/{name:path}", response_model=ModelDeleted, responses=error_responses(400, 403, 404, 409, 422))

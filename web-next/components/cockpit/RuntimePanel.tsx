@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { useLive } from "@/components/providers/Live";
 import { usePrefs } from "@/components/providers/Preferences";
@@ -71,6 +72,7 @@ export function RuntimePanel() {
         <dt>{t("runtime.state")}</dt><dd><Badge tone={live ? toneOf(active?.status ?? "unknown") : "neutral"} testId="runtime-status">{live ? (active?.status ?? "—") : "—"}</Badge></dd>
       </dl>
       {!active?.model ? <p className="muted small">{t("runtime.unavailable")}</p> : null}
+      <p className="small"><Link href="/models" data-testid="runtime-manage-models">{t("runtime.manage")}</Link></p>
       {options.error && !options.data ? (
         <ErrorState error={options.error} what="/api/v1/system/llm-runtime/options" />
       ) : runtimes.length > 0 ? (

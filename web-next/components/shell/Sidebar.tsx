@@ -11,6 +11,7 @@ const NAV: { href: string; key: TKey; icon: string }[] = [
   { href: "/brain", key: "nav.brain", icon: "◉" },
   { href: "/documents", key: "nav.documents", icon: "▤" },
   { href: "/tools", key: "nav.tools", icon: "⚒" },
+  { href: "/models", key: "nav.models", icon: "◇" },
   { href: "/strategy", key: "nav.strategy", icon: "◭" },
   { href: "/automations", key: "nav.automations", icon: "◷" },
   { href: "/inspector", key: "nav.inspector", icon: "◎" },

@@ -66,6 +66,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/benchmark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start Benchmark
+         * @description Start a run; 422 `unknown_provider` / `unknown_prompt_set` for a name Venom does not know,
+         *     409 `benchmark_running` while another run is measuring.
+         */
+        post: operations["start_benchmark_api_v1_benchmark_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmark/{benchmark_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Benchmark
+         * @description One run with its results so far.
+         */
+        get: operations["get_benchmark_api_v1_benchmark__benchmark_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/benchmark/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Benchmarks
+         * @description Runs, newest first, with the prompt sets a run may use.
+         */
+        get: operations["list_benchmarks_api_v1_benchmark_list_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/config/backups": {
         parameters: {
             query?: never;
@@ -1143,6 +1204,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/models/unload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unload Model
+         * @description Free a model's memory now (Ollama's unload). 409 `unload_not_supported` for other runtimes,
+         *     404 when Ollama does not have the model, 409 with the runtime's code when it cannot be reached.
+         */
+        post: operations["unload_model_api_v1_models_unload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/models/usage": {
         parameters: {
             query?: never;
@@ -1155,6 +1237,26 @@ export interface paths {
          * @description The same sums as `/api/v1/metrics/tokens`, for the Models screen, with the machine's resources.
          */
         get: operations["model_usage_api_v1_models_usage_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/models/usage/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage History
+         * @description Tokens per time bucket and model over the last `span` hours or days.
+         */
+        get: operations["usage_history_api_v1_models_usage_history_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2704,6 +2806,143 @@ export interface components {
             session_id?: string | null;
             /** Topic */
             topic?: string | null;
+        };
+        /** BenchmarkList */
+        BenchmarkList: {
+            /** Count */
+            count: number;
+            /** Items */
+            items: components["schemas"]["BenchmarkView"][];
+            /** Prompt Sets */
+            prompt_sets: components["schemas"]["PromptSetView"][];
+            /**
+             * Running
+             * @description The id of the run in progress, if any.
+             */
+            running: string | null;
+        };
+        /**
+         * BenchmarkProgressPayload
+         * @description A benchmark run (`POST /api/v1/benchmark`): started, each model measured, then finished.
+         */
+        BenchmarkProgressPayload: {
+            /** Benchmark Id */
+            benchmark_id: string;
+            /** @default null */
+            error: components["schemas"]["EventCodeMessage"] | null;
+            /**
+             * Model
+             * @default null
+             */
+            model: string | null;
+            /**
+             * Model Status
+             * @default null
+             */
+            model_status: ("ok" | "failed") | null;
+            /** Models Done */
+            models_done: number;
+            /** Models Total */
+            models_total: number;
+            /**
+             * Provider
+             * @description The model just measured (null on start).
+             * @default null
+             */
+            provider: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed";
+        };
+        /** BenchmarkRequest */
+        BenchmarkRequest: {
+            /**
+             * Models
+             * @description The models to measure, in order (1 to 8).
+             */
+            models: components["schemas"]["BenchmarkTarget"][];
+            /**
+             * Prompt Set
+             * @description One of: quick, default.
+             * @default default
+             */
+            prompt_set: string;
+        };
+        /** BenchmarkResult */
+        BenchmarkResult: {
+            /**
+             * Completion Tokens
+             * @description Tokens generated over the whole prompt set.
+             */
+            completion_tokens: number | null;
+            error: components["schemas"]["ResultError"] | null;
+            /** Model */
+            model: string;
+            /**
+             * Peak Memory Mb
+             * @description Growth of this process's resident memory while the model answered (in-process runtimes only; null for a server).
+             */
+            peak_memory_mb: number | null;
+            /**
+             * Prompts
+             * @description Prompts of the set this model answered (or was asked).
+             */
+            prompts: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "failed";
+            /**
+             * Tokens Per Second
+             * @description Mean decode speed: completion tokens after the first, per second after the first.
+             */
+            tokens_per_second: number | null;
+            /**
+             * Ttft Ms
+             * @description Mean time to first token, in milliseconds.
+             */
+            ttft_ms: number | null;
+        };
+        /** BenchmarkTarget */
+        BenchmarkTarget: {
+            /** Model */
+            model: string;
+            /**
+             * Provider
+             * @description A runtime name: embedded, ollama, openai_compatible, openai, google or anthropic.
+             */
+            provider: string;
+        };
+        /** BenchmarkView */
+        BenchmarkView: {
+            /** Created At */
+            created_at: string;
+            /** Error */
+            error: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: string;
+            /** Models */
+            models: components["schemas"]["BenchmarkTarget"][];
+            /** Models Done */
+            models_done: number;
+            /** Models Total */
+            models_total: number;
+            /** Prompt Set */
+            prompt_set: string;
+            /** Results */
+            results: components["schemas"]["BenchmarkResult"][];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed" | "interrupted";
         };
         /** CallUsageView */
         CallUsageView: {
@@ -4940,6 +5179,23 @@ export interface components {
              */
             success: boolean;
         };
+        /** ModelUnloaded */
+        ModelUnloaded: {
+            /**
+             * Loaded
+             * @description Always false: the model's memory is freed; its next use loads it again.
+             */
+            loaded: boolean;
+            /** Name */
+            name: string;
+            /** Provider */
+            provider: string;
+            /**
+             * Success
+             * @default true
+             */
+            success: boolean;
+        };
         /** ModelUsage */
         ModelUsage: {
             /** Calls */
@@ -5131,6 +5387,17 @@ export interface components {
             servers: components["schemas"]["ProbedServer"][];
             /** Timeout Seconds */
             timeout_seconds: number;
+        };
+        /** PromptSetView */
+        PromptSetView: {
+            /** Description */
+            description: string;
+            /** Max Tokens */
+            max_tokens: number;
+            /** Name */
+            name: string;
+            /** Prompts */
+            prompts: number;
         };
         /** ProviderRow */
         ProviderRow: {
@@ -5432,6 +5699,13 @@ export interface components {
         RestoreRequest: {
             /** Backup Filename */
             backup_filename: string;
+        };
+        /** ResultError */
+        ResultError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
         };
         /** Roadmap */
         Roadmap: {
@@ -7167,6 +7441,16 @@ export interface components {
             /** Timestamp */
             timestamp: string;
         };
+        /** UnloadRequest */
+        UnloadRequest: {
+            /** Name */
+            name: string;
+            /**
+             * Provider
+             * @description The runtime holding the model (Ollama unloads).
+             */
+            provider: string;
+        };
         /** UploadedDocument */
         UploadedDocument: {
             /** Id */
@@ -7183,6 +7467,39 @@ export interface components {
         UploadResponse: {
             /** Documents */
             documents: components["schemas"]["UploadedDocument"][];
+        };
+        /** UsageBucket */
+        UsageBucket: {
+            /** Calls */
+            calls: number;
+            /** Completion Tokens */
+            completion_tokens: number;
+            /** Model */
+            model: string;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Start
+             * @description UTC start of the hour or day (ISO 8601).
+             */
+            start: string;
+        };
+        /** UsageHistory */
+        UsageHistory: {
+            /**
+             * Bucket
+             * @enum {string}
+             */
+            bucket: "hour" | "day";
+            /**
+             * Buckets
+             * @description Oldest first; a bucket without calls is left out.
+             */
+            buckets: components["schemas"]["UsageBucket"][];
+            /** Since */
+            since: string;
         };
         /**
          * UsageView
@@ -7234,7 +7551,7 @@ export interface components {
          * WsEvent
          * @description One message of `/ws/events`: `{type, agent, message, timestamp, data, gseq}`.
          */
-        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventApprovalRequested"] | components["schemas"]["WsEventApprovalDecided"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"];
+        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventApprovalRequested"] | components["schemas"]["WsEventApprovalDecided"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"] | components["schemas"]["WsEventBenchmarkProgress"];
         /**
          * WsEventAgentAction
          * @description A `AGENT_ACTION` message of `/ws/events`.
@@ -7349,6 +7666,29 @@ export interface components {
              * @enum {string}
              */
             type: "AUDIT_ACTION";
+        };
+        /**
+         * WsEventBenchmarkProgress
+         * @description A `BENCHMARK_PROGRESS` message of `/ws/events`.
+         */
+        WsEventBenchmarkProgress: {
+            agent: string | null;
+            data: components["schemas"]["BenchmarkProgressPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "BENCHMARK_PROGRESS";
         };
         /**
          * WsEventDocumentIngestProgress
@@ -8235,6 +8575,308 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    start_benchmark_api_v1_benchmark_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BenchmarkRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkView"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_benchmark_api_v1_benchmark__benchmark_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                benchmark_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkView"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    list_benchmarks_api_v1_benchmark_list_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BenchmarkList"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
@@ -14486,6 +15128,120 @@ export interface operations {
             };
         };
     };
+    unload_model_api_v1_models_unload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnloadRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModelUnloaded"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     model_usage_api_v1_models_usage_get: {
         parameters: {
             query?: never;
@@ -14559,6 +15315,102 @@ export interface operations {
                 };
             };
             /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    usage_history_api_v1_models_usage_history_get: {
+        parameters: {
+            query?: {
+                bucket?: "hour" | "day";
+                /** @description Hours (bucket=hour) or days. */
+                span?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageHistory"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,5 @@
+import { Models } from "@/components/models/Models";
+
+export default function ModelsPage() {
+  return <Models />;
+}
