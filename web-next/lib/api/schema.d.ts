@@ -6476,7 +6476,7 @@ export interface components {
             model?: string | null;
             /**
              * Provider
-             * @description Force a runtime: anthropic, claude, embedded, local, google, gem, gemini, ollama, openai, gpt, openai_compatible, vllm, llama_cpp, lmstudio.
+             * @description Force a runtime: anthropic, claude, embedded, local, google, gem, gemini, ollama, onnx, onnxruntime, openai, gpt, openai_compatible, vllm, llama_cpp, lmstudio.
              */
             provider?: string | null;
             /**
@@ -6903,7 +6903,7 @@ export interface components {
             forced_intent?: string | null;
             /**
              * Forced Provider
-             * @description One of: anthropic, claude, embedded, local, google, gem, gemini, ollama, openai, gpt, openai_compatible, vllm, llama_cpp, lmstudio.
+             * @description One of: anthropic, claude, embedded, local, google, gem, gemini, ollama, onnx, onnxruntime, openai, gpt, openai_compatible, vllm, llama_cpp, lmstudio.
              */
             forced_provider?: string | null;
             /**
