@@ -141,9 +141,9 @@ class EmbeddedProvider(InProcessRuntime):
         """What the Models screen shows; the loaded file also tells its family and context from
         its own metadata (reading an unloaded GGUF would cost a file parse per listing)."""
         quant = QUANT_IN_NAME.search(path.stem)
-        details: dict[str, Any] = {**super()._details(path), "loaded": False,
+        details: dict[str, Any] = {**super()._details(path),
                                    "quantization_level": quant.group(1).upper() if quant else None}
-        if self._engine is not None and path == self.model_path:
+        if details["loaded"]:
             meta = getattr(self._engine, "metadata", {}) or {}
-            details.update(loaded=True, family=meta.get("general.architecture"), context_length=self.n_ctx)
+            details.update(family=meta.get("general.architecture"), context_length=self.n_ctx)
         return details

@@ -56,7 +56,8 @@ class InProcessRuntime:
         """Read what the model itself declares, once it is loaded (on the event loop)."""
 
     def _generate(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[dict[str, Any]]:
-        """OpenAI chat-stream parts (`{"choices": [{"delta": {...}, "finish_reason"}]}`), in the worker thread."""
+        """OpenAI chat-stream parts (`{"choices": [{"delta": {...}, "finish_reason"}]}`), in the worker thread.
+        An engine that knows its token counts ends with `{"usage": {...}}`; otherwise `_count` counts."""
         raise NotImplementedError
 
     def _count(self, messages: list[dict[str, str]], completion: str) -> dict[str, int] | None:
@@ -112,12 +113,18 @@ class InProcessRuntime:
         def worker() -> None:
             try:
                 text: list[str] = []
+                usage: dict[str, int] | None = None
                 for part in self._generate(payload, params):
                     if stop.is_set():
                         break  # the consumer is gone: stop within one token
+                    if "usage" in part:
+                        usage = part["usage"]
+                        continue
                     text.append((part["choices"][0].get("delta") or {}).get("content") or "")
                     loop.call_soon_threadsafe(queue.put_nowait, part)
-                loop.call_soon_threadsafe(queue.put_nowait, {"usage": self._count(payload, "".join(text))})
+                if usage is None:
+                    usage = self._count(payload, "".join(text))
+                loop.call_soon_threadsafe(queue.put_nowait, {"usage": usage})
             except BaseException as exc:  # a failed generation ends the stream with a clear error
                 loop.call_soon_threadsafe(queue.put_nowait, exc)
             finally:

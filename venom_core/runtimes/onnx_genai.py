@@ -81,15 +81,12 @@ class OnnxGenaiProvider(InProcessRuntime):
         model = og.Model(og_config)
         return _Engine(model, og.Tokenizer(model), context)
 
-    def _prompt_ids(self, messages: list[dict[str, str]]) -> Any:
-        tok = self._engine.tokenizer
-        return tok.encode(tok.apply_chat_template(json.dumps(messages), add_generation_prompt=True))
-
     def _generate(self, messages: list[dict[str, str]], params: GenerationParams) -> Iterator[dict[str, Any]]:
         import onnxruntime_genai as og
 
         engine: _Engine = self._engine
-        ids = self._prompt_ids(messages)
+        ids = engine.tokenizer.encode(engine.tokenizer.apply_chat_template(json.dumps(messages),
+                                                                           add_generation_prompt=True))
         room = engine.context_length - len(ids)
         if room <= 0:
             raise RuntimeError(f"the prompt ({len(ids)} tokens) does not fit the model's context "
@@ -121,14 +118,15 @@ class OnnxGenaiProvider(InProcessRuntime):
                 before = len(text) - len(piece)
                 yield {"choices": [{"delta": {"content": text[before:cut] if cut > before else ""},
                                     "finish_reason": "stop"}]}
+                yield self._usage(len(ids), generator)
                 return
             yield {"choices": [{"delta": {"content": piece}, "finish_reason": None}]}
         done = "length" if generator.token_count() >= options["max_length"] else "stop"
         yield {"choices": [{"delta": {"content": ""}, "finish_reason": done}]}
+        yield self._usage(len(ids), generator)
 
-    def _count(self, messages: list[dict[str, str]], completion: str) -> dict[str, int] | None:
-        try:
-            answer = self._engine.tokenizer.encode(completion) if completion else []
-            return {"prompt_tokens": len(self._prompt_ids(messages)), "completion_tokens": len(answer)}
-        except Exception:  # counting must never fail the answer: the registry estimates instead
-            return None
+    @staticmethod
+    def _usage(prompt_tokens: int, generator: Any) -> dict[str, Any]:
+        """The engine's own counts: the prompt it was given and the tokens it generated."""
+        return {"usage": {"prompt_tokens": prompt_tokens,
+                          "completion_tokens": generator.token_count() - prompt_tokens}}
