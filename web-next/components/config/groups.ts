@@ -5,7 +5,7 @@
  *  the screen. Titles and one-line descriptions are in the locale files under `cfgGroups`. */
 export const GROUPS = [
   { id: "server", prefixes: ["VENOM_HOST", "VENOM_PORT", "VENOM_API_TOKEN", "VENOM_UI_ORIGINS", "VENOM_RATE_LIMIT_", "VENOM_MAX_BODY_BYTES", "VENOM_TRUSTED_PROXIES", "VENOM_ALLOWED_HOSTS", "VENOM_WS_MAX_", "VENOM_SSE_MAX_"] },
-  { id: "models", prefixes: ["LLM_", "AI_MODE", "PAID_MODE", "SENSITIVE_DATA", "OPENAI_", "GOOGLE_", "ANTHROPIC_", "VENOM_EMBEDDED_", "VENOM_LLM_", "VENOM_OPENAI_COMPATIBLE_", "VENOM_CLOUD_", "VENOM_HYBRID_", "VENOM_PROVIDER_", "VENOM_MODEL_PRICES", "VENOM_RUNTIME_PROFILE"] },
+  { id: "models", prefixes: ["LLM_", "AI_MODE", "PAID_MODE", "SENSITIVE_DATA", "OPENAI_", "GOOGLE_", "ANTHROPIC_", "VENOM_EMBEDDED_", "VENOM_ONNX_", "VENOM_LLM_", "VENOM_OPENAI_COMPATIBLE_", "VENOM_CLOUD_", "VENOM_HYBRID_", "VENOM_PROVIDER_", "VENOM_MODEL_PRICES", "VENOM_RUNTIME_PROFILE"] },
   { id: "ollama", prefixes: ["OLLAMA_", "VENOM_OLLAMA_"] },
   { id: "agents", prefixes: ["VENOM_AUTONOMY_", "INTENT_", "VENOM_SESSION_", "VENOM_MAX_CONTEXT", "VENOM_SEARCH_", "VENOM_WEB_", "VENOM_ARCHITECT_", "VENOM_PLAN_"] },
   { id: "tools", prefixes: ["VENOM_MCP_", "VENOM_TOOL_", "VENOM_APPROVAL_"] },
