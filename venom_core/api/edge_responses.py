@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
 from venom_core.api.errors import error_body
+from venom_core.core.language import Language, from_accept_language
+
+
+def scope_language(scope: Scope) -> Language | None:
+    """The language the client asked for (`Accept-Language`), for the error sentences."""
+    return from_accept_language(Headers(scope=scope).get("accept-language"))
 
 
 async def send_json(send: Send, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> None:

@@ -17,7 +17,9 @@ from loguru import logger
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from venom_core.core.error_texts import localise
 from venom_core.core.errors import VenomError
+from venom_core.core.language import Language, from_accept_language
 
 
 class ApiError(VenomError):
@@ -48,14 +50,17 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-def error_body(code: str, message: str, details: Any = None, retryable: bool = False) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "details": details, "retryable": retryable}}
+def error_body(code: str, message: str, details: Any = None, retryable: bool = False,
+               lang: Language | None = None) -> dict[str, Any]:
+    """The envelope; `message` in `lang` (the client's `Accept-Language`) where it has a translation."""
+    return {"error": {"code": code, "message": localise(code, message, lang), "details": details,
+                      "retryable": retryable}}
 
 
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None,
-                   retryable: bool = False) -> JSONResponse:
-    body = {**error_body(code, message, details, retryable), **(extra or {})}
+                   retryable: bool = False, lang: Language | None = None) -> JSONResponse:
+    body = {**error_body(code, message, details, retryable, lang), **(extra or {})}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -72,8 +77,13 @@ def _describe(err: dict[str, Any]) -> str:
     return f"{loc}: {msg}" if loc else msg
 
 
-def render(exc: VenomError) -> JSONResponse:
-    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers, exc.extra, exc.retryable)
+def client_language(request: Request) -> Language | None:
+    return from_accept_language(request.headers.get("accept-language"))
+
+
+def render(exc: VenomError, lang: Language | None = None) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers, exc.extra, exc.retryable,
+                          lang)
 
 
 def from_validation(exc: RequestValidationError) -> VenomError:
@@ -98,22 +108,23 @@ def from_http(exc: StarletteHTTPException) -> VenomError:
 
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(VenomError)
-    async def _venom_error(_: Request, exc: VenomError) -> JSONResponse:
+    async def _venom_error(request: Request, exc: VenomError) -> JSONResponse:
         # The API's refusals and every domain error (documents, tools, storage faults, config, memory).
-        return render(exc)
+        return render(exc, client_language(request))
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return render(from_validation(exc))
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return render(from_validation(exc), client_language(request))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return render(from_http(exc))
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return render(from_http(exc), client_language(request))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         logger.opt(exception=exc).error("unhandled error on {} {}", request.method, request.url.path)
-        return render(VenomError("internal_error", "Venom hit an unexpected error. The details are in the server log."))
+        return render(VenomError("internal_error", "Venom hit an unexpected error. The details are in the server log."),
+                      client_language(request))
 
 
 ERROR_REF = "#/components/schemas/ErrorResponse"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from venom_core.api.edge_responses import deny, send_json
+from venom_core.api.edge_responses import deny, scope_language, send_json
 from venom_core.api.errors import error_body
 from venom_core.api.security import token_ok
 from venom_core.config import Settings
@@ -63,7 +63,7 @@ class BodyLimitMiddleware:
         limit = max(self.max_bytes, self.per_route.get((scope["method"], scope["path"].rstrip("/")), 0))
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._reject(send, limit)
+            await self._reject(scope, send, limit)
             return
         received = 0
 
@@ -79,12 +79,13 @@ class BodyLimitMiddleware:
         try:
             await self.app(scope, limited_receive, send)
         except _BodyTooLarge:
-            await self._reject(send, limit)
+            await self._reject(scope, send, limit)
 
-    async def _reject(self, send: Send, limit: int) -> None:
+    async def _reject(self, scope: Scope, send: Send, limit: int) -> None:
         await send_json(
             send, 413,
-            error_body("payload_too_large", f"The request body is larger than the limit of {limit} bytes."),
+            error_body("payload_too_large", f"The request body is larger than the limit of {limit} bytes.",
+                       lang=scope_language(scope)),
         )
 
 

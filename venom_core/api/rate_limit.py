@@ -22,7 +22,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from venom_core.api.client_address import client_of
-from venom_core.api.edge_responses import accept_and_close, send_json
+from venom_core.api.edge_responses import accept_and_close, scope_language, send_json
 from venom_core.api.errors import error_body
 from venom_core.api.security import presented_token, token_fingerprint, token_ok
 from venom_core.config import Settings
@@ -124,7 +124,8 @@ class TrafficLimits:
             if wait > 0:
                 retry_after = max(1, math.ceil(wait))
                 body = error_body("rate_limit_exceeded", f"Too many requests. Try again in {retry_after} s.",
-                                  {"retry_after_seconds": retry_after, "group": group}, retryable=True)
+                                  {"retry_after_seconds": retry_after, "group": group}, retryable=True,
+                                  lang=scope_language(scope))
                 await send_json(send, 429, body, {"retry-after": str(retry_after)})
                 return
         if self._stream_patterns is None:  # on first use: the document is built after create_app
@@ -144,7 +145,8 @@ class TrafficLimits:
                 return
             body = error_body("too_many_streams",
                               f"This client already has {cap} open event streams, the limit. Close one and retry.",
-                              {"limit": cap, "retry_after_seconds": STREAM_RETRY_AFTER_SECONDS}, retryable=True)
+                              {"limit": cap, "retry_after_seconds": STREAM_RETRY_AFTER_SECONDS}, retryable=True,
+                              lang=scope_language(scope))
             await send_json(send, 429, body, {"retry-after": str(STREAM_RETRY_AFTER_SECONDS)})
             return
         counter[key] += 1

@@ -7,7 +7,9 @@ from typing import Any
 
 from loguru import logger
 
+from venom_core.core.error_texts import localise
 from venom_core.core.event_log import EventLog
+from venom_core.core.language import request_language
 from venom_core.core.models import EventType, TaskError, TaskFailure
 from venom_core.core.orchestration import Orchestrator, TaskContext
 from venom_core.core.work_queue import CancelReasons
@@ -32,7 +34,18 @@ CANCEL_ERRORS: dict[str, TaskError] = {
 }
 
 
+def in_task_language(log: EventLog, task_id: str, error: TaskError) -> TaskError:
+    """The error with its sentence in the task's language (its `preferred_language`, else the
+    language of its text), as the person who gave the task reads it; the code stays the same."""
+    task = log.live_task(task_id)
+    if task is None:
+        return error
+    message = localise(error.code, error.message, request_language(task.content, task.request))
+    return error if message == error.message else TaskError(error.code, message, error.stage, error.retryable)
+
+
 def fail(log: EventLog, task_id: str, error: TaskError) -> None:
+    error = in_task_language(log, task_id, error)
     log.append(task_id, EventType.TASK_FAILED, message=f"Failed: {error.message}", agent="Orchestrator",
                data={"error": error.as_dict()})
 
@@ -43,6 +56,7 @@ def finish_cancelled(log: EventLog, task_id: str, reason: str) -> None:
     if error.stage != "cancelled":  # stopped by a fault (watchdog, storage), not by a person
         fail(log, task_id, error)
         return
+    error = in_task_language(log, task_id, error)
     log.append(task_id, EventType.TASK_ABORTED, message=error.message, agent="Queue", data={"error": error.as_dict()})
 
 

@@ -8,6 +8,7 @@ import { apiUrl } from "@/lib/config";
 import { ApiError, errorFromResponse, offlineError } from "./errors";
 import { reportReachable } from "./connectivity";
 import type { components, paths } from "./schema";
+import { isLang } from "@/lib/i18n";
 
 export type Schemas = components["schemas"];
 type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -63,6 +64,16 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   return (await exchange<T>(method, buildPath(path, opts.params, opts.query), opts)).body;
 }
 
+/** The request headers: the JSON content type when there is a body, and the UI's language, so the
+ * API's error sentences come in the language the person reads (the document's `lang` follows it). */
+function headersFor(opts: RequestOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (opts.body !== undefined) headers["Content-Type"] = "application/json";
+  const lang = typeof document === "undefined" ? null : document.documentElement.lang;
+  if (isLang(lang)) headers["Accept-Language"] = lang;
+  return headers;
+}
+
 /** One round trip to `target` (a path on the API, with its query); the parsed body and the headers. */
 async function exchange<T>(method: string, target: string, opts: RequestOptions): Promise<{ body: T; headers: Headers }> {
   const url = apiUrl(target);
@@ -72,7 +83,7 @@ async function exchange<T>(method: string, target: string, opts: RequestOptions)
   try {
     res = await fetch(url, {
       method: method.toUpperCase(),
-      headers: opts.body === undefined ? undefined : { "Content-Type": "application/json" },
+      headers: headersFor(opts),
       body: opts.form ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       cache: "no-store",
       signal,
