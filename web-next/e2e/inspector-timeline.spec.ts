@@ -47,8 +47,8 @@ async function setRaw(scope: Locator, on: boolean): Promise<void> {
 test.describe("Inspector timeline", () => {
   test("a task with a tool call and a plan with sub-tasks render as waterfalls with a details drawer", async ({ page, api }) => {
     test.setTimeout(600_000);
-    // A file name that cannot wrap at a space: the tool's listing and arguments carry it.
-    writeFileSync(path.join(readState().dir, "workspace", `${"longUnbrokenFileName".repeat(8)}.txt`), "hello\n");
+    // A file name with no space to wrap at (dots keep it from looking like a credential, which is masked).
+    writeFileSync(path.join(readState().dir, "workspace", `${"wide.".repeat(40)}txt`), "hello\n");
     const toolTask = await runTask(api, "/file list the files");
     const planTask = await runTask(api, "/parallel plan a tiny personal website");
 
@@ -66,6 +66,7 @@ test.describe("Inspector timeline", () => {
     await expect(drawer).toBeVisible();
     await expect(drawer.getByTestId("span-status")).toHaveText("ok");
     await expect(drawer.getByTestId("span-details")).toContainText("tool_id");
+    await expect(drawer.getByTestId("span-details")).toContainText("wide.wide.wide.");
     await expect(drawer.getByTestId("span-raw")).toHaveCount(0);
     await drawer.getByTestId("span-raw-toggle").click();
     await expect(drawer.getByTestId("span-raw-toggle")).toHaveAttribute("aria-pressed", "true");
@@ -105,6 +106,7 @@ test.describe("Inspector timeline", () => {
       await page.goto(`/inspector?id=${id}`);
       await expect(rows.first()).toBeVisible();
       await fits(page);
+      if (id === toolTask) await shot(page, "mobile-inspector-timeline");
       await rows.last().getByRole("button").click();
       await expect(drawer).toBeVisible();
       await fits(page);
@@ -119,6 +121,6 @@ test.describe("Inspector timeline", () => {
     await setRaw(drawer, false);
     await expect(drawer.getByTestId("span-details")).toBeVisible();
     await fits(page);
-    await shot(page, "mobile-inspector-timeline");
+    await shot(page, "mobile-inspector-span-drawer");
   });
 });
