@@ -159,3 +159,28 @@ def test_a_blocked_route_and_no_events() -> None:
     assert spans["routing"].status == SpanStatus.ERROR and "agent" not in spans and "context" not in spans
     assert spans["task"].status == SpanStatus.ERROR and spans["task"].details["error"]["code"] == "autonomy_denied"
     assert build_timeline("none", "PENDING", []).spans == []
+
+
+def test_the_classifier_call_sits_in_routing_and_an_approval_in_the_agent() -> None:
+    ev = Events("t1")
+    ev.at(0, EventType.TASK_CREATED, content="plan and commit", request={})
+    ev.at(2, EventType.TASK_STARTED)
+    ev.step(3, "LLM", "request_sent", provider="embedded", model="smol", attempt=1)
+    ev.step(9, "LLM", "retry", "warning", provider="embedded", attempt=1, code="busy", status_code=503, delay_s=0.1)
+    ev.step(20, "LLM", "completed", provider="embedded", model="smol")
+    ev.step(21, "DecisionGate", "intent_classifier", intent="VERSION_CONTROL", latency_ms=18.0)
+    ev.at(22, EventType.AGENT_THOUGHT, intent="VERSION_CONTROL", target_agent="GitAgent")
+    ev.at(30, EventType.APPROVAL_REQUESTED, call_id="a1", tool_id="builtin:git_commit", function_name="git_commit",
+          source="builtin", side_effect="write", arguments={"message": "hi"}, expires_at="2026-01-05T12:05:00Z")
+    ev.at(80, EventType.APPROVAL_DECIDED, call_id="a1", tool_id="builtin:git_commit", function_name="git_commit",
+          decision="deny", by="person", remember=False)
+    ev.at(81, EventType.AGENT_ACTION, intent="VERSION_CONTROL")
+    ev.at(82, EventType.TASK_COMPLETED, result="no", result_length=2)
+    spans = spans_by_id(ev.items)
+    model = spans["model:3"]
+    assert model.parent_id == "routing" and model.details["retry"]["code"] == "busy"
+    assert spans["routing"].details["intent"] == "VERSION_CONTROL" and "context" not in spans
+    assert spans["agent"].start_ms == 22  # no context record: the agent starts at the decision
+    approval = spans["approval:a1"]
+    assert approval.parent_id == "agent" and approval.status == SpanStatus.WARNING
+    assert (approval.start_ms, approval.duration_ms) == (30, 50) and approval.details["decision"] == "deny"
