@@ -126,7 +126,7 @@ def _phases(b: _Builder, events: Sequence[Event], terminal: Event | None) -> Non
     created, started = events[0], _first(events, EventType.TASK_STARTED)
     queued = _first(events, EventType.TASK_QUEUED)
     b.add("queue", SpanKind.QUEUE, "queue", created.timestamp, started.timestamp if started else None,
-          SpanStatus.OK, {k: v for k, v in (queued.data if queued else {}).items()})
+          SpanStatus.OK, dict(queued.data) if queued else {})
     if started is None:
         return
     thought = _first(events, EventType.AGENT_THOUGHT, started.seq)
