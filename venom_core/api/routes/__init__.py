@@ -39,6 +39,7 @@ from venom_core.api.routes import (
     stream,
     system,
     tasks,
+    timeline,
     tools,
     usage,
     usage_history,
@@ -60,6 +61,7 @@ ROUTERS: list[APIRouter] = [
     sessions.router,  # before any /api/v1/memory/{...} route so /memory/session/{id} is never shadowed
     sessions.conversations,
     flow.router,
+    timeline.router,
     strategy.router,
     strategy.alias,
     autonomy.router,

@@ -2116,6 +2116,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/{task_id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Task Timeline
+         * @description Spans from the task's stored events, its plan steps' sub-tasks nested under them.
+         */
+        get: operations["task_timeline_api_v1_tasks__task_id__timeline_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tools": {
         parameters: {
             query?: never;
@@ -6529,6 +6549,16 @@ export interface components {
             /** Reason Code */
             reason_code: string | null;
         };
+        /**
+         * SpanKind
+         * @enum {string}
+         */
+        SpanKind: "task" | "queue" | "routing" | "context" | "agent" | "model_call" | "tool_call" | "approval" | "subtask";
+        /**
+         * SpanStatus
+         * @enum {string}
+         */
+        SpanStatus: "ok" | "warning" | "error" | "running";
         /** StorageItem */
         StorageItem: {
             /**
@@ -6991,6 +7021,23 @@ export interface components {
              */
             delta: string;
         };
+        /** TaskTimeline */
+        TaskTimeline: {
+            /**
+             * Duration Ms
+             * @description From creation to the last event.
+             */
+            duration_ms: number;
+            /**
+             * Spans
+             * @description Parents before their children, each level by start.
+             */
+            spans: components["schemas"]["TimelineSpan"][];
+            /** Status */
+            status: string;
+            /** Task Id */
+            task_id: string;
+        };
         /** TaskUpdateData */
         TaskUpdateData: {
             /**
@@ -7158,6 +7205,42 @@ export interface components {
             protocol?: ("ollama" | "openai") | null;
             /** Provider */
             provider: string;
+        };
+        /** TimelineSpan */
+        TimelineSpan: {
+            /**
+             * Details
+             * @description The span's facts, secrets masked.
+             */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** Duration Ms */
+            duration_ms: number;
+            /**
+             * Id
+             * @description Stable within the timeline; a sub-task's spans are prefixed with its id.
+             */
+            id: string;
+            kind: components["schemas"]["SpanKind"];
+            /** Name */
+            name: string;
+            /**
+             * Parent Id
+             * @description The enclosing span; null only for the task itself.
+             */
+            parent_id: string | null;
+            /**
+             * Start Ms
+             * @description Milliseconds from the task's creation.
+             */
+            start_ms: number;
+            status: components["schemas"]["SpanStatus"];
+            /**
+             * Ttft Ms
+             * @description Model calls: milliseconds to the first token.
+             */
+            ttft_ms?: number | null;
         };
         /**
          * TokenMetrics
@@ -20512,6 +20595,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    task_timeline_api_v1_tasks__task_id__timeline_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskTimeline"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description Rate limit exceeded, or too many open streams */
