@@ -19,6 +19,12 @@ test.describe("Shell", () => {
     const task = (await (await api.get(`/api/v1/tasks/${taskId}`)).json()) as { request: { preferred_language?: string } };
     expect(task.request.preferred_language).toBe("pl");
     await expect(lastAnswer(page).getByTestId("status-badge")).toHaveText("Ukończone");
+    // The API's refusals come in the UI's language too (the client sends it as Accept-Language).
+    await page.goto("/documents");
+    await page.getByTestId("folder-path").fill("../outside");
+    await page.getByTestId("folder-path").press("Enter");
+    await expect(page.getByTestId("folders").getByTestId("error-state")).toContainText("leży poza obszarem roboczym");
+    await page.goto("/");
     await page.getByTestId("language-select").selectOption("de");
     await expect(page.getByTestId("nav-brain")).toHaveText(/Gehirn/);
     await expect(page.getByTestId("send-button")).toHaveText("Senden");
