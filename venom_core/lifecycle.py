@@ -52,9 +52,9 @@ def request() -> None:
     """Start the restart (after the answer that accepted it has gone out)."""
     global _requested
     how = mode()
+    _requested = how is not None
     if how == "exec":
         assert _server is not None
-        _requested = True
         _server.should_exit = True  # the server shuts down as on SIGTERM, then `exec_if_requested`
     elif how == "reload":
         # The same bytes written back: a change the reloader sees (a bare mtime change may not be
