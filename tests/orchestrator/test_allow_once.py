@@ -6,6 +6,7 @@ the refusals that need no model (the gate refuses before any model call) use an 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from tests.conftest import ServerFactory
 from tests.orchestrator.conftest import Venom
 from tests.sse import read_stream
+from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate, granted
 
 REMOTE = {"X-Forwarded-For": "192.0.2.9"}
 
@@ -93,3 +95,35 @@ def test_allow_once_refuses_unknown_unrefused_and_too_high(server_factory: Serve
         remote = c.post(f"/api/v1/tasks/{refused_id}/allow-once", headers=REMOTE)
         assert remote.status_code == 403 and remote.json()["error"]["code"] == "permission_denied"
         assert len(c.get("/api/v1/tasks").json()) == 2, "no refused call created a task"
+
+
+def test_a_grant_covers_its_own_work_and_what_it_starts_only() -> None:
+    gate = AutonomyGate(None, 0, allow_once_max=40)
+    assert gate.allow_once_max == 30, "ROOT is never granted once, whatever the setting"
+
+    async def main() -> None:
+        seen: dict[str, int] = {}
+
+        async def other() -> None:  # started outside the grant: a sibling task, another task's work
+            await asyncio.sleep(0.01)
+            seen["other"] = gate.effective_level
+
+        sibling = asyncio.create_task(other())
+        with granted(10):
+            gate.require("network", "The Researcher")
+            helper = asyncio.create_task(asyncio.sleep(0, result=gate.effective_level))
+            seen["helper"] = await helper
+        await sibling
+        seen["after"] = gate.effective_level
+        assert seen == {"helper": 10, "other": 0, "after": 0}
+        assert gate.level == 0
+        try:
+            gate.require("network", "The Researcher")
+        except AutonomyDenied as denied:
+            kinds = [a["kind"] for a in denied.actions("t1")]
+            assert kinds == ["open_setting", "allow_once"]
+            assert [a["kind"] for a in denied.actions(None)] == ["open_setting"]
+        else:
+            raise AssertionError("the grant outlived its task")
+
+    asyncio.run(main())
