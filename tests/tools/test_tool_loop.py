@@ -156,6 +156,9 @@ def test_a_refused_tool_call_can_be_allowed_once_for_its_task(venom: VenomFactor
         assert task["status"] == "COMPLETED" and task["error"] is None
         assert task["refusal"]["required_level"] == 10 and task["refusal"]["permission"] == "network"
         assert [a["kind"] for a in task["refusal"]["actions"]] == ["open_setting", "allow_once"]
+        # A grant raises the level only: a policy an admin set still applies to the re-run.
+        policy = c.put("/api/v1/tools/builtin:web_fetch/policy", json={"policy": "deny"})
+        assert policy.status_code == 200, policy.text
         allowed = c.post(f"/api/v1/tasks/{task['task_id']}/allow-once")
         assert allowed.status_code == 201, allowed.text
         script.post("/_control/script", json={"name": "web_fetch", "arguments": {"url": "http://127.0.0.1:9/"}})
@@ -166,6 +169,6 @@ def test_a_refused_tool_call_can_be_allowed_once_for_its_task(venom: VenomFactor
             time.sleep(0.05)
         assert rerun["refusal"] is None and rerun["request"]["forced_tool"] == "builtin:web_fetch"
         _started, finished = task_events(srv, new_id, 2)
-        # Past the autonomy gate: the fetch itself is then refused (a loopback address), not the level.
-        assert finished["data"].get("error_code") != "autonomy_denied", finished
+        # Past the autonomy gate, then stopped by the tool's policy: not by the level.
+        assert finished["data"]["error_code"] == "tool_not_allowed", finished
         assert c.get("/api/v1/system/autonomy").json()["current_level"] == 0
