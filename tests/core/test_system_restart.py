@@ -49,6 +49,9 @@ def test_restart_applies_the_pending_setting(server_factory: ServerFactory) -> N
         assert unconfirmed.status_code == 400 and unconfirmed.json()["error"]["code"] == "restart_not_confirmed"
         old = boot_id(srv)
         assert old == boot_id(srv), "nothing restarted so far"
+        # A task accepted before the restart is not lost: held by a paused queue, it runs after resume.
+        assert c.post("/api/v1/queue/pause").status_code == 200
+        waiting = c.post("/api/v1/tasks", json={"content": "/help"}).json()["task_id"]
 
         accepted = c.post("/api/v1/system/restart", json={"confirm": True})
         assert accepted.status_code == 202, accepted.text
@@ -60,6 +63,12 @@ def test_restart_applies_the_pending_setting(server_factory: ServerFactory) -> N
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         after = c.get("/api/v1/config/runtime").json()
         assert after["values"][SETTING] == 7 and after["pending"] == {} and after["restart_required"] is False
+        assert c.get(f"/api/v1/tasks/{waiting}").json()["status"] == "PENDING"
+        assert c.post("/api/v1/queue/resume").status_code == 200
+        deadline = time.monotonic() + 60
+        while c.get(f"/api/v1/tasks/{waiting}").json()["status"] != "COMPLETED":
+            assert time.monotonic() < deadline, c.get(f"/api/v1/tasks/{waiting}").json()
+            time.sleep(0.1)
         audit = c.get("/api/v1/audit", params={"action": "system.restart"}).json()["items"]
         assert [e["outcome"] for e in audit][:3] == ["success", "failed", "denied"]
         # It restarts again (the re-executed process installed its restarter too).
