@@ -77,10 +77,6 @@ def granted(level: int | None) -> Iterator[None]:
         _grant.reset(token)
 
 
-def current_grant() -> int | None:
-    return _grant.get()
-
-
 def level_info(level: int) -> dict[str, Any]:
     lv = LEVELS_BY_ID[level]
     return {"current_level": lv.id, "current_level_name": lv.name, "color": lv.color,
