@@ -319,6 +319,10 @@ class Settings(BaseSettings):
         0,
         description="Autonomy level until one is stored with POST /api/v1/system/autonomy (0/10/20/30/40); paid cloud"
         " APIs need 20 or more")
+    VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL: Literal[0, 10, 20, 30] = Field(
+        30,
+        description="Highest autonomy level an admin may grant one refused task with 'allow once' (0 turns it off;"
+        " never 40, shell)")
     # Budget of the LLM intent classifier (used only for ambiguous messages, never for plain chat).
     INTENT_CLASSIFIER_TIMEOUT_SECONDS: float = Field(default=1.5, gt=0, le=30,
         description="Budget of the LLM intent classifier, used only when two strong intents tie")
@@ -382,7 +386,7 @@ class Settings(BaseSettings):
         parse_allow_list(value)  # a ValueError names the bad entry
         return value
 
-    @field_validator("VENOM_AUTONOMY_LEVEL", mode="before")
+    @field_validator("VENOM_AUTONOMY_LEVEL", "VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL", mode="before")
     @classmethod
     def _level_from_text(cls, v: object) -> object:
         """The environment gives text; a Literal of ints accepts only ints."""

@@ -110,7 +110,7 @@ def build_services(settings: Settings) -> Services:
     bus = InProcessBus()
     log = EventLog(storage, bus)
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
-    autonomy = AutonomyGate(storage, s.VENOM_AUTONOMY_LEVEL)
+    autonomy = AutonomyGate(storage, s.VENOM_AUTONOMY_LEVEL, s.VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL)
     usage = UsageLedger(log, storage, s.VENOM_MODEL_PRICES)
     runtimes = RuntimeRegistry(s, autonomy, usage_sink=usage.record, model_defaults=ModelDefaultsStore(storage))
     memory, brain, enricher = build_memory(s, runtimes)

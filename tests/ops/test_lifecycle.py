@@ -201,7 +201,42 @@ def test_dev_mode_reloads_on_a_code_change_and_stops_the_whole_group(stack_facto
         except httpx.HTTPError:
             continue
     assert new_boot != boot, "the backend did not reload after a code change"
+    # The API's restart in dev mode is the reloader's own restart of its worker.
+    restarted = httpx.post(f"{base}/api/v1/system/restart", json={"confirm": True}, timeout=10)
+    assert restarted.status_code == 202 and restarted.json()["mode"] == "reload", restarted.text
+    assert wait_for_boot(base, new_boot) != new_boot
     assert_stopped(stack, [pid])  # the reloader's worker is in the same process group
+
+
+def wait_for_boot(base: str, old: str, timeout: float = 120) -> str:
+    """The boot id once the backend answers with another one (a new process or worker)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        try:
+            boot = str(httpx.get(f"{base}/api/v1/system/status", timeout=2).json()["boot_id"])
+        except httpx.HTTPError:
+            continue
+        if boot != old:
+            return boot
+    return old
+
+
+def test_a_restart_from_the_api_keeps_the_stack_s_process(stack_factory: type[Stack]) -> None:
+    stack = stack_factory(with_ui=False)  # type: ignore[call-arg]
+    out = stack.make("start-prod")
+    assert out.returncode == 0, out.stdout + out.stderr
+    (pid,) = stack.pids()
+    base = f"http://127.0.0.1:{stack.port}"
+    boot = httpx.get(f"{base}/api/v1/system/status").json()["boot_id"]
+    restarted = httpx.post(f"{base}/api/v1/system/restart", json={"confirm": True}, timeout=10)
+    assert restarted.status_code == 202 and restarted.json()["mode"] == "exec", restarted.text
+    assert wait_for_boot(base, boot) != boot, "the backend did not come back"
+    # Re-executed in place: the PID file still names it, so status and stop still work.
+    assert stack.pids() == [pid]
+    assert f"backend: running (PID {pid}, port {stack.port}" in stack.make("status").stdout
+    submit_help_task(base)
+    assert_stopped(stack, [pid])
 
 
 def test_a_non_loopback_bind_without_a_token_is_refused(stack_factory: type[Stack]) -> None:

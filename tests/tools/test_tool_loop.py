@@ -144,3 +144,31 @@ def test_a_tool_above_the_level_is_refused_with_how_to_allow_it(venom: VenomFact
         assert tool_turn["content"].startswith("Error: ") and "POST /api/v1/system/autonomy" in tool_turn["content"]
         _started, failed = task_events(srv, task["task_id"], 2)
         assert failed["type"] == "TOOL_CALL_FAILED" and failed["data"]["error_code"] == "autonomy_denied"
+
+
+def test_a_refused_tool_call_can_be_allowed_once_for_its_task(venom: VenomFactory, llm: ScriptedLlm,
+                                                              script: httpx.Client) -> None:
+    srv = venom({}, **llm_env(llm))  # level 0: no network
+    with api(srv) as c:
+        script.post("/_control/script", json={"name": "web_fetch", "arguments": {"url": "http://127.0.0.1:9/"}})
+        task = run_task(c, "Read that page", forced_tool="builtin:web_fetch")
+        # The answer went on without the tool; the task still says what was refused and what to do.
+        assert task["status"] == "COMPLETED" and task["error"] is None
+        assert task["refusal"]["required_level"] == 10 and task["refusal"]["permission"] == "network"
+        assert [a["kind"] for a in task["refusal"]["actions"]] == ["open_setting", "allow_once"]
+        # A grant raises the level only: a policy an admin set still applies to the re-run.
+        policy = c.put("/api/v1/tools/builtin:web_fetch/policy", json={"policy": "deny"})
+        assert policy.status_code == 200, policy.text
+        allowed = c.post(f"/api/v1/tasks/{task['task_id']}/allow-once")
+        assert allowed.status_code == 201, allowed.text
+        script.post("/_control/script", json={"name": "web_fetch", "arguments": {"url": "http://127.0.0.1:9/"}})
+        new_id = allowed.json()["task_id"]
+        deadline = time.monotonic() + 120
+        while (rerun := c.get(f"/api/v1/tasks/{new_id}").json())["status"] not in ("COMPLETED", "FAILED"):
+            assert time.monotonic() < deadline, rerun
+            time.sleep(0.05)
+        assert rerun["refusal"] is None and rerun["request"]["forced_tool"] == "builtin:web_fetch"
+        _started, finished = task_events(srv, new_id, 2)
+        # Past the autonomy gate, then stopped by the tool's policy: not by the level.
+        assert finished["data"]["error_code"] == "tool_not_allowed", finished
+        assert c.get("/api/v1/system/autonomy").json()["current_level"] == 0

@@ -97,7 +97,8 @@ class ArchitectAgent:
         try:
             for i, step in enumerate(steps):
                 request = {"forced_intent": "GENERAL_CHAT", "parent_task_id": run.ctx.task_id, "plan_step": i + 1}
-                for key in ("generation_params", "preferred_language"):
+                # An allowed-once plan's grant goes with its steps (they are the same task's work).
+                for key in ("generation_params", "preferred_language", "autonomy_grant"):
                     if run.ctx.request.get(key):
                         request[key] = run.ctx.request[key]
                 task = await self.tasks.submit(step["title"], request)

@@ -60,6 +60,10 @@ async def _audit_details(request: Request) -> dict[str, Any]:
             details["body"] = summarize(json.loads(body))
         except ValueError:
             details["body"] = f"{len(body)} bytes"
+    # What the route itself adds (the task an allow-once created, say), set on `request.state`.
+    extra = getattr(request.state, "audit_details", None)
+    if isinstance(extra, dict):
+        details["result"] = summarize(extra)
     return details
 
 

@@ -11,7 +11,7 @@ from venom_core.api.json_fields import JsonObject, ShortText
 from venom_core.api.schemas_runtime import LlmRuntimeInfo
 from venom_core.api.usage_models import UsageView
 from venom_core.core import json_safety
-from venom_core.core.events import CitationInfo
+from venom_core.core.events import CitationInfo, RefusalAction
 from venom_core.core.intents import INTENTS, TOOL_ALIASES
 from venom_core.core.models import Task, iso
 from venom_core.runtimes.providers import PROVIDERS
@@ -101,6 +101,21 @@ class ErrorInfo(BaseModel):
     message: str
     stage: str | None = None
     retryable: bool | None = None
+    actions: list[RefusalAction] | None = Field(
+        default=None, description="An autonomy refusal's actions: open the setting, allow once for this task.")
+
+
+class RefusalView(BaseModel):
+    """What the autonomy level refused in the task (the agent, a tool call or a paid runtime), and the
+    actions a person can take: open the setting, or allow it once for this task."""
+
+    permission: str
+    required_level: int
+    required_level_name: str
+    level: int = Field(description="The level the task ran with.")
+    actor: str
+    message: str
+    actions: list[RefusalAction]
 
 
 class TaskCreated(BaseModel):
@@ -140,6 +155,9 @@ class TaskView(BaseModel):
     usage: UsageView | None = None
     citations: list[CitationInfo] = Field(
         description="The document passages the answer cites (or was given), once completed; empty without them.")
+    refusal: RefusalView | None = Field(
+        default=None, description="Set when the autonomy level refused something in this task.")
+    allow_once_of: str | None = Field(default=None, description="The refused task this allowed-once task re-runs.")
 
 
 class TaskList(BaseModel):
@@ -187,7 +205,18 @@ def _full_view(t: Task) -> TaskView:
         request=json_safety.clamp(t.request),
         usage=UsageView.model_validate(context["usage"]) if isinstance(context.get("usage"), dict) else None,
         citations=[CitationInfo.model_validate(c) for c in context.get("citations") or []],
+        refusal=_refusal_view(context.get("autonomy_refusal")),
+        allow_once_of=t.request.get("allow_once_of") if isinstance(t.request.get("allow_once_of"), str) else None,
     )
+
+
+def _refusal_view(value: Any) -> RefusalView | None:
+    if not isinstance(value, dict):
+        return None
+    try:
+        return RefusalView.model_validate(value)
+    except ValueError:  # a record another version wrote: the task is shown without it
+        return None
 
 
 def _timings(t: Task) -> dict[str, float | None]:

@@ -29,6 +29,20 @@ class Payload(BaseModel):
     event_type: ClassVar[EventType]
 
 
+class RefusalAction(BaseModel):
+    """What a person can do about an autonomy refusal: open the setting, or allow it once for the task."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    kind: Literal["open_setting", "allow_once"]
+    # No defaults: the API's answers and the event payloads then share one schema.
+    setting: Literal["autonomy_level"]
+    required_level: int = Field(description="The autonomy level the refused action needs.")
+    required_level_name: str
+    href: str | None = Field(description="The UI page of the setting (`open_setting`); null for `allow_once`.")
+    method: Literal["POST"]
+    endpoint: str = Field(description="The API call that acts: the autonomy setting, or the task's allow-once.")
+
+
 class EventError(BaseModel):
     """The stable error shape `{code, message, stage, retryable}` (see `models.TaskError`)."""
 
@@ -37,6 +51,8 @@ class EventError(BaseModel):
     message: str
     stage: str
     retryable: bool
+    actions: list[RefusalAction] | None = Field(
+        default=None, description="An autonomy refusal's actions (open the setting, allow once).")
 
 
 class EventCodeMessage(BaseModel):
@@ -363,6 +379,17 @@ class BenchmarkProgressPayload(Payload):
     model: str | None = None
     model_status: Literal["ok", "failed"] | None = None
     error: EventCodeMessage | None = None
+
+
+class AutonomyGrantedPayload(Payload):
+    """An allowed-once task (or a sub-task of one) runs with `level` granted for itself only."""
+
+    event_type = EventType.AUTONOMY_GRANTED
+    level: int
+    level_name: str
+    global_level: int = Field(description="The global level, which the grant leaves unchanged.")
+    origin_task_id: str = Field(description="The refused task this one re-runs.")
+    permission: str | None = None
 
 
 def _collect() -> dict[EventType, type[Payload]]:

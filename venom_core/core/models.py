@@ -74,6 +74,7 @@ class EventType(enum.StrEnum):
     SESSION_DELETED = "SESSION_DELETED"  # a conversation was forgotten
     MODEL_INSTALL_PROGRESS = "MODEL_INSTALL_PROGRESS"  # a model pull into Ollama: status and bytes
     BENCHMARK_PROGRESS = "BENCHMARK_PROGRESS"  # a model benchmark run: which model, how far, the outcome
+    AUTONOMY_GRANTED = "AUTONOMY_GRANTED"  # an allowed-once task runs with a level above the global one
 
 
 TERMINAL_EVENTS = frozenset({EventType.TASK_COMPLETED, EventType.TASK_FAILED, EventType.TASK_ABORTED})
@@ -127,9 +128,15 @@ class TaskError:
     message: str
     stage: str = "execution"
     retryable: bool = False
+    # What a person can do about it (`events.RefusalAction` dicts): an autonomy refusal's actions.
+    actions: tuple[dict[str, Any], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "stage": self.stage, "retryable": self.retryable}
+        out: dict[str, Any] = {"code": self.code, "message": self.message, "stage": self.stage,
+                               "retryable": self.retryable}
+        if self.actions:
+            out["actions"] = [dict(a) for a in self.actions]
+        return out
 
 
 class TaskFailure(VenomError):

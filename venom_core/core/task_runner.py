@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 from loguru import logger
@@ -87,7 +88,7 @@ class TaskRunner:
             finish_cancelled(self.log, task_id, reason)
             return
         except TaskFailure as failure:
-            self._fail(task_id, failure.error)
+            self._fail(task_id, self._actionable(task_id, failure.error))
         except StorageUnavailable as fault:  # a store the task needed (sessions, roadmap) is failing
             self._fail(task_id, TaskError("storage_unavailable", fault.reason, "storage", True))
         except Exception:
@@ -104,6 +105,16 @@ class TaskRunner:
             self.log.append(task_id, EventType.TASK_COMPLETED, message="Task completed", agent="Orchestrator",
                             data=data)
         await self.log.commit(fail_fast=False)  # the slot is held until the events are safe
+
+    def _actionable(self, task_id: str, error: TaskError) -> TaskError:
+        """An autonomy refusal's error carries what the person can do about it (the actions the
+        gate recorded in the task's context), so the answer can offer them on the spot."""
+        if error.code != "autonomy_denied" or error.actions:
+            return error
+        live = self.log.live_task(task_id)
+        refusal = live.context.get("autonomy_refusal") if live is not None else None
+        actions = refusal.get("actions") if isinstance(refusal, dict) else None
+        return replace(error, actions=tuple(actions)) if isinstance(actions, list) and actions else error
 
     def _fail(self, task_id: str, error: TaskError) -> None:
         fail(self.log, task_id, error)

@@ -9,10 +9,19 @@ the direct stream) with a sentence that says which level is needed and how to ra
 
 The level is persisted in the settings table, so it survives restarts; the in-memory copy makes
 the check free on the hot path.
+
+A refusal is actionable: `AutonomyDenied.refusal(task_id)` says which level is needed, where the
+setting is, and, when the needed level is within `VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL`, how to
+allow it once for that task (`POST /api/v1/tasks/{id}/allow-once`). An allowed-once task runs
+inside `granted(level)`: a context variable that raises the level for the work of that task only
+(asyncio copies it into the helper tasks the work starts), so the global level never changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +59,24 @@ LEVELS_BY_ID = {lv.id: lv for lv in LEVELS}
 REQUIRED: dict[str, int] = {"local_read": 0, "network": 10, "paid_api": 20, "file_write": 30, "shell": 40}
 
 
+# The highest level a one-task grant may ever reach: never ROOT (shell), whatever the setting says.
+ALLOW_ONCE_CEILING = 30
+SETTING_HREF = "/config?focus=autonomy"  # the cockpit's autonomy control
+
+# The level granted to the work running in this context (an allowed-once task), None outside one.
+_grant: ContextVar[int | None] = ContextVar("venom_autonomy_grant", default=None)
+
+
+@contextmanager
+def granted(level: int | None) -> Iterator[None]:
+    """Run the enclosed work with `level` granted on top of the global level (None: no grant)."""
+    token = _grant.set(level)
+    try:
+        yield
+    finally:
+        _grant.reset(token)
+
+
 def level_info(level: int) -> dict[str, Any]:
     lv = LEVELS_BY_ID[level]
     return {"current_level": lv.id, "current_level_name": lv.name, "color": lv.color,
@@ -59,7 +86,7 @@ def level_info(level: int) -> dict[str, Any]:
 class AutonomyDenied(GateDenied):
     """A permission the current autonomy level does not grant (code `autonomy_denied`)."""
 
-    def __init__(self, permission: str, level: int, actor: str):
+    def __init__(self, permission: str, level: int, actor: str, allow_once_max: int = 0):
         need = REQUIRED[permission]
         have, wanted = LEVELS_BY_ID[level], LEVELS_BY_ID[need]
         super().__init__(
@@ -69,6 +96,7 @@ class AutonomyDenied(GateDenied):
             f"Config screen or with POST /api/v1/system/autonomy.",
         )
         self.permission, self.level, self.required, self.actor = permission, level, need, actor
+        self.allow_once_max = min(allow_once_max, ALLOW_ONCE_CEILING)
 
     def as_failure(self) -> TaskFailure:
         return TaskFailure(self.code, self.message, stage="autonomy_enforcement")
@@ -77,13 +105,40 @@ class AutonomyDenied(GateDenied):
         return {"permission": self.permission, "level": self.level, "required_level": self.required,
                 "actor": self.actor}
 
+    def actions(self, task_id: str | None) -> list[dict[str, Any]]:
+        """What a person can do about the refusal (`events.RefusalAction`): open the setting, and,
+        when the needed level is within the allow-once bound and there is a task, allow it once."""
+        name = LEVELS_BY_ID[self.required].name
+        found: list[dict[str, Any]] = [{
+            "kind": "open_setting", "setting": "autonomy_level", "required_level": self.required,
+            "required_level_name": name, "href": f"{SETTING_HREF}&level={self.required}",
+            "method": "POST", "endpoint": "/api/v1/system/autonomy"}]
+        if task_id is not None and self.required <= self.allow_once_max:
+            found.append({
+                "kind": "allow_once", "setting": "autonomy_level", "required_level": self.required,
+                "required_level_name": name, "href": None, "method": "POST",
+                "endpoint": f"/api/v1/tasks/{task_id}/allow-once"})
+        return found
+
+    def refusal(self, task_id: str | None) -> dict[str, Any]:
+        """The task context's `autonomy_refusal`: the refusal's facts and its actions."""
+        return {**self.details(), "required_level_name": LEVELS_BY_ID[self.required].name,
+                "message": self.message, "actions": self.actions(task_id)}
+
 
 class AutonomyGate:
     """The current level and the one check of every permission. `storage` None = not persisted."""
 
-    def __init__(self, storage: SqlStorage | None, default_level: int = 0):
+    def __init__(self, storage: SqlStorage | None, default_level: int = 0, allow_once_max: int = ALLOW_ONCE_CEILING):
         self.storage = storage
         self.level = default_level if default_level in LEVELS_BY_ID else 0
+        self.allow_once_max = min(allow_once_max, ALLOW_ONCE_CEILING)
+
+    @property
+    def effective_level(self) -> int:
+        """The global level, or the grant of the allowed-once task this runs in, whichever is higher."""
+        grant = _grant.get()
+        return self.level if grant is None else max(self.level, grant)
 
     async def load(self) -> None:
         if self.storage is None:
@@ -106,11 +161,11 @@ class AutonomyGate:
     def allows(self, permission: str) -> bool:
         if permission not in REQUIRED:  # an unknown permission is never granted by accident
             return False
-        return self.level >= REQUIRED[permission]
+        return self.effective_level >= REQUIRED[permission]
 
     def require(self, permission: str, actor: str) -> None:
         """Raise `AutonomyDenied` unless the current level grants `permission`."""
         if permission not in REQUIRED:
             raise ValueError(f"unknown permission {permission!r}; known: {', '.join(REQUIRED)}")
         if not self.allows(permission):
-            raise AutonomyDenied(permission, self.level, actor)
+            raise AutonomyDenied(permission, self.effective_level, actor, self.allow_once_max)

@@ -18,7 +18,7 @@ from venom_core.config import Settings
 from venom_core.core.fast_paths import StatusProvider, answer_static
 from venom_core.core.models import EventType
 from venom_core.core.orchestration import TaskContext
-from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate
+from venom_core.orchestrator.autonomy import LEVELS_BY_ID, AutonomyDenied, AutonomyGate, granted
 from venom_core.orchestrator.classifier import refine
 from venom_core.orchestrator.context import ContextBuilder, citations
 from venom_core.orchestrator.routing import Route, classify, is_static
@@ -52,6 +52,26 @@ class VenomOrchestrator:
 
     # -- the pipeline --------------------------------------------------------------------------
     async def run(self, ctx: TaskContext) -> str:
+        with granted(self._grant(ctx)):  # an allowed-once task: its level for its own work only
+            return await self._run(ctx)
+
+    def _grant(self, ctx: TaskContext) -> int | None:
+        """The level an allowed-once task (or a sub-task of one) was granted, recorded as an event.
+        The request field is set only by `POST /api/v1/tasks/{id}/allow-once` (and copied to
+        sub-tasks), never by a client; the bound is checked again, in case it was lowered since."""
+        grant = ctx.request.get("autonomy_grant")
+        if not isinstance(grant, dict) or grant.get("level") not in LEVELS_BY_ID:
+            return None
+        level = min(int(grant["level"]), self.autonomy.allow_once_max)
+        level = max(lv for lv in LEVELS_BY_ID if lv <= level)
+        ctx.emit(EventType.AUTONOMY_GRANTED, f"Allowed once: autonomy level {level} ({LEVELS_BY_ID[level].name}) "
+                 "for this task only", agent="Autonomy", level=level, level_name=LEVELS_BY_ID[level].name,
+                 global_level=self.autonomy.level, origin_task_id=str(grant.get("origin_task_id") or ""),
+                 permission=grant.get("permission") if isinstance(grant.get("permission"), str) else None)
+        ctx.trace("Autonomy", "allow_once", level=level, origin_task_id=grant.get("origin_task_id"))
+        return level
+
+    async def _run(self, ctx: TaskContext) -> str:
         route = classify(ctx.content, ctx.request)
         if route.forced:
             forced: dict[str, Any] = {
@@ -88,7 +108,7 @@ class VenomOrchestrator:
 
     def _gate(self, ctx: TaskContext, route: Route, agent: Agent) -> None:
         """Tool requirement and autonomy: a tool above the level is refused before it runs."""
-        level = self.autonomy.level
+        level = self.autonomy.effective_level
         spec = AGENTS.get(route.intent) or AGENTS.get("GENERAL_CHAT")
         permission = spec.permission if spec is not None else "local_read"
         ctx.trace("DecisionGate", "tool_requirement", intent=route.intent, tool_required=agent.tool is not None,
@@ -98,7 +118,7 @@ class VenomOrchestrator:
         except AutonomyDenied as denied:
             ctx.trace("Autonomy", "gate", status="blocked", **denied.details())
             ctx.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW", user_message=denied.message,
-                            technical_context=denied.details())
+                            technical_context=denied.details(), autonomy_refusal=denied.refusal(ctx.task_id))
             raise denied.as_failure() from None
 
     async def _post(self, ctx: TaskContext, route: Route, result: str) -> None:

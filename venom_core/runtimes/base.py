@@ -86,6 +86,10 @@ class GateDenied(RuntimeError_):
         """What the trace and the task's context record about the refusal."""
         return {}
 
+    def refusal(self, task_id: str | None) -> dict[str, Any] | None:
+        """The refusal with what a person can do about it (the task context's `autonomy_refusal`)."""
+        return None
+
 
 class LLMProvider(Protocol):
     name: str  # registry key: "embedded", "ollama", "openai_compatible", "openai", "google", "anthropic"

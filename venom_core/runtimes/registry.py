@@ -240,8 +240,10 @@ class RuntimeRegistry:
             decision = self.decide(content, forced_provider=forced_provider, sensitive=sensitive)
         except GateDenied as denied:
             tracer.trace("Autonomy", "gate", status="blocked", **denied.details())
+            refusal = denied.refusal(scope)
             tracer.set_context(policy_blocked=True, reason_code="AUTONOMY_LEVEL_TOO_LOW",
-                               user_message=denied.message, technical_context=denied.details())
+                               user_message=denied.message, technical_context=denied.details(),
+                               **({"autonomy_refusal": refusal} if refusal is not None else {}))
             raise
         if model:
             decision.chain[0] = (decision.chain[0][0], model)

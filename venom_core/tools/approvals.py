@@ -123,7 +123,8 @@ class Approvals:
                     requested: bool = False) -> str | None:
         """None = the call may run, else the refusal. `requested`: the person's own request names this
         operation (an agent doing exactly what it was asked), so only a set policy can stop it."""
-        if self.autonomy.level < spec.required_level:
+        # The level this task runs with (an allowed-once grant counts), so a grant never skips a policy.
+        if self.autonomy.effective_level < spec.required_level:
             return None  # the registry refuses it, saying which level allows it
         policy = self.policy(spec)
         if policy == "allow" or (requested and spec.id not in self.policies):

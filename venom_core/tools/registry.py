@@ -21,6 +21,7 @@ from typing import Any
 
 from loguru import logger
 
+from venom_core import tracer
 from venom_core.core.models import TaskFailure
 from venom_core.orchestrator.autonomy import REQUIRED, AutonomyDenied, AutonomyGate
 from venom_core.tools.arguments import ArgumentCheck
@@ -105,7 +106,7 @@ class ToolRegistry:
     def model_tools(self) -> builtins.list[dict[str, Any]]:
         """The tools a model may be offered now, as OpenAI-style function definitions: available ones
         the current autonomy level allows (a refused tool is not worth a model's step)."""
-        level = self.autonomy.level if self.autonomy is not None else None
+        level = self.autonomy.effective_level if self.autonomy is not None else None
         return [
             {"type": "function", "function": {"name": s.function_name, "description": s.description,
                                               "parameters": s.input_schema}}
@@ -177,11 +178,15 @@ class ToolRegistry:
         if self.autonomy is None:
             return None
         need = spec.required_level
-        if self.autonomy.level >= need:
+        level = self.autonomy.effective_level  # an allowed-once task's grant counts
+        if level >= need:
             return None
         # The permission whose level is needed: the side effect's, or `network` for a remote server's tool.
         permission = next((p for p, lv in REQUIRED.items() if lv == need), spec.permission)
-        return AutonomyDenied(permission, self.autonomy.level, f"{actor} to '{spec.function_name}'").message
+        denied = AutonomyDenied(permission, level, f"{actor} to '{spec.function_name}'", self.autonomy.allow_once_max)
+        # The task records the refusal with its actions, so its answer can offer to allow it once.
+        tracer.set_context(autonomy_refusal=denied.refusal(tracer.scope()))
+        return denied.message
 
     def _capped(self, output: ToolOutput, start: float, call_id: str) -> ToolResult:
         text, cap = output.text, self.max_result_chars

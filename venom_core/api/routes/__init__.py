@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from venom_core.api.routes import (
+    allow_once,
     approvals,
     audit,
     autonomy,
@@ -38,6 +39,7 @@ from venom_core.api.routes import (
     strategy,
     stream,
     system,
+    system_restart,
     tasks,
     timeline,
     tools,
@@ -48,9 +50,11 @@ from venom_core.api.routes import (
 
 ROUTERS: list[APIRouter] = [
     system.router,
+    system_restart.router,
     docs.router,
     config_runtime.router,
     tasks.router,
+    allow_once.router,
     stream.router,
     queue.router,
     history.router,

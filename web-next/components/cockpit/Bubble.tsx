@@ -8,6 +8,7 @@ import { Markdown } from "@/components/ui/Markdown";
 import { TERMINAL, type ChatMessage } from "@/lib/chat/store";
 import type { TKey } from "@/lib/i18n";
 import { Citations } from "./Citations";
+import { RefusalActions } from "./RefusalActions";
 import { AnswerMeta, CopyButton, Icon, VersionPager, type Versions } from "./MessageActions";
 import { ApprovalPrompts, ToolCalls, type Decide } from "./ToolActivity";
 import { useTaskInfo } from "./useTaskInfo";
@@ -23,6 +24,8 @@ interface Props {
   onResend?: (text: string) => Promise<boolean>;
   /** Answers: reply to a tool call that waits for approval. */
   onDecide?: Decide;
+  /** Answers the autonomy level refused: re-run once with the level it needed. */
+  onAllowOnce?: () => Promise<void>;
 }
 
 export function Bubble(props: Props) {
@@ -73,12 +76,13 @@ function UserBubble({ message: m, onResend }: Props) {
   );
 }
 
-function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions, onDecide }: Props) {
+function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions, onDecide, onAllowOnce }: Props) {
   const { t } = usePrefs();
   const running = !!m.status && !TERMINAL.has(m.status);
   const status = m.status ?? "PENDING";
   const info = useTaskInfo(m.taskId, !running && (status === "COMPLETED" || status === "FAILED"));
   const citations = m.citations && m.citations.length > 0 ? m.citations : (info?.citations ?? []);
+  const refusal = running ? [] : (m.error?.actions ?? info?.refusalActions ?? []);
   return (
     <div
       className={`bubble bubble--assistant${running ? " bubble--running" : ""}`}
@@ -105,6 +109,7 @@ function AnswerBubble({ message: m, onAbort, onFeedback, onRegenerate, versions,
           {m.error.message}
         </div>
       ) : null}
+      {refusal.length > 0 ? <RefusalActions actions={refusal} onAllowOnce={onAllowOnce} /> : null}
       {citations.length > 0 ? <Citations citations={citations} /> : null}
       <footer className="bubble__foot">
         <Badge tone={toneOf(status)} testId="status-badge">{t(`status.${status}` as TKey)}</Badge>

@@ -18,7 +18,7 @@ const altKey = (m: ChatMessage) => m.taskId ?? m.id;
 export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; onNewChat: () => void }) {
   const { t, lang } = usePrefs();
   const toast = useToast();
-  const { messages, send, abort, feedback, decide, session, resets } = chat;
+  const { messages, send, abort, feedback, decide, allowOnce, session, resets } = chat;
   const { alts, regenerate, show } = useAlternatives(session);
   const end = useRef<HTMLDivElement>(null);
   const last = messages[messages.length - 1];
@@ -63,6 +63,7 @@ export function Chat({ chat, onNewChat }: { chat: ReturnType<typeof useChat>; on
               message={shownVersion(m, entry)}
               onAbort={(msg) => void abort(msg)}
               onDecide={(callId, decision, remember) => decide(m, callId, decision, remember)}
+              onAllowOnce={() => allowOnce(m)}
               onRegenerate={question ? () => void regenerate(key, m, question, { lang, storeKnowledge: true }) : undefined}
               versions={entry ? { index: entry.shown, count: entry.list.length + 1, onShow: (i) => show(key, i) } : undefined}
               onFeedback={(msg, rating) =>

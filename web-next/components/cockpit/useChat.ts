@@ -386,6 +386,20 @@ export function useChat() {
     [patch],
   );
 
+  /** Re-run a refused answer once with the autonomy level it needed: a new task, followed as a new answer. */
+  const allowOnce = useCallback(
+    async (m: ChatMessage) => {
+      if (!m.taskId) return;
+      const created = await apiPost("/api/v1/tasks/{task_id}/allow-once", { params: { task_id: m.taskId } });
+      const now = Date.now();
+      const answer: ChatMessage = { id: msgId(), role: "assistant", content: "", createdAt: now, mode: m.mode, forced: m.forced, status: asStatus(created.status) ?? "PENDING", taskId: created.task_id, sentAt: now };
+      setMessages((prev) => [...prev, answer]);
+      follow(answer.id, created.task_id);
+      void loadApprovals(answer.id, created.task_id);
+    },
+    [follow, loadApprovals],
+  );
+
   const feedback = useCallback(
     async (m: ChatMessage, rating: "up" | "down") => {
       patch(m.id, () => ({ feedback: rating }));
@@ -394,5 +408,5 @@ export function useChat() {
     [patch],
   );
 
-  return { session, messages, send, abort, newChat, openSession, feedback, decide, resets };
+  return { session, messages, send, abort, newChat, openSession, feedback, decide, allowOnce, resets };
 }

@@ -3,7 +3,7 @@
 /** The quiet footer of a finished answer: tokens, runtime and model, read once from GET /api/v1/tasks/{id}. */
 import { useEffect, useState } from "react";
 import { apiGet } from "@/lib/api/client";
-import type { Citation } from "@/lib/chat/store";
+import type { Citation, RefusalAction } from "@/lib/chat/store";
 
 export interface TaskInfo {
   tokens: number | null;
@@ -12,6 +12,8 @@ export interface TaskInfo {
   model: string | null;
   /** The stored citations: an answer rebuilt from the server's history has no frames to carry them. */
   citations: Citation[];
+  /** What the autonomy level refused in the task (a tool call, say, in an answer that completed). */
+  refusalActions: RefusalAction[];
 }
 
 // Finished tasks do not change: one request per task per page load.
@@ -55,6 +57,7 @@ export function useTaskInfo(taskId: string | undefined, finished: boolean): Task
           // A fast-path answer (help, time) used no model: say none rather than the configured one.
           model: task.context_used.llm_used === false || (task.usage && calls.length === 0) ? null : model,
           citations: task.citations,
+          refusalActions: task.refusal?.actions ?? [],
         };
         cache.set(taskId, next);
         if (live) setLoaded((n) => n + 1);

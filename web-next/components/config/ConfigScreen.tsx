@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useLive } from "@/components/providers/Live";
 import { usePrefs } from "@/components/providers/Preferences";
 import { useToast } from "@/components/providers/Toast";
@@ -66,7 +66,7 @@ export function ConfigScreen() {
             <AuditPanel />
           </div>
           <div className="stack">
-            {config.data ? <PendingPanel config={config.data} /> : null}
+            {config.data ? <PendingPanel config={config.data} onRestarted={changed} /> : null}
             <Panel title={t("config.parameters")} testId="parameters">
               {config.error && !config.data ? <ErrorState error={config.error} what="/api/v1/config/runtime" /> : null}
               {config.data ? <Params config={config.data} onChanged={changed} /> : null}
@@ -115,12 +115,28 @@ function ProfilePanel({ config, onChanged }: { config: RuntimeConfig | null; onC
   );
 }
 
+const noSubscription = () => () => undefined;
+
 function AutonomyPanel() {
   const { t } = usePrefs();
   const toast = useToast();
   const res = useResource<AutonomyInfo>(() => apiGet("/api/v1/system/autonomy"), []);
   const [error, setError] = useState<unknown>(null);
   const level = res.data?.current_level;
+  // Opened from a refused answer ("Open setting": ?focus=autonomy&level=N): show the control and the level needed.
+  // (The query is read on the client only: the server renders the page without it.)
+  const search = useSyncExternalStore(noSubscription, () => window.location.search, () => "");
+  const query = new URLSearchParams(search);
+  const want = Number(query.get("level"));
+  const needed = query.get("focus") === "autonomy" && AUTONOMY.some((a) => a.level === want) ? want : null;
+  const select = useRef<HTMLSelectElement>(null);
+  const loaded = res.data !== null;
+  useEffect(() => {
+    if (needed === null || !loaded) return;
+    select.current?.closest("section")?.scrollIntoView({ block: "center" });
+    select.current?.focus();
+  }, [needed, loaded]);
+  const neededName = AUTONOMY.find((a) => a.level === needed)?.name ?? "";
   const set = async (value: number) => {
     setError(null);
     try {
@@ -132,15 +148,16 @@ function AutonomyPanel() {
     }
   };
   return (
-    <Panel title={t("config.autonomy")} testId="autonomy">
+    <Panel title={t("config.autonomy")} testId="autonomy" className={needed !== null ? "panel--focused" : undefined}>
       {res.error && !res.data ? (
         <ErrorState error={res.error} what="/api/v1/system/autonomy" />
       ) : (
-        <select aria-label={t("config.autonomy")} value={level ?? ""} onChange={(e) => void set(Number(e.target.value))} data-testid="autonomy-select">
+        <select ref={select} aria-label={t("config.autonomy")} value={level ?? ""} onChange={(e) => void set(Number(e.target.value))} data-testid="autonomy-select">
           {level === undefined ? <option value="">—</option> : null}
           {AUTONOMY.map((a) => <option key={a.level} value={a.level}>{a.level} · {a.name}</option>)}
         </select>
       )}
+      {needed !== null && (level ?? 0) < needed ? <p className="muted small autonomy-needed" data-testid="autonomy-needed">{t("refusal.needed", { level: needed, name: neededName })}</p> : null}
       {error ? <ErrorState error={error} what="POST /api/v1/system/autonomy" /> : null}
     </Panel>
   );

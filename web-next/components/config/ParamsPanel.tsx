@@ -11,6 +11,7 @@ import { apiGet, apiPost } from "@/lib/api/client";
 import type { ConfigBackup, RuntimeConfig } from "@/lib/api/types";
 import { useResource } from "@/lib/hooks/useResource";
 import { GROUPS, grouped, type GroupId } from "./groups";
+import { RestartControl } from "./RestartControl";
 
 /** `GET /api/v1/config/runtime`: effective values (as text), where they come from, and saved-but-not-active ones. */
 export type { RuntimeConfig };
@@ -23,15 +24,15 @@ export async function saveConfig(updates: Record<string, string | null>): Promis
   return apiPost("/api/v1/config/runtime", { body: { updates } });
 }
 
-export function PendingPanel({ config }: { config: RuntimeConfig }) {
+export function PendingPanel({ config, onRestarted }: { config: RuntimeConfig; onRestarted: () => void }) {
   const { t } = usePrefs();
   const entries = Object.entries(config.pending);
   if (!entries.length && !config.pending_error) return null;
   return (
     <Panel title={t("config.pendingTitle")} testId="pending-changes">
       <p className="muted small">{t("config.pendingBody")}</p>
-      {/* No API restarts the backend yet (only MCP servers restart): the owner restarts Venom. */}
       {entries.length ? <p className="cfg-restart" data-testid="pending-restart">{t("cfgGroups.restartHow")}</p> : null}
+      {entries.length && !config.pending_error ? <RestartControl onRestarted={onRestarted} /> : null}
       {config.pending_error ? <p className="state state--error">{config.pending_error}</p> : null}
       <table className="params">
         <tbody>

@@ -1929,6 +1929,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/system/restart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restart
+         * @description Restart the backend (admin); it answers first, then stops and starts again with the same command.
+         */
+        post: operations["restart_api_v1_system_restart_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/services": {
         parameters: {
             query?: never;
@@ -2048,6 +2068,30 @@ export interface paths {
          * @description Stop the task; a running model request is cancelled with it.
          */
         post: operations["abort_api_v1_tasks__task_id__abort_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tasks/{task_id}/allow-once": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Allow Once
+         * @description Re-run a refused task once with the autonomy level it needed (admin).
+         *
+         *     404 `task_not_found`; 409 `task_not_refused` (it was not refused by the autonomy level, or has not
+         *     finished); 403 `allow_once_not_permitted` when the level it needs is above
+         *     `VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL`.
+         */
+        post: operations["allow_once_api_v1_tasks__task_id__allow_once_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2474,6 +2518,37 @@ export interface components {
              */
             target_agent: string | null;
         };
+        /** AllowOnceAccepted */
+        AllowOnceAccepted: {
+            /** Created At */
+            created_at: string;
+            /**
+             * Global Level
+             * @description The global autonomy level, unchanged.
+             */
+            global_level: number;
+            /**
+             * Granted Level
+             * @description The autonomy level granted to the new task (and its sub-tasks) only.
+             */
+            granted_level: number;
+            /** Granted Level Name */
+            granted_level_name: string;
+            /**
+             * Origin Task Id
+             * @description The refused task it re-runs.
+             */
+            origin_task_id: string;
+            /** Status */
+            status: string;
+            /** Stream Url */
+            stream_url: string;
+            /**
+             * Task Id
+             * @description The new task: the refused task's input, run with the grant.
+             */
+            task_id: string;
+        };
         /**
          * ApiIndex
          * @description Where to go from the API's root.
@@ -2685,6 +2760,31 @@ export interface components {
              * @constant
              */
             status: "success";
+        };
+        /**
+         * AutonomyGrantedPayload
+         * @description An allowed-once task (or a sub-task of one) runs with `level` granted for itself only.
+         */
+        AutonomyGrantedPayload: {
+            /**
+             * Global Level
+             * @description The global level, which the grant leaves unchanged.
+             */
+            global_level: number;
+            /** Level */
+            level: number;
+            /** Level Name */
+            level_name: string;
+            /**
+             * Origin Task Id
+             * @description The refused task this one re-runs.
+             */
+            origin_task_id: string;
+            /**
+             * Permission
+             * @default null
+             */
+            permission: string | null;
         };
         /** AutonomyInfo */
         AutonomyInfo: {
@@ -3585,6 +3685,11 @@ export interface components {
         };
         /** ErrorInfo */
         ErrorInfo: {
+            /**
+             * Actions
+             * @description An autonomy refusal's actions: open the setting, allow once for this task.
+             */
+            actions?: components["schemas"]["RefusalAction"][] | null;
             /** Code */
             code: string;
             /** Message */
@@ -3616,6 +3721,12 @@ export interface components {
          * @description The stable error shape `{code, message, stage, retryable}` (see `models.TaskError`).
          */
         EventError: {
+            /**
+             * Actions
+             * @description An autonomy refusal's actions (open the setting, allow once).
+             * @default null
+             */
+            actions: components["schemas"]["RefusalAction"][] | null;
             /** Code */
             code: string;
             /** Message */
@@ -5559,6 +5670,68 @@ export interface components {
             /** Processing */
             processing: number;
         };
+        /**
+         * RefusalAction
+         * @description What a person can do about an autonomy refusal: open the setting, or allow it once for the task.
+         */
+        RefusalAction: {
+            /**
+             * Endpoint
+             * @description The API call that acts: the autonomy setting, or the task's allow-once.
+             */
+            endpoint: string;
+            /**
+             * Href
+             * @description The UI page of the setting (`open_setting`); null for `allow_once`.
+             */
+            href: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "open_setting" | "allow_once";
+            /**
+             * Method
+             * @constant
+             */
+            method: "POST";
+            /**
+             * Required Level
+             * @description The autonomy level the refused action needs.
+             */
+            required_level: number;
+            /** Required Level Name */
+            required_level_name: string;
+            /**
+             * Setting
+             * @constant
+             */
+            setting: "autonomy_level";
+        };
+        /**
+         * RefusalView
+         * @description What the autonomy level refused in the task (the agent, a tool call or a paid runtime), and the
+         *     actions a person can take: open the setting, or allow it once for this task.
+         */
+        RefusalView: {
+            /** Actions */
+            actions: components["schemas"]["RefusalAction"][];
+            /** Actor */
+            actor: string;
+            /**
+             * Level
+             * @description The level the task ran with.
+             */
+            level: number;
+            /** Message */
+            message: string;
+            /** Permission */
+            permission: string;
+            /** Required Level */
+            required_level: number;
+            /** Required Level Name */
+            required_level_name: string;
+        };
         /** RenderWidgetPayload */
         RenderWidgetPayload: {
             /** Content */
@@ -5714,6 +5887,41 @@ export interface components {
             session_id: string | null;
             /** Status */
             status: string;
+        };
+        /** RestartAccepted */
+        RestartAccepted: {
+            /**
+             * Boot Id
+             * @description This run's boot id; the restarted server has another one.
+             */
+            boot_id: string;
+            /** Message */
+            message: string;
+            /**
+             * Mode
+             * @description `exec`: the process re-executes its command; `reload`: the dev reloader restarts its worker.
+             * @enum {string}
+             */
+            mode: "exec" | "reload";
+            /**
+             * Pending
+             * @description The saved settings that apply after the restart.
+             */
+            pending: string[];
+            /**
+             * Status
+             * @default restarting
+             * @constant
+             */
+            status: "restarting";
+        };
+        /** RestartRequest */
+        RestartRequest: {
+            /**
+             * Confirm
+             * @description Must be true: the restart drops every live stream and connection.
+             */
+            confirm: boolean;
         };
         /** RestoreRequest */
         RestoreRequest: {
@@ -7118,6 +7326,11 @@ export interface components {
         /** TaskView */
         TaskView: {
             /**
+             * Allow Once Of
+             * @description The refused task this allowed-once task re-runs.
+             */
+            allow_once_of?: string | null;
+            /**
              * Citations
              * @description The document passages the answer cites (or was given), once completed; empty without them.
              */
@@ -7142,6 +7355,8 @@ export interface components {
             llm_runtime: components["schemas"]["LlmRuntimeInfo"] | null;
             /** Logs */
             logs: string[];
+            /** @description Set when the autonomy level refused something in this task. */
+            refusal?: components["schemas"]["RefusalView"] | null;
             /** Request */
             request: {
                 [key: string]: unknown;
@@ -7634,7 +7849,7 @@ export interface components {
          * WsEvent
          * @description One message of `/ws/events`: `{type, agent, message, timestamp, data, gseq}`.
          */
-        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventApprovalRequested"] | components["schemas"]["WsEventApprovalDecided"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"] | components["schemas"]["WsEventBenchmarkProgress"];
+        WsEvent: components["schemas"]["WsEventTaskCreated"] | components["schemas"]["WsEventTaskQueued"] | components["schemas"]["WsEventTaskStarted"] | components["schemas"]["WsEventTaskStream"] | components["schemas"]["WsEventAgentThought"] | components["schemas"]["WsEventAgentAction"] | components["schemas"]["WsEventToolUsage"] | components["schemas"]["WsEventPlanCreated"] | components["schemas"]["WsEventPlanStepStarted"] | components["schemas"]["WsEventPlanStepCompleted"] | components["schemas"]["WsEventTraceStep"] | components["schemas"]["WsEventTaskCompleted"] | components["schemas"]["WsEventTaskFailed"] | components["schemas"]["WsEventTaskAborted"] | components["schemas"]["WsEventTaskRequeued"] | components["schemas"]["WsEventQueuePaused"] | components["schemas"]["WsEventQueueResumed"] | components["schemas"]["WsEventQueuePurged"] | components["schemas"]["WsEventEmergencyStop"] | components["schemas"]["WsEventSystemLog"] | components["schemas"]["WsEventRenderWidget"] | components["schemas"]["WsEventAuditAction"] | components["schemas"]["WsEventToolCallStarted"] | components["schemas"]["WsEventToolCallFinished"] | components["schemas"]["WsEventToolCallFailed"] | components["schemas"]["WsEventApprovalRequested"] | components["schemas"]["WsEventApprovalDecided"] | components["schemas"]["WsEventDocumentIngestProgress"] | components["schemas"]["WsEventLlmUsage"] | components["schemas"]["WsEventSessionUpdated"] | components["schemas"]["WsEventSessionDeleted"] | components["schemas"]["WsEventModelInstallProgress"] | components["schemas"]["WsEventBenchmarkProgress"] | components["schemas"]["WsEventAutonomyGranted"];
         /**
          * WsEventAgentAction
          * @description A `AGENT_ACTION` message of `/ws/events`.
@@ -7749,6 +7964,29 @@ export interface components {
              * @enum {string}
              */
             type: "AUDIT_ACTION";
+        };
+        /**
+         * WsEventAutonomyGranted
+         * @description A `AUTONOMY_GRANTED` message of `/ws/events`.
+         */
+        WsEventAutonomyGranted: {
+            agent: string | null;
+            data: components["schemas"]["AutonomyGrantedPayload"] & {
+                /** @description Its number within the task, from 1. */
+                seq?: number;
+                /** @description The task the event belongs to. */
+                task_id?: string;
+            };
+            /** @description The stored event's global number (resume with `?since=`); null for a message that is not stored (SYSTEM_LOG). */
+            gseq: number | null;
+            message: string;
+            /** Format: date-time */
+            timestamp: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "AUTONOMY_GRANTED";
         };
         /**
          * WsEventBenchmarkProgress
@@ -19646,6 +19884,111 @@ export interface operations {
             };
         };
     };
+    restart_api_v1_system_restart_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestartRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestartAccepted"];
+                };
+            };
+            /** @description Error */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Storage unavailable (storage_unavailable, with Retry-After), or not serving: bound off loopback without VENOM_API_TOKEN (unsafe_bind) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     service_health_api_v1_system_services_get: {
         parameters: {
             query?: never;
@@ -20244,6 +20587,118 @@ export interface operations {
                 };
             };
             /** @description A browser page from a foreign origin (origin_not_allowed, cross_site_request) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Rate limit exceeded, or too many open streams */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unexpected server error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    allow_once_api_v1_tasks__task_id__allow_once_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AllowOnceAccepted"];
+                };
+            };
+            /** @description Bad request, or a Host that is not this server (host_not_allowed) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Missing or invalid API token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Error */
             403: {
                 headers: {
                     [name: string]: unknown;

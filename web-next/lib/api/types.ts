@@ -35,3 +35,4 @@ export type McpServersView = Schemas["McpServersView"];
 export type McpServerStatus = Schemas["McpServerStatus"];
 export type McpConfig = Schemas["McpConfig"];
 export type McpServerConfig = Schemas["McpServerConfig"];
+export type RefusalAction = Schemas["RefusalAction"];

@@ -21,7 +21,8 @@ export function foldFrame(m: ChatMessage, frame: TaskFrame, now: number): Partia
   if (data.citations && data.citations.length > 0) next.citations = data.citations;
   if (data.result && !m.firstTokenMs && m.sentAt) next.firstTokenMs = now - m.sentAt;
   if (frame.event === "task_finished") {
-    if (frame.data.error) next.error = { code: frame.data.error.code, message: frame.data.error.message };
+    const e = frame.data.error;
+    if (e) next.error = { code: e.code, message: e.message, ...(e.actions?.length ? { actions: e.actions } : {}) };
     if (m.sentAt) next.totalMs = now - m.sentAt;
   }
   return next;

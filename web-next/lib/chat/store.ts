@@ -21,7 +21,7 @@ export interface ChatMessage {
   status?: MsgStatus;
   taskId?: string;
   forced?: string;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; actions?: RefusalAction[] };
   /** Last SSE `id:` seen for this answer. */
   lastSeq?: string;
   resumed?: boolean;
@@ -41,6 +41,8 @@ export interface ChatMessage {
 }
 
 export type Citation = components["schemas"]["CitationInfo"];
+/** What a person can do about an autonomy refusal: open the setting, or allow it once. */
+export type RefusalAction = components["schemas"]["RefusalAction"];
 
 export interface ToolCall {
   callId: string;

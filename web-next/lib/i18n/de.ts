@@ -623,4 +623,19 @@ export const de: Dictionary = {
       },
     },
   },
+  refusal: {
+    allowOnce: "Einmal erlauben",
+    allowOnceTitle: "Diese Anfrage mit Autonomiestufe {{level}} ({{name}}) nur für diese Aufgabe erneut ausführen",
+    allowed: "Einmal erlaubt: wird erneut ausgeführt",
+    openSetting: "Einstellung öffnen",
+    openSettingTitle: "Die Autonomiestufe in der Konfiguration auf {{level}} ({{name}}) anheben",
+    needed: "Diese Anfrage braucht Autonomiestufe {{level}} ({{name}}).",
+  },
+  restart: {
+    button: "Venom neu starten",
+    confirm: "Jetzt neu starten? Live-Streams brechen für einige Sekunden ab und verbinden sich wieder.",
+    restarting: "Neustart… warte, bis das Backend wieder antwortet.",
+    done: "Venom wurde neu gestartet; die gespeicherten Einstellungen sind aktiv.",
+    timeout: "Das Backend kam nicht innerhalb von {{s}} s zurück. Siehe logs/backend.log.",
+  },
 };

@@ -621,6 +621,21 @@ export const en = {
       },
     },
   },
+  refusal: {
+    allowOnce: "Allow once",
+    allowOnceTitle: "Run this request again with autonomy level {{level}} ({{name}}) for this task only",
+    allowed: "Allowed once: running again",
+    openSetting: "Open setting",
+    openSettingTitle: "Raise the autonomy level to {{level}} ({{name}}) in Config",
+    needed: "This request needs autonomy level {{level}} ({{name}}).",
+  },
+  restart: {
+    button: "Restart Venom",
+    confirm: "Restart now? Live streams drop for a few seconds and reconnect.",
+    restarting: "Restarting… waiting for the backend to answer again.",
+    done: "Venom restarted; the saved settings are active.",
+    timeout: "The backend did not come back within {{s}} s. Check logs/backend.log.",
+  },
 } as const;
 
 type Widen<T> = T extends string ? string : { [K in keyof T]: Widen<T[K]> };

@@ -623,4 +623,19 @@ export const pl: Dictionary = {
       },
     },
   },
+  refusal: {
+    allowOnce: "Zezwól raz",
+    allowOnceTitle: "Uruchom to polecenie ponownie z poziomem autonomii {{level}} ({{name}}) tylko dla tego zadania",
+    allowed: "Zezwolono raz: uruchamiam ponownie",
+    openSetting: "Otwórz ustawienie",
+    openSettingTitle: "Podnieś poziom autonomii do {{level}} ({{name}}) w Konfiguracji",
+    needed: "To polecenie wymaga poziomu autonomii {{level}} ({{name}}).",
+  },
+  restart: {
+    button: "Uruchom Venom ponownie",
+    confirm: "Uruchomić ponownie teraz? Strumienie na żywo zostaną przerwane na kilka sekund i połączą się ponownie.",
+    restarting: "Ponowne uruchamianie… czekam, aż backend znów odpowie.",
+    done: "Venom uruchomiony ponownie; zapisane ustawienia są aktywne.",
+    timeout: "Backend nie wrócił w ciągu {{s}} s. Sprawdź logs/backend.log.",
+  },
 };
