@@ -42,7 +42,7 @@ def in_task_language(log: EventLog, task_id: str, error: TaskError) -> TaskError
     if task is None:
         return error
     message = localise(error.code, error.message, request_language(task.content, task.request))
-    return error if message == error.message else TaskError(error.code, message, error.stage, error.retryable)
+    return error if message == error.message else replace(error, message=message)
 
 
 def fail(log: EventLog, task_id: str, error: TaskError) -> None:
