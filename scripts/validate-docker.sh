@@ -22,7 +22,8 @@ compose_cmd() {
 
 echo "== compose config"
 for f in compose/*.yml; do
-  VENOM_API_TOKEN="validation-only-token-0000" compose_cmd -f "$f" --profile proxy config -q
+  VENOM_API_TOKEN="validation-only-token-0000" POSTGRES_PASSWORD="validation-only-password" \
+    compose_cmd -f "$f" --profile proxy --profile scale config -q
   echo "ok: $f"
 done
 
