@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from venom_core.agents.markdown import fence_closer
 from venom_core.core.models import EventType, TaskFailure
 from venom_core.core.orchestration import TaskContext
 from venom_core.orchestrator.route import Route
@@ -170,5 +171,6 @@ async def grounded_answer(llm: Llm, run: AgentRun, role: str, evidence: str, *, 
         ChatMessage("user", f"Tool output:\n{evidence[:3000]}\n\nQuestion: {run.question}"),
     ]
     text = await llm.stream(run, messages, run.params(max_tokens))
-    run.ctx.stream("\n\n")
-    return text + "\n\n"
+    tail = fence_closer(text) + "\n\n"
+    run.ctx.stream(tail)
+    return text + tail

@@ -57,7 +57,7 @@ test.describe("Inspector and Config", () => {
     // first) drops the second change. Earlier specs (config.spec) may have left older backups.
     await expect(page.getByTestId("config-backup").first()).toBeVisible();
     await page.getByTestId("config-restore").first().click();
-    await page.getByTestId("confirm-ok").click();
+    await page.getByTestId("config-backups").getByTestId("confirm-ok").click();
     await expect(page.getByTestId("pending-row")).toHaveCount(1);
     await expect(page.getByTestId("pending-row")).toContainText("VENOM_OLLAMA_PROFILE");
     expect((await cfg()).pending).toEqual({ VENOM_OLLAMA_PROFILE: "low-vram-8-12gb" });
