@@ -1,18 +1,24 @@
 // Locale parity: pl and de must have exactly the keys of en, no empty strings, and the same
 // {{placeholders}}. The TypeScript `Dictionary` type already rejects missing and extra keys at
 // build time; this check also runs without a build and catches placeholder mismatches.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import ts from "typescript";
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "lib", "i18n");
 
-async function load(name) {
-  const src = readFileSync(path.join(dir, `${name}.ts`), "utf8");
-  const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-  const mod = await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`);
-  return mod[name];
+// A language is a folder with one file per part of the UI; its dictionary is every part together.
+// The parts import only types, which transpiling erases, so each loads on its own.
+async function load(lang) {
+  const dictionary = {};
+  for (const file of readdirSync(path.join(dir, lang)).filter((f) => f.endsWith(".ts") && f !== "index.ts").sort()) {
+    const src = readFileSync(path.join(dir, lang, file), "utf8");
+    const js = ts.transpileModule(src, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const part = await import(`data:text/javascript;base64,${Buffer.from(js).toString("base64")}`);
+    for (const exported of Object.values(part)) Object.assign(dictionary, exported);
+  }
+  return dictionary;
 }
 
 function flat(obj, prefix = "") {
