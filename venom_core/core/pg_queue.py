@@ -45,7 +45,7 @@ from venom_core.storage.base import Storage
 QUEUE = "venom"
 TASK = "venom.run_task"
 CANCEL_KEY = "queue.cancel."  # + task id: why a cancel of a task held elsewhere was asked
-PAUSED_RETRY_SECONDS = 1.0
+PAUSED_RETRY_SECONDS = 1
 SCHEMA_LOCK_KEY = 0x76656E6F6D51  # "venomQ": one instance creates procrastinate's schema
 _DEFER = sa.text(
     "SELECT procrastinate_defer_jobs_v1(ARRAY[ROW(:queue, :task, 0, :lock, NULL, CAST(:args AS jsonb), NULL)"
