@@ -40,6 +40,23 @@ def test_a_worker_killed_before_anything_streamed_has_its_task_run_again(cluster
     assert kinds.count("TASK_COMPLETED") == 1 and kinds[-1] == "TASK_COMPLETED", kinds
 
 
+def test_a_stopped_worker_gives_its_task_back_at_once(cluster: Cluster) -> None:
+    cluster.model.mode = "hold"
+    slow_sweep = {"VENOM_QUEUE_STALLED_SECONDS": "3600"}  # no instance's stalled-job sweep can help here
+    api = cluster.api(VENOM_ROLE="api", **slow_sweep)
+    first = cluster.worker(**slow_sweep)
+    tid = submit(api)
+    wait_for(api, tid, lambda t: t["status"] == "PROCESSING")
+    cluster.model.wait_calls(1)
+    first.stop(signal.SIGTERM)
+    cluster.model.fast()
+    cluster.worker(**slow_sweep)
+    done = wait_terminal(api, tid)
+    assert done["status"] == "COMPLETED", done
+    kinds = _kinds(cluster.db_url, tid)
+    assert kinds.count("TASK_REQUEUED") == 1 and kinds.count("TASK_COMPLETED") == 1, kinds
+
+
 def test_a_worker_killed_while_streaming_leaves_its_task_failed_interrupted(cluster: Cluster) -> None:
     cluster.model.mode, cluster.model.pieces, cluster.model.delay = "stream", 2000, 0.05
     api = cluster.api(VENOM_ROLE="api")
@@ -113,3 +130,17 @@ def test_an_api_only_instance_without_the_shared_queue_is_refused(tmp_path: Path
     done = _start([], tmp_path, VENOM_ROLE="api")
     assert done.returncode == 2
     assert "VENOM_ROLE=api needs the shared queue" in done.stderr
+
+
+def test_the_local_default_does_not_load_the_queue_engine(tmp_path: Path) -> None:
+    """The embedded default stays as it was: no procrastinate, no shared-queue code, at all."""
+    code = ("import sys; from venom_core.config import Settings; from venom_core.services import build_services; "
+            "s = build_services(Settings()); "
+            "print(type(s.queue).__name__, sorted(m for m in sys.modules if m.startswith(('procrastinate', "
+            "'venom_core.core.pg_queue', 'venom_core.core.shared_tasks'))))")
+    full = {**os.environ, "ENV_FILE": str(tmp_path / "none.env"), "PYTHONPATH": str(ROOT),
+            "VENOM_DATA_DIR": str(tmp_path / "data"), "VENOM_MEMORY_ENABLED": "false"}
+    done = subprocess.run([sys.executable, "-c", code], env=full, cwd=tmp_path, text=True, capture_output=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["AsyncioWorkerPool", "[]"]
