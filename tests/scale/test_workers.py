@@ -106,3 +106,16 @@ def test_emergency_stop_cancels_a_task_running_on_a_worker(cluster: Cluster) -> 
     done = wait_terminal(api, tid)
     assert done["status"] == "CANCELLED" and done["error"]["code"] == "emergency_stop", done
     assert httpx.get(f"{api.url}/api/v1/queue/status", timeout=30).json()["paused"] is True
+
+
+def test_tasks_left_open_by_the_local_queue_are_run_once_the_queue_is_shared(cluster: Cluster) -> None:
+    local = cluster.api(VENOM_QUEUE="local")  # the same PostgreSQL database, the in-process queue
+    assert httpx.post(f"{local.url}/api/v1/queue/pause", timeout=30).status_code == 200
+    tid = submit(local, **HELP)
+    local.stop()
+    api = cluster.api(VENOM_ROLE="api")
+    cluster.worker()
+    assert task(api, tid)["status"] == "PENDING"
+    assert httpx.post(f"{api.url}/api/v1/queue/resume", timeout=30).status_code == 200
+    assert wait_terminal(api, tid)["status"] == "COMPLETED"
+    assert _runs(cluster.db_url, tid) == 1

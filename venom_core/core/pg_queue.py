@@ -308,6 +308,22 @@ class SharedQueue:
                 ids.append(row["lock"])
         return ids
 
+    async def adopt(self, task_ids: list[str]) -> int:
+        """Enqueue the open tasks that have no job (written by a process on the local queue, before
+        this database was shared); how many. The queueing lock keeps instances that start
+        together from enqueueing one task twice."""
+        from procrastinate.exceptions import AlreadyEnqueued
+
+        known = {r["lock"] for r in await self._query(_OPEN_JOBS, queue=QUEUE)}
+        adopted = 0
+        for tid in task_ids:
+            if tid in known:
+                continue
+            with contextlib.suppress(AlreadyEnqueued):
+                await self.app.configure_task(TASK, lock=tid, queueing_lock=tid, queue=QUEUE).defer_async(task_id=tid)
+                adopted += 1
+        return adopted
+
     async def running_elsewhere(self) -> list[str]:
         return [r["lock"] for r in await self._query(_OPEN_JOBS, queue=QUEUE)
                 if r["status"] == "doing" and r["lock"] not in self._held]

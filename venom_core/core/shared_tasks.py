@@ -13,7 +13,7 @@ from typing import Any
 from loguru import logger
 
 from venom_core.core.event_log import EventLog
-from venom_core.core.models import EventType, Task
+from venom_core.core.models import EventType, Task, TaskStatus
 from venom_core.core.pg_queue import SharedQueue
 from venom_core.core.task_runner import finish_cancelled
 from venom_core.core.task_service import QUEUE_PAUSED_KEY, RuntimeInfo, TaskNotActive, TaskNotFound, TaskService
@@ -94,10 +94,17 @@ class SharedTaskService(TaskService):
         return {"cancelled": cancelled, "purged": len(purged), "paused": True}
 
     async def recover(self) -> dict[str, int]:
-        """Jobs outlive every process, so there is nothing to re-queue: a worker that died is
-        found by its heartbeat (pg_queue.py). Only the shared pause flag is read."""
+        """Jobs outlive every process, so there is little to re-queue: a worker that died is found
+        by its heartbeat (pg_queue.py). Open tasks with no job at all (stored while this database
+        was used with the local queue) get one; their holder applies the restart rules."""
         await self.shared.open()
         if await self.storage.get_setting(QUEUE_PAUSED_KEY):
             self.shared.pause()
-        return {"requeued": 0, "interrupted": 0}
+        open_tasks = await self.storage.list_tasks(statuses=(TaskStatus.PENDING, TaskStatus.PROCESSING),
+                                                   limit=100_000)
+        open_tasks.sort(key=lambda t: (t.created_at, t.id))
+        adopted = await self.shared.adopt([t.id for t in open_tasks])
+        if adopted:
+            logger.info("recovery: {} open task(s) without a job were queued", adopted)
+        return {"requeued": adopted, "interrupted": 0}
 
