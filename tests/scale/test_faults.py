@@ -120,8 +120,12 @@ def test_the_shared_queue_on_sqlite_is_refused_at_start(tmp_path: Path, args: li
     assert "VENOM_QUEUE=postgres needs a PostgreSQL database" in done.stderr
 
 
-def test_a_worker_without_the_shared_queue_is_refused(tmp_path: Path) -> None:
-    done = _start(["worker"], tmp_path)
+@pytest.mark.parametrize("module", ["venom_core", "venom_core.cli"], ids=["python -m venom_core", "venom"])
+def test_a_worker_without_the_shared_queue_is_refused(tmp_path: Path, module: str) -> None:
+    full = {**os.environ, "ENV_FILE": str(tmp_path / "none.env"), "PYTHONPATH": str(ROOT),
+            "VENOM_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run([sys.executable, "-m", module, "worker"], env=full, cwd=tmp_path, text=True,
+                          capture_output=True, timeout=60)
     assert done.returncode == 2
     assert "VENOM_ROLE=worker needs the shared queue" in done.stderr
 
