@@ -43,12 +43,16 @@ def test_an_api_only_instance_never_runs_a_task(cluster: Cluster) -> None:
 
 
 def test_two_workers_run_each_task_exactly_once(cluster: Cluster) -> None:
+    # Model tasks that take a while, two slots per worker: both workers are busy at once.
+    cluster.model.pieces, cluster.model.delay = 4, 0.05
     api = cluster.api(VENOM_ROLE="api")
-    cluster.worker()
-    cluster.worker()
-    tids = [submit(api, **HELP) for _ in range(30)]
-    assert [wait_terminal(api, t)["status"] for t in tids] == ["COMPLETED"] * 30
-    assert [_runs(cluster.db_url, t) for t in tids] == [1] * 30
+    cluster.worker(MAX_CONCURRENT_TASKS="2")
+    cluster.worker(MAX_CONCURRENT_TASKS="2")
+    tids = [submit(api, f"Story number {n}") for n in range(12)] + [submit(api, **HELP) for _ in range(12)]
+    assert [wait_terminal(api, t)["status"] for t in tids] == ["COMPLETED"] * 24
+    assert [_runs(cluster.db_url, t) for t in tids] == [1] * 24
+    assert [kinds.count("TASK_COMPLETED") for kinds in
+            ([k for _, k in events(cluster.db_url, t)] for t in tids)] == [1] * 24
     logs = [w.log_text() for w in cluster.workers]
     assert all("Venom worker ready" in text for text in logs)
 
