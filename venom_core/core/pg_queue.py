@@ -76,7 +76,14 @@ class _Retry(BaseRetryStrategy):
             return RetryDecision(retry_in={"seconds": PAUSED_RETRY_SECONDS})
         if isinstance(exception, _Again):
             return RetryDecision(retry_in={"seconds": 0})
-        return None  # the runner reports every failure itself: a failed job is not retried
+        if isinstance(exception, Exception):
+            # The runner reports every failure of a task itself, so what reaches here is a fault
+            # around it (the database down while the job starts): the task is not lost, it is
+            # tried again, backing off to a minute.
+            logger.warning("queue: job for task {} failed ({}); trying again", job.task_kwargs.get("task_id"),
+                           type(exception).__name__)
+            return RetryDecision(retry_in={"seconds": min(60, 2 ** min(job.attempts, 6))})
+        return None
 
 
 def conninfo(url: str) -> str:
