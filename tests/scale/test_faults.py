@@ -80,10 +80,28 @@ def _status(api: LiveServer, task_id: str) -> str | None:
     return str(r.json()["status"]) if r.status_code == 200 else None
 
 
+def _accepting(url: str) -> str:
+    """The server URL once it accepts connections (a fresh server may still be starting up)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            try:
+                with engine.connect():
+                    return url
+            except sa.exc.OperationalError:
+                assert time.monotonic() < deadline, "the test's PostgreSQL server did not start"
+                time.sleep(0.1)
+    finally:
+        engine.dispose()
+
+
 def test_instances_reconnect_after_a_postgresql_restart_and_accepted_tasks_finish(
         tmp_path: Path, model: SlowOllama) -> None:
     model.mode = "hold"
-    with throwaway_server() as server, fresh_pg_database(server.url) as url:
+    with throwaway_server() as server, fresh_pg_database(_accepting(server.url)) as url:
         cluster = Cluster(tmp_path, url, model)
         try:
             api = cluster.api(VENOM_ROLE="api", MAX_CONCURRENT_TASKS="1")
@@ -94,6 +112,7 @@ def test_instances_reconnect_after_a_postgresql_restart_and_accepted_tasks_finis
             server.executor.stop()
             server.executor.start()
             model.fast()
+            _accepting(server.url)  # only the test waits for it: the instances reconnect by themselves
             deadline = time.monotonic() + 120
             while {_status(api, running), _status(api, waiting)} != {"COMPLETED"}:
                 assert time.monotonic() < deadline, (_status(api, running), _status(api, waiting))
