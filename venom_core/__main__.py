@@ -17,6 +17,10 @@ from venom_core.storage.base import StorageUnavailable
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["worker"]:  # a task worker for the shared queue, no HTTP (venom_core/worker.py)
+        from venom_core import worker
+
+        return worker.main()
     try:
         settings = Settings()
     except ValidationError as exc:

@@ -212,6 +212,16 @@ def mcp_server(api: Api) -> None:
     run(api.url, api.token, float(api.http.timeout.read or 30.0))
 
 
+@cli.command("worker")
+def worker_command() -> None:
+    """Run tasks from the shared queue (VENOM_QUEUE=postgres), as its own process, until stopped.
+
+    Reads the same settings as the server (environment, .env); no HTTP server is started."""
+    from venom_core import worker  # the services load only for this command
+
+    sys.exit(worker.main())
+
+
 def main() -> None:
     """Console-script entry point (`venom = "venom_core.cli:main"`)."""
     cli(prog_name="venom")

@@ -26,10 +26,10 @@ from venom_core.core.fanout import InProcessBus
 from venom_core.core.first_run import ensure_workspace
 from venom_core.core.system_info import SystemInfo
 from venom_core.core.task_runner import TaskRunner
-from venom_core.core.task_service import TaskService
+from venom_core.core.task_service import RuntimeInfo, TaskService
 from venom_core.core.usage_ledger import UsageLedger
 from venom_core.core.watchdog import watch_stalled_tasks
-from venom_core.core.work_queue import AsyncioWorkerPool
+from venom_core.core.work_queue import AsyncioWorkerPool, WorkQueue
 from venom_core.documents.folders import FolderSync
 from venom_core.documents.service import DocumentService
 from venom_core.memory.brain import Brain
@@ -45,7 +45,7 @@ from venom_core.runtimes.registry import RuntimeRegistry
 from venom_core.schedules.scheduler import Scheduler
 from venom_core.schedules.store import ScheduleStore
 from venom_core.sessions.store import SessionStore
-from venom_core.storage.sql import SqlStorage
+from venom_core.storage.sql import BatchHook, SqlStorage
 from venom_core.strategy.store import RoadmapStore
 from venom_core.tools.approvals import Approvals
 from venom_core.tools.builtin import BuiltinDeps
@@ -63,7 +63,7 @@ class Services:
     storage: SqlStorage
     bus: InProcessBus
     log: EventLog
-    queue: AsyncioWorkerPool
+    queue: WorkQueue
     tasks: TaskService
     runner: TaskRunner
     # Boot id, start time and the readiness figures (`/api/v1/system/status`, INFRA_STATUS).
@@ -106,7 +106,9 @@ class Services:
 
 def build_services(settings: Settings) -> Services:
     s = settings
-    storage = SqlStorage(s.database_url, sqlite_synchronous=s.VENOM_SQLITE_SYNCHRONOUS)
+    shared = s.shared_queue  # VENOM_QUEUE=postgres: one queue for every instance and worker (pg_queue.py)
+    storage = SqlStorage(s.database_url, sqlite_synchronous=s.VENOM_SQLITE_SYNCHRONOUS,
+                         in_batch=_shared_queue_hook() if shared else None)
     bus = InProcessBus()
     log = EventLog(storage, bus)
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
@@ -114,8 +116,7 @@ def build_services(settings: Settings) -> Services:
     usage = UsageLedger(log, storage, s.VENOM_MODEL_PRICES)
     runtimes = RuntimeRegistry(s, autonomy, usage_sink=usage.record, model_defaults=ModelDefaultsStore(storage))
     memory, brain, enricher = build_memory(s, runtimes)
-    queue = AsyncioWorkerPool(s.MAX_CONCURRENT_TASKS)
-    tasks = TaskService(log, storage, queue, runtimes.runtime_info)  # every task records its runtime
+    queue, tasks = _queue_and_tasks(s, storage, log, runtimes.runtime_info)  # every task records its runtime
     system = SystemInfo(s, storage, bus, log, tasks)
     sessions = SessionStore(storage, window=s.VENOM_SESSION_HISTORY_TURNS)
     roadmap = RoadmapStore(storage, log.load_task)
@@ -139,6 +140,25 @@ def build_services(settings: Settings) -> Services:
                     orchestrator, tools, mcp, approvals, documents, folders, schedules,
                     benchmarks=BenchmarkService(runtimes, BenchmarkStore(storage), log),
                     health_checks=(runtimes.health_check, memory.health))
+
+
+def _shared_queue_hook() -> BatchHook:
+    from venom_core.core.pg_queue import defer_in_batch  # procrastinate loads only when it is used
+
+    return defer_in_batch
+
+
+def _queue_and_tasks(s: Settings, storage: SqlStorage, log: EventLog,
+                     runtime_info: RuntimeInfo) -> tuple[WorkQueue, TaskService]:
+    if not s.shared_queue:
+        pool = AsyncioWorkerPool(s.MAX_CONCURRENT_TASKS)
+        return pool, TaskService(log, storage, pool, runtime_info)
+    from venom_core.core.pg_queue import SharedQueue
+    from venom_core.core.shared_tasks import SharedTaskService
+
+    queue = SharedQueue(s.database_url, storage, log, limit=s.MAX_CONCURRENT_TASKS,
+                        runs_tasks=s.VENOM_ROLE != "api", stalled_seconds=s.VENOM_QUEUE_STALLED_SECONDS)
+    return queue, SharedTaskService(log, storage, queue, runtime_info)
 
 
 async def start_services(s: Services) -> None:

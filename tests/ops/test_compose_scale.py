@@ -35,6 +35,7 @@ def test_scale_profile_runs_two_api_instances_and_two_workers_behind_nginx() -> 
     for env in (api_env, worker_env):
         assert env["VENOM_DATABASE_URL"] == "postgresql+psycopg://venom:validation-only-pg@postgres:5432/venom"
         assert env["VENOM_REDIS_URL"] == "redis://redis:6379/0"
+        assert env["VENOM_QUEUE"] == "postgres"  # VENOM_ROLE=api|worker is refused without the shared queue
         assert env["VENOM_API_TOKEN"] == SECRETS["VENOM_API_TOKEN"]
     for name in ("backend", "worker"):
         deps = svc[name]["depends_on"]

@@ -48,6 +48,11 @@ class EventCache:
             old, _ = self._finished.popitem(last=False)
             self._events.pop(old, None)
 
+    def forget(self, task_id: str) -> None:
+        """Drop a task whose later events another process writes (its history here would stop)."""
+        self._events.pop(task_id, None)
+        self._finished.pop(task_id, None)
+
     def task(self, task_id: str) -> Task | None:
         return self._finished.get(task_id)
 

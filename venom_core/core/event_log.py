@@ -49,6 +49,11 @@ class EventLog:
         self.bus = bus
         self._gseq = 0
         self._durable_gseq = 0
+        # What `commit()` waits for, counted in stored events this process appended, not in
+        # gseqs: on PostgreSQL the database numbers the events and other processes (workers)
+        # take numbers too, so a gseq reached says nothing about this process's own events.
+        self._appended = 0
+        self._stored = 0
         self._live: dict[str, Task] = {}
         self.cache = EventCache()
         self._pending: list[Event] = []  # stored ones have gseq > 0
@@ -117,6 +122,7 @@ class EventLog:
             seq = (task.last_seq if task else 0) + 1
         if persist:
             self._gseq += 1
+            self._appended += 1
         event = Event(
             gseq=self._gseq if persist else 0,
             task_id=task_id,
@@ -150,8 +156,8 @@ class EventLog:
         While storage is failing this raises `StorageUnavailable` at once (a request must not
         hang on a full disk); `fail_fast=False` waits through the fault instead (background
         work that holds its slot until its events are safe)."""
-        target = self._gseq
-        if self._durable_gseq >= target:
+        target = self._appended
+        if self._stored >= target:
             return
         if fail_fast and self.fault is not None:
             raise StorageUnavailable(self.fault)
@@ -192,6 +198,7 @@ class EventLog:
                 if event.stored:
                     self.cache.committed(event)
                 self.bus.publish(event)
+            self._stored += sum(1 for e in batch if e.stored)
             self._settle(max(e.gseq for e in batch))
             # A finished task leaves the live set once its last event is stored; its final
             # record stays in the cache for the reads that usually follow.
@@ -227,12 +234,21 @@ class EventLog:
         self._durable_gseq = max(self._durable_gseq, durable)
         keep: list[tuple[int, asyncio.Future[None], bool]] = []
         for target, fut, fail_fast in self._waiters:
-            if target <= self._durable_gseq:
+            if target <= self._stored:
                 if not fut.done():
                     fut.set_result(None)
             else:
                 keep.append((target, fut, fail_fast))
         self._waiters = keep
+
+    def hand_off(self, task_id: str) -> None:
+        """The task runs in another process from now on (the shared work queue): forget this
+        process's record and cached history of it, so reads come from storage, where its runner
+        writes. Kept while it has events not yet stored."""
+        if task_id in self._dirty or any(e.task_id == task_id for e in self._pending):
+            return
+        self._live.pop(task_id, None)
+        self.cache.forget(task_id)
 
     # -- reading -----------------------------------------------------------------------------
     def live_task(self, task_id: str) -> Task | None:

@@ -20,6 +20,24 @@ RuntimeInfo = Callable[[], dict[str, Any]]
 QUEUE_PAUSED_KEY = "queue.paused"
 
 
+def resume_interrupted(log: EventLog, task: Task) -> bool:
+    """SPEC §3 durability for a task whose run was cut off (a restart, a worker that died): a
+    PROCESSING task is re-queued if nothing was streamed yet, else it fails `interrupted`.
+    True when the task is to run (again)."""
+    if task.status is not TaskStatus.PROCESSING:
+        return True
+    if task.streamed:
+        log.append(
+            task.id, EventType.TASK_FAILED, message="Interrupted by a restart", agent="Recovery",
+            data={"error": {"code": "interrupted", "stage": "recovery", "retryable": True,
+                            "message": "The server restarted while this task was streaming its "
+                                       "answer; submit it again to get a complete answer."}},
+        )
+        return False
+    log.append(task.id, EventType.TASK_REQUEUED, message="Re-queued after a restart", agent="Recovery")
+    return True
+
+
 class TaskNotFound(LookupError):
     pass
 
@@ -195,18 +213,9 @@ class TaskService:
             task = await self.log.load_task(stored.id)
             if task is None:
                 continue
-            if task.status is TaskStatus.PROCESSING:
-                if task.streamed:
-                    self.log.append(
-                        task.id, EventType.TASK_FAILED, message="Interrupted by a restart", agent="Recovery",
-                        data={"error": {"code": "interrupted", "stage": "recovery", "retryable": True,
-                                        "message": "The server restarted while this task was streaming its "
-                                                   "answer; submit it again to get a complete answer."}},
-                    )
-                    interrupted += 1
-                    continue
-                self.log.append(task.id, EventType.TASK_REQUEUED, message="Re-queued after a restart",
-                                agent="Recovery")
+            if not resume_interrupted(self.log, task):
+                interrupted += 1
+                continue
             self.queue.submit(task.id)
             requeued += 1
         await self.log.commit()

@@ -176,14 +176,20 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
+BatchHook = Callable[[Connection, Sequence[Event]], None]
 
 # Reader threads (and pooled connections) for a server database; SQLite has one reader.
 PG_READERS = 4
 
 
 class SqlStorage:
-    def __init__(self, url: str, *, sqlite_synchronous: str = "NORMAL", threaded: bool | None = None):
+    def __init__(self, url: str, *, sqlite_synchronous: str = "NORMAL", threaded: bool | None = None,
+                 in_batch: BatchHook | None = None):
         self.url = url
+        # Run inside every event batch's transaction on a server database, after its rows: the
+        # shared work queue enqueues the jobs of the tasks the batch creates there, so a task is
+        # stored together with its job or not at all (venom_core/core/pg_queue.py).
+        self.in_batch = in_batch
         self.sqlite_synchronous = sqlite_synchronous
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         # Units of work run on threads with a sync engine (the default) or through `run_sync`.
@@ -318,6 +324,8 @@ class SqlStorage:
                 conn.execute(_INSERT_EVENT, rows)
             if task_rows:
                 conn.execute(self._upsert_task, task_rows)
+            if self.in_batch is not None:
+                self.in_batch(conn, batch)
 
         await self.run(unit, write=True)
 
