@@ -1,13 +1,14 @@
-"""all-MiniLM-L6-v2 through ONNX Runtime, exported once from the packaged model, optionally int8.
+"""all-MiniLM-L6-v2 through ONNX Runtime: a graph written once from the packaged weights, int8 by default.
 
 Why: the PyTorch path spends most of a short query in framework overhead (17 ms for one
 10-token query against 6.5 ms in ONNX Runtime fp32 and 3–4 ms int8, measured on the same
 core), and batch ingest is compute bound (about 115 texts/s per core in fp32 for 26-token
-texts; about 180/s int8). The graph is exported from the packaged sentence-transformers
-model on the first load (mean pooling and L2 normalisation included, so ORT returns the final
-embedding), quantised with per-channel dynamic int8 when asked, and cached on disk (the user's
-cache dir by default: the export depends only on the model and ONNX Runtime versions), so later
-starts load it in well under a second. Nothing is downloaded.
+texts; about 180/s int8). The fp32 graph is written without torch from the package's
+safetensors weights (`minilm_graph.py`, mean pooling and L2 normalisation included, so ORT
+returns the final embedding), checked against reference embeddings, quantised to int8 when
+asked, and cached on disk (the user's cache dir by default: the graph depends only on the model
+and ONNX Runtime versions), so later starts load it in well under a second and never import
+`onnx`. Nothing is downloaded.
 
 Blocking code: the service calls it from its embedding thread.
 """
@@ -15,6 +16,7 @@ Blocking code: the service calls it from its embedding thread.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import os
 import threading
@@ -25,7 +27,7 @@ from typing import Any
 
 from venom_core.memory.embedding_model import DIM, MODEL_NAME, MODEL_PACKAGE
 
-EXPORT_FORMAT = 1  # bump when the exported graph changes, so old caches are not reused
+EXPORT_FORMAT = 2  # bump when the written graph or its quantisation changes, so old caches are not reused
 MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
 BATCH_MIN = 8  # more texts than this use the batch session (VENOM_MEMORY_BATCH_THREADS)
 BATCH = 32  # measured: 32 beat 8 and 128 for int8 on one core (the activations stay in cache)
@@ -34,7 +36,7 @@ BATCH = 32  # measured: 32 beat 8 and 128 for int8 on one core (the activations 
 # batches of 4 (the activations of a large batch of long texts do not stay in cache). Short
 # memory notes (~26 tokens) still fill batches of BATCH.
 BATCH_TOKENS = 1024
-ONNX_MODULES = ("onnxruntime", "onnx", "tokenizers")
+ONNX_MODULES = ("onnxruntime", "tokenizers")  # and `onnx`, looked up only: needed when no graph is cached
 
 
 def onnx_available() -> bool:
@@ -43,47 +45,28 @@ def onnx_available() -> bool:
             importlib.import_module(name)
     except ImportError:
         return False
-    return True
+    return importlib.util.find_spec("onnx") is not None
 
 
 def _export(model_dir: Path, target: Path) -> None:
-    """Export BERT + mean pooling + normalisation with dynamic batch and sequence axes."""
-    import torch
-    from sentence_transformers import SentenceTransformer
+    """Write the fp32 graph from the packaged weights; it must reproduce the reference embeddings."""
+    from venom_core.memory.minilm_graph import write_model
+    from venom_core.memory.minilm_reference import check_model
 
-    st = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
-    bert: Any = st[0].auto_model
-    bert.eval()
-
-    class Pooled(torch.nn.Module):
-        def __init__(self, inner: Any) -> None:
-            super().__init__()
-            self.inner = inner
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            hidden = self.inner(input_ids=input_ids, attention_mask=attention_mask,
-                                token_type_ids=token_type_ids).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(mean, p=2, dim=1)
-
-    sample = st.tokenizer(["a sample sentence", "another one, longer than the first"], padding=True,
-                          return_tensors="pt")
-    dynamic: dict[str, dict[int, str]] = {
-        name: {0: "batch", 1: "seq"} for name in ("input_ids", "attention_mask", "token_type_ids")}
-    dynamic["embedding"] = {0: "batch"}
     tmp = _tmp(target)
-    with warnings.catch_warnings(), torch.inference_mode():
-        warnings.simplefilter("ignore")
-        torch.onnx.export(Pooled(bert), (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
-                          str(tmp), input_names=["input_ids", "attention_mask", "token_type_ids"],
-                          output_names=["embedding"], dynamic_axes=dynamic, opset_version=17, dynamo=False)
+    write_model(model_dir, tmp, check=lambda path: check_model(path, model_dir / "tokenizer.json"))
     os.replace(tmp, target)
 
 
 def _quantize(source: Path, target: Path) -> None:
-    """Per-channel int8 weights for MatMul/Gemm; activations are quantised on the fly."""
+    """Per-channel int8 weights for the weight MatMuls only; activations are quantised on the fly.
+
+    The embedding tables (Gather) stay fp32: quantising them too, as quantize_dynamic does by
+    default, cost recall on the memory bench (docs/PERFORMANCE.md) for 35 MB less file.
+    """
     from onnxruntime.quantization import QuantType, quantize_dynamic  # type: ignore[import-untyped]
+
+    from venom_core.memory.minilm_graph import weight_matmuls
 
     tmp = _tmp(target)
     quiet = _DropQuantizerAdvice()
@@ -91,7 +74,8 @@ def _quantize(source: Path, target: Path) -> None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True)
+            quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"], nodes_to_quantize=weight_matmuls(source))
     finally:
         logging.getLogger().removeFilter(quiet)
     os.replace(tmp, target)
