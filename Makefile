@@ -19,6 +19,9 @@ PY_REQUIREMENTS := $(RUNTIME_REQUIREMENTS) requirements-dev.txt requirements-ops
 .DEFAULT_GOAL := help
 .PHONY: help install install-runtime runtime test lint test-python test-fast
 
+print-%: ## Print a make variable (make print-RUNTIME_REQUIREMENTS)
+	@echo $($*)
+
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
