@@ -5,7 +5,8 @@ Run: `make install-runtime VENV=/tmp/venom-rt` on a fresh dir, then
 the .pyc files Python writes later), the largest packages, whether any package of the torch
 stack is installed, then starts `VENV/bin/python -m venom_core` at default settings on a new
 data dir and a free loopback port, waits until memory is ready, runs one task (which loads the
-embedded LLM), waits `--idle` seconds and prints the server's RSS.
+embedded LLM), waits `--idle` seconds and prints the server's RSS; then the same again after a
+restart on the same data and cache (the usual start).
 """
 
 from __future__ import annotations
@@ -57,10 +58,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def idle_rss(venv: Path, idle: float) -> None:
+def idle_rss(venv: Path, idle: float, data: Path, label: str) -> None:
     import psutil
 
-    data = Path(tempfile.mkdtemp(prefix="venom-footprint-"))
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env.update(VENOM_PORT=str(port), VENOM_DATA_DIR=str(data / "data"), VENOM_LOG_DIR=str(data / "logs"),
@@ -80,8 +80,8 @@ def idle_rss(venv: Path, idle: float) -> None:
             except (httpx.HTTPError, StopIteration, ValueError):
                 pass
             time.sleep(0.5)
-        print(f"memory: {memory.get('status')}, backend {memory.get('backend')}, load {memory.get('load_seconds')} s "
-              f"(first start: writes and quantises the graph)")
+        print(f"{label}: memory {memory.get('status')}, backend {memory.get('backend')}, "
+              f"load {memory.get('load_seconds')} s")
         task = httpx.post(f"{base}/api/v1/tasks", json={"content": "Say hello."}, timeout=30).json()
         while time.monotonic() < deadline:
             state = httpx.get(f"{base}/api/v1/tasks/{task['task_id']}", timeout=10).json()
@@ -91,7 +91,7 @@ def idle_rss(venv: Path, idle: float) -> None:
         print(f"task (loads the embedded LLM): {state['status']}")
         time.sleep(idle)
         rss = psutil.Process(proc.pid).memory_info().rss / 2**20
-        print(f"idle RSS, default profile, both models loaded, {idle:.0f} s after the task: {rss:.0f} MB")
+        print(f"{label}: idle RSS, default profile, both models loaded, {idle:.0f} s after the task: {rss:.0f} MB")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
@@ -111,7 +111,9 @@ def main() -> None:
     present = [name for name in FORBIDDEN if name in sizes]
     print(f"torch stack installed: {', '.join(present) if present else 'none'} (of {', '.join(FORBIDDEN)})")
     if not args.no_server:
-        idle_rss(venv, args.idle)
+        data = Path(tempfile.mkdtemp(prefix="venom-footprint-"))
+        idle_rss(venv, args.idle, data, "first start (writes and quantises the graph)")
+        idle_rss(venv, args.idle, data, "restart (graph cached, the usual start)")
     sys.stdout.flush()
 
 
