@@ -73,6 +73,10 @@ def test_int8_encoder_stays_close_and_keeps_the_embedding_tables_fp32(built: Pat
     assert "MatMulInteger" in ops or "DynamicQuantizeMatMul" in ops, ops
     tables = {i.name: i.data_type for i in model.graph.initializer if i.name.endswith("_embeddings")}
     assert tables and set(tables.values()) == {onnx.TensorProto.FLOAT}, tables
+    inits = {i.name: i.data_type for i in model.graph.initializer}
+    assert inits["encoder.layer.0.output.dense.weight_t"] == onnx.TensorProto.FLOAT  # the FFN output stays fp32
+    assert any(name.startswith("encoder.layer.0.attention.self.query.weight_t") and kind == onnx.TensorProto.INT8
+               for name, kind in inits.items()), sorted(inits)
 
 
 def test_the_graph_is_written_and_run_without_torch(tmp_path: Path) -> None:
