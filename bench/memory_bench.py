@@ -61,7 +61,7 @@ async def bench_ingest_and_search(root: Path, entries: int, real: int, backend: 
     t0 = time.perf_counter()
     await memory.start()
     assert memory.available, memory.error
-    print(f"model + store load ({memory.describe()['backend']}, first start: includes the ONNX export): "
+    print(f"model + store load ({memory.describe()['backend']}, first start: writes and quantises the ONNX graph): "
           f"{time.perf_counter() - t0:.2f} s")
     again = MemoryService(root / "memory", backend=backend)
     t0 = time.perf_counter()
