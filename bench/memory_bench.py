@@ -237,7 +237,7 @@ def wait_memory(base: str) -> dict[str, object]:
     while time.monotonic() < deadline:
         try:
             checks = httpx.get(f"{base}/api/v1/system/services", timeout=5).json()
-            detail: dict[str, object] = next(c for c in checks if c["name"] == "memory")["detail"]
+            detail: dict[str, object] = next(c for c in checks if c["name"] == "memory")["details"]
             if detail["status"] != "loading":
                 return detail
         except (httpx.HTTPError, StopIteration, ValueError):
