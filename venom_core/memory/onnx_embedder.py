@@ -177,6 +177,10 @@ class OnnxEmbedder:
             # Spinning worker threads steal the core that the event loop and the LLM need on a
             # shared 2-core box; parked threads cost a few microseconds per wake-up instead.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            # No arena: it keeps the peak of every batch shape for the life of the server.
+            # Measured after queries, 32-note batches and 4x256-token chunks: RSS +21-37 MB
+            # without it, +93-96 MB with it, and no measurable speed difference (6 paired runs).
+            options.enable_cpu_mem_arena = False
             return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
         model_dir = Path(modules[MODEL_PACKAGE].get_model_path())
