@@ -35,6 +35,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection
 
 from venom_core.core import json_safety
+from venom_core.core.live_tail import EVENTS_CHANNEL
 from venom_core.core.models import Event, Task, TaskStatus
 from venom_core.storage import migrate, preflight
 from venom_core.storage.base import StorageUnavailable
@@ -136,6 +137,9 @@ _INSERT_EVENT = events.insert()
 GSEQ_LOCK_KEY = 0x76656E6F6D
 _LOCK_GSEQ = sa.text(f"SELECT pg_advisory_xact_lock({GSEQ_LOCK_KEY})")
 _MAX_GSEQ = sa.select(sa.func.coalesce(sa.func.max(events.c.gseq), 0))
+# Tells every listening instance that events up to this gseq are committed (`core/live_tail.py`);
+# PostgreSQL delivers a notification when, and only when, its transaction commits.
+_NOTIFY_EVENTS = sa.text(f"SELECT pg_notify('{EVENTS_CHANNEL}', :last)")
 
 
 def _allocate_gseq(conn: Connection, batch: Sequence[Event]) -> None:
@@ -316,6 +320,8 @@ class SqlStorage:
                 rows = [_event_values(e) for e in batch]
             if rows:
                 conn.execute(_INSERT_EVENT, rows)
+            if allocate:
+                conn.execute(_NOTIFY_EVENTS, {"last": str(batch[-1].gseq)})
             if task_rows:
                 conn.execute(self._upsert_task, task_rows)
 
