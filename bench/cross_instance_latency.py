@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import contextlib
 import statistics
 import sys
@@ -86,7 +87,7 @@ async def measure(reader_url: str, database_url: str, redis_url: str, stream: st
                     async for fid in _frames(r):
                         arrived[fid] = time.perf_counter()
                         opened.set()
-                        if len(started) == samples and started.keys() <= arrived.keys():
+                        if len(started) == samples and fid >= max(started):
                             complete.set()
 
             reader = asyncio.create_task(read())
@@ -98,7 +99,7 @@ async def measure(reader_url: str, database_url: str, redis_url: str, stream: st
                 await log.commit()
                 started[event.seq], committed[event.seq] = t0, time.perf_counter()
                 await asyncio.sleep(gap)
-            if not started.keys() <= arrived.keys():
+            if not arrived or max(arrived) < max(started):
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(complete.wait(), 10)
             reader.cancel()
@@ -108,11 +109,18 @@ async def measure(reader_url: str, database_url: str, redis_url: str, stream: st
     finally:
         await log.stop()
         await storage.close()
-    lost = [seq for seq in started if seq not in arrived]
-    if lost:
-        print(f"  {len(lost)} of {samples} frames never arrived", file=sys.stderr)
-    after_commit = [(arrived[s] - committed[s]) * 1000 for s in started if s in arrived]
-    after_append = [(arrived[s] - started[s]) * 1000 for s in started if s in arrived]
+    # A frame covers every event up to its id (frames are coalesced when events come close
+    # together): an event arrived with the first frame whose id reaches it.
+    ids = sorted(arrived)
+    seen: dict[int, float] = {}
+    for seq in started:
+        at = bisect.bisect_left(ids, seq)
+        if at < len(ids):
+            seen[seq] = arrived[ids[at]]
+    if len(seen) < len(started):
+        print(f"  {len(started) - len(seen)} of {samples} events never reached the stream", file=sys.stderr)
+    after_commit = [(seen[s] - committed[s]) * 1000 for s in seen]
+    after_append = [(seen[s] - started[s]) * 1000 for s in seen]
     return after_commit, after_append
 
 

@@ -104,3 +104,30 @@ async def _scenario(url: str, plan: Plan, sinces: list[int]) -> None:
 def test_two_writers_every_since_replay_is_complete_and_in_order(shared_db: str, plan: Plan,
                                                                   sinces: list[int]) -> None:
     asyncio.run(_scenario(shared_db, plan, sinces))
+
+
+async def _commit_waits(url: str) -> None:
+    other, mine = SqlStorage(url), SqlStorage(url)
+    await other.init()
+    await mine.init()
+    log = EventLog(mine, InProcessBus(), LiveTail(url, poll_seconds=30))
+    await log.start()
+    try:
+        for round_ in range(3):
+            # Another process writes more than we do: our numbers are not consecutive any more.
+            for n in range(20):
+                await other.write_batch(_batch("other", n, 1), [])
+            event = log.append(None, "QUEUE_PAUSED", data={"paused": True, "pending": 0, "active": 0,
+                                                          "processing": 0, "limit": 1})
+            await log.commit()
+            ours = [e for e in await mine.read_events(0, 1_000_000) if e.type == "QUEUE_PAUSED"]
+            assert len(ours) == round_ + 1, f"round {round_}: commit() returned before the commit"
+            assert ours[-1].gseq == event.gseq, "the event carries the number the database gave it"
+    finally:
+        await log.stop()
+        await other.close()
+        await mine.close()
+
+
+def test_commit_waits_for_the_commit_while_another_process_writes(shared_db: str) -> None:
+    asyncio.run(_commit_waits(shared_db))

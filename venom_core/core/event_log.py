@@ -59,7 +59,10 @@ class EventLog:
         self.bus = bus
         self.tail = tail  # other writers' events (a shared database); None: this process alone writes
         self._gseq = 0
-        self._durable_gseq = 0
+        # Stored events appended and committed so far, counted here: `commit()` waits on these, not
+        # on gseq numbers, which a shared database hands out (ours are then not consecutive).
+        self._appended = 0
+        self._committed = 0
         self._live: dict[str, Task] = {}
         self.cache = EventCache()
         self._pending: list[Event] = []  # stored ones have gseq > 0
@@ -75,7 +78,7 @@ class EventLog:
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        self._gseq = self._durable_gseq = self._delivered = await self.storage.max_gseq()
+        self._gseq = self._delivered = await self.storage.max_gseq()
         self._writer = asyncio.create_task(self._write_loop(), name="event-log-writer")
         if self.tail is not None:
             self._followers = [asyncio.create_task(self._catch_up_loop(), name="event-log-catch-up"),
@@ -101,7 +104,8 @@ class EventLog:
 
     @property
     def last_gseq(self) -> int:
-        return self._gseq
+        """The newest number: appended here (SQLite), or delivered from the shared table."""
+        return self._gseq if self.tail is None else self._delivered
 
     @property
     def healthy(self) -> bool:
@@ -139,6 +143,7 @@ class EventLog:
             seq = (task.last_seq if task else 0) + 1
         if persist:
             self._gseq += 1
+            self._appended += 1
         event = Event(
             gseq=self._gseq if persist else 0,
             task_id=task_id,
@@ -172,8 +177,8 @@ class EventLog:
         While storage is failing this raises `StorageUnavailable` at once (a request must not
         hang on a full disk); `fail_fast=False` waits through the fault instead (background
         work that holds its slot until its events are safe)."""
-        target = self._gseq
-        if self._durable_gseq >= target:
+        target = self._appended
+        if self._committed >= target:
             return
         if fail_fast and self.fault is not None:
             raise StorageUnavailable(self.fault)
@@ -218,7 +223,8 @@ class EventLog:
             else:
                 self._deliver(batch, from_table=False)
                 self.tail.forward([e for e in batch if e.stored])
-            self._settle(max(e.gseq for e in batch))
+            self._committed += sum(1 for e in batch if e.stored)
+            self._settle(self._committed)
             # A finished task leaves the live set once its last event is stored; its final
             # record stays in the cache for the reads that usually follow.
             for t in tasks:
@@ -249,11 +255,10 @@ class EventLog:
                 keep.append((target, fut, fail_fast))
         self._waiters = keep
 
-    def _settle(self, durable: int) -> None:
-        self._durable_gseq = max(self._durable_gseq, durable)
+    def _settle(self, committed: int) -> None:
         keep: list[tuple[int, asyncio.Future[None], bool]] = []
         for target, fut, fail_fast in self._waiters:
-            if target <= self._durable_gseq:
+            if target <= committed:
                 if not fut.done():
                     fut.set_result(None)
             else:
