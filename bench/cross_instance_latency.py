@@ -46,6 +46,7 @@ from venom_core.storage.sql import SqlStorage  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
+WARMUP = 20
 
 
 def pct(values: list[float], p: float) -> float:
@@ -65,6 +66,12 @@ async def _frames(response: httpx.Response) -> AsyncIterator[int]:
 
 async def measure(reader_url: str, database_url: str, redis_url: str, stream: str, samples: int,
                   gap: float) -> tuple[list[float], list[float]]:
+    return await asyncio.wait_for(_measure(reader_url, database_url, redis_url, stream, samples, gap),
+                                  60 + samples * (gap + 0.1))
+
+
+async def _measure(reader_url: str, database_url: str, redis_url: str, stream: str, samples: int,
+                   gap: float) -> tuple[list[float], list[float]]:
     storage = SqlStorage(database_url)
     await storage.init()
     log = EventLog(storage, InProcessBus(), LiveTail(database_url, redis_url, stream=stream))
@@ -93,6 +100,10 @@ async def measure(reader_url: str, database_url: str, redis_url: str, stream: st
             reader = asyncio.create_task(read())
             await asyncio.wait_for(opened.wait(), 30)  # the replay frame: the stream is subscribed
             await asyncio.sleep(0.2)
+            for _ in range(WARMUP):  # the first reads and connections of both sides, not timed
+                log.append(task_id, "TASK_STREAM", data={"delta": "."})
+                await log.commit()
+                await asyncio.sleep(gap)
             for _ in range(samples):
                 t0 = time.perf_counter()
                 event = log.append(task_id, "TASK_STREAM", data={"delta": "x"})
@@ -160,6 +171,7 @@ def spawn(args: argparse.Namespace) -> None:
                 env |= {"VENOM_REDIS_URL": redis_url, "VENOM_REDIS_STREAM": stream}
             proc, reader_url, _ = start_venom(Path(tmp), env)
             try:
+                time.sleep(args.settle)  # the instance loads its models in the background after start
                 report(mode, *asyncio.run(measure(reader_url, url, redis_url, stream, args.samples, args.gap)))
             finally:
                 stop(proc)
@@ -174,7 +186,9 @@ def main() -> int:
     ap.add_argument("--redis-url", default=None, help=f"Redis for the redis mode (with --spawn: {REDIS_URL})")
     ap.add_argument("--redis-stream", default="venom:events", help="the reader's VENOM_REDIS_STREAM")
     ap.add_argument("--samples", type=int, default=300)
-    ap.add_argument("--gap", type=float, default=0.01, help="seconds between events")
+    ap.add_argument("--gap", type=float, default=0.02, help="seconds between events")
+    ap.add_argument("--settle", type=float, default=15.0,
+                    help="with --spawn: seconds to wait after start, while the instance loads its models")
     args = ap.parse_args()
     if args.spawn:
         args.redis_url = args.redis_url or REDIS_URL
