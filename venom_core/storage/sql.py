@@ -137,8 +137,7 @@ _INSERT_EVENT = events.insert()
 GSEQ_LOCK_KEY = 0x76656E6F6D
 _LOCK_GSEQ = sa.text(f"SELECT pg_advisory_xact_lock({GSEQ_LOCK_KEY})")
 _MAX_GSEQ = sa.select(sa.func.coalesce(sa.func.max(events.c.gseq), 0))
-# Tells every listening instance that events up to this gseq are committed (`core/live_tail.py`);
-# PostgreSQL delivers a notification when, and only when, its transaction commits.
+# "Events up to this gseq are committed" to every listening instance (core/live_tail.py), sent at commit.
 _NOTIFY_EVENTS = sa.text(f"SELECT pg_notify('{EVENTS_CHANNEL}', :last)")
 
 
@@ -156,6 +155,7 @@ def _allocate_gseq(conn: Connection, batch: Sequence[Event]) -> None:
         # Events are frozen for their readers; the number is set on the very object the event
         # log publishes after the commit, so listeners see the number the database holds.
         object.__setattr__(e, "gseq", n)
+    conn.execute(_NOTIFY_EVENTS, {"last": str(batch[-1].gseq)})  # delivered only if this commits
 
 
 def upsert(table: sa.Table, dialect: str) -> sa.Executable:
@@ -320,8 +320,6 @@ class SqlStorage:
                 rows = [_event_values(e) for e in batch]
             if rows:
                 conn.execute(_INSERT_EVENT, rows)
-            if allocate:
-                conn.execute(_NOTIFY_EVENTS, {"last": str(batch[-1].gseq)})
             if task_rows:
                 conn.execute(self._upsert_task, task_rows)
 
