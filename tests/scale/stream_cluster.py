@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,7 +16,7 @@ import httpx
 from websockets.sync.client import ClientConnection
 
 from tests.conftest import LiveServer, ServerFactory
-from tests.scale.redis_server import RedisServer, throwaway_redis
+from tests.scale.redis_server import TEST_URL_ENV, RedisServer, throwaway_redis
 from tests.storage_backends import fresh_pg_database
 
 MODES = ("notify", "redis")
@@ -44,15 +45,20 @@ class Cluster:
 
 
 @contextlib.contextmanager
-def cluster(mode: str, factory: ServerFactory, pg_admin_url: str, poll: str = SLOW_POLL) -> Iterator[Cluster]:
-    """A new database (and, in Redis mode, a Redis server of its own); instances added by `instance`."""
+def cluster(mode: str, factory: ServerFactory, pg_admin_url: str, poll: str = SLOW_POLL,
+            own_redis: bool = False) -> Iterator[Cluster]:
+    """A new database and, in Redis mode, a stream key of its own on `VENOM_TEST_REDIS_URL` or on
+    a throwaway server (always one of its own with `own_redis`, for a test that stops it)."""
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(fresh_pg_database(pg_admin_url))
         env = {"VENOM_DATABASE_URL": url, "VENOM_STREAM_POLL_SECONDS": poll}
         redis = None
         if mode == "redis":
-            redis = stack.enter_context(throwaway_redis())
-            env |= {"VENOM_REDIS_URL": redis.url, "VENOM_REDIS_STREAM": f"venom-test-{uuid.uuid4().hex[:8]}"}
+            given = None if own_redis else os.environ.get(TEST_URL_ENV)
+            if given is None:
+                redis = stack.enter_context(throwaway_redis())
+            env |= {"VENOM_REDIS_URL": given or (redis.url if redis else ""),
+                    "VENOM_REDIS_STREAM": f"venom-test-{uuid.uuid4().hex[:8]}"}
         c = Cluster(mode, url, env, factory, redis)
         try:
             yield c

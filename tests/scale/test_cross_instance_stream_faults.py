@@ -25,7 +25,7 @@ def _redis_entries(url: str, key: str) -> int:
 
 def test_redis_outage_falls_back_and_recovers_without_losing_an_event(
         server_factory: ServerFactory, pg_admin_url: str) -> None:  # noqa: F811
-    with cluster("redis", server_factory, pg_admin_url, poll="0.2") as c:
+    with cluster("redis", server_factory, pg_admin_url, poll="0.2", own_redis=True) as c:
         assert c.redis is not None
         writer, reader = c.instance(), c.instance()
         wait_for_tail(reader, "redis")
