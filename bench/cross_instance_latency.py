@@ -175,6 +175,12 @@ def spawn(args: argparse.Namespace) -> None:
                 report(mode, *asyncio.run(measure(reader_url, url, redis_url, stream, args.samples, args.gap)))
             finally:
                 stop(proc)
+                if redis_url:
+                    import redis
+
+                    client = redis.Redis.from_url(redis_url)
+                    client.delete(stream)
+                    client.close()
 
 
 def main() -> int:

@@ -52,7 +52,7 @@ def cluster(mode: str, factory: ServerFactory, pg_admin_url: str, poll: str = SL
     with contextlib.ExitStack() as stack:
         url = stack.enter_context(fresh_pg_database(pg_admin_url))
         env = {"VENOM_DATABASE_URL": url, "VENOM_STREAM_POLL_SECONDS": poll}
-        redis = None
+        redis, given = None, None
         if mode == "redis":
             given = None if own_redis else os.environ.get(TEST_URL_ENV)
             if given is None:
@@ -64,6 +64,12 @@ def cluster(mode: str, factory: ServerFactory, pg_admin_url: str, poll: str = SL
             yield c
         finally:
             c.stop_all()  # before the database is dropped
+            if given is not None:  # a server the tests share: leave no stream behind
+                import redis as redis_client
+
+                client = redis_client.Redis.from_url(given)
+                client.delete(env["VENOM_REDIS_STREAM"])
+                client.close()
 
 
 def tail_of(srv: LiveServer) -> str:
