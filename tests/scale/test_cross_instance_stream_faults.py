@@ -4,6 +4,8 @@ or repeated."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import sqlalchemy as sa
 from websockets.sync.client import connect
@@ -14,11 +16,15 @@ from tests.storage_backends import pg_admin_url  # noqa: F401  (fixture)
 
 
 def _redis_entries(url: str, key: str) -> int:
+    """The entries of the stream, once there are any (the append follows the commit)."""
     import redis
 
     client = redis.Redis.from_url(url)
     try:
-        return int(client.xlen(key))
+        deadline = time.monotonic() + 10
+        while (n := int(client.xlen(key))) == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return n
     finally:
         client.close()
 

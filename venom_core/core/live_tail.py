@@ -103,15 +103,22 @@ class LiveTail:
             while not self._outbox.empty():
                 batch.extend(self._outbox.get_nowait())
             self._queued -= len(batch)
-            try:
-                client = self._client()
-                async with client.pipeline(transaction=False) as pipe:
-                    for event in batch:
-                        pipe.xadd(self.stream, {"e": event_to_wire(event)}, maxlen=self.maxlen, approximate=True)
-                    await pipe.execute()
-            except Exception as exc:  # Redis down: the readers fall back to NOTIFY and the table
-                logger.bind(no_ws=True).debug("redis append failed ({}): {} event(s) left to the table",
-                                              type(exc).__name__, len(batch))
+            # Twice: the first use of a connection that died with a restarted Redis fails, and
+            # drops it; the second connects anew.
+            for attempt in (1, 2):
+                try:
+                    await self._append(batch)
+                    break
+                except Exception as exc:  # Redis down: the readers fall back to NOTIFY and the table
+                    if attempt == 2:
+                        logger.bind(no_ws=True).debug("redis append failed ({}): {} event(s) left to the table",
+                                                      type(exc).__name__, len(batch))
+
+    async def _append(self, batch: list[Event]) -> None:
+        async with self._client().pipeline(transaction=False) as pipe:
+            for event in batch:
+                pipe.xadd(self.stream, {"e": event_to_wire(event)}, maxlen=self.maxlen, approximate=True)
+            await pipe.execute()
 
     def _client(self) -> Any:
         if self._redis is None:
