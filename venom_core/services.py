@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from loguru import logger
+
 from venom_core.agents.base import Llm
 from venom_core.agents.catalog import build_agents
 from venom_core.agents.spec import AgentDeps
@@ -24,6 +26,7 @@ from venom_core.config import Settings
 from venom_core.core.event_log import EventLog
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.first_run import ensure_workspace
+from venom_core.core.live_tail import LiveTail
 from venom_core.core.system_info import SystemInfo
 from venom_core.core.task_runner import TaskRunner
 from venom_core.core.task_service import RuntimeInfo, TaskService
@@ -110,7 +113,7 @@ def build_services(settings: Settings) -> Services:
     storage = SqlStorage(s.database_url, sqlite_synchronous=s.VENOM_SQLITE_SYNCHRONOUS,
                          in_batch=_shared_queue_hook() if shared else None)
     bus = InProcessBus()
-    log = EventLog(storage, bus)
+    log = EventLog(storage, bus, live_tail(s, storage))
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
     autonomy = AutonomyGate(storage, s.VENOM_AUTONOMY_LEVEL, s.VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL)
     usage = UsageLedger(log, storage, s.VENOM_MODEL_PRICES)
@@ -159,6 +162,15 @@ def _queue_and_tasks(s: Settings, storage: SqlStorage, log: EventLog,
     queue = SharedQueue(s.database_url, storage, log, limit=s.MAX_CONCURRENT_TASKS,
                         runs_tasks=s.VENOM_ROLE != "api", stalled_seconds=s.VENOM_QUEUE_STALLED_SECONDS)
     return queue, SharedTaskService(log, storage, queue, runtime_info)
+
+def live_tail(s: Settings, storage: SqlStorage) -> LiveTail | None:
+    """Other processes' events, when the database is shared (PostgreSQL); SQLite has one writer."""
+    if not storage.allocates_gseq:
+        if s.VENOM_REDIS_URL:
+            logger.warning("VENOM_REDIS_URL is ignored: streams across instances need a PostgreSQL database")
+        return None
+    return LiveTail(s.database_url, s.VENOM_REDIS_URL, stream=s.VENOM_REDIS_STREAM,
+                    maxlen=s.VENOM_REDIS_STREAM_MAXLEN, poll_seconds=s.VENOM_STREAM_POLL_SECONDS)
 
 
 async def start_services(s: Services) -> None:

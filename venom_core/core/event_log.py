@@ -13,6 +13,14 @@ so far is durable.
 Every event is checked against its type's payload model (`events.check`) before it takes a
 number: an unknown type or a malformed payload raises `InvalidEvent` and nothing is appended.
 
+With a shared PostgreSQL database (`tail` given), other processes write too. Then events reach
+this process's listeners by one path, `_deliver`, strictly in `gseq` order and each once, whoever
+wrote them: a committed batch of our own goes out at once when it follows the last number
+delivered; anything else (a gap, a wake-up from the live tail) is read from the table after that
+number. Numbers are handed out in commit order there (`storage/sql.py`), so once N is visible
+every smaller number is too, and "after N" never skips an event that commits late. Events of
+other processes also keep this process's cached histories and live records current.
+
 When storage fails (disk full, read-only, damaged) the writer keeps the batch and retries until
 it succeeds; meanwhile `fault` says why, `commit()` raises `StorageUnavailable` at once instead
 of waiting, and new work is refused (`ensure_writable`). The first successful write clears it.
@@ -29,11 +37,13 @@ from venom_core.core import projection
 from venom_core.core.event_cache import EventCache
 from venom_core.core.events import Payload, check, payload_data
 from venom_core.core.fanout import EventBus
+from venom_core.core.live_tail import LiveTail
 from venom_core.core.models import Event, EventType, Task, utcnow
 from venom_core.storage.base import Storage, StorageUnavailable
 
 # Retry delays of a failing write: quick at first, so health comes back soon after the fault.
 RETRY_SECONDS = (0.25, 0.5, 1.0)
+CATCH_UP_PAGE = 1000
 
 
 def _snapshot(task: Task) -> Task:
@@ -44,16 +54,15 @@ def _snapshot(task: Task) -> Task:
 
 
 class EventLog:
-    def __init__(self, storage: Storage, bus: EventBus):
+    def __init__(self, storage: Storage, bus: EventBus, tail: LiveTail | None = None):
         self.storage = storage
         self.bus = bus
+        self.tail = tail  # other writers' events (a shared database); None: this process alone writes
         self._gseq = 0
-        self._durable_gseq = 0
-        # What `commit()` waits for, counted in stored events this process appended, not in
-        # gseqs: on PostgreSQL the database numbers the events and other processes (workers)
-        # take numbers too, so a gseq reached says nothing about this process's own events.
+        # Stored events appended and committed so far, counted here: `commit()` waits on these, not
+        # on gseq numbers, which a shared database hands out (ours are then not consecutive).
         self._appended = 0
-        self._stored = 0
+        self._committed = 0
         self._live: dict[str, Task] = {}
         self.cache = EventCache()
         self._pending: list[Event] = []  # stored ones have gseq > 0
@@ -63,11 +72,17 @@ class EventLog:
         self._writer: asyncio.Task[None] | None = None
         self.write_errors = 0  # failed write attempts since start (a counter for metrics)
         self.fault: str | None = None  # why storage is failing now; None when writes succeed
+        self._delivered = 0  # with a tail: the last gseq handed to listeners
+        self._behind = asyncio.Event()  # with a tail: the table may hold events after `_delivered`
+        self._followers: list[asyncio.Task[None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        self._gseq = self._durable_gseq = await self.storage.max_gseq()
+        self._gseq = self._delivered = await self.storage.max_gseq()
         self._writer = asyncio.create_task(self._write_loop(), name="event-log-writer")
+        if self.tail is not None:
+            self._followers = [asyncio.create_task(self._catch_up_loop(), name="event-log-catch-up"),
+                               asyncio.create_task(self.tail.run(self._offer, self._heard), name="event-log-tail")]
 
     async def stop(self) -> None:
         if self._writer is None:
@@ -77,14 +92,20 @@ class EventLog:
         except StorageUnavailable as exc:
             stored = sum(1 for e in self._pending if e.stored)
             logger.bind(no_ws=True).error("stopping with {} event(s) not stored: {}", stored, exc.reason)
-        self._writer.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._writer
+        for job in (self._writer, *self._followers):
+            job.cancel()
+        for job in (self._writer, *self._followers):
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await job
         self._writer = None
+        self._followers = []
+        if self.tail is not None:
+            await self.tail.close()
 
     @property
     def last_gseq(self) -> int:
-        return self._gseq
+        """The newest number: appended here (SQLite), or delivered from the shared table."""
+        return self._gseq if self.tail is None else self._delivered
 
     @property
     def healthy(self) -> bool:
@@ -157,7 +178,7 @@ class EventLog:
         hang on a full disk); `fail_fast=False` waits through the fault instead (background
         work that holds its slot until its events are safe)."""
         target = self._appended
-        if self._stored >= target:
+        if self._committed >= target:
             return
         if fail_fast and self.fault is not None:
             raise StorageUnavailable(self.fault)
@@ -194,12 +215,16 @@ class EventLog:
                                failures)
                 self.fault = None
             failures = 0
-            for event in batch:
-                if event.stored:
-                    self.cache.committed(event)
-                self.bus.publish(event)
-            self._stored += sum(1 for e in batch if e.stored)
-            self._settle(max(e.gseq for e in batch))
+            if self.tail is None:
+                for event in batch:
+                    if event.stored:
+                        self.cache.committed(event)
+                    self.bus.publish(event)
+            else:
+                self._deliver(batch, from_table=False)
+                self.tail.forward([e for e in batch if e.stored])
+            self._committed += sum(1 for e in batch if e.stored)
+            self._settle(self._committed)
             # A finished task leaves the live set once its last event is stored; its final
             # record stays in the cache for the reads that usually follow.
             for t in tasks:
@@ -230,11 +255,10 @@ class EventLog:
                 keep.append((target, fut, fail_fast))
         self._waiters = keep
 
-    def _settle(self, durable: int) -> None:
-        self._durable_gseq = max(self._durable_gseq, durable)
+    def _settle(self, committed: int) -> None:
         keep: list[tuple[int, asyncio.Future[None], bool]] = []
         for target, fut, fail_fast in self._waiters:
-            if target <= self._stored:
+            if target <= committed:
                 if not fut.done():
                     fut.set_result(None)
             else:
@@ -249,6 +273,69 @@ class EventLog:
             return
         self._live.pop(task_id, None)
         self.cache.forget(task_id)
+
+    # -- delivery with other writers (a tail) ----------------------------------------------------
+    def _deliver(self, events: list[Event], *, from_table: bool) -> None:
+        """Hand committed events to listeners in gseq order, each once.
+
+        `from_table`: a read of the table after `_delivered`, complete up to its last event, so
+        a jump in the numbers there is a hole (nothing will ever fill it), not a late commit.
+        Anywhere else a jump means events in between are committed but not here yet: they, and
+        what follows, are read from the table."""
+        for event in events:
+            if not event.stored:
+                self.bus.publish(event)  # never stored, never replayed: as it comes
+                continue
+            if event.gseq <= self._delivered:
+                continue
+            if event.gseq != self._delivered + 1 and not from_table:
+                self._behind.set()
+                continue
+            self._delivered = event.gseq
+            # The cache holds the histories of tasks created here (bounded as they finish here);
+            # another process's new task is not taken in, later events of ours are.
+            if event.type != EventType.TASK_CREATED or event.task_id in self._live:
+                self.cache.committed(event)
+            self._follow(event)
+            self.bus.publish(event)
+
+    def _follow(self, event: Event) -> None:
+        """Fold another process's event into our live record of its task, if we hold one."""
+        task = self._live.get(event.task_id) if event.task_id is not None else None
+        if task is None or event.seq <= task.last_seq:
+            return  # not held here, or ours (already folded when it was appended)
+        if event.seq > task.last_seq + 1:
+            # Loaded from storage just before an event we did not fold: read it again when needed.
+            if task.id not in self._dirty:
+                del self._live[task.id]
+            return
+        projection.apply(task, event)
+        if task.terminal and event.task_id not in self._dirty:
+            del self._live[task.id]
+            self.cache.finished(task)
+
+    def _offer(self, events: list[Event]) -> None:
+        self._deliver(events, from_table=False)
+
+    def _heard(self, after: int | None) -> None:
+        if after is None or after > self._delivered:
+            self._behind.set()
+
+    async def _catch_up_loop(self) -> None:
+        while True:
+            await self._behind.wait()
+            self._behind.clear()
+            while True:
+                try:
+                    page = await self.storage.read_events(self._delivered, CATCH_UP_PAGE)
+                except Exception as exc:  # storage down: try again shortly
+                    logger.bind(no_ws=True).warning("event catch-up read failed: {}", exc)
+                    await asyncio.sleep(RETRY_SECONDS[-1])
+                    self._behind.set()
+                    break
+                self._deliver(page, from_table=True)
+                if len(page) < CATCH_UP_PAGE:
+                    break
 
     # -- reading -----------------------------------------------------------------------------
     def live_task(self, task_id: str) -> Task | None:

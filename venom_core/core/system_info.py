@@ -51,7 +51,10 @@ class SystemInfo:
             "llm_runtime": runtime or {"provider": None, "model": None, "status": "unavailable"},
             "workspace": workspace_info(self.settings.VENOM_WORKSPACE),
             "event_log": {"last_gseq": self.log.last_gseq, "write_errors": self.log.write_errors,
-                          "subscribers": self.bus.subscriber_count, "storage_fault": self.log.fault},
+                          "subscribers": self.bus.subscriber_count, "storage_fault": self.log.fault,
+                          # Where other instances' events come from: in-process (SQLite), redis, notify or poll.
+                          "live_tail": self.log.tail.mode if self.log.tail else "in-process",
+                          "live_tail_fault": self.log.tail.fault if self.log.tail else None},
             "storage_warnings": list(self.storage.warnings),
         }
 

@@ -8,13 +8,19 @@ running it was a large share of start-up time:
   are stamped, which is Alembic's documented way to build a database from scratch. A test
   checks that this gives exactly the schema the migrations give.
 
-Anything else (an older database, PostgreSQL) runs `alembic upgrade heads`.
+Anything else (an older database, PostgreSQL) runs `alembic upgrade heads`. On PostgreSQL several
+instances may start at once against one database: each holds a session-level advisory lock, on a
+connection of its own, while it upgrades, so one migrates and the others then find the heads
+already in place (Alembic itself takes no lock: two upgrades at once both try to create the same
+tables, and one fails).
 """
 
 from __future__ import annotations
 
 import ast
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +32,8 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 VERSION_TABLE = "alembic_version"
+# The advisory lock key migrations are serialised under on PostgreSQL ("venom" + "mig" in ASCII).
+MIGRATION_LOCK_KEY = 0x76656E6F6D6D6967
 
 
 def sync_url(url: str) -> str:
@@ -131,4 +139,25 @@ def upgrade(url: str) -> None:
                 pass
     from alembic import command
 
-    command.upgrade(alembic_config(url), "heads")
+    if url.startswith("sqlite"):
+        command.upgrade(alembic_config(url), "heads")
+        return
+    with migration_lock(url):
+        command.upgrade(alembic_config(url), "heads")
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """Hold PostgreSQL's migration advisory lock (waiting for another instance's upgrade)."""
+    engine = sa.create_engine(sync_url(url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()

@@ -35,6 +35,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection
 
 from venom_core.core import json_safety
+from venom_core.core.live_tail import EVENTS_CHANNEL
 from venom_core.core.models import Event, Task, TaskStatus
 from venom_core.storage import migrate, preflight
 from venom_core.storage.base import StorageUnavailable
@@ -136,6 +137,8 @@ _INSERT_EVENT = events.insert()
 GSEQ_LOCK_KEY = 0x76656E6F6D
 _LOCK_GSEQ = sa.text(f"SELECT pg_advisory_xact_lock({GSEQ_LOCK_KEY})")
 _MAX_GSEQ = sa.select(sa.func.coalesce(sa.func.max(events.c.gseq), 0))
+# "Events up to this gseq are committed" to every listening instance (core/live_tail.py), sent at commit.
+_NOTIFY_EVENTS = sa.text(f"SELECT pg_notify('{EVENTS_CHANNEL}', :last)")
 
 
 def _allocate_gseq(conn: Connection, batch: Sequence[Event]) -> None:
@@ -152,6 +155,7 @@ def _allocate_gseq(conn: Connection, batch: Sequence[Event]) -> None:
         # Events are frozen for their readers; the number is set on the very object the event
         # log publishes after the commit, so listeners see the number the database holds.
         object.__setattr__(e, "gseq", n)
+    conn.execute(_NOTIFY_EVENTS, {"last": str(batch[-1].gseq)})  # delivered only if this commits
 
 
 def upsert(table: sa.Table, dialect: str) -> sa.Executable:
