@@ -17,7 +17,7 @@ batch commit took 0.72 ms that way and 1.05 ms through the asyncio engine (`run_
 greenlet switch per statement), and a point read 0.75 ms against 1.05 ms. Several processes may
 write, so there `gseq` is allocated by the database, inside the writing transaction, under a
 transaction-level advisory lock: commits happen in allocation order, and a reader polling "after
-gseq N" can never skip an event that commits late (see `_allocate_gseq`). SQLite has one writing
+gseq N" can never skip an event that commits late (see `pg_gseq.py`). SQLite has one writing
 process, whose event log numbers the events.
 """
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
@@ -35,11 +35,11 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection
 
 from venom_core.core import json_safety
-from venom_core.core.live_tail import EVENTS_CHANNEL
 from venom_core.core.models import Event, Task, TaskStatus
-from venom_core.storage import migrate, preflight
+from venom_core.storage import migrate, pg_gseq, preflight
 from venom_core.storage.base import StorageUnavailable
 from venom_core.storage.faults import as_storage_fault
+from venom_core.storage.rows import event_from_row, event_values, task_from_row, task_values
 from venom_core.storage.schema import events, settings_kv, tasks
 from venom_core.storage.sqlite_batch import SqliteBatchWriter
 
@@ -48,115 +48,7 @@ from venom_core.storage.sqlite_batch import SqliteBatchWriter
 JSON_CODECS: dict[str, Any] = {"json_serializer": json_safety.dumps, "json_deserializer": json_safety.loads}
 
 
-def _naive(ts: datetime | None) -> datetime | None:
-    return None if ts is None else ts.astimezone(UTC).replace(tzinfo=None)
-
-
-def _aware(ts: datetime | None) -> datetime | None:
-    return None if ts is None else ts.replace(tzinfo=UTC)
-
-
-def _event_from_row(row: sa.Row[Any]) -> Event:
-    return Event(
-        gseq=row.gseq,
-        task_id=row.task_id,
-        seq=row.seq,
-        type=row.type,
-        timestamp=row.ts.replace(tzinfo=UTC),
-        agent=row.agent,
-        message=row.message or "",
-        data=_object(row.data),
-    )
-
-
-def _object(value: Any) -> dict[str, Any]:
-    """A stored JSON object, clamped in depth so it can always be served."""
-    value = json_safety.clamp(value)
-    return value if isinstance(value, dict) else {}
-
-
-def _task_from_row(row: sa.Row[Any]) -> Task:
-    return Task(
-        id=row.id,
-        content=row.content,
-        status=TaskStatus(row.status),
-        created_at=row.created_at.replace(tzinfo=UTC),
-        updated_at=row.updated_at.replace(tzinfo=UTC),
-        request=_object(row.request),
-        session_id=row.session_id,
-        result=row.result or "",
-        logs=[str(line) for line in row.logs] if isinstance(row.logs, list) else [],
-        error=_object(row.error) or None,
-        context=_object(row.context),
-        started_at=_aware(row.started_at),
-        finished_at=_aware(row.finished_at),
-        first_token_at=_aware(row.first_token_at),
-        last_seq=row.last_seq,
-        streamed=bool(row.streamed),
-    )
-
-
-def _task_values(task: Task) -> dict[str, Any]:
-    return {
-        "id": task.id,
-        "content": task.content,
-        "status": task.status.value,
-        "session_id": task.session_id,
-        "created_at": _naive(task.created_at),
-        "updated_at": _naive(task.updated_at),
-        "started_at": _naive(task.started_at),
-        "finished_at": _naive(task.finished_at),
-        "first_token_at": _naive(task.first_token_at),
-        "result": task.result,
-        "logs": task.logs,
-        "error": task.error,
-        "context": task.context,
-        "request": task.request,
-        "last_seq": task.last_seq,
-        "streamed": task.streamed,
-    }
-
-
-def _event_values(e: Event) -> dict[str, Any]:
-    return {
-        "gseq": e.gseq,
-        "task_id": e.task_id,
-        "seq": e.seq,
-        "type": e.type,
-        "ts": _naive(e.timestamp),
-        "agent": e.agent,
-        "message": e.message,
-        "data": e.data,
-    }
-
-
 _INSERT_EVENT = events.insert()
-
-# The key of the advisory lock that serialises event writers on PostgreSQL (any fixed number;
-# this one is "venom" in ASCII). Held until the writing transaction commits or rolls back.
-GSEQ_LOCK_KEY = 0x76656E6F6D
-_LOCK_GSEQ = sa.text(f"SELECT pg_advisory_xact_lock({GSEQ_LOCK_KEY})")
-_MAX_GSEQ = sa.select(sa.func.coalesce(sa.func.max(events.c.gseq), 0))
-# "Events up to this gseq are committed" to every listening instance (core/live_tail.py), sent at commit.
-_NOTIFY_EVENTS = sa.text(f"SELECT pg_notify('{EVENTS_CHANNEL}', :last)")
-
-
-def _allocate_gseq(conn: Connection, batch: Sequence[Event]) -> None:
-    """Number `batch` after the newest committed event, in this transaction (PostgreSQL).
-
-    The lock is held until commit, so the next writer reads the maximum only after this batch
-    is visible (PostgreSQL makes a commit visible before it releases its locks): numbers are
-    handed out in commit order. The maximum is read by its own statement because, in READ
-    COMMITTED, a statement sees the commits that happened before it began, i.e. after the lock
-    was granted."""
-    conn.execute(_LOCK_GSEQ)
-    last = int(conn.scalar(_MAX_GSEQ) or 0)
-    for n, e in enumerate(batch, start=last + 1):
-        # Events are frozen for their readers; the number is set on the very object the event
-        # log publishes after the commit, so listeners see the number the database holds.
-        object.__setattr__(e, "gseq", n)
-    conn.execute(_NOTIFY_EVENTS, {"last": str(batch[-1].gseq)})  # delivered only if this commits
-
 
 def upsert(table: sa.Table, dialect: str) -> sa.Executable:
     """INSERT ... ON CONFLICT (primary key) DO UPDATE, in the dialect's own syntax."""
@@ -198,7 +90,7 @@ class SqlStorage:
         self.dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
         # Units of work run on threads with a sync engine (the default) or through `run_sync`.
         self.threaded = True if threaded is None else threaded
-        # Several processes may write a server database: it numbers the events (`_allocate_gseq`).
+        # Several processes may write a server database: it numbers the events (`pg_gseq.py`).
         self.allocates_gseq = self.dialect == "postgresql"
         self.engine: AsyncEngine | None = None
         self._sync: sa.Engine | None = None
@@ -310,20 +202,20 @@ class SqlStorage:
     async def write_batch(self, batch: Sequence[Event], changed: Sequence[Task]) -> None:
         # Both statements are built once and run as executemany: building a statement per row
         # cost more than SQLite's own work.
-        task_rows = [_task_values(t) for t in changed]
+        task_rows = [task_values(t) for t in changed]
         if self._batch is not None and self._writer is not None:
-            event_values = [_event_values(e) for e in batch]
+            sqlite_rows = [event_values(e) for e in batch]
             loop = asyncio.get_running_loop()
-            await self._faults_named(loop.run_in_executor(self._writer, self._batch.write, event_values, task_rows))
+            await self._faults_named(loop.run_in_executor(self._writer, self._batch.write, sqlite_rows, task_rows))
             return
         allocate = self.allocates_gseq and bool(batch)
-        event_rows = [] if allocate else [_event_values(e) for e in batch]
+        event_rows = [] if allocate else [event_values(e) for e in batch]
 
         def unit(conn: Connection) -> None:
             rows = event_rows
             if allocate:
-                _allocate_gseq(conn, batch)
-                rows = [_event_values(e) for e in batch]
+                pg_gseq.allocate(conn, batch)
+                rows = [event_values(e) for e in batch]
             if rows:
                 conn.execute(_INSERT_EVENT, rows)
             if task_rows:
@@ -343,16 +235,16 @@ class SqlStorage:
             .where(events.c.task_id == task_id, events.c.seq > after_seq)
             .order_by(events.c.seq)
         )
-        return await self.run(lambda conn: [_event_from_row(r) for r in conn.execute(query)])
+        return await self.run(lambda conn: [event_from_row(r) for r in conn.execute(query)])
 
     async def read_events(self, after_gseq: int, limit: int) -> list[Event]:
         query = sa.select(events).where(events.c.gseq > after_gseq).order_by(events.c.gseq).limit(limit)
-        return await self.run(lambda conn: [_event_from_row(r) for r in conn.execute(query)])
+        return await self.run(lambda conn: [event_from_row(r) for r in conn.execute(query)])
 
     async def get_task(self, task_id: str) -> Task | None:
         def unit(conn: Connection) -> Task | None:
             row = conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).first()
-            return None if row is None else _task_from_row(row)
+            return None if row is None else task_from_row(row)
 
         return await self.run(unit)
 
@@ -378,7 +270,7 @@ class SqlStorage:
                 )
             )
         query = query.order_by(tasks.c.created_at.desc(), tasks.c.id.desc()).limit(limit)
-        return await self.run(lambda conn: [_task_from_row(r) for r in conn.execute(query)])
+        return await self.run(lambda conn: [task_from_row(r) for r in conn.execute(query)])
 
     async def count_tasks(self) -> dict[str, int]:
         query = sa.select(tasks.c.status, sa.func.count()).group_by(tasks.c.status)

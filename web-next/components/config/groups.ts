@@ -15,6 +15,7 @@ export const GROUPS = [
   { id: "retrieval", prefixes: ["VENOM_CHAT_RETRIEVAL", "VENOM_RETRIEVAL_", "VENOM_CHAT_MEMORY_"] },
   { id: "pipeline", prefixes: ["MAX_CONCURRENT_TASKS", "VENOM_SSE_HEARTBEAT_", "VENOM_TASK_", "VENOM_WATCHDOG_", "VENOM_WS_QUEUE_"] },
   { id: "storage", prefixes: ["VENOM_DATA_DIR", "VENOM_DATABASE_", "VENOM_LOG_DIR", "VENOM_WORKSPACE", "VENOM_SQLITE_"] },
+  { id: "scale", prefixes: ["VENOM_QUEUE", "VENOM_ROLE", "VENOM_REDIS_", "VENOM_STREAM_"] },
   { id: "web", prefixes: ["NEXT_", "API_PROXY_"] },
   { id: "other", prefixes: [] },
 ] as const satisfies readonly { id: string; prefixes: readonly string[] }[];

@@ -57,6 +57,7 @@ export const config: Widen<typeof en> = {
       retrieval: { title: "Abruf im Chat", desc: "Dokumentpassagen und Erinnerungen, die jeder Chatnachricht beigefügt werden, und ihr Budget." },
       pipeline: { title: "Aufgaben-Pipeline", desc: "Wie viele Aufgaben gleichzeitig laufen, wann eine hängende Aufgabe bemerkt wird, Puffer des Live-Streams." },
       storage: { title: "Speicher", desc: "Ordner für Daten, Protokolle und den Arbeitsbereich, und die Dauerhaftigkeit der Datenbank." },
+      scale: { title: "Skalierung", desc: "Die gemeinsame Aufgabenwarteschlange, die Rolle dieses Prozesses (API, Worker oder beides) und woher Streams andere Instanzen hören." },
       web: { title: "Web-Cockpit", desc: "Adressen, über die die Weboberfläche die API und ihre Live-Ereignisse erreicht." },
       other: { title: "Sonstiges", desc: "Einstellungen, für die dieser Bildschirm noch keinen Bereich kennt." },
     },

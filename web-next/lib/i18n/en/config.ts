@@ -55,6 +55,7 @@ export const config = {
       retrieval: { title: "Retrieval in chat", desc: "Document passages and memories added to each chat message, and their budget." },
       pipeline: { title: "Task pipeline", desc: "How many tasks run at once, when a stalled task is noticed, live stream buffers." },
       storage: { title: "Storage", desc: "Folders for data, logs and the workspace, and the database's durability." },
+      scale: { title: "Scale-out", desc: "The shared work queue, what this process does (API, worker or both) and where streams hear other instances." },
       web: { title: "Web cockpit", desc: "Addresses the web UI uses to reach the API and its live events." },
       other: { title: "Other", desc: "Settings this screen does not know an area for yet." },
     },

@@ -57,6 +57,7 @@ export const config: Widen<typeof en> = {
       retrieval: { title: "Wyszukiwanie w czacie", desc: "Fragmenty dokumentów i wspomnienia dodawane do każdej wiadomości oraz ich budżet." },
       pipeline: { title: "Kolejka zadań", desc: "Ile zadań działa naraz, kiedy zauważane jest zawieszone zadanie, bufory strumienia na żywo." },
       storage: { title: "Przechowywanie", desc: "Foldery danych, logów i przestrzeni roboczej oraz trwałość bazy danych." },
+      scale: { title: "Skalowanie", desc: "Wspólna kolejka zadań, rola tego procesu (API, worker lub oba) i skąd strumienie słyszą inne instancje." },
       web: { title: "Kokpit webowy", desc: "Adresy, przez które interfejs łączy się z API i zdarzeniami na żywo." },
       other: { title: "Inne", desc: "Ustawienia, dla których ten ekran nie zna jeszcze obszaru." },
     },
