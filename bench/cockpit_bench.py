@@ -47,15 +47,15 @@ def start_ui(api: str) -> tuple[subprocess.Popen[bytes], str]:
 
 async def count_sessions(client: httpx.AsyncClient, api: str) -> int:
     """Conversations stored, counted by walking the cursor pages."""
-    total, url, params = 0, f"{api}/api/v1/sessions", {"limit": 200}
+    total, url = 0, f"{api}/api/v1/sessions?limit=200"
     while True:
-        r = await client.get(url, params=params)
+        r = await client.get(url)  # the next page's URL carries its query (`params=` would replace it)
         r.raise_for_status()
         total += len(r.json())
         link = r.links.get("next", {}).get("url")
         if not link:
             return total
-        url, params = httpx.URL(api).join(link).__str__(), {}
+        url = str(httpx.URL(api).join(link))
 
 
 async def seed(client: httpx.AsyncClient, api: str, wanted: int) -> int:

@@ -172,7 +172,7 @@ def spawn_shapes(args: argparse.Namespace, tmp: Path) -> None:
                 proc, url, _ = start_venom(tmp / name, env)
                 procs, urls = [proc], [url]
             else:
-                env |= {"VENOM_REDIS_URL": args.redis_url}
+                env |= {"VENOM_QUEUE": "postgres", "VENOM_REDIS_URL": args.redis_url}
                 urls = []
                 for i in range(2):
                     proc, url, _ = start_venom(tmp / f"{name}-api{i}", env | {"VENOM_ROLE": "api"})
