@@ -155,6 +155,8 @@ def measure(shape: Shape, args: argparse.Namespace, token: str | None) -> None:
 
 
 def spawn_shapes(args: argparse.Namespace, tmp: Path) -> None:
+    for name in ("sqlite", "pg", "cluster-api0", "cluster-api1"):
+        (tmp / name).mkdir()
     # sqlite: the embedded default.
     proc, url, _ = start_venom(tmp / "sqlite", {})
     shape = Shape("sqlite", [url], [proc], lambda: dir_size(tmp / "sqlite" / "data"))
