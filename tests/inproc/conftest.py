@@ -8,6 +8,7 @@ Everything below the HTTP layer is real: SQLite, the event log, the task runner,
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -80,3 +81,17 @@ def client(tmp_path: Path) -> Iterator[httpx.Client]:
     app on the default settings (see sync_app.py)."""
     with SyncApp(create_app(inproc_settings(tmp_path / "sync"))) as c:
         yield c
+
+
+async def run_task(client: httpx.AsyncClient, body: dict[str, Any]) -> dict[str, Any]:
+    """Submit a task and wait (bounded) until it has finished; the finished task, asserted COMPLETED."""
+    r = await client.post("/api/v1/tasks", json=body)
+    assert r.status_code in (200, 201, 202), r.text
+    task_id = r.json()["task_id"]
+    for _ in range(400):
+        task: dict[str, Any] = (await client.get(f"/api/v1/tasks/{task_id}")).json()
+        if task["status"] in ("COMPLETED", "FAILED", "CANCELLED"):
+            break
+        await asyncio.sleep(0.025)
+    assert task["status"] == "COMPLETED", task
+    return task

@@ -4,14 +4,13 @@ block, whole, when the answer is parsed as CommonMark (as the UI parses it)."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import httpx
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.inproc.conftest import AppFactory
+from tests.inproc.conftest import AppFactory, run_task
 from tests.inproc.fake_provider import FakeProvider
 from venom_core.agents.markdown import fence_closer
 from venom_core.runtimes.base import ChatMessage, GenerationParams
@@ -52,15 +51,7 @@ async def test_a_summary_with_an_open_fence_leaves_the_file_block_whole(
     workspace = tmp_path / "app0" / "workspace"
     workspace.mkdir(parents=True, exist_ok=True)
     (workspace / "greet.py").write_text(FILE_TEXT, encoding="utf-8")
-    r = await client.post("/api/v1/tasks", json={"content": "/file read greet.py"})
-    assert r.status_code in (200, 201, 202), r.text
-    task_id = r.json()["task_id"]
-    for _ in range(400):
-        task = (await client.get(f"/api/v1/tasks/{task_id}")).json()
-        if task["status"] in ("COMPLETED", "FAILED"):
-            break
-        await asyncio.sleep(0.025)
-    assert task["status"] == "COMPLETED", task
+    task = await run_task(client, {"content": "/file read greet.py"})
     blocks = fences(task["result"])
     assert blocks[0] == "from greet import greet\n"  # the model's block, closed where its text ends
     assert blocks[-1] == FILE_TEXT  # the file, whole, in its own block

@@ -4,14 +4,13 @@ the parameters each call received."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.inproc.conftest import AppFactory, inproc_settings
+from tests.inproc.conftest import AppFactory, inproc_settings, run_task
 from tests.inproc.fake_provider import FAKE_MODEL, FakeProvider
 from venom_core.main import create_app
 from venom_core.runtimes.base import GenerationParams
@@ -31,16 +30,7 @@ async def run_chat(client: httpx.AsyncClient, **extra: Any) -> GenerationParams:
     """Run a chat task; the parameters of its answer call (the one without a JSON schema)."""
     fake = fake_of(client)
     seen = len(fake.params)
-    r = await client.post("/api/v1/tasks", json={"content": "tell me about otters",
-                                                  "forced_intent": "GENERAL_CHAT", **extra})
-    assert r.status_code in (200, 201, 202), r.text
-    task_id = r.json()["task_id"]
-    for _ in range(400):
-        task = (await client.get(f"/api/v1/tasks/{task_id}")).json()
-        if task["status"] in ("COMPLETED", "FAILED"):
-            break
-        await asyncio.sleep(0.025)
-    assert task["status"] == "COMPLETED", task
+    await run_task(client, {"content": "tell me about otters", "forced_intent": "GENERAL_CHAT", **extra})
     answers = [p for p in fake.params[seen:] if p.json_schema is None]
     assert answers, "the chat made no free-text call"
     return answers[-1]

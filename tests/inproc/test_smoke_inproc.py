@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.inproc.conftest import run_task
+
 
 async def test_health_and_openapi(aclient: httpx.AsyncClient) -> None:
     r = await aclient.get("/healthz")
@@ -30,16 +32,6 @@ def test_client_runs_a_task(client: httpx.Client) -> None:
 
 async def test_a_chat_runs_on_the_fake_runtime(aclient: httpx.AsyncClient) -> None:
     """The whole task pipeline (routing, the runtime registry, streaming, usage) on the fake runtime."""
-    import asyncio
-
-    r = await aclient.post("/api/v1/tasks", json={"content": "tell me about otters", "forced_intent": "GENERAL_CHAT"})
-    assert r.status_code in (200, 201, 202), r.text
-    task_id = r.json()["task_id"]
-    for _ in range(400):
-        task = (await aclient.get(f"/api/v1/tasks/{task_id}")).json()
-        if task["status"] in ("COMPLETED", "FAILED"):
-            break
-        await asyncio.sleep(0.025)
-    assert task["status"] == "COMPLETED", task
+    task = await run_task(aclient, {"content": "tell me about otters", "forced_intent": "GENERAL_CHAT"})
     assert task["result"].startswith("echo:")  # the fake's own deterministic words
     assert task["llm_runtime"]["provider"] == "fake" and task["routing_decision"]["provider"] == "fake"

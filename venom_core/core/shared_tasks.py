@@ -62,17 +62,8 @@ class SharedTaskService(TaskService):
         await self.shared.nudge()
         return answer
 
-    async def purge(self, reason: str = "purged") -> list[str]:
-        ids = await self.shared.withdraw_all()
-        for tid in ids:
-            task = await self.log.load_task(tid)
-            if task is not None and not task.terminal:
-                finish_cancelled(self.log, tid, reason)
-        if reason == "purged":
-            self.log.append(None, EventType.QUEUE_PURGED, message=f"Queue purged: {len(ids)} task(s) removed",
-                            agent="Queue", data={"purged": len(ids), "task_ids": ids})
-        await self.log.commit()
-        return ids
+    async def _withdraw_pending(self) -> list[str]:
+        return await self.shared.withdraw_all()  # the waiting jobs of every instance
 
     async def emergency_stop(self) -> dict[str, Any]:
         await self.pause()

@@ -176,10 +176,15 @@ class TaskService:
                         data={**self.status(), "pending_tasks": pending})
         return {**self.status(), "pending_tasks": pending}
 
+    async def _withdraw_pending(self) -> list[str]:
+        """Take every waiting task off the queue; their ids."""
+        return self.queue.remove_pending()
+
     async def purge(self, reason: str = "purged") -> list[str]:
-        ids = self.queue.remove_pending()
+        ids = await self._withdraw_pending()
         for tid in ids:
-            if await self.log.load_task(tid) is not None:
+            task = await self.log.load_task(tid)
+            if task is not None and not task.terminal:
                 finish_cancelled(self.log, tid, reason)
         if reason == "purged":
             self.log.append(None, EventType.QUEUE_PURGED, message=f"Queue purged: {len(ids)} task(s) removed",
