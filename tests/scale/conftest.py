@@ -122,7 +122,7 @@ def cluster(tmp_path: Path, db_url: str, model: SlowOllama) -> Iterator[Cluster]
     c.stop()
 
 
-def submit(api: LiveServer, content: str = "Tell me a long story", **extra: Any) -> str:
+def submit(api: LiveServer, content: str = "Tell me about otters", **extra: Any) -> str:
     r = httpx.post(f"{api.url}/api/v1/tasks", json={"content": content, **extra}, timeout=30)
     assert r.status_code == 201, r.text
     return str(r.json()["task_id"])
