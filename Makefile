@@ -56,7 +56,7 @@ $(VENV)/.installed: $(VENV)/bin/python requirements*.txt
 
 install: $(VENV)/.installed ## Create .venv and install the Python packages, test and lint tools included (only what changed)
 
-runtime: $(VENV)/.runtime
+runtime: $(VENV)/.runtime ## Install only what running Venom needs into .venv, when it changed (what make start uses)
 
 install-runtime: $(VENV)/.runtime ## Only the runtime (no test tools, no torch) into VENV (default .venv): make install-runtime VENV=/tmp/rt
 
