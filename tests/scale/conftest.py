@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ROOT, LiveServer
+from tests.conftest import ROOT, LiveServer, stop_group
 from tests.scale.slow_ollama import MODEL, SlowOllama, slow_ollama
 from tests.storage_backends import fresh_pg_database, pg_admin_url
 
@@ -70,13 +70,7 @@ class Worker:
             time.sleep(0.05)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, sig)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_group(self.proc, sig)
         self.proc = None
 
     def log_text(self) -> str:
