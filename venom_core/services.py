@@ -42,6 +42,8 @@ from venom_core.memory.wiring import build_memory, start_memory
 from venom_core.net.outbound import outbound_fetcher
 from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.orchestrator.context import ContextBuilder
+from venom_core.orchestrator.dispatch import AgentDispatch
+from venom_core.orchestrator.intent_router import IntentRouter
 from venom_core.orchestrator.orchestrator import VenomOrchestrator
 from venom_core.runtimes.model_defaults import ModelDefaultsStore
 from venom_core.runtimes.registry import RuntimeRegistry
@@ -79,9 +81,13 @@ class Services:
     memory: MemoryService
     brain: Brain
     enricher: EntityEnricher
-    # The agent orchestrator (venom_core/orchestrator): its context builder (sessions, memory,
-    # document retrieval), roadmap and autonomy live on it.
+    # The agent orchestrator (venom_core/orchestrator): intent router, agent dispatch, context builder.
     orchestrator: VenomOrchestrator
+    # One autonomy gate per app: agents' permissions, tools, approvals and paid cloud use are checked with it.
+    autonomy: AutonomyGate
+    sessions: SessionStore  # conversations and their history (the context builder reads the same store)
+    roadmap: RoadmapStore  # the strategy routes, the Architect's agent and the roadmap tools
+    llm: Llm  # the agents' model handle; the strategy route's roadmap draft calls it too
     # The tool registry (venom_core/tools) and the MCP servers whose tools are in it.
     tools: ToolRegistry
     mcp: McpManager
@@ -134,13 +140,15 @@ def build_services(settings: Settings) -> Services:
     agents = build_agents(AgentDeps(s, llm, workspace, tasks, bus, roadmap, tools, approvals, mcp.settle))
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
     context = ContextBuilder(sessions, memory, documents, s)
-    orchestrator = VenomOrchestrator(s, agents, llm, autonomy, context, roadmap, system.status)
+    orchestrator = VenomOrchestrator(IntentRouter(llm, s.INTENT_CLASSIFIER_TIMEOUT_SECONDS),
+                                     AgentDispatch(agents, autonomy, system.status), context)
     runner = TaskRunner(log, orchestrator, queue)
     folders = FolderSync(documents, storage, log, s.VENOM_WORKSPACE, s.VENOM_DOCUMENT_FOLDER_SCAN_SECONDS,
                          s.VENOM_DOCUMENT_FOLDER_MAX_FILES)
     schedules = Scheduler(ScheduleStore(storage), tasks.submit)
     return Services(s, storage, bus, log, queue, tasks, runner, system, runtimes, usage, memory, brain, enricher,
-                    orchestrator, tools, mcp, approvals, documents, folders, schedules,
+                    orchestrator, autonomy, sessions, roadmap, llm, tools, mcp, approvals, documents, folders,
+                    schedules,
                     benchmarks=BenchmarkService(runtimes, BenchmarkStore(storage), log),
                     health_checks=(runtimes.health_check, memory.health))
 
@@ -179,7 +187,8 @@ async def start_services(s: Services) -> None:
     await s.storage.init()
     await s.log.start()
     await s.usage.load()  # before any model call: a call is counted once, from the log or live
-    await s.orchestrator.start()  # autonomy level from storage, before any task runs
+    await s.autonomy.load()  # the stored level, before any task runs
+    await s.orchestrator.start()  # the known sessions, so a new chat session needs no database read
     # Background load; the lesson listener subscribes to task events before recovery re-queues tasks.
     s.background.extend(start_memory(s.memory, s.brain, s.enricher, s.bus, s.tasks))
     await s.runtimes.model_defaults.load()  # before any model call uses them

@@ -39,7 +39,11 @@ async def test_services_are_frozen_and_complete(tmp_path: Path) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         services.memory = services.memory  # type: ignore[misc]
     # Each collaborator is the one object of the graph, handed down (not a copy, not looked up later).
-    assert services.orchestrator.llm.registry is services.runtimes
+    assert services.orchestrator.router.llm is services.llm
+    assert services.llm.registry is services.runtimes
+    assert services.orchestrator.dispatch.autonomy is services.autonomy
+    assert services.tools.autonomy is services.autonomy  # one gate for the agents and the tools
+    assert services.orchestrator.context.sessions is services.sessions
     assert services.orchestrator.context.memory is services.memory
     assert services.orchestrator.context.documents is services.documents
     assert services.runner.orchestrator is services.orchestrator

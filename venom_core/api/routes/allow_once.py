@@ -17,8 +17,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from venom_core.api.deps import AdminDep, ServicesDep, TasksDep
+from venom_core.api.deps import AdminDep, TasksDep
 from venom_core.api.errors import ApiError, error_responses
+from venom_core.api.routes.orchestrator_deps import AutonomyDep
 from venom_core.api.routes.tasks import TaskId
 from venom_core.core.models import iso
 from venom_core.core.task_service import TaskNotFound
@@ -50,7 +51,7 @@ def _refusal(task_context: dict[str, Any]) -> dict[str, Any] | None:
 
 @router.post("/tasks/{task_id}/allow-once", status_code=201, response_model=AllowOnceAccepted,
              responses=error_responses(403, 404, 409, 503))
-async def allow_once(task_id: TaskId, tasks: TasksDep, services: ServicesDep, http: Request,
+async def allow_once(task_id: TaskId, tasks: TasksDep, gate: AutonomyDep, http: Request,
                      _: AdminDep) -> AllowOnceAccepted:
     """Re-run a refused task once with the autonomy level it needed (admin).
 
@@ -67,7 +68,6 @@ async def allow_once(task_id: TaskId, tasks: TasksDep, services: ServicesDep, ht
                else "the autonomy level did not refuse anything in it")
         raise ApiError(409, "task_not_refused", f"The task cannot be allowed once: {why}.",
                        details={"status": task.status.value})
-    gate = services.orchestrator.autonomy
     need: int = refusal["required_level"]
     if need > gate.allow_once_max:
         raise ApiError(

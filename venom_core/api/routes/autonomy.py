@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.api.deps import AdminDep
 from venom_core.api.errors import error_responses
-from venom_core.api.routes.orchestrator_deps import OrchestratorDep
+from venom_core.api.routes.orchestrator_deps import AutonomyDep
 from venom_core.orchestrator.autonomy import LEVELS, REQUIRED
 
 router = APIRouter(prefix="/api/v1/system/autonomy", tags=["autonomy"])
@@ -54,14 +54,14 @@ class AutonomyUpdate(BaseModel):
 
 
 @router.get("", responses=error_responses(503))
-async def get_autonomy(orch: OrchestratorDep) -> AutonomyInfo:
-    return _info(orch.autonomy.info())
+async def get_autonomy(gate: AutonomyDep) -> AutonomyInfo:
+    return _info(gate.info())
 
 
 @router.post("", responses=error_responses(403, 422, 503))
-async def set_autonomy(body: AutonomyUpdate, orch: OrchestratorDep, _: AdminDep) -> AutonomyInfo:
+async def set_autonomy(body: AutonomyUpdate, gate: AutonomyDep, _: AdminDep) -> AutonomyInfo:
     """Set the level; it applies to the next tool check and survives restarts."""
-    return _info(await orch.autonomy.set_level(body.level))
+    return _info(await gate.set_level(body.level))
 
 
 @router.get("/levels")

@@ -20,10 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 from venom_core.api.deps import ServicesDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.pagination import LINK_HEADER, link_next
-from venom_core.api.routes.orchestrator_deps import OrchestratorDep
+from venom_core.api.routes.orchestrator_deps import SessionsDep
 from venom_core.core.models import iso
 from venom_core.services import Services
 from venom_core.sessions.conversations import Conversation, InvalidCursor
+from venom_core.sessions.store import SessionStore
 
 router = APIRouter(prefix="/api/v1/memory/session", tags=["sessions"])
 conversations = APIRouter(prefix="/api/v1/sessions", tags=["sessions"])
@@ -100,8 +101,8 @@ def _not_found(session_id: str) -> ApiError:
                     details={"session_id": session_id})
 
 
-async def _forget(session_id: str, orch: OrchestratorDep, services: Services) -> SessionDeleted:
-    removed = await orch.sessions.delete(session_id)
+async def _forget(session_id: str, sessions: SessionStore, services: Services) -> SessionDeleted:
+    removed = await sessions.delete(session_id)
     forgotten = 0
     memory = services.memory
     if memory is not None and memory.available:
@@ -115,7 +116,7 @@ async def _forget(session_id: str, orch: OrchestratorDep, services: Services) ->
 async def list_sessions(
     request: Request,
     response: Response,
-    orch: OrchestratorDep,
+    sessions: SessionsDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(min_length=1, max_length=500)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Search titles and message text.")] = None,
@@ -126,7 +127,7 @@ async def list_sessions(
     The next page's URL is in the `Link` header (`rel="next"`); follow it until there is none.
     """
     try:
-        page = await orch.sessions.conversations.page(limit=limit, cursor=cursor, q=q, pinned=pinned)
+        page = await sessions.conversations.page(limit=limit, cursor=cursor, q=q, pinned=pinned)
     except InvalidCursor:
         raise ApiError(400, "invalid_cursor", "The cursor is not one this API returned; start again "
                        "without it.") from None
@@ -135,20 +136,20 @@ async def list_sessions(
 
 
 @conversations.get("/{session_id}", response_model=SessionSummary, responses=error_responses(404, 422, 503))
-async def get_conversation(session_id: SessionId, orch: OrchestratorDep) -> SessionSummary:
+async def get_conversation(session_id: SessionId, sessions: SessionsDep) -> SessionSummary:
     """One conversation of the list (its history is `GET /api/v1/memory/session/{id}`)."""
-    found = await orch.sessions.conversations.get(session_id)
+    found = await sessions.conversations.get(session_id)
     if found is None:
         raise _not_found(session_id)
     return summary(found)
 
 
 @conversations.patch("/{session_id}", response_model=SessionSummary, responses=error_responses(404, 422, 503))
-async def update_conversation(session_id: SessionId, body: SessionPatch, orch: OrchestratorDep,
+async def update_conversation(session_id: SessionId, body: SessionPatch, sessions: SessionsDep,
                               services: ServicesDep) -> SessionSummary:
     """Rename (`title`) and/or pin (`pinned`). The order of the list is by last message, so neither moves it
     within its group; pinning moves it into the pinned group at the top."""
-    updated = await orch.sessions.conversations.update(session_id, title=body.title, pinned=body.pinned)
+    updated = await sessions.conversations.update(session_id, title=body.title, pinned=body.pinned)
     if updated is None:
         raise _not_found(session_id)
     out = summary(updated)
@@ -158,24 +159,24 @@ async def update_conversation(session_id: SessionId, body: SessionPatch, orch: O
 
 
 @conversations.delete("/{session_id}", response_model=SessionDeleted, responses=error_responses(404, 422, 503))
-async def delete_conversation(session_id: SessionId, orch: OrchestratorDep,
+async def delete_conversation(session_id: SessionId, sessions: SessionsDep,
                               services: ServicesDep) -> SessionDeleted:
     """Delete the conversation: its history, summary and session memory. Its tasks keep their records."""
-    if await orch.sessions.conversations.get(session_id) is None:
+    if await sessions.conversations.get(session_id) is None:
         raise _not_found(session_id)
-    return await _forget(session_id, orch, services)
+    return await _forget(session_id, sessions, services)
 
 
 @router.get("/{session_id}", response_model=SessionHistory, responses=error_responses(422, 503))
-async def get_session(session_id: SessionId, orch: OrchestratorDep) -> SessionHistory:
+async def get_session(session_id: SessionId, sessions: SessionsDep) -> SessionHistory:
     """History (oldest first) and summary. An unknown session is simply empty."""
-    session = await orch.sessions.get(session_id)
+    session = await sessions.get(session_id)
     history = [TurnView(**t.as_dict(), request_id=t.task_id, session_id=session_id) for t in session.turns]
     return SessionHistory(session_id=session_id, history=history, summary=session.summary, count=len(history))
 
 
 @router.delete("/{session_id}", response_model=SessionDeleted, responses=error_responses(422, 503))
-async def delete_session(session_id: SessionId, orch: OrchestratorDep, services: ServicesDep) -> SessionDeleted:
+async def delete_session(session_id: SessionId, sessions: SessionsDep, services: ServicesDep) -> SessionDeleted:
     """Forget the session: history, summary, its entry in the conversation list and its long-term memory
     entries when memory is loaded. An unknown session is simply empty."""
-    return await _forget(session_id, orch, services)
+    return await _forget(session_id, sessions, services)

@@ -16,10 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from venom_core.agents.architect import draft_roadmap
 from venom_core.api.deps import TasksDep
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.routes.orchestrator_deps import OrchestratorDep
+from venom_core.api.routes.orchestrator_deps import LlmDep, RoadmapDep
 from venom_core.core.models import TaskFailure
-from venom_core.orchestrator.orchestrator import VenomOrchestrator
-from venom_core.strategy.store import STATUSES, Item, ItemNotFound, kpis, report
+from venom_core.strategy.store import STATUSES, Item, ItemNotFound, RoadmapStore, kpis, report
 
 router = APIRouter(prefix="/api/v1/roadmap", tags=["strategy"])
 alias = APIRouter(prefix="/api/roadmap", tags=["strategy"], include_in_schema=False)
@@ -107,8 +106,8 @@ class TaskQueued(ItemAnswer):
     task_id: str
 
 
-async def roadmap_view(orch: VenomOrchestrator) -> Roadmap:
-    vision = await orch.roadmap.tree()
+async def roadmap_view(roadmap: RoadmapStore) -> Roadmap:
+    vision = await roadmap.tree()
     k = kpis(vision)
     return Roadmap.model_validate({
         "vision": None if vision is None else {
@@ -128,21 +127,21 @@ def _missing(item_id: str) -> ApiError:
 
 @router.get("", responses=error_responses(503))
 @alias.get("")
-async def get_roadmap(orch: OrchestratorDep) -> Roadmap:
+async def get_roadmap(roadmap: RoadmapDep) -> Roadmap:
     """The roadmap with computed progress, KPIs and the markdown report (the vision is null if none)."""
-    return await roadmap_view(orch)
+    return await roadmap_view(roadmap)
 
 
 @router.post("/create", status_code=201, responses=error_responses(422, 503))
 @alias.post("/create", status_code=201)
-async def create_roadmap(body: CreateRoadmap, orch: OrchestratorDep) -> Roadmap:
+async def create_roadmap(body: CreateRoadmap, roadmap: RoadmapDep, llm: LlmDep) -> Roadmap:
     """The Architect drafts milestones and tasks for the vision; the previous roadmap is replaced."""
     try:
-        milestones = await draft_roadmap(orch.llm, body.vision)
+        milestones = await draft_roadmap(llm, body.vision)
     except TaskFailure as exc:
         raise ApiError(503, exc.error.code, exc.error.message) from None
-    await orch.roadmap.replace(body.vision, body.description, milestones)
-    return await roadmap_view(orch)
+    await roadmap.replace(body.vision, body.description, milestones)
+    return await roadmap_view(roadmap)
 
 
 STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -154,10 +153,10 @@ STATUS_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @router.get("/status", response_model=RoadmapReport, responses=STATUS_RESPONSES)
 @alias.get("/status", response_model=RoadmapReport)
-async def roadmap_status(orch: OrchestratorDep,
+async def roadmap_status(roadmap: RoadmapDep,
                          format: Annotated[Literal["json", "markdown"], Query()] = "json") -> RoadmapReport | Response:
     """The markdown progress report (`?format=markdown` gives it as `text/markdown`)."""
-    vision = await orch.roadmap.tree()
+    vision = await roadmap.tree()
     text = report(vision)
     if format == "markdown":
         return PlainTextResponse(text, media_type="text/markdown")
@@ -165,18 +164,18 @@ async def roadmap_status(orch: OrchestratorDep,
 
 
 @router.post("/milestones", status_code=201, responses=error_responses(404, 422, 503))
-async def add_milestone(body: NewItem, orch: OrchestratorDep) -> ItemAnswer:
-    vision = await orch.roadmap.tree()
+async def add_milestone(body: NewItem, roadmap: RoadmapDep) -> ItemAnswer:
+    vision = await roadmap.tree()
     if vision is None:
         raise ApiError(404, "roadmap_missing", "There is no roadmap yet; create one with POST /api/v1/roadmap/create.")
-    item = await orch.roadmap.add("milestone", vision.id, body.title, body.description, body.priority)
+    item = await roadmap.add("milestone", vision.id, body.title, body.description, body.priority)
     return ItemAnswer.model_validate({"item": item.view()})
 
 
 @router.post("/milestones/{milestone_id}/tasks", status_code=201, responses=error_responses(404, 409, 422, 503))
-async def add_task(milestone_id: ItemId, body: NewItem, orch: OrchestratorDep) -> ItemAnswer:
+async def add_task(milestone_id: ItemId, body: NewItem, roadmap: RoadmapDep) -> ItemAnswer:
     try:
-        item = await orch.roadmap.add("task", milestone_id, body.title, body.description, body.priority)
+        item = await roadmap.add("task", milestone_id, body.title, body.description, body.priority)
     except ItemNotFound:
         raise _missing(milestone_id) from None
     except ValueError as exc:
@@ -185,33 +184,33 @@ async def add_task(milestone_id: ItemId, body: NewItem, orch: OrchestratorDep) -
 
 
 @router.patch("/items/{item_id}", responses=error_responses(404, 409, 422, 503))
-async def update_item(item_id: ItemId, body: ItemUpdate, orch: OrchestratorDep) -> ItemAnswer:
+async def update_item(item_id: ItemId, body: ItemUpdate, roadmap: RoadmapDep) -> ItemAnswer:
     """Edit a vision, milestone or task. A task that follows a queued task cannot have its status set."""
     try:
-        current = await orch.roadmap.get(item_id)
+        current = await roadmap.get(item_id)
         if body.status is not None and current.task_id:
             raise ApiError(409, "status_follows_task",
                            f"This task's status follows the real task {current.task_id}; it cannot be set by hand.")
-        item = await orch.roadmap.update(item_id, **body.model_dump(exclude_none=True))
+        item = await roadmap.update(item_id, **body.model_dump(exclude_none=True))
     except ItemNotFound:
         raise _missing(item_id) from None
     return ItemAnswer.model_validate({"item": item.view()})
 
 
 @router.delete("/items/{item_id}", responses=error_responses(404, 503))
-async def delete_item(item_id: ItemId, orch: OrchestratorDep) -> ItemDeleted:
+async def delete_item(item_id: ItemId, roadmap: RoadmapDep) -> ItemDeleted:
     try:
-        deleted = await orch.roadmap.delete(item_id)
+        deleted = await roadmap.delete(item_id)
     except ItemNotFound:
         raise _missing(item_id) from None
     return ItemDeleted(deleted=deleted)
 
 
 @router.post("/tasks/{item_id}/run", status_code=202, responses=error_responses(404, 409, 503))
-async def run_task(item_id: ItemId, orch: OrchestratorDep, tasks: TasksDep) -> TaskQueued:
+async def run_task(item_id: ItemId, roadmap: RoadmapDep, tasks: TasksDep) -> TaskQueued:
     """Send a roadmap task to the queue; its status then follows the real task."""
     try:
-        item: Item = await orch.roadmap.get(item_id)
+        item: Item = await roadmap.get(item_id)
     except ItemNotFound:
         raise _missing(item_id) from None
     if item.kind != "task":
@@ -220,5 +219,5 @@ async def run_task(item_id: ItemId, orch: OrchestratorDep, tasks: TasksDep) -> T
         raise ApiError(409, "task_already_running", f"This roadmap task is already running as {item.task_id}.")
     content = item.title + (f": {item.description}" if item.description else "")
     task = await tasks.submit(content, {"roadmap_item_id": item.id})
-    item = await orch.roadmap.update(item.id, task_id=task.id, status="IN_PROGRESS")
+    item = await roadmap.update(item.id, task_id=task.id, status="IN_PROGRESS")
     return TaskQueued.model_validate({"task_id": task.id, "item": item.view()})
