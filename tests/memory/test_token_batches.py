@@ -33,3 +33,29 @@ def test_batches_by_tokens_give_each_text_its_own_vector(monkeypatch: pytest.Mon
     alone = np.vstack([encoder.encode([t]) for t in texts])
     assert batched.shape == (len(texts), 384)
     assert float(np.min(np.sum(batched * alone, axis=1))) > 0.999
+
+
+def test_batches_of_one_encode_run_at_once_on_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers, two batches of one encode are in the model at the same moment (a barrier
+    that only two overlapping runs pass), and the vectors are those of one worker."""
+    import threading
+
+    np = pytest.importorskip("numpy")
+    serial = OnnxEmbedder.load(import_profile(), default_cache_dir(), 1, int8=False)
+    parallel = OnnxEmbedder.load(import_profile(), default_cache_dir(), 1, int8=False, workers=2)
+    texts = [f"Chunk {i} of the handbook: the north depot keeps {i} crates of tea. " * 8 for i in range(24)]
+    barrier = threading.Barrier(2, timeout=30)
+    threads: list[int] = []
+    real_run = parallel._batch_session.run
+
+    def run(names: object, feeds: dict[str, object]) -> object:
+        threads.append(threading.get_ident())
+        if len(threads) <= 2:  # the first two runs: BrokenBarrierError (the test fails) unless they overlap
+            barrier.wait()
+        return real_run(names, feeds)
+
+    monkeypatch.setattr(parallel._batch_session, "run", run, raising=False)
+    together = parallel.encode(texts)
+    monkeypatch.undo()
+    assert len(set(threads)) == 2 and len(threads) > 2
+    assert float(np.min(np.sum(together * serial.encode(texts), axis=1))) > 0.9999

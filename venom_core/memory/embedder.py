@@ -57,7 +57,7 @@ class Encoder(Protocol):
 
 
 def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads: int,
-                 batch_threads: int | None = None) -> Encoder:
+                 batch_threads: int | None = None, batch_workers: int = 1) -> Encoder:
     """`auto` is ONNX Runtime int8 when onnxruntime is installed, else the PyTorch extra when that is
     installed (see docs/MEMORY.md); ImportError when neither is."""
     if backend not in BACKENDS:
@@ -68,7 +68,8 @@ def load_encoder(modules: dict[str, Any], backend: str, cache_dir: Path, threads
         backend = "onnx-int8" if onnx_available() or not torch_available() else "torch"
     if backend == "torch":
         return Embedder.load(modules, threads)
-    return OnnxEmbedder.load(modules, cache_dir, threads, int8=backend == "onnx-int8", batch_threads=batch_threads)
+    return OnnxEmbedder.load(modules, cache_dir, threads, int8=backend == "onnx-int8", batch_threads=batch_threads,
+                             workers=batch_workers)
 
 
 class Embedder:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import functools
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -78,9 +79,11 @@ class MemoryUnavailable(VenomError):
 
 class MemoryService:
     def __init__(self, root: Path, *, enabled: bool = True, recall_min_score: float = 0.25, threads: int = 1,
-                 backend: str = "auto", model_cache: Path | None = None, batch_threads: int | None = None):
+                 backend: str = "auto", model_cache: Path | None = None, batch_threads: int | None = None,
+                 batch_workers: int = 0):
         self.root = root
         self.batch_threads = batch_threads
+        self.batch_workers = batch_workers or min(os.cpu_count() or 1, 2)
         self.model_cache = model_cache
         self.threads = threads
         self.backend = backend
@@ -129,7 +132,7 @@ class MemoryService:
 
         modules = import_profile()
         cache = writable_cache_dir(self.model_cache, self.root / "onnx")
-        embedder = load_encoder(modules, self.backend, cache, self.threads, self.batch_threads)
+        embedder = load_encoder(modules, self.backend, cache, self.threads, self.batch_threads, self.batch_workers)
         self.root.mkdir(parents=True, exist_ok=True)
         db = modules["lancedb"].connect(str(self.root / "lancedb"))
         self._store = MemoryStore(db, modules["pyarrow"], DIM)

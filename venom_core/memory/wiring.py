@@ -22,7 +22,8 @@ def build_memory(settings: Settings, runtimes: RuntimeRegistry) -> tuple[MemoryS
                            threads=settings.VENOM_MEMORY_EMBED_THREADS,
                            backend=settings.VENOM_MEMORY_EMBED_BACKEND,
                            model_cache=settings.VENOM_MEMORY_MODEL_CACHE,
-                           batch_threads=settings.VENOM_MEMORY_BATCH_THREADS)
+                           batch_threads=settings.VENOM_MEMORY_BATCH_THREADS,
+                           batch_workers=settings.VENOM_MEMORY_BATCH_WORKERS)
     enabled = settings.VENOM_MEMORY_LLM_ENTITIES
     stats = EnrichmentStats()
     brain = Brain(memory, settings.VENOM_WORKSPACE, root, settings.VENOM_MEMORY_SIMILARITY_THRESHOLD,

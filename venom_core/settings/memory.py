@@ -35,6 +35,10 @@ class MemorySettings(BaseModel):
     VENOM_MEMORY_BATCH_THREADS: int | None = Field(default=None, ge=1, le=64,
         description="ONNX threads for batches of more than 8 texts; unset = VENOM_MEMORY_EMBED_THREADS. 2 gives about"
         " 1.4x ingest on an idle machine")
+    # Batches of one encode (a document's chunks) run at once on the batch session; 0 = auto.
+    VENOM_MEMORY_BATCH_WORKERS: int = Field(default=0, ge=0, le=16,
+        description="Batches of one encode (a document's chunks, a bulk import) embedded at once, each on its own"
+        " thread; 0 = 2 on a machine with two or more cores, else 1")
     # Opt-in: a background loop asks the LLM (JSON-schema output) for each entry's graph entities.
     VENOM_MEMORY_LLM_ENTITIES: bool = Field(
         False,
