@@ -171,8 +171,7 @@ def _release_heap() -> None:
     memory in the process, where a long-running server would carry it until it exits.
     """
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    _trim_heap()
 
 
 class OnnxEmbedder:
