@@ -15,8 +15,6 @@ Blocking code: the service calls it from its embedding thread.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import gc
 import importlib
 import importlib.util
@@ -30,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from venom_core.memory.embedding_model import DIM, MODEL_NAME, MODEL_PACKAGE
+from venom_core.memory.heap import trim
 
 EXPORT_FORMAT = 4  # bump when the written graph or its quantisation changes, so old caches are not reused
 MAX_TOKENS = 256  # sentence_bert_config.json of all-MiniLM-L6-v2
@@ -157,13 +156,6 @@ def prepare_model(model_dir: Path, cache_dir: Path, version: str, int8: bool) ->
     return target
 
 
-def _trim_heap() -> None:
-    """glibc keeps what a thread freed in that thread's arena; the activations of many batches
-    (each worker has its own arena) would stay in the server until it exits."""
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def _release_heap() -> None:
     """Hand the graph builder's freed buffers back to the OS (measured: 238 MB RSS -> 105 MB).
 
@@ -171,7 +163,7 @@ def _release_heap() -> None:
     memory in the process, where a long-running server would carry it until it exits.
     """
     gc.collect()
-    _trim_heap()
+    trim()
 
 
 class OnnxEmbedder:
@@ -260,7 +252,7 @@ class OnnxEmbedder:
             for (idx, _ids, _mask), result in zip(batches, results, strict=True):
                 out[idx] = result
             if len(batches) > 1:
-                _trim_heap()
+                trim()  # the workers' arenas hold the batches' activations
         # int8 outputs drift slightly from unit length; search assumes unit vectors.
         out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
         return out

@@ -27,6 +27,7 @@ from venom_core.memory.chunking import chunk_text, content_hash
 from venom_core.memory.embedder import DIM, MODEL_NAME, Encoder, import_profile, load_encoder
 from venom_core.memory.errors import MemoryEditFailed
 from venom_core.memory.fusion import fuse
+from venom_core.memory.heap import trim
 from venom_core.memory.lessons import LessonStore
 from venom_core.memory.lessons import public as public_lesson
 from venom_core.memory.query_cache import QueryCache
@@ -139,6 +140,7 @@ class MemoryService:
         self._lessons = LessonStore(db, modules["pyarrow"], DIM)
         self._db, self._pa = db, modules["pyarrow"]
         self._embedder = embedder
+        trim()  # the parsed model file and the tables' load buffers (measured: -16 MB for the session alone)
 
     async def wait_ready(self) -> bool:
         await self._ready.wait()
