@@ -8,6 +8,7 @@ import fcntl
 import json
 import os
 import select
+import signal
 import subprocess
 import termios
 import time
@@ -133,6 +134,9 @@ class Terminal:
         def attach() -> None:  # a session of its own, with this pty as its controlling terminal
             os.setsid()
             fcntl.ioctl(ctty, termios.TIOCSCTTY, 0)
+            # As an interactive shell starts a command: SIGINT at its default, even when this test
+            # run inherited it ignored (a suite started in the background, `nohup`).
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
 
         self.proc = subprocess.Popen([*cli_argv(), *args], env=cli_env(server), stdout=slave, stderr=slave,
                                      stdin=slave if stdin_tty else subprocess.DEVNULL, preexec_fn=attach)
