@@ -183,8 +183,7 @@ class OnnxEmbedder:
         # A one-thread ONNX Runtime session computes on the thread that calls `run`, and runs may
         # overlap: batches of one encode go to `workers` threads at once. Unlike intra-op threads,
         # a busy core then slows only its own batch (the others take the next ones).
-        self.workers = max(workers, 1)
-        self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="venom-encode") if self.workers > 1 else None
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="venom-encode") if workers > 1 else None
 
     @classmethod
     def load(cls, modules: dict[str, Any], cache_dir: Path, threads: int = 1, int8: bool = True,
@@ -247,12 +246,12 @@ class OnnxEmbedder:
                 feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
                 return runner.run(None, feeds)[0]
 
-            parallel = self._pool is not None and len(batches) > 1
-            results = self._pool.map(run, batches) if parallel and self._pool else map(run, batches)
+            pool = self._pool if len(batches) > 1 else None
+            results = pool.map(run, batches) if pool else map(run, batches)
             for (idx, _ids, _mask), result in zip(batches, results, strict=True):
                 out[idx] = result
             if len(batches) > 1:
-                trim()  # the workers' arenas hold the batches' activations
+                trim()  # the batches' activations, freed in each worker's arena
         # int8 outputs drift slightly from unit length; search assumes unit vectors.
         out /= np.linalg.norm(out, axis=1, keepdims=True) + 1e-12
         return out
