@@ -54,6 +54,7 @@ from venom_core.storage.sql import BatchHook, SqlStorage
 from venom_core.strategy.store import RoadmapStore
 from venom_core.tools.approvals import Approvals
 from venom_core.tools.builtin import BuiltinDeps
+from venom_core.tools.invoker import GatedInvoker
 from venom_core.tools.mcp.manager import McpManager
 from venom_core.tools.registry import ToolRegistry
 from venom_core.tools.wiring import build_tools
@@ -123,10 +124,10 @@ def build_services(settings: Settings) -> Services:
     # One autonomy gate: the orchestrator checks agents' permissions with it, the runtime policy paid cloud use.
     autonomy = AutonomyGate(storage, s.VENOM_AUTONOMY_LEVEL, s.VENOM_AUTONOMY_ALLOW_ONCE_MAX_LEVEL)
     usage = UsageLedger(log, storage, s.VENOM_MODEL_PRICES)
-    runtimes = RuntimeRegistry(s, autonomy, usage_sink=usage.record, model_defaults=ModelDefaultsStore(storage))
+    runtimes = RuntimeRegistry(s, autonomy, usage.record, ModelDefaultsStore(storage))
     memory, brain, enricher = build_memory(s, runtimes)
     queue, tasks = _queue_and_tasks(s, storage, log, runtimes.runtime_info)  # every task records its runtime
-    system = SystemInfo(s, storage, bus, log, tasks)
+    system = SystemInfo(log, tasks, storage, s.VENOM_WORKSPACE)
     sessions = SessionStore(storage, window=s.VENOM_SESSION_HISTORY_TURNS)
     roadmap = RoadmapStore(storage, log.load_task)
     llm = Llm(runtimes)
@@ -136,8 +137,10 @@ def build_services(settings: Settings) -> Services:
     tools, mcp = build_tools(s, log, autonomy, BuiltinDeps(
         workspace=workspace, fetcher=fetcher, search_url=s.VENOM_SEARCH_URL,
         memory=memory, status=system.status, roadmap=roadmap))
-    approvals = Approvals(storage, log, tools.events, autonomy, s.VENOM_APPROVAL_TIMEOUT_S)
-    agents = build_agents(AgentDeps(s, llm, workspace, tasks, bus, roadmap, tools, approvals, mcp.settle))
+    approvals = Approvals(storage, tools.events, autonomy, s.VENOM_APPROVAL_TIMEOUT_S)
+    # Every agent's tool call, the chat agent's tool loop too: the approval gate, then the registry.
+    invoker = GatedInvoker(tools, approvals, mcp.settle)
+    agents = build_agents(AgentDeps(s, llm, workspace, tasks, bus, roadmap, tools, invoker))
     documents = DocumentService(storage, log, memory, s.VENOM_DATA_DIR / "documents", s.VENOM_DOCUMENT_MAX_BYTES)
     context = ContextBuilder(sessions, memory, documents, s)
     orchestrator = VenomOrchestrator(IntentRouter(llm, s.INTENT_CLASSIFIER_TIMEOUT_SECONDS),

@@ -17,6 +17,7 @@ from tests.conftest import ServerFactory
 from tests.orchestrator.conftest import Venom
 from tests.sse import read_stream
 from venom_core.orchestrator.autonomy import AutonomyDenied, AutonomyGate, granted
+from venom_core.storage.settings_kv import MemorySettings
 
 REMOTE = {"X-Forwarded-For": "192.0.2.9"}
 
@@ -98,7 +99,7 @@ def test_allow_once_refuses_unknown_unrefused_and_too_high(server_factory: Serve
 
 
 def test_a_grant_covers_its_own_work_and_what_it_starts_only() -> None:
-    gate = AutonomyGate(None, 0, allow_once_max=40)
+    gate = AutonomyGate(MemorySettings(), 0, allow_once_max=40)
     assert gate.allow_once_max == 30, "ROOT is never granted once, whatever the setting"
 
     async def main() -> None:

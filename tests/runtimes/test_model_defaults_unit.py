@@ -6,6 +6,7 @@ from __future__ import annotations
 from venom_core.runtimes.base import ChatMessage, GenerationParams
 from venom_core.runtimes.model_defaults import ModelDefaults, ModelDefaultsStore, resolve
 from venom_core.runtimes.ollama import chat_body
+from venom_core.storage.settings_kv import MemorySettings
 
 D = ModelDefaults(temperature=0.3, top_p=0.8, context_length=4096, max_tokens=77)
 
@@ -23,7 +24,7 @@ def test_a_models_length_replaces_the_agents_fallback_and_the_fallback_applies_w
 
 
 async def test_an_in_memory_store_applies_per_provider_and_model() -> None:
-    store = ModelDefaultsStore(None)
+    store = ModelDefaultsStore(MemorySettings())
     await store.set("ollama", "qwen2.5:7b", D)
     assert store.apply(GenerationParams(), "ollama", "qwen2.5:7b").temperature == 0.3
     assert store.apply(GenerationParams(), "ollama", "other").temperature is None

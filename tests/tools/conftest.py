@@ -29,6 +29,17 @@ FAST_ENV = {"VENOM_RUNTIME_PROFILE": "llm_off", "VENOM_MEMORY_ENABLED": "false",
             "VENOM_MCP_MAX_BACKOFF_SECONDS": "1"}
 
 
+class KeptEvents:
+    """The event log of a registry built without the app: it keeps what is appended."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str | None, str]] = []
+
+    def append(self, task_id: str | None, type: str, *, message: str = "", agent: str | None = None,
+               data: dict[str, Any] | None = None, persist: bool = True) -> None:
+        self.events.append((task_id, type))
+
+
 def stdio_entry(*extra: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     return {"command": sys.executable, "args": [str(DEMO), *extra], "env": env or {}}
 

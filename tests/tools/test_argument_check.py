@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 
+from tests.tools.conftest import KeptEvents
 from venom_core.tools.arguments import ArgumentCheck, fast_test
 from venom_core.tools.events import CallEvents
 
@@ -64,7 +65,7 @@ def test_the_common_schemas_take_the_fast_path() -> None:
 
 def test_known_secrets_are_masked_before_the_arguments_are_shortened() -> None:
     secret = "s3cr3t-value-" + "x" * 40
-    events = CallEvents(None, [secret, "tiny"])
+    events = CallEvents(KeptEvents(), [secret, "tiny"])
     shown = events.masked({"text": "a" * 190 + secret, "nested": [{"k": f"say {secret}"}], "n": 3})
     assert secret[:8] not in str(shown)  # the trail cuts long strings: a cut secret must not show its start
     assert shown["n"] == 3

@@ -69,7 +69,9 @@ def test_masked_args_and_extra_fields() -> None:
 def test_model_tools_follow_availability_and_autonomy() -> None:
     import asyncio
 
+    from tests.tools.conftest import KeptEvents
     from venom_core.orchestrator.autonomy import AutonomyGate
+    from venom_core.storage.settings_kv import MemorySettings
     from venom_core.tools.events import CallEvents
     from venom_core.tools.registry import ToolRegistry
     from venom_core.tools.spec import ToolOutput, ToolSpec
@@ -77,8 +79,9 @@ def test_model_tools_follow_availability_and_autonomy() -> None:
     async def noop(_: dict[str, object]) -> ToolOutput:
         return ToolOutput("ok")
 
-    gate = AutonomyGate(None, 0)
-    reg = ToolRegistry(gate, CallEvents(None), timeout_seconds=5, max_result_chars=1000)
+    gate = AutonomyGate(MemorySettings(), 0)
+    log = KeptEvents()
+    reg = ToolRegistry(gate, CallEvents(log), timeout_seconds=5, max_result_chars=1000)
     schema = {"type": "object", "properties": {}}
     reg.register(ToolSpec("a", "a", "", schema, "builtin", "read", noop))
     reg.register(ToolSpec("b", "b", "", schema, "mcp:r", "read", noop, autonomy_level=10))  # a remote server
@@ -88,6 +91,7 @@ def test_model_tools_follow_availability_and_autonomy() -> None:
     assert reg.get("d") is not None and "already used" in str(reg.get("d").unavailable_reason)  # type: ignore[union-attr]
     refused = asyncio.run(reg.invoke("b", {}))
     assert refused.error_code == "autonomy_denied" and "'network', which requires autonomy level 10" in refused.result
+    assert log.events == [(None, "TOOL_CALL_STARTED"), (None, "TOOL_CALL_FAILED")]  # a refusal is on the record
     gate.level = 10
     assert [t["function"]["name"] for t in reg.model_tools()] == ["a", "b"]
     assert asyncio.run(reg.invoke("b", {})).result == "ok"

@@ -77,23 +77,23 @@ class ChatAgent:
     name: ClassVar[str] = "ChatAgent"
     tool: ClassVar[str | None] = None
 
-    def __init__(self, llm: Llm, max_context_chars: int = 8000, loop: ToolLoop | None = None):
+    def __init__(self, llm: Llm, loop: ToolLoop, max_context_chars: int = 8000):
         self.llm = llm
-        self.max_context_chars = max_context_chars
         self.loop = loop
+        self.max_context_chars = max_context_chars
 
     async def run(self, run: AgentRun) -> str:
         messages = build_messages(run, max_context_chars=self.max_context_chars)
         params = run.params(DEFAULT_MAX_TOKENS)
-        mode = self.loop.mode(run) if self.loop is not None else None
-        if self.loop is not None and mode is not None:  # the model may call tools (agents/tool_loop.py)
+        mode = self.loop.mode(run)
+        if mode is not None:  # the model may call tools (agents/tool_loop.py)
             return await self.loop.run(run, messages, params, mode)
         return await self.llm.stream(run, messages, params)
 
 
 def _chat(d: AgentDeps) -> ChatAgent:
-    loop = ToolLoop(d.llm, d.tools, d.settings.VENOM_TOOL_MAX_STEPS, d.tool_gate, d.tool_settle)
-    return ChatAgent(d.llm, d.settings.VENOM_MAX_CONTEXT_CHARS, loop)
+    loop = ToolLoop(d.llm, d.tools, d.invoker, d.settings.VENOM_TOOL_MAX_STEPS)
+    return ChatAgent(d.llm, loop, d.settings.VENOM_MAX_CONTEXT_CHARS)
 
 
 def register_agents(register: Register) -> None:

@@ -10,7 +10,7 @@ router, the classifier, the task API and the orchestrator read. Adding an agent 
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from venom_core.agents.base import Agent, Llm
@@ -18,7 +18,7 @@ from venom_core.config import Settings
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.task_service import TaskService
 from venom_core.strategy.store import RoadmapStore
-from venom_core.tools.invoker import CallGate, GatedInvoker, ToolInvoker
+from venom_core.tools.invoker import ToolInvoker
 from venom_core.tools.registry import ToolRegistry
 from venom_core.tools.workspace import Workspace
 
@@ -36,14 +36,9 @@ class AgentDeps:
     tasks: TaskService
     bus: InProcessBus
     roadmap: RoadmapStore
-    tools: ToolRegistry  # every tool call: the agents' own (through `invoker`) and the chat agent's tool loop
-    tool_gate: CallGate | None = None  # approvals: may stop a call before it runs
-    tool_settle: Callable[[str], Awaitable[None]] | None = None  # waits for a starting MCP server
-
-    @property
-    def invoker(self) -> ToolInvoker:
-        """How an agent calls its tools: through the registry and the approval gate, like the tool loop."""
-        return GatedInvoker(self.tools, self.tool_gate)
+    tools: ToolRegistry  # the tools there are: the chat agent's tool loop offers them to the model
+    # How every agent calls its tools, the chat agent's tool loop too: the approval gate, then the registry.
+    invoker: ToolInvoker
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,21 +12,21 @@ Two ways in, by what the answering runtime can do (its `ProviderSpec` capabiliti
 
 Every call goes through `ToolRegistry.invoke` with the task's id, so the TOOL_CALL_* events land on
 the task's stream and every rule (schema, autonomy, timeout, result cap) applies. A failing tool is
-an error result the model reads, never a failed task. The approval gate may stop a call first
-(`tools/invoker.py`, the path the agents' own tool calls take too).
+an error result the model reads, never a failed task. The approval gate may stop a call first, and
+an MCP tool whose server is still starting is waited for (`tools/invoker.py`, the path the agents'
+own tool calls take too).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, Literal
 
 from venom_core.agents.base import AgentRun, Llm
 from venom_core.runtimes import providers
 from venom_core.runtimes.base import ChatMessage, GenerationParams
-from venom_core.tools.invoker import CallGate, GatedInvoker
+from venom_core.tools.invoker import ToolInvoker
 from venom_core.tools.registry import ToolRegistry
 from venom_core.tools.spec import ToolSpec
 
@@ -35,14 +35,11 @@ CALL_MAX_TOKENS = 256  # a constrained call is a name and a few arguments, not a
 
 
 class ToolLoop:
-    def __init__(self, llm: Llm, tools: ToolRegistry, max_steps: int, gate: CallGate | None = None,
-                 settle: Callable[[str], Awaitable[None]] | None = None):
+    def __init__(self, llm: Llm, tools: ToolRegistry, invoker: ToolInvoker, max_steps: int):
         self.llm = llm
-        self.tools = tools
+        self.tools = tools  # what the model is offered
+        self.invoker = invoker  # how its calls run (tools/invoker.py): the approval gate, then the registry
         self.max_steps = max_steps
-        self.gate = gate
-        self.invoker = GatedInvoker(tools, gate)
-        self.settle = settle  # waits while the MCP server of an unknown function name is starting
 
     # -- deciding ------------------------------------------------------------------------------
     def forced(self, run: AgentRun) -> ToolSpec | None:
@@ -136,8 +133,6 @@ class ToolLoop:
             arguments = None
         if not isinstance(arguments, dict):
             return f"Error: the arguments of {name} are not a JSON object: {str(fn.get('arguments'))[:200]}"
-        if self.tools.get(name) is None and self.settle is not None:
-            await self.settle(name)
         result = await self.invoker.call(name, arguments, task_id=run.ctx.task_id, actor="The model's tool call")
         run.ctx.trace("ToolLoop", "tool_call", "error" if result.is_error else "ok", tool=name,
                       call_id=result.call_id, duration_ms=result.duration_ms, error_code=result.error_code)

@@ -199,7 +199,7 @@ class BenchmarkService:
         if first is None:
             raise RuntimeError_("empty_answer", f"{model} on {provider} answered no text.")
         usage = meter.result()
-        if self._runtimes.usage_sink is not None and (pieces or meter.reported):
+        if pieces or meter.reported:
             with contextlib.suppress(Exception):  # accounting must never fail the measurement
                 self._runtimes.usage_sink(None, usage)
         # The runtime's own count; without one, the streamed pieces (about one token each).

@@ -111,6 +111,14 @@ class EventLog:
     def healthy(self) -> bool:
         return self.fault is None
 
+    def describe(self) -> dict[str, Any]:
+        """The log's figures for the status document (`/api/v1/system/status`)."""
+        return {"last_gseq": self.last_gseq, "write_errors": self.write_errors,
+                "subscribers": self.bus.subscriber_count, "storage_fault": self.fault,
+                # Where other instances' events come from: in-process (SQLite), redis, notify or poll.
+                "live_tail": self.tail.mode if self.tail else "in-process",
+                "live_tail_fault": self.tail.fault if self.tail else None}
+
     def ensure_writable(self) -> None:
         """Refuse new work while storage is failing, before anything is appended for it."""
         if self.fault is not None:

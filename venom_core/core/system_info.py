@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from pathlib import Path
 from typing import Any, Protocol
 
-from venom_core.config import Settings
 from venom_core.core.event_log import EventLog
-from venom_core.core.fanout import InProcessBus
 from venom_core.core.first_run import workspace_info
 from venom_core.core.task_service import TaskService
 from venom_core.storage.sql import SqlStorage
@@ -19,12 +18,11 @@ class SystemInfo:
     """The status figures' sources, given once: the INFRA_STATUS fast path, the status tool and
     `/api/v1/system/status` all ask this one object."""
 
-    def __init__(self, settings: Settings, storage: SqlStorage, bus: InProcessBus, log: EventLog, tasks: TaskService):
-        self.settings = settings
-        self.storage = storage
-        self.bus = bus
+    def __init__(self, log: EventLog, tasks: TaskService, storage: SqlStorage, workspace: Path):
         self.log = log
         self.tasks = tasks
+        self.storage = storage  # its start-up warnings
+        self.workspace = workspace
         self.boot_id = uuid.uuid4().hex
         self.started_at = time.time()
 
@@ -49,12 +47,8 @@ class SystemInfo:
             "vram_usage_percent": None,
             "queue": self.tasks.status(),
             "llm_runtime": runtime or {"provider": None, "model": None, "status": "unavailable"},
-            "workspace": workspace_info(self.settings.VENOM_WORKSPACE),
-            "event_log": {"last_gseq": self.log.last_gseq, "write_errors": self.log.write_errors,
-                          "subscribers": self.bus.subscriber_count, "storage_fault": self.log.fault,
-                          # Where other instances' events come from: in-process (SQLite), redis, notify or poll.
-                          "live_tail": self.log.tail.mode if self.log.tail else "in-process",
-                          "live_tail_fault": self.log.tail.fault if self.log.tail else None},
+            "workspace": workspace_info(self.workspace),
+            "event_log": self.log.describe(),
             "storage_warnings": list(self.storage.warnings),
         }
 

@@ -50,8 +50,7 @@ class Incoming:
 
 
 class DocumentService:
-    def __init__(self, storage: SqlStorage, log: EventLog, memory: MemoryService | None, root: Path,
-                 max_bytes: int):
+    def __init__(self, storage: SqlStorage, log: EventLog, memory: MemoryService, root: Path, max_bytes: int):
         self.store = DocumentStore(storage)
         self.log = log
         self.memory = memory
@@ -151,8 +150,6 @@ class DocumentService:
             self._emit(doc.id, "queued", message=f"{doc.name} changed, queued")
 
     def check_memory(self) -> None:
-        if self.memory is None:
-            raise DocumentError(503, "memory_unavailable", "Memory is not configured: documents cannot be indexed.")
         if self.memory.status in (MemoryStatus.DISABLED, MemoryStatus.UNAVAILABLE, MemoryStatus.FAILED):
             try:
                 self.memory.lance()
@@ -178,8 +175,6 @@ class DocumentService:
 
     # -- indexing -------------------------------------------------------------------------------
     async def _index_ready(self) -> ChunkIndex:
-        if self.memory is None:
-            raise MemoryUnavailable("memory_unavailable", "Memory is not configured: documents cannot be indexed.")
         await self.memory.wait_ready()
         if self._index is None:
             if self._opening is None:
@@ -215,7 +210,6 @@ class DocumentService:
         await asyncio.to_thread(index.delete_document, doc_id)  # a re-run after a restart starts clean
         total = len(chunks)
         self._emit(doc_id, "indexing", pages=converted.pages, chunks_done=0, chunks_total=total)
-        assert self.memory is not None
         embedder, _, _ = self.memory.lance()
         rows = [{"id": chunk_id(doc_id, c.ordinal), "document_id": doc_id, "ordinal": c.ordinal,
                  "page": c.page, "text": c.text} for c in chunks]
@@ -280,8 +274,6 @@ class DocumentService:
 
     async def has_ready(self) -> bool:
         """Whether any document is ready to search (cached until a document changes status)."""
-        if self.memory is None:
-            return False
         if self._ready_docs is None:
             seen = self._changes
             count = await self.store.ready_count()
@@ -296,8 +288,6 @@ class DocumentService:
         rank), `similarity` (cosine), `matched` (vector/text), its document's `name`, page,
         heading path and span. `strict`: every hit passes `threshold` itself (`ChunkIndex.search`).
         Raises MemoryUnavailable while the model is not loaded."""
-        if self.memory is None:
-            raise MemoryUnavailable("memory_unavailable", "Memory is not configured: documents cannot be searched.")
         self.memory.lance()  # raises while loading
         index = await self._index_ready()
         memory = self.memory
@@ -329,7 +319,7 @@ class DocumentService:
             return False
         self._deleted.add(doc_id)
         index = self._index
-        if index is None and self.memory is not None and self.memory.available:
+        if index is None and self.memory.available:
             index = await self._index_ready()
         await self._discard(doc_id, index)
         return True

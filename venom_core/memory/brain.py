@@ -34,7 +34,7 @@ Source = Literal["all", "code", "memory"]
 
 class Brain:
     def __init__(self, memory: MemoryService, workspace: Path, data_root: Path, similarity_threshold: float = 0.6,
-                 enrichment: EnrichmentStats | None = None):
+                 llm_entities: bool = False):
         self.memory = memory
         self.workspace = workspace
         self.scan_path = data_root / "code_graph.json"
@@ -44,7 +44,8 @@ class Brain:
         self._scan_lock = asyncio.Lock()
         self._entity_store = EntityStore(data_root / "graph_entities.jsonl")
         self._entity_version = 0  # bumped when the LLM enrichment adds entities to an entry
-        self.enrichment = enrichment  # the LLM entity enricher's progress when VENOM_MEMORY_LLM_ENTITIES is on
+        # The LLM entity enricher's progress (enrichment.py): it writes here, the summary shows it.
+        self.enrichment = EnrichmentStats(enabled=llm_entities)
         self._cache: tuple[tuple[Any, ...], Graph] | None = None
         self._merged: tuple[tuple[Any, ...], Graph] | None = None
         # Finished views by (data version, parameters): the Brain screen polls the same views.
@@ -89,7 +90,7 @@ class Brain:
     async def summary(self) -> dict[str, Any]:
         code = self._scan_summary(await self.code_scan())
         memory: dict[str, Any] = await asyncio.to_thread(self.memory.describe)
-        memory["llm_entities"] = self.enrichment.describe() if self.enrichment else {"enabled": False}
+        memory["llm_entities"] = self.enrichment.describe()
         return {"status": "success", "workspace": str(self.workspace), "code": code, "memory": memory,
                 "nodes": code["nodes"], "edges": code["edges"]}
 

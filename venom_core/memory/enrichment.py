@@ -40,19 +40,25 @@ MAX_TEXT = 1200  # characters of an entry sent to the model
 
 @dataclass(slots=True)
 class EnrichmentStats:
-    """The enricher's progress, shared with the graph (`Brain.summary` shows it): the enricher
-    writes to the graph and the graph reports this record, so neither needs the other built first."""
+    """The enricher's progress, kept by the graph it enriches (`Brain.enrichment`, shown in
+    `Brain.summary`) and written by the enricher, which is given the graph."""
 
+    enabled: bool  # VENOM_MEMORY_LLM_ENTITIES
     enriched: int = 0
     failed: set[str] = field(default_factory=set)
     last_error: str | None = None
 
     def describe(self) -> dict[str, Any]:
+        if not self.enabled:
+            return {"enabled": False}
         return {"enabled": True, "enriched": self.enriched, "failed": len(self.failed), "last_error": self.last_error}
 
 
 class EntityGraph(Protocol):
     """What the enricher needs of the knowledge graph (`Brain`)."""
+
+    @property
+    def enrichment(self) -> EnrichmentStats: ...
 
     def needs_llm_entities(self, entry_ids: Sequence[str]) -> list[str]: ...
 
@@ -60,16 +66,19 @@ class EntityGraph(Protocol):
 
 
 class EntityEnricher:
-    def __init__(self, memory: MemoryService, graph: EntityGraph, runtimes: RuntimeRegistry, stats: EnrichmentStats,
-                 *, enabled: bool = True, provider: str | None = None, pause: float = 2.0, timeout: float = 90.0):
+    def __init__(self, memory: MemoryService, graph: EntityGraph, runtimes: RuntimeRegistry, *,
+                 provider: str | None = None, pause: float = 2.0, timeout: float = 90.0):
         self.memory = memory
-        self.enabled = enabled
         self.brain = graph
         self.runtimes = runtimes
-        self.stats = stats
+        self.stats = graph.enrichment  # on or off with it (VENOM_MEMORY_LLM_ENTITIES)
         self.provider = provider
         self.pause = pause
         self.timeout = timeout
+
+    @property
+    def enabled(self) -> bool:
+        return self.stats.enabled
 
     def describe(self) -> dict[str, Any]:
         return self.stats.describe()

@@ -8,7 +8,7 @@ from venom_core.config import Settings
 from venom_core.core.fanout import InProcessBus
 from venom_core.core.task_service import TaskService
 from venom_core.memory.brain import Brain
-from venom_core.memory.enrichment import EnrichmentStats, EntityEnricher
+from venom_core.memory.enrichment import EntityEnricher
 from venom_core.memory.listener import start_learning
 from venom_core.memory.service import MemoryService
 from venom_core.runtimes.registry import RuntimeRegistry
@@ -24,12 +24,9 @@ def build_memory(settings: Settings, runtimes: RuntimeRegistry) -> tuple[MemoryS
                            model_cache=settings.VENOM_MEMORY_MODEL_CACHE,
                            batch_threads=settings.VENOM_MEMORY_BATCH_THREADS,
                            batch_workers=settings.VENOM_MEMORY_BATCH_WORKERS)
-    enabled = settings.VENOM_MEMORY_LLM_ENTITIES
-    stats = EnrichmentStats()
     brain = Brain(memory, settings.VENOM_WORKSPACE, root, settings.VENOM_MEMORY_SIMILARITY_THRESHOLD,
-                  stats if enabled else None)
-    enricher = EntityEnricher(memory, brain, runtimes, stats, enabled=enabled,
-                              provider=settings.VENOM_MEMORY_LLM_ENTITIES_PROVIDER)
+                  llm_entities=settings.VENOM_MEMORY_LLM_ENTITIES)
+    enricher = EntityEnricher(memory, brain, runtimes, provider=settings.VENOM_MEMORY_LLM_ENTITIES_PROVIDER)
     return memory, brain, enricher
 
 

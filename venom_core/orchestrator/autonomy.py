@@ -27,7 +27,7 @@ from typing import Any
 
 from venom_core.core.models import TaskFailure
 from venom_core.runtimes.base import GateDenied
-from venom_core.storage.sql import SqlStorage
+from venom_core.storage.settings_kv import SettingsKV
 
 SETTING_KEY = "autonomy.level"
 
@@ -127,9 +127,9 @@ class AutonomyDenied(GateDenied):
 
 
 class AutonomyGate:
-    """The current level and the one check of every permission. `storage` None = not persisted."""
+    """The current level and the one check of every permission; the level is kept in `storage`."""
 
-    def __init__(self, storage: SqlStorage | None, default_level: int = 0, allow_once_max: int = ALLOW_ONCE_CEILING):
+    def __init__(self, storage: SettingsKV, default_level: int = 0, allow_once_max: int = ALLOW_ONCE_CEILING):
         self.storage = storage
         self.level = default_level if default_level in LEVELS_BY_ID else 0
         self.allow_once_max = min(allow_once_max, ALLOW_ONCE_CEILING)
@@ -141,8 +141,6 @@ class AutonomyGate:
         return self.level if grant is None else max(self.level, grant)
 
     async def load(self) -> None:
-        if self.storage is None:
-            return
         stored = await self.storage.get_setting(SETTING_KEY)
         if isinstance(stored, int) and stored in LEVELS_BY_ID:
             self.level = stored
@@ -150,8 +148,7 @@ class AutonomyGate:
     async def set_level(self, level: int) -> dict[str, Any]:
         if level not in LEVELS_BY_ID:
             raise ValueError(f"unknown autonomy level {level}; allowed: {sorted(LEVELS_BY_ID)}")
-        if self.storage is not None:
-            await self.storage.set_setting(SETTING_KEY, level)
+        await self.storage.set_setting(SETTING_KEY, level)
         self.level = level
         return level_info(level)
 

@@ -12,20 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from venom_core.runtimes.base import GenerationParams
+from venom_core.storage.settings_kv import SettingsKV
 
 SETTING_KEY = "model_defaults"
 FIELDS = ("temperature", "top_p", "context_length", "max_tokens")
-
-
-class SettingsKV(Protocol):
-    """The part of the storage layer this needs (SqlStorage's settings table)."""
-
-    async def get_setting(self, key: str) -> Any: ...
-
-    async def set_setting(self, key: str, value: Any) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +61,12 @@ def resolve(params: GenerationParams, defaults: ModelDefaults | None) -> Generat
 
 
 class ModelDefaultsStore:
-    def __init__(self, storage: SettingsKV | None):
-        self.storage = storage  # None: defaults live only in memory (a registry built in a test)
+    def __init__(self, storage: SettingsKV):
+        self.storage = storage
         self._rows: dict[str, ModelDefaults] = {}
 
     async def load(self) -> None:
-        stored = await self.storage.get_setting(SETTING_KEY) if self.storage is not None else None
+        stored = await self.storage.get_setting(SETTING_KEY)
         rows = stored if isinstance(stored, dict) else {}
         self._rows = {k: d for k, v in rows.items() if (d := ModelDefaults.parse(v)) is not None}
 
@@ -94,8 +87,7 @@ class ModelDefaultsStore:
             rows.pop(key(provider, model), None)
         else:
             rows[key(provider, model)] = defaults
-        if self.storage is not None:
-            await self.storage.set_setting(SETTING_KEY, {k: d.as_dict() for k, d in rows.items()})
+        await self.storage.set_setting(SETTING_KEY, {k: d.as_dict() for k, d in rows.items()})
         self._rows = rows
 
     def apply(self, params: GenerationParams, provider: str, model: str) -> GenerationParams:

@@ -43,12 +43,12 @@ def config_hash(provider: str, endpoint: str, model: str) -> str:
 
 
 class RuntimeRegistry:
-    def __init__(self, settings: Settings, autonomy: PermissionGate, usage_sink: UsageSink | None = None,
-                 model_defaults: ModelDefaultsStore | None = None):
+    def __init__(self, settings: Settings, autonomy: PermissionGate, usage_sink: UsageSink,
+                 model_defaults: ModelDefaultsStore):
         self.settings = settings
         self.usage_sink = usage_sink
         # Per-model generation defaults, applied to every call under the call's own values.
-        self.model_defaults = model_defaults or ModelDefaultsStore(None)
+        self.model_defaults = model_defaults
         self.policy = Policy(settings, autonomy)
         # Values that must never leave in an error or a status line (keys, URL passwords).
         self._secrets = known_secrets(settings)
@@ -317,8 +317,7 @@ class RuntimeRegistry:
     def _record_usage(self, usage: CallUsage, scope: str | None,
                       on_usage: Callable[[CallUsage], None] | None) -> None:
         try:
-            if self.usage_sink is not None:
-                self.usage_sink(scope, usage)  # under the traced work's id, if any
+            self.usage_sink(scope, usage)  # under the traced work's id, if any
             if on_usage is not None:
                 on_usage(usage)
         except Exception:  # accounting must never fail the answer it accounts for

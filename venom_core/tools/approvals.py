@@ -26,8 +26,8 @@ from typing import Any, Literal
 from venom_core.core.errors import VenomError
 from venom_core.core.models import EventType
 from venom_core.orchestrator.autonomy import AutonomyGate
-from venom_core.storage.sql import SqlStorage
-from venom_core.tools.events import Appender, CallEvents
+from venom_core.storage.settings_kv import SettingsKV
+from venom_core.tools.events import CallEvents
 from venom_core.tools.spec import ToolSpec
 
 Policy = Literal["allow", "ask", "deny"]
@@ -79,11 +79,9 @@ def _iso(ts: float) -> str:
 
 
 class Approvals:
-    def __init__(self, storage: SqlStorage, log: Appender, events: CallEvents, autonomy: AutonomyGate,
-                 timeout_seconds: float):
+    def __init__(self, storage: SettingsKV, events: CallEvents, autonomy: AutonomyGate, timeout_seconds: float):
         self.storage = storage
-        self.log = log
-        self.events = events
+        self.events = events  # masks a request's arguments and writes its events, like a call's own
         self.autonomy = autonomy
         self.timeout_seconds = timeout_seconds
         self.policies: dict[str, Policy] = {}
@@ -150,11 +148,11 @@ class Approvals:
                       arguments=self.events.masked(arguments), expires_at=time.time() + self.timeout_seconds)
         await self._save(req)  # stored before anyone is told (the route lists only stored ones): a restart keeps it
         self.requests[req.call_id] = req
-        self.log.append(task_id, EventType.APPROVAL_REQUESTED, agent="Tools",
-                        message=f"tool {spec.function_name} waits for an approval",
-                        data={"call_id": req.call_id, "tool_id": spec.id, "function_name": spec.function_name,
-                              "source": spec.source, "side_effect": spec.side_effect, "arguments": req.arguments,
-                              "expires_at": _iso(req.expires_at)})
+        self.events.append(task_id, EventType.APPROVAL_REQUESTED, agent="Tools",
+                           message=f"tool {spec.function_name} waits for an approval",
+                           data={"call_id": req.call_id, "tool_id": spec.id, "function_name": spec.function_name,
+                                 "source": spec.source, "side_effect": spec.side_effect,
+                                 "arguments": req.arguments, "expires_at": _iso(req.expires_at)})
         return req
 
     async def _wait(self, req: Request) -> Decision:
@@ -169,7 +167,7 @@ class Approvals:
                     await asyncio.wait_for(asyncio.shield(waiter), min(left, KEEPALIVE_SECONDS))
                 except TimeoutError:
                     if not waiter.done() and req.expires_at > time.time():
-                        self.log.append(req.task_id, EventType.TRACE_STEP, data={
+                        self.events.append(req.task_id, EventType.TRACE_STEP, data={
                             "component": "Approvals", "action": "waiting", "status": "ok",
                             "details": {"call_id": req.call_id, "tool_id": req.tool_id}})
             return waiter.result()
@@ -201,9 +199,9 @@ class Approvals:
                 "decision": decision, "by": by, "remember": remember}
         message = f"tool {req.function_name}: {decision} ({by})"
         try:
-            self.log.append(req.task_id, EventType.APPROVAL_DECIDED, agent="Tools", message=message, data=data)
+            self.events.append(req.task_id, EventType.APPROVAL_DECIDED, agent="Tools", message=message, data=data)
         except KeyError:  # the task ended meanwhile (aborted, interrupted): still on the record, as a system event
-            self.log.append(None, EventType.APPROVAL_DECIDED, agent="Tools", message=message, data=data)
+            self.events.append(None, EventType.APPROVAL_DECIDED, agent="Tools", message=message, data=data)
         waiter = self._waiters.get(req.call_id)
         if waiter is not None and not waiter.done():
             waiter.set_result(decision)

@@ -1,4 +1,5 @@
-"""The events of one tool call: TOOL_CALL_STARTED, then TOOL_CALL_FINISHED or TOOL_CALL_FAILED.
+"""The events of one tool call: TOOL_CALL_STARTED, then TOOL_CALL_FINISHED or TOOL_CALL_FAILED
+(and, for a call that asks a person, the approvals' events, tools/approvals.py).
 
 They go through the event log's public `append`, on the task's stream when the call belongs to a
 task and as system events otherwise (a call made with `POST /api/v1/tools/{id}/invoke`). The
@@ -27,15 +28,18 @@ class Appender(Protocol):
 
 
 class CallEvents:
-    def __init__(self, log: Appender | None, secrets: Iterable[str] = ()):
+    def __init__(self, log: Appender, secrets: Iterable[str] = ()):
         self.log = log
         self.secrets = [s for s in secrets if s]
         # Longest first, as mask_text replaces them; sorted once here, not on every call.
         self._known = sorted({s for s in self.secrets if len(s) >= MIN_SECRET_LEN}, key=len, reverse=True)
 
+    def append(self, task_id: str | None, type: str, *, message: str = "", agent: str | None = None,
+               data: dict[str, Any] | None = None) -> Any:
+        """Another event of a call (an approval asked or decided, a wait): to the log as it is given."""
+        return self.log.append(task_id, type, message=message, agent=agent, data=data)
+
     def _append(self, task_id: str | None, type: str, message: str, data: dict[str, Any]) -> None:
-        if self.log is None:
-            return
         try:
             self.log.append(task_id, type, message=message, agent="Tools", data=data)
         except KeyError:  # the task finished meanwhile: the call is still recorded, as a system event

@@ -7,6 +7,9 @@ the tool's policy (`allow` / `ask` / `deny`, tools/approvals.py), then the regis
 stream. A call the gate refuses is recorded too (TOOL_CALL_STARTED, then TOOL_CALL_FAILED with
 `tool_not_allowed`), so the trace shows what was stopped and why.
 
+A name the registry does not hold waits first for the MCP server it belongs to, if that server is
+starting (`settle`): a task re-run after a restart may ask for an MCP tool before its server is back.
+
 `requested`: the person's own request names this operation (the router sent it to an agent whose
 job is exactly that, and the orchestrator checked its autonomy permission), so a policy that is
 only the default `ask` counts as answered; a policy an admin set (`deny`, `ask`) still applies.
@@ -15,12 +18,15 @@ only the default `ask` counts as answered; a policy an admin set (`deny`, `ask`)
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from venom_core.tools.registry import ToolRegistry, new_call_id
 from venom_core.tools.spec import ToolResult, ToolSpec
 
 REFUSED = "tool_not_allowed"
+# Waits (bounded) while the MCP server of a function name is starting (`McpManager.settle`).
+Settle = Callable[[str], Awaitable[None]]
 
 
 class CallGate(Protocol):
@@ -38,14 +44,18 @@ class ToolInvoker(Protocol):
 
 
 class GatedInvoker:
-    def __init__(self, registry: ToolRegistry, gate: CallGate | None = None):
+    def __init__(self, registry: ToolRegistry, gate: CallGate, settle: Settle):
         self.registry = registry
         self.gate = gate
+        self.settle = settle
 
     async def call(self, ref: str, arguments: dict[str, Any], *, task_id: str | None, actor: str,
                    requested: bool = False) -> ToolResult:
         spec = self.registry.get(ref)
-        if spec is not None and self.gate is not None and task_id is not None:
+        if spec is None:
+            await self.settle(ref)
+            spec = self.registry.get(ref)
+        if spec is not None and task_id is not None:
             start = time.perf_counter()
             refusal = await self.gate.admit(task_id, spec, arguments, requested=requested)
             if refusal is not None:

@@ -51,7 +51,7 @@ def new_call_id() -> str:
 
 
 class ToolRegistry:
-    def __init__(self, autonomy: AutonomyGate | None, events: CallEvents, *, timeout_seconds: float,
+    def __init__(self, autonomy: AutonomyGate, events: CallEvents, *, timeout_seconds: float,
                  max_result_chars: int):
         self.autonomy = autonomy
         self.events = events
@@ -106,11 +106,11 @@ class ToolRegistry:
     def model_tools(self) -> builtins.list[dict[str, Any]]:
         """The tools a model may be offered now, as OpenAI-style function definitions: available ones
         the current autonomy level allows (a refused tool is not worth a model's step)."""
-        level = self.autonomy.effective_level if self.autonomy is not None else None
+        level = self.autonomy.effective_level
         return [
             {"type": "function", "function": {"name": s.function_name, "description": s.description,
                                               "parameters": s.input_schema}}
-            for s in self.list() if s.available and (level is None or s.required_level <= level)
+            for s in self.list() if s.available and s.required_level <= level
         ]
 
     # -- calling -------------------------------------------------------------------------------
@@ -175,8 +175,6 @@ class ToolRegistry:
         return self._capped(output, start, call_id)
 
     def _refusal(self, spec: ToolSpec, actor: str) -> str | None:
-        if self.autonomy is None:
-            return None
         need = spec.required_level
         level = self.autonomy.effective_level  # an allowed-once task's grant counts
         if level >= need:
