@@ -65,10 +65,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await logger.complete()
 
     app = FastAPI(title="Venom Core", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Local-first AI agent stack: tasks, live SSE/WebSocket streams, agents and memory.")
+                  description="Local-first AI agent stack: tasks, live SSE/WebSocket streams, agents and memory.",
+                  # No OpenTelemetry providers are configured here: off, so no request asks whether they are.
+                  telemetry={"tracing": False, "metrics": False, "logs": False})
     install_error_handlers(app)
+    # FastAPI keeps an included router as one node that a request matches twice (once to choose
+    # it, once inside it), router after router. Ours carry no include-time options (each route has
+    # its full path and tags), so their routes join the app's own list: one match per request.
     for router in ROUTERS:
-        app.include_router(router)
+        app.router.routes.extend(router.routes)
     # A plain ASGI route, outside the OpenAPI document (the MCP protocol describes itself).
     app.router.routes.append(Route(MCP_PATH, endpoint=mcp, include_in_schema=False))
     # Added innermost first. From the outside: the browser guard (client address, bind, Host,
