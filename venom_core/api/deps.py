@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.requests import HTTPConnection
 
+from venom_core.agents.base import Llm
 from venom_core.api.client_address import client_of
 from venom_core.api.errors import ApiError
 from venom_core.api.security import is_admin_request, token_ok
@@ -21,7 +22,10 @@ from venom_core.config import Settings
 from venom_core.core import audit
 from venom_core.core.audit import Actor, ActorKind, Outcome, summarize
 from venom_core.core.task_service import TaskService
+from venom_core.orchestrator.autonomy import AutonomyGate
 from venom_core.services import Services
+from venom_core.sessions.store import SessionStore
+from venom_core.strategy.store import RoadmapStore
 
 
 def services_of(conn: HTTPConnection) -> Services:
@@ -39,6 +43,22 @@ async def get_settings(conn: HTTPConnection) -> Settings:
 
 async def get_task_service(conn: HTTPConnection) -> TaskService:
     return services_of(conn).tasks
+
+
+async def get_autonomy(conn: HTTPConnection) -> AutonomyGate:
+    return services_of(conn).autonomy
+
+
+async def get_sessions(conn: HTTPConnection) -> SessionStore:
+    return services_of(conn).sessions
+
+
+async def get_roadmap(conn: HTTPConnection) -> RoadmapStore:
+    return services_of(conn).roadmap
+
+
+async def get_llm(conn: HTTPConnection) -> Llm:
+    return services_of(conn).llm
 
 
 def actor_of(conn: HTTPConnection, settings: Settings) -> Actor:
@@ -127,4 +147,8 @@ async def require_admin(request: Request) -> AsyncIterator[None]:
 ServicesDep = Annotated[Services, Depends(get_services)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 TasksDep = Annotated[TaskService, Depends(get_task_service)]
+AutonomyDep = Annotated[AutonomyGate, Depends(get_autonomy)]
+SessionsDep = Annotated[SessionStore, Depends(get_sessions)]
+RoadmapDep = Annotated[RoadmapStore, Depends(get_roadmap)]
+LlmDep = Annotated[Llm, Depends(get_llm)]
 AdminDep = Annotated[None, Depends(require_admin, scope="function")]

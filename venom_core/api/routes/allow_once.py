@@ -17,9 +17,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from venom_core.api.deps import AdminDep, TasksDep
+from venom_core.api.deps import AdminDep, AutonomyDep, TasksDep
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.routes.orchestrator_deps import AutonomyDep
 from venom_core.api.routes.tasks import TaskId
 from venom_core.core.models import iso
 from venom_core.core.task_service import TaskNotFound

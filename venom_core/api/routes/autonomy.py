@@ -7,9 +7,8 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from venom_core.api.deps import AdminDep
+from venom_core.api.deps import AdminDep, AutonomyDep
 from venom_core.api.errors import error_responses
-from venom_core.api.routes.orchestrator_deps import AutonomyDep
 from venom_core.orchestrator.autonomy import LEVELS, REQUIRED
 
 router = APIRouter(prefix="/api/v1/system/autonomy", tags=["autonomy"])

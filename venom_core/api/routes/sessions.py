@@ -17,10 +17,9 @@ from typing import Annotated, Self
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
-from venom_core.api.deps import ServicesDep
+from venom_core.api.deps import ServicesDep, SessionsDep
 from venom_core.api.errors import ApiError, error_responses
 from venom_core.api.pagination import LINK_HEADER, link_next
-from venom_core.api.routes.orchestrator_deps import SessionsDep
 from venom_core.core.models import iso
 from venom_core.services import Services
 from venom_core.sessions.conversations import Conversation, InvalidCursor

@@ -14,9 +14,8 @@ from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from venom_core.agents.architect import draft_roadmap
-from venom_core.api.deps import TasksDep
+from venom_core.api.deps import LlmDep, RoadmapDep, TasksDep
 from venom_core.api.errors import ApiError, error_responses
-from venom_core.api.routes.orchestrator_deps import LlmDep, RoadmapDep
 from venom_core.core.models import TaskFailure
 from venom_core.strategy.store import STATUSES, Item, ItemNotFound, RoadmapStore, kpis, report
 
