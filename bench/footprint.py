@@ -5,8 +5,9 @@ Run: `make install-runtime VENV=/tmp/venom-rt` on a fresh dir, then
 the .pyc files Python writes later), the largest packages, whether any package of the torch
 stack is installed, then starts `VENV/bin/python -m venom_core` at default settings on a new
 data dir and a free loopback port, waits until memory is ready, runs one task (which loads the
-embedded LLM), waits `--idle` seconds and prints the server's RSS; then the same again after a
-restart on the same data and cache (the usual start).
+embedded LLM) and one memory search, waits `--idle` seconds and prints the server's RSS and the
+mappings that hold most of it (from /proc/PID/smaps); then the same again after a restart on
+the same data and cache (the usual start). `--no-sizes` skips the venv sizes.
 """
 
 from __future__ import annotations
@@ -89,12 +90,32 @@ def idle_rss(venv: Path, idle: float, data: Path, label: str) -> None:
                 break
             time.sleep(0.5)
         print(f"task (loads the embedded LLM): {state['status']}")
+        search = httpx.post(f"{base}/api/v1/memory/search", json={"query": "hello"}, timeout=30)
+        print(f"memory search: {search.status_code}")
         time.sleep(idle)
         rss = psutil.Process(proc.pid).memory_info().rss / 2**20
         print(f"{label}: idle RSS, default profile, both models loaded, {idle:.0f} s after the task: {rss:.0f} MB")
+        largest = ", ".join(f"{name} {kb / 1024:.0f}" for name, kb in mappings(proc.pid))
+        print(f"largest mappings (MB resident): {largest}")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def mappings(pid: int, top: int = 10) -> list[tuple[str, int]]:
+    """Resident kB per mapped file, per large anonymous mapping, and for the rest of the anonymous memory."""
+    sizes: dict[str, int] = {}
+    name = ""
+    with open(f"/proc/{pid}/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5 and ":" in fields[3]:  # a mapping's header line
+                start, end = (int(x, 16) for x in fields[0].split("-"))
+                name = Path(fields[5]).name if len(fields) > 5 else (
+                    f"[anon {(end - start) >> 20} MB]" if end - start >= 8 << 20 else "[anon, smaller]")
+            elif fields[0] == "Rss:":
+                sizes[name] = sizes.get(name, 0) + int(fields[1])
+    return sorted(sizes.items(), key=lambda kv: -kv[1])[:top]
 
 
 def main() -> None:
@@ -102,19 +123,25 @@ def main() -> None:
     ap.add_argument("--venv", type=Path, default=ROOT / ".venv")
     ap.add_argument("--idle", type=float, default=20.0)
     ap.add_argument("--no-server", action="store_true", help="sizes only")
+    ap.add_argument("--no-sizes", action="store_true", help="idle RSS only")
     args = ap.parse_args()
     venv = args.venv.resolve()
+    if not args.no_sizes:
+        sizes_report(venv)
+    if not args.no_server:
+        data = Path(tempfile.mkdtemp(prefix="venom-footprint-"))
+        idle_rss(venv, args.idle, data, "first start (writes and quantises the graph)")
+        idle_rss(venv, args.idle, data, "restart (graph cached, the usual start)")
+    sys.stdout.flush()
+
+
+def sizes_report(venv: Path) -> None:
     print(f"venv {venv}: {size_mb(venv):.0f} MB on disk, {size_mb(venv, skip_pyc=True):.0f} MB without .pyc")
     sizes = packages(venv)
     top = sorted(sizes.items(), key=lambda kv: -kv[1])[:12]
     print("largest packages (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in top))
     present = [name for name in FORBIDDEN if name in sizes]
     print(f"torch stack installed: {', '.join(present) if present else 'none'} (of {', '.join(FORBIDDEN)})")
-    if not args.no_server:
-        data = Path(tempfile.mkdtemp(prefix="venom-footprint-"))
-        idle_rss(venv, args.idle, data, "first start (writes and quantises the graph)")
-        idle_rss(venv, args.idle, data, "restart (graph cached, the usual start)")
-    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from venom_core.memory.embedder import import_profile
 from venom_core.memory.embedding_model import MODEL_PACKAGE
 from venom_core.memory.minilm_graph import WEIGHTS_FILE, WeightsError, build_model, read_weights, write_model
 from venom_core.memory.minilm_reference import REFERENCE_TEXTS, check_model, compare, reference, run_texts
-from venom_core.memory.onnx_embedder import OnnxEmbedder, prepare_model
+from venom_core.memory.onnx_embedder import OnnxEmbedder, cached_files, prepare_model, words_file
 
 MODEL_DIR = Path(import_profile()[MODEL_PACKAGE].get_model_path())
 
@@ -78,6 +78,21 @@ def test_int8_encoder_stays_close_with_its_embedding_tables_unquantised(built: P
     assert inits["encoder.layer.0.output.dense.weight_t"] == onnx.TensorProto.FLOAT  # the FFN output stays fp32
     assert any(name.startswith("encoder.layer.0.attention.self.query.weight_t") and kind == onnx.TensorProto.INT8
                for name, kind in inits.items()), sorted(inits)
+    # The word table is kept beside the graph, for ONNX Runtime to map rather than copy.
+    int8 = model_files(built)[1]
+    table = next(i for i in onnx.load(str(int8), load_external_data=False).graph.initializer
+                 if i.name == "word_embeddings")
+    assert table.data_location == onnx.TensorProto.EXTERNAL and not table.raw_data
+    assert words_file(int8).stat().st_size == 30522 * 384 * 2
+
+
+def test_a_missing_word_table_is_written_again(built: Path) -> None:
+    int8 = cached_files(built, "test")[1]
+    words_file(int8).unlink()
+    assert prepare_model(MODEL_DIR, built, "test", int8=True) == int8
+    assert words_file(int8).stat().st_size == 30522 * 384 * 2
+    got = run_texts(ort.InferenceSession(str(int8)), tokenizer(), REFERENCE_TEXTS)
+    assert ((got @ reference().T).argmax(axis=1) == np.arange(len(REFERENCE_TEXTS))).all()
 
 
 def test_the_graph_is_written_and_run_without_torch(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from venom_core.memory.deferred_import import LANCE_REST_CLIENT, defer_package_body
+
 # Re-exported from their old home; the ONNX backend imports them from embedding_model (no import circle).
 from venom_core.memory.embedding_model import DIM as DIM
 from venom_core.memory.embedding_model import MODEL_NAME as MODEL_NAME
@@ -38,6 +40,7 @@ def import_profile() -> dict[str, Any]:
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    defer_package_body(LANCE_REST_CLIENT)  # LanceDB's REST client: 14 MB, never used for local tables
     return {name: importlib.import_module(name) for name in PROFILE_MODULES}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from venom_core.runtimes import kv_pages
 from venom_core.runtimes.base import ChatMessage, GenerationParams
 from venom_core.runtimes.in_process import InProcessRuntime
 
@@ -73,8 +74,11 @@ class EmbeddedProvider(InProcessRuntime):
             ) from exc
         # Prompt (batch) threads default to every core; ggml's threads spin at barriers, so on a busy
         # machine a second batch thread makes prompt processing many times slower. Use the same count.
-        return Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
-                     n_threads_batch=self.n_threads, verbose=False)
+        before = kv_pages.anonymous_mappings()
+        engine = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.n_threads,
+                       n_threads_batch=self.n_threads, verbose=False)
+        kv_pages.release(before, engine)  # the cleared KV cache: resident until positions are written
+        return engine
 
     def _after_load(self, engine: Any) -> None:
         self.default_system = template_system_prompt(str(engine.metadata.get("tokenizer.chat_template", "")))
