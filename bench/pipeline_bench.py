@@ -141,6 +141,19 @@ def rss_mb(pid: int) -> float:
     return float(psutil.Process(pid).memory_info().rss) / 2**20
 
 
+def cpu_ms(pid: int | None) -> tuple[float, float]:
+    """(whole process, main thread) CPU time so far in ms; zeros for a server not started here.
+    CPU per task is less disturbed by other load on the machine than latency is."""
+    if pid is None:
+        return 0.0, 0.0
+    import psutil
+
+    proc = psutil.Process(pid)
+    times = proc.cpu_times()
+    main = next((t for t in proc.threads() if t.id == pid), None)
+    return (times.user + times.system) * 1000, (main.user_time + main.system_time) * 1000 if main else 0.0
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
@@ -190,14 +203,23 @@ def main() -> int:
             venom_proc, base_url, _ = start_venom(Path(tmp.name), extra)
             time.sleep(15)  # let background loading (model, embeddings) finish before measuring
             print(f"idle RSS: {rss_mb(venom_proc.pid):.1f} MB")
+        before = cpu_ms(ceiling_proc.pid)
         c_seq = asyncio.run(run(ceiling_url, args.requests, 1))
+        ceiling_cpu = [(b - a) / args.requests for a, b in zip(before, cpu_ms(ceiling_proc.pid), strict=True)]
+        venom_pid = venom_proc.pid if venom_proc else None
+        before = cpu_ms(venom_pid)
         v_seq = asyncio.run(run(base_url, args.requests, 1))
+        venom_cpu = [(b - a) / args.requests for a, b in zip(before, cpu_ms(venom_pid), strict=True)]
         c_par = asyncio.run(run(ceiling_url, args.requests, args.concurrency))
         v_par = asyncio.run(run(base_url, args.requests, args.concurrency))
         report("ceiling sequential", c_seq, None)
         report("venom sequential", v_seq, c_seq)
         report(f"ceiling {args.concurrency} concurrent", c_par, None)
         report(f"venom {args.concurrency} concurrent", v_par, c_par)
+        line = f"server CPU per sequential task: ceiling {ceiling_cpu[0]:.2f} ms"
+        if venom_pid is not None:
+            line += f", venom {venom_cpu[0]:.2f} ms (its event-loop thread {venom_cpu[1]:.2f} ms)"
+        print(line)
         ok = (v_seq.pct(50) <= 1.5 * c_seq.pct(50) and v_par.rate >= 0.7 * c_par.rate
               and v_seq.errors == v_par.errors == 0)
         print("targets (p50 <= 1.5x ceiling, throughput >= 0.7x ceiling, no errors):", "MET" if ok else "NOT MET")
