@@ -154,6 +154,13 @@ def cpu_ms(pid: int | None) -> tuple[float, float]:
     return (times.user + times.system) * 1000, (main.user_time + main.system_time) * 1000 if main else 0.0
 
 
+def sequential(url: str, requests: int, pid: int | None) -> tuple[Result, list[float]]:
+    """One client's run, and the server's CPU per task over it (`cpu_ms`'s two figures)."""
+    before = cpu_ms(pid)
+    result = asyncio.run(run(url, requests, 1))
+    return result, [(b - a) / requests for a, b in zip(before, cpu_ms(pid), strict=True)]
+
+
 def stop(proc: subprocess.Popen[bytes]) -> None:
     os.killpg(proc.pid, signal.SIGTERM)
     proc.wait(timeout=20)
@@ -203,13 +210,9 @@ def main() -> int:
             venom_proc, base_url, _ = start_venom(Path(tmp.name), extra)
             time.sleep(15)  # let background loading (model, embeddings) finish before measuring
             print(f"idle RSS: {rss_mb(venom_proc.pid):.1f} MB")
-        before = cpu_ms(ceiling_proc.pid)
-        c_seq = asyncio.run(run(ceiling_url, args.requests, 1))
-        ceiling_cpu = [(b - a) / args.requests for a, b in zip(before, cpu_ms(ceiling_proc.pid), strict=True)]
+        c_seq, ceiling_cpu = sequential(ceiling_url, args.requests, ceiling_proc.pid)
         venom_pid = venom_proc.pid if venom_proc else None
-        before = cpu_ms(venom_pid)
-        v_seq = asyncio.run(run(base_url, args.requests, 1))
-        venom_cpu = [(b - a) / args.requests for a, b in zip(before, cpu_ms(venom_pid), strict=True)]
+        v_seq, venom_cpu = sequential(base_url, args.requests, venom_pid)
         c_par = asyncio.run(run(ceiling_url, args.requests, args.concurrency))
         v_par = asyncio.run(run(base_url, args.requests, args.concurrency))
         report("ceiling sequential", c_seq, None)
